@@ -1,0 +1,322 @@
+//! `/aanbod`: search and browse the public offer, and read one item.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, header};
+use serde::Serialize;
+use utoipa::{IntoParams, ToSchema};
+
+use super::AppState;
+use super::dto::{Link, ListingSummary, OrganisationRef, TermResponse, VacancyResponse};
+use super::extract::{ApiPath, QueryPairs};
+use crate::domain::listing::today;
+use crate::domain::{Contact, Location};
+use crate::error::{ApiError, ApiResult, Problem};
+use crate::search::{FacetCount, SearchRequest};
+
+/// Query parameters of the search (documentation; parsed by [`SearchRequest::parse`]).
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code, reason = "describes the query string for OpenAPI only")]
+pub struct SearchParams {
+    /// Free text, at most 200 characters. Empty: browse everything.
+    q: Option<String>,
+    /// Kind(s): `voorziening`, `initiatief`, `vacature`. Repeat or separate with commas.
+    soort: Option<Vec<String>>,
+    /// Theme key(s) (see `/themas`); an item matches when it has any of them.
+    thema: Option<Vec<String>>,
+    /// Wijk key(s) (see `/wijken`); municipality-wide items match every wijk.
+    wijk: Option<Vec<String>>,
+    /// An age (0-120): items whose age range contains it.
+    #[param(minimum = 0, maximum = 120)]
+    leeftijd: Option<u8>,
+    /// Age group key(s) (see `/leeftijdsgroepen`): items whose age range overlaps the group.
+    leeftijdsgroep: Option<Vec<String>>,
+    /// Cost: `gratis`, `kleine-bijdrage`, `betaald`.
+    kosten: Option<Vec<String>>,
+    /// Talent key(s) asked by volunteer vacancies (see `/talenten`).
+    talent: Option<Vec<String>>,
+    /// Time commitment of volunteer vacancies: `eenmalig`, `incidenteel`, `wekelijks`.
+    tijdsbesteding: Option<Vec<String>>,
+    /// Page number, from 1.
+    #[param(minimum = 1)]
+    page: Option<u32>,
+    /// Results per page, 1-100 (default 20). `page × pageSize` may not exceed 10000.
+    #[param(minimum = 1, maximum = 100)]
+    page_size: Option<u32>,
+    /// `relevantie` (default), `nieuwste` or `titel`.
+    sorteer: Option<String>,
+}
+
+/// A facet value with the number of results ticking it would give (all other filters applied).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FacetValue {
+    pub waarde: String,
+    pub label: String,
+    pub aantal: u64,
+    pub geselecteerd: bool,
+}
+
+fn facet(values: Vec<FacetCount>) -> Vec<FacetValue> {
+    values
+        .into_iter()
+        .map(|f| FacetValue {
+            waarde: f.key,
+            label: f.label,
+            aantal: f.count,
+            geselecteerd: f.selected,
+        })
+        .collect()
+}
+
+/// Disjunctive facet counts: each facet's counts apply every filter except its own.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FacetsResponse {
+    pub soort: Vec<FacetValue>,
+    pub thema: Vec<FacetValue>,
+    pub wijk: Vec<FacetValue>,
+    pub leeftijdsgroep: Vec<FacetValue>,
+    pub kosten: Vec<FacetValue>,
+    /// Only when volunteer vacancies are among the results.
+    pub talent: Option<Vec<FacetValue>>,
+    /// Only when volunteer vacancies are among the results.
+    pub tijdsbesteding: Option<Vec<FacetValue>>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PageLinks {
+    #[serde(rename = "self")]
+    pub self_: Link,
+    pub first: Link,
+    pub prev: Option<Link>,
+    pub next: Option<Link>,
+    pub last: Link,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchResponse {
+    /// Number of matching items.
+    pub totaal: u64,
+    pub pagina: u32,
+    pub pagina_grootte: u32,
+    /// True when no item contains every search word and items with some of them are shown.
+    pub versoepeld: bool,
+    pub resultaten: Vec<ListingSummary>,
+    pub facetten: FacetsResponse,
+    #[serde(rename = "_links")]
+    pub links: PageLinks,
+}
+
+/// The URL of another page of the same search.
+fn page_url(pairs: &[(String, String)], page: u32) -> String {
+    let mut s = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in pairs.iter().filter(|(k, _)| k != "page") {
+        s.append_pair(k, v);
+    }
+    if page > 1 {
+        s.append_pair("page", &page.to_string());
+    }
+    let q = s.finish();
+    if q.is_empty() {
+        "/api/v1/aanbod".to_string()
+    } else {
+        format!("/api/v1/aanbod?{q}")
+    }
+}
+
+/// Search and browse the public offer.
+#[utoipa::path(
+    get,
+    path = "/aanbod",
+    tag = "aanbod",
+    params(SearchParams),
+    responses(
+        (status = 200, description = "Search results with facet counts. `Link` header: first, prev, next, last.", body = SearchResponse),
+        (status = 400, description = "Invalid parameters; every offending one is listed.", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "Too busy; retry after the `Retry-After` seconds.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_aanbod(
+    State(state): State<AppState>,
+    QueryPairs(pairs): QueryPairs,
+) -> ApiResult<(HeaderMap, Json<SearchResponse>)> {
+    let space = state.index.facet_space();
+    let req = SearchRequest::parse(&pairs, &space.taxonomy)?;
+    let outcome = state.search(req.clone()).await?;
+
+    let last_page = (outcome.total.div_ceil(u64::from(req.page_size)) as u32)
+        .clamp(1, crate::search::request::MAX_RESULT_WINDOW / req.page_size);
+    let link = |page: u32| Link {
+        href: page_url(&pairs, page),
+    };
+    let links = PageLinks {
+        self_: link(req.page),
+        first: link(1),
+        prev: (req.page > 1).then(|| link((req.page - 1).min(last_page))),
+        next: (req.page < last_page).then(|| link(req.page + 1)),
+        last: link(last_page),
+    };
+    let mut headers = HeaderMap::new();
+    let mut parts = vec![format!("<{}>; rel=\"first\"", links.first.href)];
+    if let Some(p) = &links.prev {
+        parts.push(format!("<{}>; rel=\"prev\"", p.href));
+    }
+    if let Some(n) = &links.next {
+        parts.push(format!("<{}>; rel=\"next\"", n.href));
+    }
+    parts.push(format!("<{}>; rel=\"last\"", links.last.href));
+    if let Ok(v) = HeaderValue::from_str(&parts.join(", ")) {
+        headers.insert(header::LINK, v);
+    }
+
+    let t = &space.taxonomy;
+    let f = outcome.facets;
+    Ok((
+        headers,
+        Json(SearchResponse {
+            totaal: outcome.total,
+            pagina: req.page,
+            pagina_grootte: req.page_size,
+            versoepeld: outcome.relaxed,
+            resultaten: outcome
+                .hits
+                .into_iter()
+                .map(|h| ListingSummary::from_hit(h.payload, h.snippet, t))
+                .collect(),
+            facetten: FacetsResponse {
+                soort: facet(f.kind),
+                thema: facet(f.theme),
+                wijk: facet(f.wijk),
+                leeftijdsgroep: facet(f.age_group),
+                kosten: facet(f.cost),
+                talent: f.talent.map(facet),
+                tijdsbesteding: f.commitment.map(facet),
+            },
+            links,
+        }),
+    ))
+}
+
+/// Contact details of an item.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactResponse {
+    pub telefoon: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+}
+
+impl From<Contact> for ContactResponse {
+    fn from(c: Contact) -> Self {
+        ContactResponse {
+            telefoon: c.phone,
+            email: c.email,
+            website: c.website,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LocationResponse {
+    pub adres: Option<String>,
+    pub postcode: Option<String>,
+    pub plaats: Option<String>,
+    pub breedtegraad: Option<f64>,
+    pub lengtegraad: Option<f64>,
+}
+
+impl From<Location> for LocationResponse {
+    fn from(l: Location) -> Self {
+        LocationResponse {
+            adres: l.address,
+            postcode: l.postcode,
+            plaats: l.city,
+            breedtegraad: l.latitude,
+            lengtegraad: l.longitude,
+        }
+    }
+}
+
+/// One published item, in full.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ListingDetail {
+    pub id: i64,
+    pub soort: String,
+    pub titel: String,
+    pub samenvatting: String,
+    /// Plain text; render it escaped.
+    pub beschrijving: String,
+    pub organisatie: OrganisationRef,
+    pub themas: Vec<TermResponse>,
+    pub wijken: Vec<TermResponse>,
+    pub hele_gemeente: bool,
+    pub min_leeftijd: u8,
+    pub max_leeftijd: u8,
+    pub locatie: Option<LocationResponse>,
+    pub kosten: String,
+    pub contact: ContactResponse,
+    pub tijden: String,
+    pub vacature: Option<VacancyResponse>,
+    #[schema(format = DateTime)]
+    pub aangemaakt: String,
+    #[schema(format = DateTime)]
+    pub gewijzigd: String,
+    #[schema(format = DateTime)]
+    pub laatst_gecontroleerd: String,
+    pub versie: i64,
+}
+
+/// One published item.
+#[utoipa::path(
+    get,
+    path = "/aanbod/{id}",
+    tag = "aanbod",
+    params(("id" = i64, Path, description = "Item id")),
+    responses(
+        (status = 200, description = "The item", body = ListingDetail),
+        (status = 400, description = "The id is not a number", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such published item", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_aanbod(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<i64>,
+) -> ApiResult<Json<ListingDetail>> {
+    let l = state.store.find_listing(id).await?;
+    if !l.is_public_on(today()) {
+        return Err(ApiError::NotFound);
+    }
+    let space = state.index.facet_space();
+    let t = &space.taxonomy;
+    Ok(Json(ListingDetail {
+        id: l.id,
+        soort: l.kind.as_str().into(),
+        titel: l.title,
+        samenvatting: l.summary,
+        beschrijving: l.description,
+        organisatie: OrganisationRef {
+            id: l.organisation_id,
+            naam: l.organisation_name,
+        },
+        themas: TermResponse::list(&l.themes, &t.themes),
+        wijken: TermResponse::list(&l.wijken, &t.wijken),
+        hele_gemeente: l.whole_municipality,
+        min_leeftijd: l.ages.min(),
+        max_leeftijd: l.ages.max(),
+        locatie: l.location.map(Into::into),
+        kosten: l.cost.as_str().into(),
+        contact: l.contact.into(),
+        tijden: l.schedule,
+        vacature: l.vacancy.map(|v| VacancyResponse {
+            tijdsbesteding: v.time_commitment.as_str().into(),
+            uren_per_week: v.hours_per_week,
+            talenten: TermResponse::list(&v.talents, &t.talents),
+            einddatum: v.end_date.map(|d| d.to_string()),
+        }),
+        aangemaakt: l.created_at,
+        gewijzigd: l.updated_at,
+        laatst_gecontroleerd: l.last_verified_at,
+        versie: l.version,
+    }))
+}

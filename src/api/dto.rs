@@ -1,0 +1,129 @@
+//! Wire types shared by several resources. Identifiers are English; the wire is Dutch.
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::domain::{Taxonomy, Term};
+use crate::index::HitPayload;
+
+/// A taxonomy term as it appears inside an item.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TermResponse {
+    /// Stable key, usable as filter value.
+    #[schema(example = "geldzaken")]
+    pub sleutel: String,
+    #[schema(example = "Geld en schulden")]
+    pub label: String,
+}
+
+impl TermResponse {
+    /// The labelled terms for `keys`; a key unknown to the taxonomy shows as its own label.
+    pub fn list(keys: &[String], terms: &[Term]) -> Vec<TermResponse> {
+        keys.iter()
+            .map(|k| TermResponse {
+                sleutel: k.clone(),
+                label: terms
+                    .iter()
+                    .find(|t| &t.key == k)
+                    .map(|t| t.label.clone())
+                    .unwrap_or_else(|| k.clone()),
+            })
+            .collect()
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganisationRef {
+    pub id: i64,
+    pub naam: String,
+}
+
+/// What a volunteer vacancy adds.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct VacancyResponse {
+    /// `eenmalig`, `incidenteel` or `wekelijks`.
+    pub tijdsbesteding: String,
+    pub uren_per_week: Option<f64>,
+    pub talenten: Vec<TermResponse>,
+    /// Last day the vacancy shows.
+    #[schema(format = Date, value_type = Option<String>)]
+    pub einddatum: Option<String>,
+}
+
+/// An item in a result list.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ListingSummary {
+    pub id: i64,
+    /// `voorziening`, `initiatief` or `vacature`.
+    pub soort: String,
+    pub titel: String,
+    pub samenvatting: String,
+    /// HTML fragment of the description around the matched words: text is escaped, matches
+    /// are wrapped in `<mark>`. Absent when browsing without search text.
+    pub fragment: Option<String>,
+    pub organisatie: OrganisationRef,
+    pub themas: Vec<TermResponse>,
+    pub wijken: Vec<TermResponse>,
+    /// True when the item serves the whole municipality (it matches every wijk).
+    pub hele_gemeente: bool,
+    pub min_leeftijd: u8,
+    pub max_leeftijd: u8,
+    /// `gratis`, `kleine-bijdrage` or `betaald`.
+    pub kosten: String,
+    pub plaats: Option<String>,
+    pub vacature: Option<VacancyResponse>,
+    /// When the partner last confirmed the item is current (ISO 8601, UTC).
+    #[schema(format = DateTime)]
+    pub laatst_gecontroleerd: String,
+    #[serde(rename = "_links")]
+    pub links: SelfLink,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Link {
+    pub href: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SelfLink {
+    #[serde(rename = "self")]
+    pub self_: Link,
+}
+
+impl ListingSummary {
+    pub fn from_hit(p: HitPayload, fragment: Option<String>, t: &Taxonomy) -> ListingSummary {
+        let vacature = p.time_commitment.map(|tc| VacancyResponse {
+            tijdsbesteding: tc,
+            uren_per_week: p.hours_per_week,
+            talenten: TermResponse::list(&p.talents, &t.talents),
+            einddatum: p.end_date,
+        });
+        ListingSummary {
+            links: SelfLink {
+                self_: Link {
+                    href: format!("/api/v1/aanbod/{}", p.id),
+                },
+            },
+            id: p.id,
+            soort: p.kind,
+            titel: p.title,
+            samenvatting: p.summary,
+            fragment,
+            organisatie: OrganisationRef {
+                id: p.organisation_id,
+                naam: p.organisation_name,
+            },
+            themas: TermResponse::list(&p.themes, &t.themes),
+            wijken: TermResponse::list(&p.wijken, &t.wijken),
+            hele_gemeente: p.whole_municipality,
+            min_leeftijd: p.min_age,
+            max_leeftijd: p.max_age,
+            kosten: p.cost,
+            plaats: p.place,
+            vacature,
+            laatst_gecontroleerd: p.last_verified_at,
+        }
+    }
+}

@@ -1,0 +1,153 @@
+//! The HTTP API under `/api/v1`: routes and the OpenAPI document come from one list, so they
+//! cannot drift apart. Handlers are thin; search runs on blocking threads behind a permit.
+
+pub mod aanbod;
+pub mod dto;
+pub mod extract;
+pub mod health;
+pub mod organisaties;
+pub mod taxonomie;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use tokio::sync::Semaphore;
+use utoipa::OpenApi;
+use utoipa::openapi::{self as oa, RefOr};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::ApiError;
+use crate::index::SearchIndex;
+use crate::search::{SearchOutcome, SearchRequest};
+use crate::store::Store;
+
+/// The full version of the API contract, sent as `API-Version` on every response.
+pub const API_VERSION: &str = "1.0.0";
+
+/// How long a search waits for a free search permit before answering 503.
+const PERMIT_WAIT: Duration = Duration::from_secs(2);
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub index: Arc<SearchIndex>,
+    /// Bounds concurrent searches to what the CPUs can do; excess load waits briefly, then
+    /// gets 503 + Retry-After instead of piling up.
+    pub search_permits: Arc<Semaphore>,
+    /// Wakes the indexer after a write in this process.
+    pub index_waker: Arc<tokio::sync::Notify>,
+}
+
+impl AppState {
+    pub async fn search(&self, req: SearchRequest) -> Result<SearchOutcome, ApiError> {
+        if self.index.applied_seq().is_none() {
+            return Err(ApiError::Unavailable("index wordt opgebouwd".into()));
+        }
+        let permit = tokio::time::timeout(PERMIT_WAIT, self.search_permits.clone().acquire_owned())
+            .await
+            .map_err(|_| ApiError::Unavailable("zoeken druk".into()))?
+            .map_err(|_| ApiError::Unavailable("afsluiten".into()))?;
+        let index = self.index.clone();
+        let outcome = tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            crate::search::search(&index, &req)
+        })
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))??;
+        Ok(outcome)
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Wegwijzer API",
+        version = "1.0.0",
+        description = "Zoeken in de sociale kaart: voorzieningen, initiatieven en vrijwilligersvacatures.",
+        contact(name = "Wegwijzer", email = "wegwijzer@voorbeeld.example", url = "https://wegwijzer.voorbeeld.example"),
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
+    ),
+    servers((url = "/api/v1", description = "This server")),
+    tags(
+        (name = "aanbod", description = "Search and read the offer"),
+        (name = "organisaties", description = "Organisations"),
+        (name = "taxonomie", description = "Themes, wijken, age groups and talents"),
+        (name = "beheer", description = "Operations"),
+    ),
+    components(schemas(crate::error::Problem))
+)]
+struct ApiDoc;
+
+/// The `/api/v1` routes (relative) and their OpenAPI document.
+pub fn routes() -> (Router<AppState>, oa::OpenApi) {
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(aanbod::list_aanbod))
+        .routes(routes!(aanbod::get_aanbod))
+        .routes(routes!(organisaties::list_organisaties))
+        .routes(routes!(organisaties::get_organisatie))
+        .routes(routes!(taxonomie::list_themas))
+        .routes(routes!(taxonomie::list_wijken))
+        .routes(routes!(taxonomie::list_leeftijdsgroepen))
+        .routes(routes!(taxonomie::list_talenten))
+        .routes(routes!(health::get_health))
+        .split_for_parts();
+    add_openapi_path(&mut doc);
+    add_version_headers(&mut doc);
+    (router, doc)
+}
+
+/// The OpenAPI document as served and committed.
+pub fn openapi() -> oa::OpenApi {
+    routes().1
+}
+
+/// Documents `/openapi.json` itself (served outside the utoipa router).
+fn add_openapi_path(doc: &mut oa::OpenApi) {
+    let op = oa::path::OperationBuilder::new()
+        .operation_id(Some("get_openapi"))
+        .summary(Some("This OpenAPI document"))
+        .tag("beheer")
+        .response(
+            "200",
+            oa::ResponseBuilder::new()
+                .description("OpenAPI 3 document")
+                .content("application/json", oa::ContentBuilder::new().build())
+                .build(),
+        )
+        .build();
+    doc.paths.paths.insert(
+        "/openapi.json".into(),
+        oa::path::PathItem::new(oa::HttpMethod::Get, op),
+    );
+}
+
+/// Declares the `API-Version` header on every 2xx/3xx response (ADR /core/version-header).
+fn add_version_headers(doc: &mut oa::OpenApi) {
+    let header = oa::HeaderBuilder::new()
+        .schema(Some(
+            oa::ObjectBuilder::new().schema_type(oa::schema::Type::String),
+        ))
+        .description(Some("Full version of the API, e.g. 1.0.0"))
+        .build();
+    for item in doc.paths.paths.values_mut() {
+        let ops = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in ops.into_iter().flatten() {
+            for (status, resp) in op.responses.responses.iter_mut() {
+                if let (true, RefOr::T(r)) =
+                    (status.starts_with('2') || status.starts_with('3'), resp)
+                {
+                    r.headers
+                        .insert("API-Version".into(), RefOr::T(header.clone()));
+                }
+            }
+        }
+    }
+}

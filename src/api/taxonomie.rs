@@ -1,0 +1,38 @@
+//! The taxonomy: themes, wijken, age groups and talents, with labels.
+
+use axum::Json;
+use axum::extract::State;
+
+use super::AppState;
+use crate::domain::{AgeGroup, Term};
+use crate::error::ApiResult;
+
+/// All themes, in display order.
+#[utoipa::path(get, path = "/themas", tag = "taxonomie",
+    responses((status = 200, description = "Themes", body = Vec<Term>)))]
+pub async fn list_themas(State(state): State<AppState>) -> ApiResult<Json<Vec<Term>>> {
+    Ok(Json(state.store.load_taxonomy().await?.themes))
+}
+
+/// All wijken (neighbourhoods and villages), in display order.
+#[utoipa::path(get, path = "/wijken", tag = "taxonomie",
+    responses((status = 200, description = "Wijken", body = Vec<Term>)))]
+pub async fn list_wijken(State(state): State<AppState>) -> ApiResult<Json<Vec<Term>>> {
+    Ok(Json(state.store.load_taxonomy().await?.wijken))
+}
+
+/// All age groups with their age bounds.
+#[utoipa::path(get, path = "/leeftijdsgroepen", tag = "taxonomie",
+    responses((status = 200, description = "Age groups", body = Vec<AgeGroup>)))]
+pub async fn list_leeftijdsgroepen(
+    State(state): State<AppState>,
+) -> ApiResult<Json<Vec<AgeGroup>>> {
+    Ok(Json(state.store.load_taxonomy().await?.age_groups))
+}
+
+/// All talents volunteer vacancies can ask for.
+#[utoipa::path(get, path = "/talenten", tag = "taxonomie",
+    responses((status = 200, description = "Talents", body = Vec<Term>)))]
+pub async fn list_talenten(State(state): State<AppState>) -> ApiResult<Json<Vec<Term>>> {
+    Ok(Json(state.store.load_taxonomy().await?.talents))
+}

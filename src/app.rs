@@ -1,0 +1,230 @@
+//! Wiring: production and tests both start the service through [`App::start`].
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use tokio::net::TcpListener;
+use tokio::sync::{Semaphore, watch};
+use tokio::task::JoinHandle;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::api::{self, API_VERSION, AppState};
+use crate::config::Config;
+use crate::domain::FieldErrors;
+use crate::error::{ApiError, LoggedError};
+use crate::index::SearchIndex;
+use crate::index::writer::Indexer;
+use crate::store::Store;
+
+/// Largest request body accepted.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// A request taking longer than this is answered 503.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A running service.
+pub struct App {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    shutdown: watch::Sender<bool>,
+    server: JoinHandle<std::io::Result<()>>,
+    indexer: JoinHandle<()>,
+}
+
+impl App {
+    /// Opens the database and index, starts the indexer and serves HTTP on `listener`.
+    pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<App> {
+        let store = Store::connect(&config.database_url()).await?;
+        Self::start_with_store(config, store, listener).await
+    }
+
+    pub async fn start_with_store(
+        config: &Config,
+        store: Store,
+        listener: TcpListener,
+    ) -> anyhow::Result<App> {
+        let index = Arc::new(SearchIndex::open(&config.index_dir())?);
+        let indexer = Indexer::new(store.clone(), index.clone())?;
+        let state = AppState {
+            store,
+            index,
+            search_permits: Arc::new(Semaphore::new(config.search_concurrency())),
+            index_waker: indexer.waker(),
+        };
+        let (shutdown, shutdown_rx) = watch::channel(false);
+        let indexer = tokio::spawn(indexer.run(shutdown_rx.clone()));
+        let addr = listener.local_addr().context("luisteradres")?;
+        let router = router(state.clone());
+        let mut rx = shutdown_rx;
+        let server = tokio::spawn(async move {
+            axum::serve(listener, router)
+                .with_graceful_shutdown(async move {
+                    let _ = rx.wait_for(|stop| *stop).await;
+                })
+                .await
+        });
+        Ok(App {
+            addr,
+            state,
+            shutdown,
+            server,
+            indexer,
+        })
+    }
+
+    /// Waits until the index has caught up with the outbox, at most `timeout`.
+    pub async fn wait_until_indexed(&self, timeout: Duration) -> bool {
+        let Ok(latest) = self.state.store.latest_outbox_seq().await else {
+            return false;
+        };
+        self.state.index_waker.notify_one();
+        self.state.index.wait_for(latest, timeout).await
+    }
+
+    /// Stops accepting requests, lets in-flight ones finish, and stops the indexer (which
+    /// releases the index lock).
+    pub async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.shutdown.send(true);
+        self.server.await??;
+        self.indexer.await?;
+        Ok(())
+    }
+
+    /// Runs until Ctrl-C or SIGTERM, then stops gracefully.
+    pub async fn run_until_signal(self) -> anyhow::Result<()> {
+        shutdown_signal().await;
+        tracing::info!("afsluiten: lopende verzoeken afmaken");
+        self.stop().await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+/// The whole HTTP surface with its middleware.
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = api::routes();
+    let doc = Arc::new(doc.to_pretty_json().unwrap_or_default());
+    let openapi = get(move || {
+        let doc = doc.clone();
+        async move {
+            (
+                [
+                    (header::CONTENT_TYPE, "application/json"),
+                    (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
+                ],
+                (*doc).clone(),
+            )
+        }
+    });
+    let api = api
+        .route("/openapi.json", openapi)
+        .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .with_state(state);
+    Router::new()
+        .nest("/api/v1", api)
+        .fallback(|| async { ApiError::NotFound })
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(
+            CorsLayer::new()
+                .allow_origin(Any)
+                .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
+                .expose_headers([HeaderName::from_static("api-version"), header::LINK]),
+        )
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::Internal(anyhow::anyhow!("paniek in een handler")).into_response()
+        }))
+        .layer(middleware::from_fn(log_internal_errors))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
+                // Path only: the query string may hold what a resident searched for.
+                tracing::info_span!("verzoek", method = %req.method(), path = %req.uri().path())
+            }),
+        )
+        .layer(middleware::from_fn(problem_for_every_error))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("api-version"),
+            HeaderValue::from_static(API_VERSION),
+        ))
+}
+
+/// Logs internal errors once, inside the request span, without showing them to the client.
+async fn log_internal_errors(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    if let Some(LoggedError(msg)) = res.extensions().get::<LoggedError>() {
+        tracing::error!(error = %msg, "interne fout");
+    }
+    res
+}
+
+/// Turns any error response that is not yet problem+json (axum's own rejections, tower-http's
+/// 413 and timeouts) into one, so every error path has the same shape.
+async fn problem_for_every_error(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    let status = res.status();
+    if !(status.is_client_error() || status.is_server_error()) {
+        return res;
+    }
+    let is_problem = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if is_problem {
+        return res;
+    }
+    let allow = res.headers().get(header::ALLOW).cloned();
+    let err = match status {
+        StatusCode::NOT_FOUND => ApiError::NotFound,
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed,
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
+        StatusCode::REQUEST_TIMEOUT
+        | StatusCode::SERVICE_UNAVAILABLE
+        | StatusCode::GATEWAY_TIMEOUT => ApiError::Unavailable("timeout".into()),
+        s if s.is_client_error() => {
+            let mut e = FieldErrors::new();
+            e.add("verzoek", "het verzoek kon niet worden gelezen");
+            ApiError::from(e)
+        }
+        _ => ApiError::Internal(anyhow::anyhow!(
+            "status {status} zonder probleembeschrijving"
+        )),
+    };
+    let mut out = err.into_response();
+    if let Some(allow) = allow {
+        out.headers_mut().insert(header::ALLOW, allow);
+    }
+    out
+}

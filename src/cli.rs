@@ -1,0 +1,164 @@
+//! The command line: `serve`, `migrate`, `reindex`, `import`, `openapi`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+
+use crate::app::App;
+use crate::config::Config;
+use crate::import_export::{self, ImportDocument, ImportError};
+use crate::index::SearchIndex;
+use crate::index::writer::Indexer;
+use crate::store::Store;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "wegwijzer",
+    version,
+    about = "Zoekdienst voor de sociale kaart"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the HTTP service.
+    Serve {
+        /// Load the built-in Leusden demo data set when the database is empty.
+        #[arg(long, env = "WEGWIJZER_DEMO")]
+        demo: bool,
+    },
+    /// Create or upgrade the database schema, then exit.
+    Migrate,
+    /// Rebuild the search index from the database (the server must be stopped).
+    Reindex,
+    /// Import JSON files (see docs/import-format.md) as one all-or-nothing transaction.
+    Import {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print the OpenAPI document (or write it to a file).
+    Openapi {
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+}
+
+/// The demo data set, compiled in so `serve --demo` works from any directory.
+const DEMO_FILES: [(&str, &str); 5] = [
+    (
+        "00-taxonomie.json",
+        include_str!("../demo/00-taxonomie.json"),
+    ),
+    (
+        "10-organisaties.json",
+        include_str!("../demo/10-organisaties.json"),
+    ),
+    (
+        "20-voorzieningen.json",
+        include_str!("../demo/20-voorzieningen.json"),
+    ),
+    (
+        "30-initiatieven.json",
+        include_str!("../demo/30-initiatieven.json"),
+    ),
+    (
+        "40-vacatures.json",
+        include_str!("../demo/40-vacatures.json"),
+    ),
+];
+
+/// The demo data set as import documents.
+pub fn demo_documents() -> anyhow::Result<Vec<ImportDocument>> {
+    DEMO_FILES
+        .iter()
+        .map(|(name, text)| serde_json::from_str(text).with_context(|| format!("demo/{name}")))
+        .collect()
+}
+
+/// Loads the demo data when the database holds nothing yet.
+pub async fn load_demo_if_empty(store: &Store) -> anyhow::Result<()> {
+    if !store.is_empty().await? {
+        return Ok(());
+    }
+    let report = import_export::import_documents(store, demo_documents()?)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    tracing::info!(%report, "demodata geladen");
+    Ok(())
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = cli.config;
+    match cli.command {
+        Command::Serve { demo } => {
+            std::fs::create_dir_all(&config.data_dir)
+                .with_context(|| format!("datamap {} aanmaken", config.data_dir.display()))?;
+            let store = Store::connect(&config.database_url()).await?;
+            if demo {
+                load_demo_if_empty(&store).await?;
+            }
+            let listener = tokio::net::TcpListener::bind(config.bind)
+                .await
+                .with_context(|| format!("kan niet luisteren op {}", config.bind))?;
+            let app = App::start_with_store(&config, store, listener).await?;
+            tracing::info!(addr = %app.addr, "Wegwijzer luistert op http://{}/api/v1", app.addr);
+            app.run_until_signal().await
+        }
+        Command::Migrate => {
+            std::fs::create_dir_all(&config.data_dir)?;
+            Store::connect(&config.database_url()).await?;
+            println!("database is bijgewerkt");
+            Ok(())
+        }
+        Command::Reindex => {
+            let store = Store::connect(&config.database_url()).await?;
+            let index = Arc::new(SearchIndex::open(&config.index_dir())?);
+            let indexer = Indexer::new(store, index.clone())?;
+            let started = std::time::Instant::now();
+            indexer.rebuild().await?;
+            println!(
+                "index opnieuw opgebouwd: {} documenten in {:.1} s",
+                index.num_docs(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::Import { files } => {
+            std::fs::create_dir_all(&config.data_dir)?;
+            let store = Store::connect(&config.database_url()).await?;
+            match import_export::import_files(&store, &files).await {
+                Ok(report) => {
+                    println!("import voltooid: {report}");
+                    Ok(())
+                }
+                Err(ImportError::Invalid(errors)) => {
+                    eprintln!(
+                        "import geweigerd, er is niets opgeslagen. {} fout(en):",
+                        errors.len()
+                    );
+                    for e in errors.as_slice() {
+                        eprintln!("  {}: {}", e.name, e.reason);
+                    }
+                    std::process::exit(2);
+                }
+                Err(e) => Err(e.into()),
+            }
+        }
+        Command::Openapi { output } => {
+            let json = crate::api::openapi().to_pretty_json()?;
+            match output {
+                Some(path) => std::fs::write(&path, json + "\n")
+                    .with_context(|| format!("{} schrijven", path.display()))?,
+                None => println!("{json}"),
+            }
+            Ok(())
+        }
+    }
+}

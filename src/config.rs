@@ -1,0 +1,90 @@
+//! Configuration: one typed struct, read once from flags and `WEGWIJZER_*` environment
+//! variables. Every key is listed in the README.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Directory for runtime data: the SQLite database and the search index.
+    #[arg(
+        long,
+        env = "WEGWIJZER_DATA_DIR",
+        default_value = "data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+
+    /// Database URL: sqlite://PATH or postgres://… (default: sqlite in the data directory).
+    #[arg(
+        long,
+        env = "WEGWIJZER_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+
+    /// Address to listen on.
+    #[arg(
+        long,
+        env = "WEGWIJZER_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub bind: SocketAddr,
+
+    /// Log filter, e.g. `info` or `wegwijzer=debug,tower_http=info`.
+    #[arg(long, env = "WEGWIJZER_LOG", default_value = "info", global = true)]
+    pub log: String,
+
+    /// Log format.
+    #[arg(long, env = "WEGWIJZER_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+
+    /// Searches running at once (default: two per CPU core).
+    #[arg(long, env = "WEGWIJZER_SEARCH_CONCURRENCY", global = true)]
+    pub search_concurrency: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl Config {
+    /// A configuration for a data directory with defaults elsewhere (tests, tools).
+    pub fn for_data_dir(dir: impl Into<PathBuf>) -> Config {
+        Config {
+            data_dir: dir.into(),
+            database_url: None,
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            log: "warn".into(),
+            log_format: LogFormat::Text,
+            search_concurrency: None,
+        }
+    }
+
+    pub fn database_url(&self) -> String {
+        self.database_url.clone().unwrap_or_else(|| {
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("wegwijzer.db").display()
+            )
+        })
+    }
+
+    pub fn index_dir(&self) -> PathBuf {
+        self.data_dir.join("index")
+    }
+
+    pub fn search_concurrency(&self) -> usize {
+        self.search_concurrency.unwrap_or_else(|| {
+            2 * std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2)
+        })
+    }
+}

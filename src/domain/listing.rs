@@ -1,0 +1,256 @@
+//! The offer: voorzieningen, initiatieven and vrijwilligersvacatures.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+        pub enum $name {
+            $(#[serde(rename = $wire)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The key on the wire and in the database.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $wire),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($wire => Some($name::$variant),)+ _ => None }
+            }
+
+            /// Position in `ALL`, used as a compact code in the search engine.
+            pub fn code(self) -> u8 {
+                Self::ALL.iter().position(|v| *v == self).unwrap_or(0) as u8
+            }
+
+            /// The allowed keys, for error messages.
+            pub fn allowed() -> String {
+                Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+            }
+        }
+    };
+}
+
+wire_enum!(
+    /// What kind of offer an item is.
+    Kind { Voorziening = "voorziening", Initiatief = "initiatief", Vacature = "vacature" }
+);
+wire_enum!(
+    /// What taking part costs.
+    Cost { Gratis = "gratis", KleineBijdrage = "kleine-bijdrage", Betaald = "betaald" }
+);
+wire_enum!(
+    /// Editorial status; only `gepubliceerd` is public.
+    Status {
+        Concept = "concept",
+        TerBeoordeling = "ter-beoordeling",
+        Gepubliceerd = "gepubliceerd",
+        Gearchiveerd = "gearchiveerd",
+    }
+);
+wire_enum!(
+    /// How much time a volunteer vacancy asks.
+    TimeCommitment { Eenmalig = "eenmalig", Incidenteel = "incidenteel", Wekelijks = "wekelijks" }
+);
+
+impl Kind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Voorziening => "Voorziening",
+            Kind::Initiatief => "Initiatief",
+            Kind::Vacature => "Vrijwilligersvacature",
+        }
+    }
+}
+
+impl Cost {
+    pub fn label(self) -> &'static str {
+        match self {
+            Cost::Gratis => "Gratis",
+            Cost::KleineBijdrage => "Kleine bijdrage",
+            Cost::Betaald => "Betaald",
+        }
+    }
+}
+
+impl TimeCommitment {
+    pub fn label(self) -> &'static str {
+        match self {
+            TimeCommitment::Eenmalig => "Eenmalig",
+            TimeCommitment::Incidenteel => "Af en toe",
+            TimeCommitment::Wekelijks => "Wekelijks",
+        }
+    }
+}
+
+/// Oldest age any item may name.
+pub const MAX_AGE: u8 = 120;
+
+/// An inclusive age range `min..=max` within 0-120.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AgeRange {
+    min: u8,
+    max: u8,
+}
+
+impl AgeRange {
+    pub fn parse(min: i64, max: i64) -> Result<Self, &'static str> {
+        if !(0..=MAX_AGE as i64).contains(&min) || !(0..=MAX_AGE as i64).contains(&max) {
+            return Err("leeftijden moeten tussen 0 en 120 liggen");
+        }
+        if min > max {
+            return Err("minLeeftijd mag niet groter zijn dan maxLeeftijd");
+        }
+        Ok(Self {
+            min: min as u8,
+            max: max as u8,
+        })
+    }
+    pub fn min(self) -> u8 {
+        self.min
+    }
+    pub fn max(self) -> u8 {
+        self.max
+    }
+    pub fn contains(self, age: u8) -> bool {
+        self.min <= age && age <= self.max
+    }
+}
+
+/// Where an item takes place.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Location {
+    #[serde(rename = "adres")]
+    pub address: Option<String>,
+    pub postcode: Option<String>,
+    #[serde(rename = "plaats")]
+    pub city: Option<String>,
+    #[serde(rename = "breedtegraad")]
+    pub latitude: Option<f64>,
+    #[serde(rename = "lengtegraad")]
+    pub longitude: Option<f64>,
+}
+
+/// How to get in touch about an item.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Contact {
+    #[serde(rename = "telefoon")]
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+}
+
+/// What a volunteer vacancy adds to an item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Vacancy {
+    #[serde(rename = "tijdsbesteding")]
+    pub time_commitment: TimeCommitment,
+    #[serde(rename = "urenPerWeek")]
+    pub hours_per_week: Option<f64>,
+    #[serde(rename = "talenten")]
+    pub talents: Vec<String>,
+    /// Last day the vacancy shows (`YYYY-MM-DD`), if any.
+    #[serde(rename = "einddatum")]
+    pub end_date: Option<chrono::NaiveDate>,
+}
+
+/// A validated item, ready to be stored. Produced by [`crate::import`] (and later the API).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewListing {
+    pub external_id: Option<String>,
+    pub kind: Kind,
+    pub title: String,
+    pub summary: String,
+    pub description: String,
+    pub themes: Vec<String>,
+    pub wijken: Vec<String>,
+    pub whole_municipality: bool,
+    pub ages: AgeRange,
+    pub location: Option<Location>,
+    pub cost: Cost,
+    pub contact: Contact,
+    pub schedule: String,
+    pub status: Status,
+    pub last_verified: Option<chrono::NaiveDate>,
+    pub vacancy: Option<Vacancy>,
+}
+
+/// An item as stored, with its organisation's name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Listing {
+    pub id: i64,
+    pub external_id: Option<String>,
+    pub kind: Kind,
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub title: String,
+    pub summary: String,
+    pub description: String,
+    pub themes: Vec<String>,
+    pub wijken: Vec<String>,
+    pub whole_municipality: bool,
+    pub ages: AgeRange,
+    pub location: Option<Location>,
+    pub cost: Cost,
+    pub contact: Contact,
+    pub schedule: String,
+    pub status: Status,
+    pub created_at: String,
+    pub updated_at: String,
+    pub last_verified_at: String,
+    pub version: i64,
+    pub vacancy: Option<Vacancy>,
+}
+
+impl Listing {
+    /// True when the item is published and, for a vacancy with an end date, not yet expired
+    /// on `today`.
+    pub fn is_public_on(&self, today: chrono::NaiveDate) -> bool {
+        self.status == Status::Gepubliceerd
+            && self
+                .vacancy
+                .as_ref()
+                .and_then(|v| v.end_date)
+                .is_none_or(|end| end >= today)
+    }
+}
+
+/// Today's date in the Netherlands, the day that decides whether a vacancy has ended.
+pub fn today() -> chrono::NaiveDate {
+    // Europe/Amsterdam is UTC+1 or UTC+2; an item ending "on" a day stays visible through it.
+    // Without a tz database we take UTC+1, which is off by at most one hour in summer.
+    (chrono::Utc::now() + chrono::Duration::hours(1)).date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn age_range_rejects_out_of_bounds_and_inverted() {
+        assert!(AgeRange::parse(0, 120).is_ok());
+        assert!(AgeRange::parse(-1, 10).is_err());
+        assert!(AgeRange::parse(0, 121).is_err());
+        assert!(AgeRange::parse(30, 20).is_err());
+        let r = AgeRange::parse(12, 17).unwrap();
+        assert!(r.contains(12) && r.contains(17) && !r.contains(18));
+    }
+
+    #[test]
+    fn wire_names_round_trip() {
+        for k in Kind::ALL {
+            assert_eq!(Kind::parse(k.as_str()), Some(*k));
+        }
+        assert_eq!(Cost::parse("kleine-bijdrage"), Some(Cost::KleineBijdrage));
+        assert_eq!(
+            Status::parse("ter-beoordeling"),
+            Some(Status::TerBeoordeling)
+        );
+        assert_eq!(Status::parse("published"), None);
+    }
+}

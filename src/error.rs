@@ -1,0 +1,183 @@
+//! One error type for the HTTP API, one code table, one renderer: every error leaves as
+//! `application/problem+json` (RFC 9457) with a Dutch title and, for invalid input, one
+//! `invalidParams` entry per offending field.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+use crate::domain::{FieldError, FieldErrors};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("ongeldige invoer")]
+    Invalid(Vec<FieldError>),
+    #[error("niet gevonden")]
+    NotFound,
+    #[error("methode niet toegestaan")]
+    MethodNotAllowed,
+    #[error("verzoek te groot")]
+    PayloadTooLarge,
+    #[error("tijdelijk niet beschikbaar: {0}")]
+    Unavailable(String),
+    #[error("interne fout: {0:#}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<FieldErrors> for ApiError {
+    fn from(e: FieldErrors) -> Self {
+        ApiError::Invalid(e.into_vec())
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        match e {
+            crate::store::StoreError::NotFound => ApiError::NotFound,
+            // Pool timeouts and lost connections: the database is down or overloaded.
+            crate::store::StoreError::Db(
+                sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed,
+            ) => ApiError::Unavailable("database".into()),
+            crate::store::StoreError::Db(e) => ApiError::Internal(e.into()),
+        }
+    }
+}
+
+impl From<crate::search::SearchError> for ApiError {
+    fn from(e: crate::search::SearchError) -> Self {
+        ApiError::Internal(e.into())
+    }
+}
+
+/// The code table: status, stable machine code and Dutch title per error.
+struct Code {
+    status: StatusCode,
+    code: &'static str,
+    title: &'static str,
+}
+
+impl ApiError {
+    fn code(&self) -> Code {
+        let (status, code, title) = match self {
+            ApiError::Invalid(_) => (
+                StatusCode::BAD_REQUEST,
+                "ongeldige-invoer",
+                "Ongeldige invoer",
+            ),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "niet-gevonden", "Niet gevonden"),
+            ApiError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "methode-niet-toegestaan",
+                "Methode niet toegestaan",
+            ),
+            ApiError::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "verzoek-te-groot",
+                "Verzoek te groot",
+            ),
+            ApiError::Unavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "tijdelijk-niet-beschikbaar",
+                "Tijdelijk niet beschikbaar",
+            ),
+            ApiError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "interne-fout",
+                "Interne fout",
+            ),
+        };
+        Code {
+            status,
+            code,
+            title,
+        }
+    }
+
+    fn detail(&self) -> String {
+        match self {
+            ApiError::Invalid(errs) if errs.len() == 1 => {
+                "Eén parameter of veld is ongeldig; zie invalidParams.".into()
+            }
+            ApiError::Invalid(errs) => {
+                format!(
+                    "{} parameters of velden zijn ongeldig; zie invalidParams.",
+                    errs.len()
+                )
+            }
+            ApiError::NotFound => "De gevraagde bron bestaat niet (of is niet openbaar).".into(),
+            ApiError::MethodNotAllowed => {
+                "Deze methode wordt voor deze bron niet ondersteund.".into()
+            }
+            ApiError::PayloadTooLarge => {
+                "De inhoud van het verzoek is groter dan toegestaan.".into()
+            }
+            ApiError::Unavailable(_) => {
+                "De dienst is even niet beschikbaar. Probeer het over enkele seconden opnieuw."
+                    .into()
+            }
+            // Never echo internals to the client; they are logged once, by the middleware.
+            ApiError::Internal(_) => {
+                "Er ging iets mis aan onze kant. Probeer het later opnieuw.".into()
+            }
+        }
+    }
+}
+
+/// The problem+json body.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Problem {
+    /// URI reference identifying the problem type.
+    #[schema(example = "https://wegwijzer.example/problemen/ongeldige-invoer")]
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Short Dutch summary of the problem type.
+    pub title: String,
+    /// HTTP status code.
+    pub status: u16,
+    /// Dutch explanation of this occurrence.
+    pub detail: String,
+    /// Stable machine-readable code.
+    pub code: String,
+    /// One entry per offending parameter or field (400 only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub invalid_params: Option<Vec<FieldError>>,
+}
+
+/// Kept in the response's extensions so the logging middleware can record internal errors.
+#[derive(Clone)]
+pub struct LoggedError(pub std::sync::Arc<String>);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let code = self.code();
+        let body = Problem {
+            kind: format!("https://wegwijzer.example/problemen/{}", code.code),
+            title: code.title.into(),
+            status: code.status.as_u16(),
+            detail: self.detail(),
+            code: code.code.into(),
+            invalid_params: match &self {
+                ApiError::Invalid(errs) => Some(errs.clone()),
+                _ => None,
+            },
+        };
+        let json = serde_json::to_vec(&body).unwrap_or_default();
+        let mut res = (code.status, json).into_response();
+        res.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if matches!(self, ApiError::Unavailable(_)) {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
+        if let ApiError::Internal(e) = &self {
+            res.extensions_mut()
+                .insert(LoggedError(std::sync::Arc::new(format!("{e:#}"))));
+        }
+        res
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

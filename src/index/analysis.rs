@@ -1,0 +1,220 @@
+//! The Dutch text analysis chain and the vocabulary files in `index/` that shape it.
+//!
+//! `nl_stem`:  words → lower case → accents folded → stop words dropped → DutchPorter stem.
+//! `nl_exact`: the same without stemming, for exact matches (and, later, fuzzy matching).
+//!
+//! Stemming uses the Porter-style Dutch algorithm from `frostem`, not tantivy's
+//! `Language::Dutch` (Kraaij-Pohlmann), which conflates unrelated words (gezondheid → "zon").
+
+use std::borrow::Cow;
+use std::mem;
+use std::sync::LazyLock;
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter,
+    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+};
+
+pub const STEMMED: &str = "nl_stem";
+pub const EXACT: &str = "nl_exact";
+
+/// The stop word list, compiled in so the binary is self-contained.
+const STOP_WORDS_FILE: &str = include_str!("../../index/stopwoorden.txt");
+
+pub static STOP_WORDS: LazyLock<Vec<String>> = LazyLock::new(|| parse_word_list(STOP_WORDS_FILE));
+
+/// Reads a one-word-per-line list; `#` starts a comment.
+pub fn parse_word_list(text: &str) -> Vec<String> {
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim().to_lowercase())
+        .filter(|l| !l.is_empty())
+        .collect()
+}
+
+pub fn stemmed_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(48))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StopWordFilter::remove(STOP_WORDS.iter().cloned()))
+        .filter(DutchStemmer)
+        .build()
+}
+
+pub fn exact_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(48))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StopWordFilter::remove(STOP_WORDS.iter().cloned()))
+        .build()
+}
+
+/// Registers both analyzers on an index.
+pub fn register(index: &tantivy::Index) {
+    index.tokenizers().register(STEMMED, stemmed_analyzer());
+    index.tokenizers().register(EXACT, exact_analyzer());
+}
+
+/// The tokens an analyzer makes of `text`.
+pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while let Some(t) = stream.next() {
+        out.push(t.text.clone());
+    }
+    out
+}
+
+/// Stems one already lower-cased, accent-folded word.
+pub fn stem(word: &str) -> String {
+    let mut out = frostem::Stemmer::new(frostem::Algorithm::DutchPorter)
+        .stem(strip_diminutive_plural(word))
+        .into_owned();
+    undouble_final_consonant(&mut out);
+    out
+}
+
+/// DutchPorter keeps the plural "s" after a vowel, so "maatjes" would not meet "maatje".
+fn strip_diminutive_plural(word: &str) -> &str {
+    if word.len() > 5 && word.ends_with("jes") {
+        &word[..word.len() - 1]
+    } else {
+        word
+    }
+}
+
+/// DutchPorter undoubles only kk/dd/tt, so "gezinnen" stems to "gezinn" but "gezin" to "gezin".
+/// Dutch words do not end in a double consonant, so undoubling any of them is safe.
+fn undouble_final_consonant(stem: &mut String) {
+    let b = stem.as_bytes();
+    let n = b.len();
+    if n >= 4
+        && b[n - 1] == b[n - 2]
+        && b[n - 1].is_ascii_lowercase()
+        && !b"aeiouy".contains(&b[n - 1])
+    {
+        stem.pop();
+    }
+}
+
+/// Token filter applying the DutchPorter stemmer.
+#[derive(Clone, Copy)]
+pub struct DutchStemmer;
+
+impl TokenFilter for DutchStemmer {
+    type Tokenizer<T: Tokenizer> = DutchStemFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> DutchStemFilter<T> {
+        DutchStemFilter { inner: tokenizer }
+    }
+}
+
+#[derive(Clone)]
+pub struct DutchStemFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for DutchStemFilter<T> {
+    type TokenStream<'a> = DutchStemStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        DutchStemStream {
+            tail: self.inner.token_stream(text),
+            stemmer: frostem::Stemmer::new(frostem::Algorithm::DutchPorter),
+            buffer: String::new(),
+        }
+    }
+}
+
+pub struct DutchStemStream<T> {
+    tail: T,
+    stemmer: frostem::Stemmer,
+    buffer: String,
+}
+
+impl<T: TokenStream> TokenStream for DutchStemStream<T> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        match self.stemmer.stem(strip_diminutive_plural(&token.text)) {
+            Cow::Owned(stemmed) => token.text = stemmed,
+            Cow::Borrowed(stemmed) => {
+                self.buffer.clear();
+                self.buffer.push_str(stemmed);
+                mem::swap(&mut token.text, &mut self.buffer);
+            }
+        }
+        undouble_final_consonant(&mut token.text);
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stems(text: &str) -> Vec<String> {
+        tokens(&mut stemmed_analyzer(), text)
+    }
+
+    /// Inflected forms a resident types must meet the forms in listings.
+    #[test]
+    fn inflections_share_a_stem() {
+        let same = [
+            ("schulden", "schuld"),
+            ("vrijwilligers", "vrijwilliger"),
+            ("ouderen", "oudere"),
+            ("kinderen", "kinderen"),
+            ("mantelzorgers", "mantelzorger"),
+            ("activiteiten", "activiteit"),
+            ("maaltijden", "maaltijd"),
+            ("jongeren", "jongere"),
+            ("gezinnen", "gezin"),
+            ("wandelen", "wandeling"),
+            ("bussen", "bus"),
+            ("taalmaatjes", "taalmaatje"),
+            ("formulieren", "formulier"),
+            ("eenzaamheid", "eenzaamheid"),
+        ];
+        for (a, b) in same {
+            assert_eq!(stems(a), stems(b), "{a} vs {b}");
+        }
+    }
+
+    /// Words Kraaij-Pohlmann mangles keep their meaning here.
+    #[test]
+    fn unrelated_words_stay_apart() {
+        let apart = [
+            ("gezondheid", "zon"),
+            ("geweld", "wel"),
+            ("huis", "huishouden"),
+            ("taal", "talent"),
+            ("zorg", "zorgen"), // the same meaning, kept below
+        ];
+        for (a, b) in &apart[..4] {
+            assert_ne!(stems(a), stems(b), "{a} vs {b}");
+        }
+        assert_eq!(stems(apart[4].0), stems(apart[4].1));
+    }
+
+    #[test]
+    fn folds_accents_case_and_drops_stop_words() {
+        assert_eq!(
+            stems("Hulp bij de Financiële administratie"),
+            stems("hulp financiele administratie")
+        );
+        assert_eq!(stems("Café"), stems("cafe"));
+        assert!(stems("de het een en van").is_empty());
+    }
+}

@@ -1,0 +1,228 @@
+//! Compact per-document facet rows, built once per immutable segment and cached.
+//!
+//! Disjunctive facet counting must look at every document that matches the text query, testing
+//! each one against every filter. Reading six columnar fields per document costs tens of
+//! nanoseconds; one row of plain integers and 128-bit term sets costs a few. Segments never
+//! change, so a segment's rows are built once (by the indexer right after a commit) and reused by
+//! every search until a merge retires the segment.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+use tantivy::SegmentReader;
+use tantivy::columnar::StrColumn;
+use tantivy::index::SegmentId;
+
+use super::schema::names;
+use crate::domain::{Cost, Kind, Taxonomy, TimeCommitment};
+
+/// Sentinel for "no value" in `commitment`.
+pub const NO_COMMITMENT: u8 = u8::MAX;
+
+/// Everything filters, facets and sorting need to know about one document.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Row {
+    pub themes: u128,
+    pub wijken: u128,
+    pub talents: u128,
+    pub id: u64,
+    pub verified: i64,
+    pub created: i64,
+    pub end_day: i64,
+    pub age_groups: u64,
+    pub title_ord: u32,
+    pub min_age: u8,
+    pub max_age: u8,
+    pub kind: u8,
+    pub cost: u8,
+    pub commitment: u8,
+    pub whole: bool,
+}
+
+/// The taxonomy with each key's bit position in a [`Row`]'s term sets.
+#[derive(Debug, Default)]
+pub struct FacetSpace {
+    pub taxonomy: Taxonomy,
+    /// Changes whenever any key list or age bound changes; cached rows carry it.
+    pub stamp: u64,
+    theme_bits: HashMap<String, u8>,
+    wijk_bits: HashMap<String, u8>,
+    talent_bits: HashMap<String, u8>,
+}
+
+impl FacetSpace {
+    pub fn new(taxonomy: Taxonomy) -> FacetSpace {
+        let bits = |terms: &[crate::domain::Term]| {
+            terms
+                .iter()
+                .take(crate::domain::taxonomy::MAX_TERMS_PER_FACET)
+                .enumerate()
+                .map(|(i, t)| (t.key.clone(), i as u8))
+                .collect::<HashMap<_, _>>()
+        };
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for t in taxonomy
+            .themes
+            .iter()
+            .chain(&taxonomy.wijken)
+            .chain(&taxonomy.talents)
+        {
+            t.key.hash(&mut h);
+        }
+        "|".hash(&mut h);
+        for g in &taxonomy.age_groups {
+            (g.min_age, g.max_age).hash(&mut h);
+        }
+        FacetSpace {
+            stamp: h.finish(),
+            theme_bits: bits(&taxonomy.themes),
+            wijk_bits: bits(&taxonomy.wijken),
+            talent_bits: bits(&taxonomy.talents),
+            taxonomy,
+        }
+    }
+
+    pub fn theme_bit(&self, key: &str) -> Option<u8> {
+        self.theme_bits.get(key).copied()
+    }
+    pub fn wijk_bit(&self, key: &str) -> Option<u8> {
+        self.wijk_bits.get(key).copied()
+    }
+    pub fn talent_bit(&self, key: &str) -> Option<u8> {
+        self.talent_bits.get(key).copied()
+    }
+
+    /// The age groups an item for ages `min..=max` belongs to, as a bit set.
+    pub fn age_group_mask(&self, min: u8, max: u8) -> u64 {
+        self.taxonomy
+            .age_groups
+            .iter()
+            .take(64)
+            .enumerate()
+            .filter(|(_, g)| g.overlaps(min, max))
+            .fold(0, |m, (i, _)| m | (1 << i))
+    }
+}
+
+/// The rows of one segment, indexed by doc id.
+pub struct SegmentRows {
+    pub rows: Vec<Row>,
+}
+
+/// Rows per segment for one taxonomy stamp.
+#[derive(Default)]
+pub struct RowCache {
+    stamp: u64,
+    segments: HashMap<SegmentId, Arc<SegmentRows>>,
+}
+
+impl RowCache {
+    /// The rows of `segment`, built on first use.
+    pub fn rows_for(
+        &mut self,
+        space: &FacetSpace,
+        segment: &SegmentReader,
+    ) -> tantivy::Result<Arc<SegmentRows>> {
+        if self.stamp != space.stamp {
+            self.segments.clear();
+            self.stamp = space.stamp;
+        }
+        let id = segment.segment_id();
+        if let Some(rows) = self.segments.get(&id) {
+            return Ok(rows.clone());
+        }
+        let rows = Arc::new(build_rows(space, segment)?);
+        self.segments.insert(id, rows.clone());
+        Ok(rows)
+    }
+
+    /// Forgets segments that no longer exist (merged away).
+    pub fn retain(&mut self, live: &[SegmentId]) {
+        self.segments.retain(|id, _| live.contains(id));
+    }
+}
+
+/// Maps a segment's term ordinals to codes (`None` for terms unknown to the taxonomy).
+fn ord_map(column: &Option<StrColumn>, code: impl Fn(&str) -> Option<u8>) -> Vec<Option<u8>> {
+    let Some(col) = column else {
+        return Vec::new();
+    };
+    let mut term = String::new();
+    (0..col.num_terms() as u64)
+        .map(|ord| {
+            term.clear();
+            match col.ord_to_str(ord, &mut term) {
+                Ok(true) => code(&term),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+fn build_rows(space: &FacetSpace, seg: &SegmentReader) -> tantivy::Result<SegmentRows> {
+    let ff = seg.fast_fields();
+    let max_doc = seg.max_doc();
+    let kind = ff.str(names::KIND)?;
+    let cost = ff.str(names::COST)?;
+    let commitment = ff.str(names::COMMITMENT)?;
+    let themes = ff.str(names::THEMES)?;
+    let wijken = ff.str(names::WIJKEN)?;
+    let talents = ff.str(names::TALENTS)?;
+    let title = ff.str(names::TITLE_SORT)?;
+    let id = ff.u64(names::ID)?;
+    let whole = ff.u64(names::WHOLE)?;
+    let min_age = ff.u64(names::MIN_AGE)?;
+    let max_age = ff.u64(names::MAX_AGE)?;
+    let end_day = ff.i64(names::END_DAY)?;
+    let verified = ff.i64(names::VERIFIED)?;
+    let created = ff.i64(names::CREATED)?;
+
+    let kind_map = ord_map(&kind, |s| Kind::parse(s).map(Kind::code));
+    let cost_map = ord_map(&cost, |s| Cost::parse(s).map(Cost::code));
+    let commitment_map = ord_map(&commitment, |s| {
+        TimeCommitment::parse(s).map(TimeCommitment::code)
+    });
+    let theme_map = ord_map(&themes, |s| space.theme_bit(s));
+    let wijk_map = ord_map(&wijken, |s| space.wijk_bit(s));
+    let talent_map = ord_map(&talents, |s| space.talent_bit(s));
+
+    let first = |col: &Option<StrColumn>, map: &[Option<u8>], doc: u32| -> Option<u8> {
+        let col = col.as_ref()?;
+        let ord = col.term_ords(doc).next()?;
+        map.get(ord as usize).copied().flatten()
+    };
+    let set = |col: &Option<StrColumn>, map: &[Option<u8>], doc: u32| -> u128 {
+        let Some(col) = col.as_ref() else { return 0 };
+        col.term_ords(doc)
+            .filter_map(|ord| map.get(ord as usize).copied().flatten())
+            .fold(0u128, |m, bit| m | (1u128 << bit))
+    };
+
+    let mut rows = Vec::with_capacity(max_doc as usize);
+    for doc in 0..max_doc {
+        let min = min_age.first(doc).unwrap_or(0).min(120) as u8;
+        let max = max_age.first(doc).unwrap_or(120).min(120) as u8;
+        rows.push(Row {
+            themes: set(&themes, &theme_map, doc),
+            wijken: set(&wijken, &wijk_map, doc),
+            talents: set(&talents, &talent_map, doc),
+            id: id.first(doc).unwrap_or(0),
+            verified: verified.first(doc).unwrap_or(0),
+            created: created.first(doc).unwrap_or(0),
+            end_day: end_day.first(doc).unwrap_or(i64::MAX),
+            age_groups: space.age_group_mask(min, max),
+            title_ord: title
+                .as_ref()
+                .and_then(|c| c.term_ords(doc).next())
+                .unwrap_or(u64::from(u32::MAX)) as u32,
+            min_age: min,
+            max_age: max,
+            kind: first(&kind, &kind_map, doc).unwrap_or(0),
+            cost: first(&cost, &cost_map, doc).unwrap_or(0),
+            commitment: first(&commitment, &commitment_map, doc).unwrap_or(NO_COMMITMENT),
+            whole: whole.first(doc).unwrap_or(0) != 0,
+        });
+    }
+    Ok(SegmentRows { rows })
+}

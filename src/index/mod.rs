@@ -1,0 +1,166 @@
+//! The search index: a derived view of the database, kept on disk by Tantivy.
+//!
+//! One [`SearchIndex`] per process holds the index, one long-lived reader (a fresh searcher per
+//! request) and the facet-row cache. Exactly one [`writer::Indexer`] owns the `IndexWriter` and
+//! records, in each commit's payload, the last outbox sequence it applied.
+
+pub mod analysis;
+pub mod facets;
+pub mod schema;
+pub mod writer;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use serde::{Deserialize, Serialize};
+use tantivy::directory::MmapDirectory;
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
+use tokio::sync::watch;
+
+pub use facets::{FacetSpace, Row, RowCache, SegmentRows};
+pub use schema::{Fields, HitPayload};
+
+/// What each commit records about itself.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct CommitPayload {
+    /// Last outbox sequence number whose change is in this commit.
+    seq: i64,
+}
+
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    dir: PathBuf,
+    /// Last applied outbox sequence; `None` until the index has been built once.
+    applied: watch::Sender<Option<i64>>,
+    space: RwLock<Arc<FacetSpace>>,
+    rows: Mutex<RowCache>,
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating an empty one when there is none.
+    pub fn open(dir: &Path) -> anyhow::Result<SearchIndex> {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("kan indexmap {} niet aanmaken", dir.display()))?;
+        let (schema, fields) = schema::build_schema();
+        let directory = MmapDirectory::open(dir).context("indexmap openen")?;
+        let index = Index::open_or_create(directory, schema)
+            .context("index openen (bij een gewijzigd schema: wegwijzer reindex)")?;
+        analysis::register(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .context("indexlezer openen")?;
+        let applied = read_applied_seq(&index)?;
+        Ok(SearchIndex {
+            index,
+            reader,
+            fields,
+            dir: dir.to_path_buf(),
+            applied: watch::channel(applied).0,
+            space: RwLock::new(Arc::new(FacetSpace::default())),
+            rows: Mutex::new(RowCache::default()),
+        })
+    }
+
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub(crate) fn tantivy(&self) -> &Index {
+        &self.index
+    }
+
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// The last outbox sequence the index reflects (`None`: never built).
+    pub fn applied_seq(&self) -> Option<i64> {
+        *self.applied.borrow()
+    }
+
+    /// Waits until the index reflects outbox sequence `seq`, at most `timeout`.
+    pub async fn wait_for(&self, seq: i64, timeout: Duration) -> bool {
+        let mut rx = self.applied.subscribe();
+        tokio::time::timeout(timeout, rx.wait_for(|a| a.is_some_and(|a| a >= seq)))
+            .await
+            .is_ok_and(|r| r.is_ok())
+    }
+
+    /// The taxonomy search currently filters and counts with.
+    pub fn facet_space(&self) -> Arc<FacetSpace> {
+        self.space
+            .read()
+            .map(|s| s.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    /// Installs a new taxonomy when it differs from the current one.
+    pub fn set_taxonomy(&self, taxonomy: crate::domain::Taxonomy) {
+        let mut space = self.space.write().unwrap_or_else(|p| p.into_inner());
+        if space.taxonomy != taxonomy {
+            *space = Arc::new(FacetSpace::new(taxonomy));
+        }
+    }
+
+    /// The facet rows of every segment of `searcher`, in segment order.
+    pub fn rows(
+        &self,
+        searcher: &Searcher,
+        space: &FacetSpace,
+    ) -> tantivy::Result<Vec<Arc<SegmentRows>>> {
+        let mut cache = self.rows.lock().unwrap_or_else(|p| p.into_inner());
+        searcher
+            .segment_readers()
+            .iter()
+            .map(|seg| cache.rows_for(space, seg))
+            .collect()
+    }
+
+    /// Reloads the reader after a commit and prepares facet rows for new segments, so that no
+    /// search pays for building them.
+    pub(crate) fn reload(&self, seq: i64) -> tantivy::Result<()> {
+        self.reader.reload()?;
+        let searcher = self.reader.searcher();
+        let space = self.facet_space();
+        self.rows(&searcher, &space)?;
+        let live: Vec<_> = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| s.segment_id())
+            .collect();
+        self.rows
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(&live);
+        self.applied.send_replace(Some(seq));
+        Ok(())
+    }
+
+    /// Number of documents (public listings) in the index.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+}
+
+fn read_applied_seq(index: &Index) -> anyhow::Result<Option<i64>> {
+    let metas = index.load_metas().context("indexmetadata lezen")?;
+    Ok(metas
+        .payload
+        .as_deref()
+        .and_then(|p| serde_json::from_str::<CommitPayload>(p).ok())
+        .map(|p| p.seq))
+}
+
+fn payload_for(seq: i64) -> String {
+    serde_json::to_string(&CommitPayload { seq }).unwrap_or_default()
+}

@@ -1,0 +1,234 @@
+//! The Tantivy schema: one document per public listing.
+
+use serde::{Deserialize, Serialize};
+use tantivy::TantivyDocument;
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+
+use super::analysis::{EXACT, STEMMED};
+use crate::domain::{Listing, Taxonomy};
+
+/// Handles to every field, resolved once.
+#[derive(Clone, Copy, Debug)]
+pub struct Fields {
+    pub id: Field,
+    pub title: Field,
+    pub title_exact: Field,
+    pub summary: Field,
+    pub description: Field,
+    pub body_exact: Field,
+    pub organisation: Field,
+    pub tags: Field,
+    pub kind: Field,
+    pub cost: Field,
+    pub commitment: Field,
+    pub themes: Field,
+    pub wijken: Field,
+    pub talents: Field,
+    pub whole: Field,
+    pub min_age: Field,
+    pub max_age: Field,
+    pub end_day: Field,
+    pub verified: Field,
+    pub created: Field,
+    pub title_sort: Field,
+    pub payload: Field,
+}
+
+pub mod names {
+    pub const ID: &str = "id";
+    pub const KIND: &str = "kind";
+    pub const COST: &str = "cost";
+    pub const COMMITMENT: &str = "commitment";
+    pub const THEMES: &str = "themes";
+    pub const WIJKEN: &str = "wijken";
+    pub const TALENTS: &str = "talents";
+    pub const WHOLE: &str = "whole";
+    pub const MIN_AGE: &str = "min_age";
+    pub const MAX_AGE: &str = "max_age";
+    pub const END_DAY: &str = "end_day";
+    pub const VERIFIED: &str = "verified";
+    pub const CREATED: &str = "created";
+    pub const TITLE_SORT: &str = "title_sort";
+}
+
+fn text(tokenizer: &str) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    )
+}
+
+pub fn build_schema() -> (Schema, Fields) {
+    use names::*;
+    let mut b = Schema::builder();
+    let fields = Fields {
+        id: b.add_u64_field(ID, INDEXED | FAST | STORED),
+        title: b.add_text_field("title", text(STEMMED)),
+        title_exact: b.add_text_field("title_exact", text(EXACT)),
+        summary: b.add_text_field("summary", text(STEMMED)),
+        description: b.add_text_field("description", text(STEMMED)),
+        body_exact: b.add_text_field("body_exact", text(EXACT)),
+        organisation: b.add_text_field("organisation", text(STEMMED)),
+        tags: b.add_text_field("tags", text(STEMMED)),
+        kind: b.add_text_field(KIND, STRING | FAST),
+        cost: b.add_text_field(COST, STRING | FAST),
+        commitment: b.add_text_field(COMMITMENT, STRING | FAST),
+        themes: b.add_text_field(THEMES, STRING | FAST),
+        wijken: b.add_text_field(WIJKEN, STRING | FAST),
+        talents: b.add_text_field(TALENTS, STRING | FAST),
+        whole: b.add_u64_field(WHOLE, FAST),
+        min_age: b.add_u64_field(MIN_AGE, FAST),
+        max_age: b.add_u64_field(MAX_AGE, FAST),
+        end_day: b.add_i64_field(END_DAY, FAST),
+        verified: b.add_i64_field(VERIFIED, FAST),
+        created: b.add_i64_field(CREATED, FAST),
+        title_sort: b.add_text_field(TITLE_SORT, STRING | FAST),
+        payload: b.add_text_field("payload", STORED),
+    };
+    (b.build(), fields)
+}
+
+/// What a search hit shows, stored with the document so a result page needs no database trip.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct HitPayload {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub summary: String,
+    pub description: String,
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub themes: Vec<String>,
+    pub wijken: Vec<String>,
+    pub whole_municipality: bool,
+    pub min_age: u8,
+    pub max_age: u8,
+    pub cost: String,
+    pub time_commitment: Option<String>,
+    pub hours_per_week: Option<f64>,
+    pub talents: Vec<String>,
+    pub end_date: Option<String>,
+    pub place: Option<String>,
+    pub last_verified_at: String,
+    pub updated_at: String,
+}
+
+/// Days since 1970-01-01 of a date: the unit of the `end_day` field.
+pub fn epoch_day(date: chrono::NaiveDate) -> i64 {
+    date.signed_duration_since(chrono::NaiveDate::default())
+        .num_days()
+}
+
+fn epoch_seconds(iso: &str) -> i64 {
+    chrono::DateTime::parse_from_rfc3339(iso)
+        .map(|t| t.timestamp())
+        .unwrap_or(0)
+}
+
+/// Lower-cased, accent-folded title: sorts "Één" with "een" and "Zwemmen" after "activiteit".
+pub fn sort_key(title: &str) -> String {
+    // Stop words stay in a sort key, so fold by hand instead of analysing.
+    let mut out = String::with_capacity(title.len());
+    for c in title.chars().flat_map(char::to_lowercase) {
+        let folded = match c {
+            'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            'ñ' => 'n',
+            c => c,
+        };
+        if folded.is_alphanumeric() || folded == ' ' {
+            out.push(folded);
+        }
+    }
+    out.trim().to_string()
+}
+
+/// The index document for a public listing.
+pub fn listing_document(f: &Fields, l: &Listing, taxonomy: &Taxonomy) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_u64(f.id, l.id as u64);
+    doc.add_text(f.title, &l.title);
+    doc.add_text(f.title_exact, &l.title);
+    doc.add_text(f.summary, &l.summary);
+    doc.add_text(f.description, &l.description);
+    doc.add_text(f.body_exact, &l.summary);
+    doc.add_text(f.body_exact, &l.description);
+    doc.add_text(f.organisation, &l.organisation_name);
+    doc.add_text(f.kind, l.kind.as_str());
+    doc.add_text(f.tags, l.kind.label());
+    doc.add_text(f.cost, l.cost.as_str());
+    for key in &l.themes {
+        doc.add_text(f.themes, key);
+        if let Some(t) = taxonomy.theme(key) {
+            doc.add_text(f.tags, &t.label);
+        }
+    }
+    for key in &l.wijken {
+        doc.add_text(f.wijken, key);
+    }
+    doc.add_u64(f.whole, l.whole_municipality as u64);
+    doc.add_u64(f.min_age, l.ages.min() as u64);
+    doc.add_u64(f.max_age, l.ages.max() as u64);
+    let mut end_day = i64::MAX;
+    if let Some(v) = &l.vacancy {
+        doc.add_text(f.commitment, v.time_commitment.as_str());
+        for key in &v.talents {
+            doc.add_text(f.talents, key);
+            if let Some(t) = taxonomy.talent(key) {
+                doc.add_text(f.tags, &t.label);
+            }
+        }
+        if let Some(end) = v.end_date {
+            end_day = epoch_day(end);
+        }
+    }
+    doc.add_i64(f.end_day, end_day);
+    doc.add_i64(f.verified, epoch_seconds(&l.last_verified_at));
+    doc.add_i64(f.created, epoch_seconds(&l.created_at));
+    doc.add_text(f.title_sort, sort_key(&l.title));
+    let payload = HitPayload {
+        id: l.id,
+        kind: l.kind.as_str().to_string(),
+        title: l.title.clone(),
+        summary: l.summary.clone(),
+        description: l.description.clone(),
+        organisation_id: l.organisation_id,
+        organisation_name: l.organisation_name.clone(),
+        themes: l.themes.clone(),
+        wijken: l.wijken.clone(),
+        whole_municipality: l.whole_municipality,
+        min_age: l.ages.min(),
+        max_age: l.ages.max(),
+        cost: l.cost.as_str().to_string(),
+        time_commitment: l
+            .vacancy
+            .as_ref()
+            .map(|v| v.time_commitment.as_str().to_string()),
+        hours_per_week: l.vacancy.as_ref().and_then(|v| v.hours_per_week),
+        talents: l
+            .vacancy
+            .as_ref()
+            .map(|v| v.talents.clone())
+            .unwrap_or_default(),
+        end_date: l
+            .vacancy
+            .as_ref()
+            .and_then(|v| v.end_date)
+            .map(|d| d.to_string()),
+        place: l.location.as_ref().and_then(|loc| loc.city.clone()),
+        last_verified_at: l.last_verified_at.clone(),
+        updated_at: l.updated_at.clone(),
+    };
+    doc.add_text(
+        f.payload,
+        serde_json::to_string(&payload).unwrap_or_default(),
+    );
+    doc
+}

@@ -1,0 +1,26 @@
+//! Wegwijzer: the search service behind a municipal sociale kaart.
+//!
+//! A guided tour, from the outside in:
+
+/// The HTTP API: resources, extractors, OpenAPI.
+pub mod api;
+/// Wiring: start, serve, stop.
+pub mod app;
+/// Command line: serve, migrate, reindex, import, openapi.
+pub mod cli;
+/// Typed configuration from flags and environment.
+pub mod config;
+/// Validated domain types: listings, organisations, taxonomy.
+pub mod domain;
+/// The API's error type and its problem+json rendering.
+pub mod error;
+/// Bulk import (JSON, keyed by external ids) and export.
+pub mod import_export;
+/// The Tantivy index: schema, Dutch analysis, the single writer that tails the outbox.
+pub mod index;
+/// Search: request parsing, query building, disjunctive facets.
+pub mod search;
+/// All SQL: SQLite or PostgreSQL through sqlx's `AnyPool`.
+pub mod store;
+/// Logging setup.
+pub mod telemetry;

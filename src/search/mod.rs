@@ -1,0 +1,623 @@
+//! Search: a validated request becomes a Tantivy query over the text fields; one pass over the
+//! matching documents applies the filters, counts every facet disjunctively and keeps the top
+//! of the requested page.
+//!
+//! Disjunctive counting in one pass: for each matching document we compute which facet filters
+//! it fails. Passing all of them makes it a hit, counted in every facet. Failing exactly one
+//! facet's filter still counts it in that facet alone, because that facet's counts ignore its
+//! own filter. Failing two or more filters means it counts nowhere.
+
+pub mod request;
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value as _};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
+
+pub use request::{SearchRequest, Sort};
+
+use crate::domain::listing::today;
+use crate::domain::{Cost, Kind, TimeCommitment};
+use crate::index::facets::NO_COMMITMENT;
+use crate::index::schema::{epoch_day, names};
+use crate::index::{FacetSpace, HitPayload, Row, SearchIndex, SegmentRows, analysis};
+
+/// Most distinct words of a query that take part in matching.
+const MAX_QUERY_WORDS: usize = 16;
+
+const F_KIND: u8 = 1 << 0;
+const F_THEME: u8 = 1 << 1;
+const F_WIJK: u8 = 1 << 2;
+const F_AGE_GROUP: u8 = 1 << 3;
+const F_COST: u8 = 1 << 4;
+const F_TALENT: u8 = 1 << 5;
+const F_COMMITMENT: u8 = 1 << 6;
+const ALL_FACETS: u8 = 0x7f;
+
+/// One result of a search.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub payload: HitPayload,
+    /// HTML: the matching passage, text escaped, matches in `<mark>`.
+    pub snippet: Option<String>,
+    pub score: f32,
+}
+
+/// A facet value and how many results ticking it would give.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetCount {
+    pub key: String,
+    pub label: String,
+    pub count: u64,
+    pub selected: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Facets {
+    pub kind: Vec<FacetCount>,
+    pub theme: Vec<FacetCount>,
+    pub wijk: Vec<FacetCount>,
+    pub age_group: Vec<FacetCount>,
+    pub cost: Vec<FacetCount>,
+    /// Only when vacancies are among the results (under the other filters).
+    pub talent: Option<Vec<FacetCount>>,
+    pub commitment: Option<Vec<FacetCount>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SearchOutcome {
+    pub total: u64,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+    /// True when no item had every word, and items with some of the words are shown instead.
+    pub relaxed: bool,
+}
+
+/// The filters of a request, as bit sets over the facet space.
+#[derive(Debug, Clone, Copy, Default)]
+struct Filter {
+    kinds: u8,
+    costs: u8,
+    commitments: u8,
+    themes: u128,
+    wijken: u128,
+    talents: u128,
+    age_groups: u64,
+    age: Option<u8>,
+    today: i64,
+}
+
+impl Filter {
+    fn new(req: &SearchRequest, space: &FacetSpace) -> Filter {
+        let bits = |keys: &[String], bit: &dyn Fn(&str) -> Option<u8>| {
+            keys.iter()
+                .filter_map(|k| bit(k))
+                .fold(0u128, |m, b| m | (1u128 << b))
+        };
+        Filter {
+            kinds: req.kinds.iter().fold(0, |m, k| m | (1 << k.code())),
+            costs: req.costs.iter().fold(0, |m, c| m | (1 << c.code())),
+            commitments: req.commitments.iter().fold(0, |m, c| m | (1 << c.code())),
+            themes: bits(&req.themes, &|k| space.theme_bit(k)),
+            wijken: bits(&req.wijken, &|k| space.wijk_bit(k)),
+            talents: bits(&req.talents, &|k| space.talent_bit(k)),
+            age_groups: req
+                .age_groups
+                .iter()
+                .filter_map(|k| space.taxonomy.age_groups.iter().position(|g| &g.key == k))
+                .filter(|i| *i < 64)
+                .fold(0u64, |m, i| m | (1 << i)),
+            age: req.age,
+            today: epoch_day(today()),
+        }
+    }
+
+    /// `None` when the row fails a non-facet condition (expired, age); otherwise the set of
+    /// facet filters it fails.
+    #[inline]
+    fn failures(&self, r: &Row) -> Option<u8> {
+        if r.end_day < self.today {
+            return None;
+        }
+        if let Some(a) = self.age
+            && (a < r.min_age || a > r.max_age)
+        {
+            return None;
+        }
+        let mut fail = 0u8;
+        if self.kinds != 0 && self.kinds & (1 << r.kind) == 0 {
+            fail |= F_KIND;
+        }
+        if self.themes != 0 && self.themes & r.themes == 0 {
+            fail |= F_THEME;
+        }
+        if self.wijken != 0 && !r.whole && self.wijken & r.wijken == 0 {
+            fail |= F_WIJK;
+        }
+        if self.age_groups != 0 && self.age_groups & r.age_groups == 0 {
+            fail |= F_AGE_GROUP;
+        }
+        if self.costs != 0 && self.costs & (1 << r.cost) == 0 {
+            fail |= F_COST;
+        }
+        if self.talents != 0 && self.talents & r.talents == 0 {
+            fail |= F_TALENT;
+        }
+        if self.commitments != 0
+            && (r.commitment == NO_COMMITMENT || self.commitments & (1 << r.commitment) == 0)
+        {
+            fail |= F_COMMITMENT;
+        }
+        Some(fail)
+    }
+}
+
+/// Per-facet counters. Wijk counts of municipality-wide items are kept apart and added to every
+/// wijk at the end, because such items match every wijk filter.
+#[derive(Clone)]
+struct Counts {
+    kind: [u64; 8],
+    cost: [u64; 8],
+    commitment: [u64; 8],
+    themes: Box<[u64; 128]>,
+    wijken: Box<[u64; 128]>,
+    whole: u64,
+    talents: Box<[u64; 128]>,
+    age_groups: Box<[u64; 64]>,
+}
+
+impl Default for Counts {
+    fn default() -> Self {
+        Counts {
+            kind: [0; 8],
+            cost: [0; 8],
+            commitment: [0; 8],
+            themes: Box::new([0; 128]),
+            wijken: Box::new([0; 128]),
+            whole: 0,
+            talents: Box::new([0; 128]),
+            age_groups: Box::new([0; 64]),
+        }
+    }
+}
+
+#[inline]
+fn add_bits128(counts: &mut [u64; 128], mut bits: u128) {
+    while bits != 0 {
+        let b = bits.trailing_zeros() as usize;
+        counts[b] += 1;
+        bits &= bits - 1;
+    }
+}
+
+impl Counts {
+    /// Counts `r` in the facets of `facets`.
+    #[inline]
+    fn add(&mut self, r: &Row, facets: u8) {
+        if facets & F_KIND != 0 {
+            self.kind[r.kind as usize & 7] += 1;
+        }
+        if facets & F_THEME != 0 {
+            add_bits128(&mut self.themes, r.themes);
+        }
+        if facets & F_WIJK != 0 {
+            if r.whole {
+                self.whole += 1;
+            } else {
+                add_bits128(&mut self.wijken, r.wijken);
+            }
+        }
+        if facets & F_AGE_GROUP != 0 {
+            let mut bits = r.age_groups;
+            while bits != 0 {
+                self.age_groups[bits.trailing_zeros() as usize] += 1;
+                bits &= bits - 1;
+            }
+        }
+        if facets & F_COST != 0 {
+            self.cost[r.cost as usize & 7] += 1;
+        }
+        if facets & F_TALENT != 0 {
+            add_bits128(&mut self.talents, r.talents);
+        }
+        if facets & F_COMMITMENT != 0 && r.commitment != NO_COMMITMENT {
+            self.commitment[r.commitment as usize & 7] += 1;
+        }
+    }
+
+    fn merge(&mut self, o: &Counts) {
+        let sum = |a: &mut [u64], b: &[u64]| a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+        sum(&mut self.kind, &o.kind);
+        sum(&mut self.cost, &o.cost);
+        sum(&mut self.commitment, &o.commitment);
+        sum(&mut self.themes[..], &o.themes[..]);
+        sum(&mut self.wijken[..], &o.wijken[..]);
+        sum(&mut self.talents[..], &o.talents[..]);
+        sum(&mut self.age_groups[..], &o.age_groups[..]);
+        self.whole += o.whole;
+    }
+}
+
+/// A ranked candidate: larger `key` ranks first.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Candidate {
+    key: (u32, i64, u64),
+    segment: SegmentOrdinal,
+    doc: DocId,
+    title_ord: u32,
+}
+
+fn candidate_key(sort: Sort, score: Score, r: &Row) -> (u32, i64, u64) {
+    let id_asc = u64::MAX - r.id;
+    match sort {
+        // Scores are non-negative, so their bit patterns order like the numbers.
+        Sort::Relevance => (score.max(0.0).to_bits(), r.verified, id_asc),
+        Sort::Newest => (0, r.created, id_asc),
+        Sort::Title => (u32::MAX - r.title_ord, 0, id_asc),
+    }
+}
+
+struct FacetedTop {
+    rows: Vec<Arc<SegmentRows>>,
+    filter: Filter,
+    keep: usize,
+    sort: Sort,
+    scoring: bool,
+}
+
+struct SegmentFruit {
+    total: u64,
+    counts: Counts,
+    top: Vec<Candidate>,
+}
+
+struct FacetedTopSegment {
+    rows: Arc<SegmentRows>,
+    filter: Filter,
+    keep: usize,
+    sort: Sort,
+    segment: SegmentOrdinal,
+    total: u64,
+    counts: Counts,
+    heap: BinaryHeap<Reverse<Candidate>>,
+}
+
+impl Collector for FacetedTop {
+    type Fruit = SegmentFruit;
+    type Child = FacetedTopSegment;
+
+    fn for_segment(
+        &self,
+        segment: SegmentOrdinal,
+        _reader: &SegmentReader,
+    ) -> tantivy::Result<FacetedTopSegment> {
+        let rows =
+            self.rows.get(segment as usize).cloned().ok_or_else(|| {
+                tantivy::TantivyError::InternalError("facetrijen ontbreken".into())
+            })?;
+        Ok(FacetedTopSegment {
+            rows,
+            filter: self.filter,
+            keep: self.keep,
+            sort: self.sort,
+            segment,
+            total: 0,
+            counts: Counts::default(),
+            heap: BinaryHeap::with_capacity(self.keep + 1),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.scoring
+    }
+
+    fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<SegmentFruit> {
+        let mut out = SegmentFruit {
+            total: 0,
+            counts: Counts::default(),
+            top: Vec::new(),
+        };
+        for f in fruits {
+            out.total += f.total;
+            out.counts.merge(&f.counts);
+            out.top.extend(f.top);
+        }
+        Ok(out)
+    }
+}
+
+impl SegmentCollector for FacetedTopSegment {
+    type Fruit = SegmentFruit;
+
+    #[inline]
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let Some(r) = self.rows.rows.get(doc as usize) else {
+            return;
+        };
+        let Some(fail) = self.filter.failures(r) else {
+            return;
+        };
+        if fail == 0 {
+            self.total += 1;
+            self.counts.add(r, ALL_FACETS);
+            if self.keep == 0 {
+                return;
+            }
+            let c = Candidate {
+                key: candidate_key(self.sort, score, r),
+                segment: self.segment,
+                doc,
+                title_ord: r.title_ord,
+            };
+            if self.heap.len() < self.keep {
+                self.heap.push(Reverse(c));
+            } else if let Some(mut worst) = self.heap.peek_mut()
+                && c > worst.0
+            {
+                *worst = Reverse(c);
+            }
+        } else if fail.is_power_of_two() {
+            self.counts.add(r, fail);
+        }
+    }
+
+    fn harvest(self) -> SegmentFruit {
+        SegmentFruit {
+            total: self.total,
+            counts: self.counts,
+            top: self.heap.into_iter().map(|r| r.0).collect(),
+        }
+    }
+}
+
+/// Errors of a search; all internal (the request was validated before).
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("zoekindex: {0}")]
+    Index(#[from] tantivy::TantivyError),
+}
+
+/// The text part of a query: every word must match in some field (`strict`), or at least one
+/// (`relaxed`, the fallback when strict finds nothing).
+fn text_query(index: &SearchIndex, words: &[String], strict: bool) -> Box<dyn Query> {
+    let f = index.fields();
+    let term = |field, text: &str, boost: f32| -> (Occur, Box<dyn Query>) {
+        let q = TermQuery::new(
+            Term::from_field_text(field, text),
+            IndexRecordOption::WithFreqs,
+        );
+        (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)))
+    };
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = words
+        .iter()
+        .map(|w| {
+            let s = analysis::stem(w);
+            let per_word = BooleanQuery::new(vec![
+                term(f.title, &s, 4.0),
+                term(f.summary, &s, 2.0),
+                term(f.description, &s, 1.0),
+                term(f.tags, &s, 1.5),
+                term(f.organisation, &s, 1.0),
+                // Exact forms score above words that only share a stem.
+                term(f.title_exact, w, 1.5),
+                term(f.body_exact, w, 0.5),
+            ]);
+            let occur = if strict { Occur::Must } else { Occur::Should };
+            (occur, Box::new(per_word) as Box<dyn Query>)
+        })
+        .collect();
+    if words.len() > 1 {
+        // Bonus for the words as a phrase.
+        for (field, boost) in [(f.title_exact, 3.0), (f.body_exact, 1.0)] {
+            let terms: Vec<Term> = words
+                .iter()
+                .map(|w| Term::from_field_text(field, w))
+                .collect();
+            let phrase = PhraseQuery::new(terms);
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(phrase), boost)),
+            ));
+        }
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
+
+/// The searchable words of a query: lower-cased, accents folded, stop words dropped, unique.
+pub fn query_words(text: &str) -> Vec<String> {
+    let mut analyzer = analysis::exact_analyzer();
+    let mut words: Vec<String> = Vec::new();
+    for w in analysis::tokens(&mut analyzer, text) {
+        if !words.contains(&w) && words.len() < MAX_QUERY_WORDS {
+            words.push(w);
+        }
+    }
+    words
+}
+
+/// Runs a search. Blocking: call it from a blocking thread.
+pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome, SearchError> {
+    let searcher = index.searcher();
+    let space = index.facet_space();
+    let rows = index.rows(&searcher, &space)?;
+    let filter = Filter::new(req, &space);
+    let words = query_words(&req.text);
+    let has_text = !req.text.trim().is_empty();
+    let keep = req.offset() + req.page_size as usize;
+
+    let run = |query: &dyn Query| {
+        let collector = FacetedTop {
+            rows: rows.clone(),
+            filter,
+            keep,
+            sort: req.sort,
+            scoring: has_text && req.sort == Sort::Relevance,
+        };
+        searcher.search(query, &collector)
+    };
+
+    let (query, fruit, relaxed): (Box<dyn Query>, SegmentFruit, bool) = if !has_text {
+        let q: Box<dyn Query> = Box::new(AllQuery);
+        let fruit = run(&*q)?;
+        (q, fruit, false)
+    } else if words.is_empty() {
+        // Only stop words or punctuation: nothing to match on.
+        (
+            Box::new(AllQuery),
+            SegmentFruit {
+                total: 0,
+                counts: Counts::default(),
+                top: Vec::new(),
+            },
+            false,
+        )
+    } else {
+        let strict = text_query(index, &words, true);
+        let fruit = run(&*strict)?;
+        if fruit.total == 0 && words.len() > 1 {
+            let loose = text_query(index, &words, false);
+            let fruit = run(&*loose)?;
+            (loose, fruit, true)
+        } else {
+            (strict, fruit, false)
+        }
+    };
+
+    let mut top = fruit.top;
+    if req.sort == Sort::Title {
+        // Title ordinals are per segment; compare the titles themselves.
+        let mut keyed = Vec::with_capacity(top.len());
+        for c in top {
+            let seg = searcher.segment_reader(c.segment);
+            let mut title = String::new();
+            if let Some(col) = seg.fast_fields().str(names::TITLE_SORT)? {
+                col.ord_to_str(u64::from(c.title_ord), &mut title)
+                    .map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?;
+            }
+            keyed.push((title, c));
+        }
+        keyed.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.key.2.cmp(&a.1.key.2)));
+        top = keyed.into_iter().map(|(_, c)| c).collect();
+    } else {
+        top.sort_by(|a, b| b.key.cmp(&a.key));
+    }
+
+    let snippets = if has_text && !words.is_empty() {
+        let mut g = SnippetGenerator::create(&searcher, &*query, index.fields().description)?;
+        g.set_max_num_chars(200);
+        Some(g)
+    } else {
+        None
+    };
+    let mut hits = Vec::with_capacity(req.page_size as usize);
+    for c in top.iter().skip(req.offset()).take(req.page_size as usize) {
+        let doc: TantivyDocument = searcher.doc(DocAddress::new(c.segment, c.doc))?;
+        let Some(json) = doc
+            .get_first(index.fields().payload)
+            .and_then(|v| v.as_str())
+        else {
+            continue;
+        };
+        let payload: HitPayload = serde_json::from_str(json)
+            .map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?;
+        let snippet = snippets.as_ref().and_then(|g| {
+            let mut s = g.snippet(&payload.description);
+            if s.is_empty() {
+                s = g.snippet(&payload.summary);
+            }
+            s.set_snippet_prefix_postfix("<mark>", "</mark>");
+            (!s.is_empty()).then(|| s.to_html())
+        });
+        let score = if req.sort == Sort::Relevance {
+            f32::from_bits(c.key.0)
+        } else {
+            0.0
+        };
+        hits.push(Hit {
+            payload,
+            snippet,
+            score,
+        });
+    }
+
+    Ok(SearchOutcome {
+        total: fruit.total,
+        hits,
+        facets: facet_counts(&fruit.counts, &space, req),
+        relaxed,
+    })
+}
+
+fn facet_counts(c: &Counts, space: &FacetSpace, req: &SearchRequest) -> Facets {
+    let t = &space.taxonomy;
+    let terms = |terms: &[crate::domain::Term], counts: &[u64], extra: u64, selected: &[String]| {
+        terms
+            .iter()
+            .take(128)
+            .enumerate()
+            .map(|(i, term)| FacetCount {
+                key: term.key.clone(),
+                label: term.label.clone(),
+                count: counts[i] + extra,
+                selected: selected.contains(&term.key),
+            })
+            .collect::<Vec<_>>()
+    };
+    let kind = Kind::ALL
+        .iter()
+        .map(|k| FacetCount {
+            key: k.as_str().into(),
+            label: k.label().into(),
+            count: c.kind[k.code() as usize],
+            selected: req.kinds.contains(k),
+        })
+        .collect();
+    let cost = Cost::ALL
+        .iter()
+        .map(|k| FacetCount {
+            key: k.as_str().into(),
+            label: k.label().into(),
+            count: c.cost[k.code() as usize],
+            selected: req.costs.contains(k),
+        })
+        .collect();
+    let commitment: Vec<FacetCount> = TimeCommitment::ALL
+        .iter()
+        .map(|k| FacetCount {
+            key: k.as_str().into(),
+            label: k.label().into(),
+            count: c.commitment[k.code() as usize],
+            selected: req.commitments.contains(k),
+        })
+        .collect();
+    let age_group = t
+        .age_groups
+        .iter()
+        .take(64)
+        .enumerate()
+        .map(|(i, g)| FacetCount {
+            key: g.key.clone(),
+            label: g.label.clone(),
+            count: c.age_groups[i],
+            selected: req.age_groups.contains(&g.key),
+        })
+        .collect();
+    // Vacancy facets show when vacancies are in view: the kind facet (computed without the kind
+    // filter) must have some, and the kind filter must not exclude them.
+    let vacancies_in_view = c.kind[Kind::Vacature.code() as usize] > 0
+        && (req.kinds.is_empty() || req.kinds.contains(&Kind::Vacature));
+    Facets {
+        kind,
+        theme: terms(&t.themes, &c.themes[..], 0, &req.themes),
+        wijk: terms(&t.wijken, &c.wijken[..], c.whole, &req.wijken),
+        age_group,
+        cost,
+        talent: vacancies_in_view.then(|| terms(&t.talents, &c.talents[..], 0, &req.talents)),
+        commitment: vacancies_in_view.then_some(commitment),
+    }
+}

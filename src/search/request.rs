@@ -1,0 +1,323 @@
+//! A search request, parsed from query-string pairs and checked against the taxonomy.
+//! Every offending parameter is reported at once.
+
+use crate::domain::{Cost, FieldErrors, Kind, Taxonomy, TimeCommitment};
+
+/// Longest accepted free-text query, in characters.
+pub const MAX_QUERY_CHARS: usize = 200;
+/// Largest page.
+pub const MAX_PAGE_SIZE: u32 = 100;
+pub const DEFAULT_PAGE_SIZE: u32 = 20;
+/// Deepest result reachable by paging: keeps each request's top-k heap bounded.
+pub const MAX_RESULT_WINDOW: u32 = 10_000;
+/// Most values one filter parameter may list.
+pub const MAX_FILTER_VALUES: usize = 50;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// Best match first; ties: most recently verified, then id.
+    #[default]
+    Relevance,
+    /// Most recently created first.
+    Newest,
+    /// By title, A-Z.
+    Title,
+}
+
+impl Sort {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevantie",
+            Sort::Newest => "nieuwste",
+            Sort::Title => "titel",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SearchRequest {
+    pub text: String,
+    pub kinds: Vec<Kind>,
+    pub themes: Vec<String>,
+    pub wijken: Vec<String>,
+    pub age: Option<u8>,
+    pub age_groups: Vec<String>,
+    pub costs: Vec<Cost>,
+    pub talents: Vec<String>,
+    pub commitments: Vec<TimeCommitment>,
+    pub page: u32,
+    pub page_size: u32,
+    pub sort: Sort,
+}
+
+/// The query parameters the search endpoint understands (wire names).
+pub const PARAMETERS: &[&str] = &[
+    "q",
+    "soort",
+    "thema",
+    "wijk",
+    "leeftijd",
+    "leeftijdsgroep",
+    "kosten",
+    "talent",
+    "tijdsbesteding",
+    "page",
+    "pageSize",
+    "sorteer",
+];
+
+impl SearchRequest {
+    /// Parses `key=value` pairs. Filters may repeat (`wijk=a&wijk=b`) or list values with
+    /// commas (`wijk=a,b`).
+    pub fn parse(pairs: &[(String, String)], taxonomy: &Taxonomy) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let mut req = SearchRequest {
+            page: 1,
+            page_size: DEFAULT_PAGE_SIZE,
+            ..Default::default()
+        };
+        let mut seen_single: Vec<&str> = Vec::new();
+        for (key, value) in pairs {
+            let key = key.as_str();
+            if !PARAMETERS.contains(&key) {
+                errors.add(
+                    key,
+                    format!("onbekende parameter; toegestaan: {}", PARAMETERS.join(", ")),
+                );
+                continue;
+            }
+            let single = matches!(key, "q" | "leeftijd" | "page" | "pageSize" | "sorteer");
+            if single {
+                if seen_single.contains(&key) {
+                    errors.add(key, "mag maar één keer voorkomen");
+                    continue;
+                }
+                seen_single.push(key);
+            }
+            let values = || {
+                value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|v| !v.is_empty())
+                    .map(str::to_string)
+            };
+            match key {
+                "q" => {
+                    let n = value.chars().count();
+                    if n > MAX_QUERY_CHARS {
+                        errors.add(
+                            "q",
+                            format!("mag hoogstens {MAX_QUERY_CHARS} tekens lang zijn (nu {n})"),
+                        );
+                    } else if value.chars().any(|c| c.is_control()) {
+                        errors.add("q", "bevat ongeldige (stuur)tekens");
+                    } else {
+                        req.text = value.trim().to_string();
+                    }
+                }
+                "soort" => parse_enum(
+                    &mut errors,
+                    key,
+                    values(),
+                    Kind::parse,
+                    Kind::allowed,
+                    &mut req.kinds,
+                ),
+                "kosten" => parse_enum(
+                    &mut errors,
+                    key,
+                    values(),
+                    Cost::parse,
+                    Cost::allowed,
+                    &mut req.costs,
+                ),
+                "tijdsbesteding" => parse_enum(
+                    &mut errors,
+                    key,
+                    values(),
+                    TimeCommitment::parse,
+                    TimeCommitment::allowed,
+                    &mut req.commitments,
+                ),
+                "thema" => parse_keys(
+                    &mut errors,
+                    key,
+                    values(),
+                    |k| taxonomy.theme(k).is_some(),
+                    &mut req.themes,
+                ),
+                "wijk" => parse_keys(
+                    &mut errors,
+                    key,
+                    values(),
+                    |k| taxonomy.wijk(k).is_some(),
+                    &mut req.wijken,
+                ),
+                "talent" => parse_keys(
+                    &mut errors,
+                    key,
+                    values(),
+                    |k| taxonomy.talent(k).is_some(),
+                    &mut req.talents,
+                ),
+                "leeftijdsgroep" => parse_keys(
+                    &mut errors,
+                    key,
+                    values(),
+                    |k| taxonomy.age_group(k).is_some(),
+                    &mut req.age_groups,
+                ),
+                "leeftijd" => match value.trim().parse::<u8>() {
+                    Ok(a) if a <= crate::domain::listing::MAX_AGE => req.age = Some(a),
+                    _ => errors.add(key, "moet een geheel getal van 0 tot en met 120 zijn"),
+                },
+                "page" => match value.trim().parse::<u32>() {
+                    Ok(p) if p >= 1 => req.page = p,
+                    _ => errors.add(key, "moet een geheel getal vanaf 1 zijn"),
+                },
+                "pageSize" => match value.trim().parse::<u32>() {
+                    Ok(s) if (1..=MAX_PAGE_SIZE).contains(&s) => req.page_size = s,
+                    _ => errors.add(
+                        key,
+                        format!("moet een geheel getal van 1 tot en met {MAX_PAGE_SIZE} zijn"),
+                    ),
+                },
+                "sorteer" => match value.trim() {
+                    "relevantie" => req.sort = Sort::Relevance,
+                    "nieuwste" => req.sort = Sort::Newest,
+                    "titel" => req.sort = Sort::Title,
+                    _ => errors.add(key, "kies uit: relevantie, nieuwste, titel"),
+                },
+                _ => unreachable_parameter(&mut errors, key),
+            }
+        }
+        if errors.is_empty()
+            && u64::from(req.page) * u64::from(req.page_size) > u64::from(MAX_RESULT_WINDOW)
+        {
+            errors.add(
+                "page",
+                format!("resultaten voorbij nummer {MAX_RESULT_WINDOW} zijn niet op te vragen; verfijn de zoekvraag"),
+            );
+        }
+        errors.finish(|| req)
+    }
+
+    /// Results to skip before this page.
+    pub fn offset(&self) -> usize {
+        (self.page.saturating_sub(1) * self.page_size) as usize
+    }
+}
+
+fn unreachable_parameter(errors: &mut FieldErrors, key: &str) {
+    errors.add(key, "wordt niet ondersteund");
+}
+
+fn parse_enum<T: PartialEq>(
+    errors: &mut FieldErrors,
+    key: &str,
+    values: impl Iterator<Item = String>,
+    parse: impl Fn(&str) -> Option<T>,
+    allowed: impl Fn() -> String,
+    out: &mut Vec<T>,
+) {
+    for v in values {
+        match parse(&v) {
+            Some(x) if !out.contains(&x) => out.push(x),
+            Some(_) => {}
+            None => errors.add(
+                key,
+                format!("onbekende waarde {v:?}; kies uit: {}", allowed()),
+            ),
+        }
+    }
+}
+
+fn parse_keys(
+    errors: &mut FieldErrors,
+    key: &str,
+    values: impl Iterator<Item = String>,
+    known: impl Fn(&str) -> bool,
+    out: &mut Vec<String>,
+) {
+    for v in values {
+        if !known(&v) {
+            let shown: String = v.chars().take(64).collect();
+            errors.add(
+                key,
+                format!("onbekende waarde {shown:?}; zie de taxonomie-endpoints"),
+            );
+        } else if !out.contains(&v) {
+            if out.len() >= MAX_FILTER_VALUES {
+                errors.add(key, format!("hoogstens {MAX_FILTER_VALUES} waarden"));
+                return;
+            }
+            out.push(v);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Term;
+
+    fn taxonomy() -> Taxonomy {
+        Taxonomy {
+            themes: vec![Term {
+                key: "geldzaken".into(),
+                label: "Geld".into(),
+            }],
+            wijken: vec![
+                Term {
+                    key: "hamersveld".into(),
+                    label: "Hamersveld".into(),
+                },
+                Term {
+                    key: "achterveld".into(),
+                    label: "Achterveld".into(),
+                },
+            ],
+            ..Default::default()
+        }
+    }
+
+    fn pairs(q: &str) -> Vec<(String, String)> {
+        form_urlencoded::parse(q.as_bytes()).into_owned().collect()
+    }
+
+    #[test]
+    fn repeated_and_comma_separated_values_combine() {
+        let r = SearchRequest::parse(
+            &pairs("wijk=hamersveld&wijk=achterveld,hamersveld&q=+schulden+"),
+            &taxonomy(),
+        )
+        .unwrap();
+        assert_eq!(r.wijken, vec!["hamersveld", "achterveld"]);
+        assert_eq!(r.text, "schulden");
+        assert_eq!((r.page, r.page_size, r.sort), (1, 20, Sort::Relevance));
+    }
+
+    #[test]
+    fn every_bad_parameter_is_reported() {
+        let err = SearchRequest::parse(
+            &pairs("soort=winkel&thema=onbekend&leeftijd=200&pageSize=101&page=0&sorteer=x&foo=1"),
+            &taxonomy(),
+        )
+        .unwrap_err();
+        let names: Vec<_> = err.as_slice().iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(
+            names,
+            vec![
+                "soort", "thema", "leeftijd", "pageSize", "page", "sorteer", "foo"
+            ]
+        );
+    }
+
+    #[test]
+    fn deep_pages_and_long_queries_are_refused() {
+        assert!(SearchRequest::parse(&pairs("page=101&pageSize=100"), &taxonomy()).is_err());
+        assert!(SearchRequest::parse(&pairs("page=100&pageSize=100"), &taxonomy()).is_ok());
+        let long = format!("q={}", "a".repeat(201));
+        assert!(SearchRequest::parse(&pairs(&long), &taxonomy()).is_err());
+    }
+}

@@ -1,0 +1,438 @@
+//! Listings (the offer) and their theme, wijk and talent links. Every change writes an outbox
+//! row in the same transaction (see `outbox.rs`).
+
+use std::collections::HashMap;
+
+use sqlx::{Any, AssertSqlSafe, Row as _, Transaction, any::AnyRow};
+
+use super::{Store, StoreError, StoreResult, id_list};
+use crate::domain::{
+    AgeRange, Contact, Cost, Kind, Listing, Location, NewListing, Status, TimeCommitment, Vacancy,
+    now_iso,
+};
+
+const SELECT_LISTING: &str = "SELECT l.id, l.external_id, l.kind, l.organisation_id,
+        o.name AS organisation_name, l.title, l.summary, l.description, l.whole_municipality,
+        l.min_age, l.max_age, l.address, l.postcode, l.city, l.latitude, l.longitude, l.cost,
+        l.phone, l.email, l.website, l.schedule, l.status, l.time_commitment, l.hours_per_week,
+        l.end_date, l.created_at, l.updated_at, l.last_verified_at, l.version
+    FROM listings l JOIN organisations o ON o.id = l.organisation_id";
+
+/// What an import did with one listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListingUpsert {
+    Created(i64),
+    Updated(i64),
+    Unchanged(i64),
+}
+
+fn corrupt(column: &str, value: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("onverwachte waarde {value:?} in kolom {column}").into())
+}
+
+fn listing_from_row(r: &AnyRow) -> Result<Listing, sqlx::Error> {
+    let kind: String = r.try_get("kind")?;
+    let cost: String = r.try_get("cost")?;
+    let status: String = r.try_get("status")?;
+    let kind = Kind::parse(&kind).ok_or_else(|| corrupt("kind", &kind))?;
+    let ages = AgeRange::parse(r.try_get("min_age")?, r.try_get("max_age")?)
+        .map_err(|e| corrupt("min_age/max_age", e))?;
+    let latitude: Option<f64> = r.try_get("latitude")?;
+    let longitude: Option<f64> = r.try_get("longitude")?;
+    let address: Option<String> = r.try_get("address")?;
+    let postcode: Option<String> = r.try_get("postcode")?;
+    let city: Option<String> = r.try_get("city")?;
+    let location =
+        (address.is_some() || postcode.is_some() || city.is_some() || latitude.is_some())
+            .then_some(Location {
+                address,
+                postcode,
+                city,
+                latitude,
+                longitude,
+            });
+    let vacancy = if kind == Kind::Vacature {
+        let tc: Option<String> = r.try_get("time_commitment")?;
+        let tc = tc.unwrap_or_default();
+        let end: Option<String> = r.try_get("end_date")?;
+        Some(Vacancy {
+            time_commitment: TimeCommitment::parse(&tc)
+                .ok_or_else(|| corrupt("time_commitment", &tc))?,
+            hours_per_week: r.try_get("hours_per_week")?,
+            talents: Vec::new(),
+            end_date: end
+                .map(|d| d.parse().map_err(|_| corrupt("end_date", &d)))
+                .transpose()?,
+        })
+    } else {
+        None
+    };
+    Ok(Listing {
+        id: r.try_get("id")?,
+        external_id: r.try_get("external_id")?,
+        kind,
+        organisation_id: r.try_get("organisation_id")?,
+        organisation_name: r.try_get("organisation_name")?,
+        title: r.try_get("title")?,
+        summary: r.try_get("summary")?,
+        description: r.try_get("description")?,
+        themes: Vec::new(),
+        wijken: Vec::new(),
+        whole_municipality: r.try_get::<i64, _>("whole_municipality")? != 0,
+        ages,
+        location,
+        cost: Cost::parse(&cost).ok_or_else(|| corrupt("cost", &cost))?,
+        contact: Contact {
+            phone: r.try_get("phone")?,
+            email: r.try_get("email")?,
+            website: r.try_get("website")?,
+        },
+        schedule: r.try_get("schedule")?,
+        status: Status::parse(&status).ok_or_else(|| corrupt("status", &status))?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+        last_verified_at: r.try_get("last_verified_at")?,
+        version: r.try_get("version")?,
+        vacancy,
+    })
+}
+
+/// `YYYY-MM-DD` as the start of that day in UTC, the stored timestamp format.
+fn date_to_timestamp(date: chrono::NaiveDate) -> String {
+    format!("{}T00:00:00.000Z", date.format("%Y-%m-%d"))
+}
+
+impl Store {
+    /// One listing with its links, whatever its status.
+    pub async fn find_listing(&self, id: i64) -> StoreResult<Listing> {
+        let mut found = self.find_listings(&[id]).await?;
+        found.pop().ok_or(StoreError::NotFound)
+    }
+
+    /// The listings with these ids (missing ids are skipped), ordered by id.
+    pub async fn find_listings(&self, ids: &[i64]) -> StoreResult<Vec<Listing>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let list = id_list(ids);
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "{SELECT_LISTING} WHERE l.id IN ({list}) ORDER BY l.id"
+        )))
+        .fetch_all(&self.pool)
+        .await?;
+        let filter = format!("listing_id IN ({list})");
+        self.attach_links(rows, &filter).await
+    }
+
+    /// Up to `limit` listings with id above `after_id`, in id order: the reindex feed.
+    pub async fn listings_after(&self, after_id: i64, limit: i64) -> StoreResult<Vec<Listing>> {
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "{SELECT_LISTING} WHERE l.id > $1 ORDER BY l.id LIMIT $2"
+        )))
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let Some(last) = rows.last() else {
+            return Ok(Vec::new());
+        };
+        let last_id: i64 = last.try_get("id")?;
+        let filter = format!("listing_id > {after_id} AND listing_id <= {last_id}");
+        self.attach_links(rows, &filter).await
+    }
+
+    /// Published listings of one organisation, by title.
+    pub async fn published_listings_of(&self, organisation_id: i64) -> StoreResult<Vec<Listing>> {
+        let ids: Vec<(i64,)> = sqlx::query_as(
+            "SELECT id FROM listings WHERE organisation_id = $1 AND status = 'gepubliceerd'",
+        )
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let ids: Vec<i64> = ids.into_iter().map(|r| r.0).collect();
+        let mut listings = self.find_listings(&ids).await?;
+        listings.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()));
+        Ok(listings)
+    }
+
+    /// Reads listing rows plus their theme, wijk and talent links (`filter` selects link rows).
+    async fn attach_links(&self, rows: Vec<AnyRow>, filter: &str) -> StoreResult<Vec<Listing>> {
+        let mut listings = rows
+            .iter()
+            .map(listing_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        let links = |sql: String| async move {
+            let rows: Vec<(i64, String)> = sqlx::query_as(AssertSqlSafe(sql))
+                .fetch_all(&self.pool)
+                .await?;
+            let mut by_listing: HashMap<i64, Vec<String>> = HashMap::new();
+            for (id, key) in rows {
+                by_listing.entry(id).or_default().push(key);
+            }
+            Ok::<_, sqlx::Error>(by_listing)
+        };
+        let mut themes = links(format!(
+            "SELECT listing_id, theme_key FROM listing_themes WHERE {filter} ORDER BY listing_id, theme_key"
+        ))
+        .await?;
+        let mut wijken = links(format!(
+            "SELECT listing_id, wijk_key FROM listing_wijken WHERE {filter} ORDER BY listing_id, wijk_key"
+        ))
+        .await?;
+        let mut talents = links(format!(
+            "SELECT listing_id, talent_key FROM listing_talents WHERE {filter} ORDER BY listing_id, talent_key"
+        ))
+        .await?;
+        for l in &mut listings {
+            l.themes = themes.remove(&l.id).unwrap_or_default();
+            l.wijken = wijken.remove(&l.id).unwrap_or_default();
+            if let Some(v) = l.vacancy.as_mut() {
+                v.talents = talents.remove(&l.id).unwrap_or_default();
+            }
+        }
+        Ok(listings)
+    }
+
+    /// Number of listings, for health and tests.
+    pub async fn count_listings(&self) -> StoreResult<i64> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM listings")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n)
+    }
+
+    /// Inserts or updates a listing by external id, with an outbox row in the same transaction.
+    /// An identical re-import changes nothing (no version bump, no outbox row).
+    pub(crate) async fn upsert_listing(
+        tx: &mut Transaction<'_, Any>,
+        organisation_id: i64,
+        new: &NewListing,
+    ) -> StoreResult<ListingUpsert> {
+        let now = now_iso();
+        let existing_id: Option<(i64,)> = match &new.external_id {
+            Some(ext) => {
+                sqlx::query_as("SELECT id FROM listings WHERE external_id = $1")
+                    .bind(ext.clone())
+                    .fetch_optional(&mut **tx)
+                    .await?
+            }
+            None => None,
+        };
+        let verified = new.last_verified.map(date_to_timestamp);
+        let loc = new.location.clone().unwrap_or_default();
+        let vac = new.vacancy.as_ref();
+
+        let (id, outcome) = if let Some((id,)) = existing_id {
+            let current = Self::listing_in_tx(tx, id).await?;
+            if same_content(&current, organisation_id, new) {
+                return Ok(ListingUpsert::Unchanged(id));
+            }
+            sqlx::query(
+                "UPDATE listings SET kind = $1, organisation_id = $2, title = $3, summary = $4,
+                     description = $5, whole_municipality = $6, min_age = $7, max_age = $8,
+                     address = $9, postcode = $10, city = $11, latitude = $12, longitude = $13,
+                     cost = $14, phone = $15, email = $16, website = $17, schedule = $18,
+                     status = $19, time_commitment = $20, hours_per_week = $21, end_date = $22,
+                     updated_at = $23, last_verified_at = COALESCE($24, last_verified_at),
+                     version = version + 1
+                 WHERE id = $25",
+            )
+            .bind(new.kind.as_str())
+            .bind(organisation_id)
+            .bind(new.title.clone())
+            .bind(new.summary.clone())
+            .bind(new.description.clone())
+            .bind(new.whole_municipality as i64)
+            .bind(new.ages.min() as i64)
+            .bind(new.ages.max() as i64)
+            .bind(loc.address)
+            .bind(loc.postcode)
+            .bind(loc.city)
+            .bind(loc.latitude)
+            .bind(loc.longitude)
+            .bind(new.cost.as_str())
+            .bind(new.contact.phone.clone())
+            .bind(new.contact.email.clone())
+            .bind(new.contact.website.clone())
+            .bind(new.schedule.clone())
+            .bind(new.status.as_str())
+            .bind(vac.map(|v| v.time_commitment.as_str()))
+            .bind(vac.and_then(|v| v.hours_per_week))
+            .bind(vac.and_then(|v| v.end_date).map(|d| d.to_string()))
+            .bind(now.clone())
+            .bind(verified)
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+            (id, ListingUpsert::Updated(id))
+        } else {
+            let (id,): (i64,) = sqlx::query_as(
+                "INSERT INTO listings (external_id, kind, organisation_id, title, summary,
+                     description, whole_municipality, min_age, max_age, address, postcode, city,
+                     latitude, longitude, cost, phone, email, website, schedule, status,
+                     time_commitment, hours_per_week, end_date, created_at, updated_at,
+                     last_verified_at, version)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+                     $17, $18, $19, $20, $21, $22, $23, $24, $24, $25, 1)
+                 RETURNING id",
+            )
+            .bind(new.external_id.clone())
+            .bind(new.kind.as_str())
+            .bind(organisation_id)
+            .bind(new.title.clone())
+            .bind(new.summary.clone())
+            .bind(new.description.clone())
+            .bind(new.whole_municipality as i64)
+            .bind(new.ages.min() as i64)
+            .bind(new.ages.max() as i64)
+            .bind(loc.address)
+            .bind(loc.postcode)
+            .bind(loc.city)
+            .bind(loc.latitude)
+            .bind(loc.longitude)
+            .bind(new.cost.as_str())
+            .bind(new.contact.phone.clone())
+            .bind(new.contact.email.clone())
+            .bind(new.contact.website.clone())
+            .bind(new.schedule.clone())
+            .bind(new.status.as_str())
+            .bind(vac.map(|v| v.time_commitment.as_str()))
+            .bind(vac.and_then(|v| v.hours_per_week))
+            .bind(vac.and_then(|v| v.end_date).map(|d| d.to_string()))
+            .bind(now.clone())
+            .bind(verified.unwrap_or_else(|| now.clone()))
+            .fetch_one(&mut **tx)
+            .await?;
+            (id, ListingUpsert::Created(id))
+        };
+
+        Self::replace_links(tx, id, new).await?;
+        Self::append_outbox(tx, id).await?;
+        Ok(outcome)
+    }
+
+    async fn listing_in_tx(tx: &mut Transaction<'_, Any>, id: i64) -> StoreResult<Listing> {
+        let row = sqlx::query(AssertSqlSafe(format!("{SELECT_LISTING} WHERE l.id = $1")))
+            .bind(id)
+            .fetch_one(&mut **tx)
+            .await?;
+        let mut listing = listing_from_row(&row)?;
+        listing.themes = sqlx::query_as::<_, (String,)>(
+            "SELECT theme_key FROM listing_themes WHERE listing_id = $1 ORDER BY theme_key",
+        )
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
+        listing.wijken = sqlx::query_as::<_, (String,)>(
+            "SELECT wijk_key FROM listing_wijken WHERE listing_id = $1 ORDER BY wijk_key",
+        )
+        .bind(id)
+        .fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .map(|r| r.0)
+        .collect();
+        if let Some(v) = listing.vacancy.as_mut() {
+            v.talents = sqlx::query_as::<_, (String,)>(
+                "SELECT talent_key FROM listing_talents WHERE listing_id = $1 ORDER BY talent_key",
+            )
+            .bind(id)
+            .fetch_all(&mut **tx)
+            .await?
+            .into_iter()
+            .map(|r| r.0)
+            .collect();
+        }
+        Ok(listing)
+    }
+
+    async fn replace_links(
+        tx: &mut Transaction<'_, Any>,
+        id: i64,
+        new: &NewListing,
+    ) -> StoreResult<()> {
+        sqlx::query("DELETE FROM listing_themes WHERE listing_id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query("DELETE FROM listing_wijken WHERE listing_id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        sqlx::query("DELETE FROM listing_talents WHERE listing_id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?;
+        for key in &new.themes {
+            sqlx::query("INSERT INTO listing_themes (listing_id, theme_key) VALUES ($1, $2)")
+                .bind(id)
+                .bind(key.clone())
+                .execute(&mut **tx)
+                .await?;
+        }
+        for key in &new.wijken {
+            sqlx::query("INSERT INTO listing_wijken (listing_id, wijk_key) VALUES ($1, $2)")
+                .bind(id)
+                .bind(key.clone())
+                .execute(&mut **tx)
+                .await?;
+        }
+        for key in new.vacancy.iter().flat_map(|v| &v.talents) {
+            sqlx::query("INSERT INTO listing_talents (listing_id, talent_key) VALUES ($1, $2)")
+                .bind(id)
+                .bind(key.clone())
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Ids of all listings of an organisation, to re-index after its name changed.
+    pub(crate) async fn listing_ids_of(
+        tx: &mut Transaction<'_, Any>,
+        organisation_id: i64,
+    ) -> StoreResult<Vec<i64>> {
+        let rows: Vec<(i64,)> =
+            sqlx::query_as("SELECT id FROM listings WHERE organisation_id = $1")
+                .bind(organisation_id)
+                .fetch_all(&mut **tx)
+                .await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+}
+
+/// True when storing `new` would not change `current`.
+fn same_content(current: &Listing, organisation_id: i64, new: &NewListing) -> bool {
+    let sorted = |v: &[String]| {
+        let mut v = v.to_vec();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let verified_same = new
+        .last_verified
+        .is_none_or(|d| current.last_verified_at == date_to_timestamp(d));
+    let mut new_vacancy = new.vacancy.clone();
+    if let Some(v) = new_vacancy.as_mut() {
+        v.talents = sorted(&v.talents);
+    }
+    current.organisation_id == organisation_id
+        && current.kind == new.kind
+        && current.title == new.title
+        && current.summary == new.summary
+        && current.description == new.description
+        && current.themes == sorted(&new.themes)
+        && current.wijken == sorted(&new.wijken)
+        && current.whole_municipality == new.whole_municipality
+        && current.ages == new.ages
+        && current.location == new.location
+        && current.cost == new.cost
+        && current.contact == new.contact
+        && current.schedule == new.schedule
+        && current.status == new.status
+        && current.vacancy == new_vacancy
+        && verified_same
+}

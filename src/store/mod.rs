@@ -1,0 +1,129 @@
+//! All SQL lives here: one function per query, named for its result. The pool is sqlx's
+//! `AnyPool`, so SQLite (embedded default) and PostgreSQL share every query; only the DDL in
+//! `migrations/<backend>/` differs. Queries use `$n` placeholders, which both backends accept.
+
+mod listings;
+mod organisations;
+mod outbox;
+mod taxonomy;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, ConnectOptions as _, Executor as _};
+
+pub use listings::ListingUpsert;
+pub use organisations::{NewOrganisation, Organisation};
+pub use outbox::OutboxEntry;
+pub use taxonomy::TermTable;
+
+/// Errors of the store, in terms the layers above can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("niet gevonden")]
+    NotFound,
+    #[error("database: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Which database the store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// The database handle: cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Connects and applies pending migrations.
+    pub async fn connect(url: &str) -> anyhow::Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            anyhow::bail!("onbekende database-URL: gebruik sqlite:// of postgres://");
+        };
+        let options = AnyConnectOptions::from_str(url)
+            .context("ongeldige database-URL")?
+            .log_statements(tracing::log::LevelFilter::Trace)
+            .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_millis(500));
+        let pool = AnyPoolOptions::new()
+            // SQLite has one writer anyway; a few readers are plenty for a small VM.
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
+            .acquire_timeout(Duration::from_secs(5))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers work during a write; FULL makes every acknowledged
+                        // commit durable across power loss; foreign keys keep the joins honest.
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA synchronous = FULL").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute("PRAGMA busy_timeout = 5000").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .with_context(|| "kan de database niet openen".to_string())?;
+        let store = Store { pool, backend };
+        store.migrate().await?;
+        Ok(store)
+    }
+
+    async fn migrate(&self) -> anyhow::Result<()> {
+        match self.backend {
+            Backend::Sqlite => sqlx::migrate!("migrations/sqlite").run(&self.pool).await,
+            Backend::Postgres => sqlx::migrate!("migrations/postgres").run(&self.pool).await,
+        }
+        .context("migraties toepassen mislukt")
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// A trivial round trip, for health checks.
+    pub async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// True when the database holds neither taxonomy nor listings: a fresh install.
+    pub async fn is_empty(&self) -> StoreResult<bool> {
+        let row: (i64, i64) =
+            sqlx::query_as("SELECT (SELECT COUNT(*) FROM themes), (SELECT COUNT(*) FROM listings)")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(row.0 == 0 && row.1 == 0)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Formats a list of ids for an `IN (...)` clause. Ids are integers, so this cannot inject.
+fn id_list(ids: &[i64]) -> String {
+    ids.iter()
+        .map(|id| id.to_string())
+        .collect::<Vec<_>>()
+        .join(",")
+}

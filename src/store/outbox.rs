@@ -1,0 +1,55 @@
+//! The outbox: an append-only feed of listing changes that the indexer tails.
+
+use sqlx::{Any, Transaction};
+
+use super::{Store, StoreResult};
+use crate::domain::now_iso;
+
+/// One change: "listing `listing_id` changed", at position `seq`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutboxEntry {
+    pub seq: i64,
+    pub listing_id: i64,
+}
+
+impl Store {
+    pub(crate) async fn append_outbox(
+        tx: &mut Transaction<'_, Any>,
+        listing_id: i64,
+    ) -> StoreResult<()> {
+        sqlx::query("INSERT INTO outbox (listing_id, created_at) VALUES ($1, $2)")
+            .bind(listing_id)
+            .bind(now_iso())
+            .execute(&mut **tx)
+            .await?;
+        Ok(())
+    }
+
+    /// Up to `limit` entries after `seq`, in order.
+    pub async fn outbox_after(&self, seq: i64, limit: i64) -> StoreResult<Vec<OutboxEntry>> {
+        let rows: Vec<(i64, i64)> = sqlx::query_as(
+            "SELECT seq, listing_id FROM outbox WHERE seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(seq)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(seq, listing_id)| OutboxEntry { seq, listing_id })
+            .collect())
+    }
+
+    /// The newest sequence number (0 when the outbox is empty).
+    pub async fn latest_outbox_seq(&self) -> StoreResult<i64> {
+        let (seq,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(seq), 0) FROM outbox")
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(seq)
+    }
+
+    /// Starts a transaction for a multi-step write such as an import.
+    pub async fn begin(&self) -> StoreResult<Transaction<'static, Any>> {
+        Ok(self.pool.begin().await?)
+    }
+}
