@@ -57,6 +57,8 @@ impl App {
         listener: TcpListener,
     ) -> anyhow::Result<App> {
         let index = Arc::new(SearchIndex::open(&config.index_dir())?);
+        // Facets and filters need the taxonomy before the first request.
+        index.set_taxonomy(store.load_taxonomy().await.context("taxonomie laden")?);
         let indexer = Indexer::new(store.clone(), index.clone())?;
         let state = AppState {
             store,

@@ -1,1 +1,10 @@
+//! One integration test binary: the real service over real HTTP with a temporary data dir.
+#![allow(clippy::unwrap_used, reason = "tests fail loudly")]
 
+mod errors;
+mod facets;
+mod helpers;
+mod import;
+mod indexing;
+mod openapi;
+mod search;

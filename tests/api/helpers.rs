@@ -1,0 +1,163 @@
+//! `TestApp`: the real service on 127.0.0.1:0 with its own temporary data directory (SQLite
+//! file and index), started through the same `App::start` as production.
+
+use std::time::Duration;
+
+use serde_json::Value;
+use tempfile::TempDir;
+use wegwijzer::app::App;
+use wegwijzer::config::Config;
+use wegwijzer::domain::Listing;
+use wegwijzer::domain::listing::today;
+use wegwijzer::store::Store;
+
+pub struct TestApp {
+    pub dir: TempDir,
+    pub config: Config,
+    pub store: Store,
+    pub client: reqwest::Client,
+    pub base: String,
+    app: Option<App>,
+}
+
+impl TestApp {
+    /// A running app with an empty database.
+    pub async fn spawn() -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config::for_data_dir(dir.path());
+        if let Ok(url) = std::env::var("WEGWIJZER_TEST_POSTGRES") {
+            config.database_url = Some(fresh_postgres_database(&url).await);
+        }
+        let store = Store::connect(&config.database_url()).await.unwrap();
+        let mut app = TestApp {
+            dir,
+            config,
+            store,
+            client: reqwest::Client::new(),
+            base: String::new(),
+            app: None,
+        };
+        app.start().await;
+        app
+    }
+
+    /// A running app with the Leusden demo data set, fully indexed.
+    pub async fn with_demo() -> TestApp {
+        let app = TestApp::spawn().await;
+        wegwijzer::cli::load_demo_if_empty(&app.store).await.unwrap();
+        app.wait_indexed().await;
+        app
+    }
+
+    pub async fn start(&mut self) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let app = App::start_with_store(&self.config, self.store.clone(), listener)
+            .await
+            .unwrap();
+        self.base = format!("http://{}", app.addr);
+        self.app = Some(app);
+        self.wait_indexed().await;
+    }
+
+    pub async fn stop(&mut self) {
+        if let Some(app) = self.app.take() {
+            app.stop().await.unwrap();
+        }
+    }
+
+    #[allow(dead_code, reason = "used by some test modules only")]
+    pub async fn restart(&mut self) {
+        self.stop().await;
+        self.start().await;
+    }
+
+    /// Waits until the index reflects every outbox entry.
+    pub async fn wait_indexed(&self) {
+        let app = self.app.as_ref().expect("app is running");
+        assert!(
+            app.wait_until_indexed(Duration::from_secs(20)).await,
+            "index did not catch up"
+        );
+    }
+
+    pub async fn get(&self, path_and_query: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{}", self.base, path_and_query))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// GET that must answer 200 with JSON.
+    pub async fn get_json(&self, path_and_query: &str) -> Value {
+        let res = self.get(path_and_query).await;
+        let status = res.status();
+        let body = res.text().await.unwrap();
+        assert_eq!(status, 200, "GET {path_and_query}: {body}");
+        serde_json::from_str(&body).unwrap()
+    }
+
+    /// `/api/v1/aanbod?{query}` as JSON.
+    pub async fn search(&self, query: &str) -> Value {
+        self.get_json(&format!("/api/v1/aanbod?{query}")).await
+    }
+
+    /// Ids of every result of a search, walking all pages.
+    pub async fn all_ids(&self, query: &str) -> Vec<i64> {
+        let mut ids = Vec::new();
+        let mut page = 1;
+        loop {
+            let sep = if query.is_empty() { "" } else { "&" };
+            let body = self
+                .search(&format!("{query}{sep}pageSize=100&page={page}"))
+                .await;
+            let results = body["resultaten"].as_array().unwrap();
+            ids.extend(results.iter().map(|r| r["id"].as_i64().unwrap()));
+            if ids.len() as u64 >= body["totaal"].as_u64().unwrap() || results.is_empty() {
+                return ids;
+            }
+            page += 1;
+        }
+    }
+
+    /// Every listing in the database, whatever its status.
+    pub async fn all_listings(&self) -> Vec<Listing> {
+        self.store.listings_after(0, 100_000).await.unwrap()
+    }
+
+    /// Listings the public may see today: the oracle for search tests.
+    pub async fn public_listings(&self) -> Vec<Listing> {
+        let today = today();
+        self.all_listings()
+            .await
+            .into_iter()
+            .filter(|l| l.is_public_on(today))
+            .collect()
+    }
+}
+
+/// Creates an empty PostgreSQL database for one test and returns its URL.
+async fn fresh_postgres_database(admin_url: &str) -> String {
+    use sqlx::Executor as _;
+    sqlx::any::install_default_drivers();
+    let name = format!("t_{}", uuid_like());
+    let pool = sqlx::AnyPool::connect(admin_url).await.unwrap();
+    pool.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
+        .await
+        .unwrap();
+    pool.close().await;
+    let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin_url);
+    format!("{base}/{name}")
+}
+
+fn uuid_like() -> String {
+    use rand::Rng as _;
+    let n: u128 = rand::rng().random();
+    format!("{n:032x}")
+}
+
+/// Sorted copy.
+pub fn sorted(mut v: Vec<i64>) -> Vec<i64> {
+    v.sort_unstable();
+    v
+}

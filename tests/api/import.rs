@@ -1,0 +1,126 @@
+//! Import: idempotent, all-or-nothing, every bad record named.
+
+use serde_json::json;
+
+use crate::helpers::TestApp;
+use wegwijzer::import_export::{ImportDocument, ImportError, import_documents};
+
+fn doc(v: serde_json::Value) -> ImportDocument {
+    serde_json::from_value(v).unwrap()
+}
+
+#[tokio::test]
+async fn importing_the_same_data_twice_changes_nothing() {
+    let app = TestApp::with_demo().await;
+    let listings = app.all_listings().await.len();
+    let seq = app.store.latest_outbox_seq().await.unwrap();
+    let report = import_documents(&app.store, wegwijzer::cli::demo_documents().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(report.listings_created, 0);
+    assert_eq!(report.listings_updated, 0);
+    assert_eq!(report.listings_unchanged, listings);
+    assert_eq!(app.all_listings().await.len(), listings);
+    assert_eq!(app.store.latest_outbox_seq().await.unwrap(), seq, "no spurious index work");
+}
+
+#[tokio::test]
+async fn a_changed_record_is_updated_in_place_and_becomes_searchable() {
+    let app = TestApp::with_demo().await;
+    let before = app.all_listings().await.len();
+    let item = json!({"aanbod": [{
+        "externId": "vz-001", "soort": "voorziening", "organisatie": "org-samen-leusden",
+        "titel": "Zeepkistenrace voor de hele buurt", "samenvatting": "Bouw je eigen zeepkist.",
+        "themas": ["ontmoeting"], "wijken": [], "heleGemeente": true,
+        "minLeeftijd": 6, "maxLeeftijd": 99, "kosten": "gratis"
+    }]});
+    let report = import_documents(&app.store, vec![doc(item)]).await.unwrap();
+    assert_eq!(report.listings_updated, 1);
+    assert_eq!(app.all_listings().await.len(), before);
+    app.wait_indexed().await;
+    let body = app.search("q=zeepkisten").await;
+    assert_eq!(body["totaal"], 1);
+    assert_eq!(body["resultaten"][0]["titel"], "Zeepkistenrace voor de hele buurt");
+    let l = app.store.find_listing(body["resultaten"][0]["id"].as_i64().unwrap()).await.unwrap();
+    assert_eq!(l.version, 2);
+}
+
+#[tokio::test]
+async fn an_invalid_import_is_refused_whole_and_names_every_bad_record() {
+    let app = TestApp::with_demo().await;
+    let before = app.all_listings().await;
+    let seq = app.store.latest_outbox_seq().await.unwrap();
+    let bad = json!({
+        "organisaties": [{"externId": "org-nieuw", "naam": "Nieuwe club", "website": "http://onveilig.example"}],
+        "aanbod": [
+            {"externId": "ok-1", "soort": "initiatief", "organisatie": "org-nieuw",
+             "titel": "Een prima initiatief", "samenvatting": "Goed.", "themas": ["ontmoeting"],
+             "wijken": ["hamersveld"], "minLeeftijd": 0, "maxLeeftijd": 120, "kosten": "gratis"},
+            {"externId": "bad-1", "soort": "winkel", "organisatie": "org-nieuw",
+             "titel": "X", "samenvatting": "", "themas": ["onbekend"],
+             "wijken": [], "minLeeftijd": 50, "maxLeeftijd": 20, "kosten": "duur",
+             "contact": {"email": "geen-adres", "telefoon": "123", "website": "ftp://x"}},
+            {"externId": "bad-2", "soort": "vacature", "organisatie": "org-bestaat-niet",
+             "titel": "Vacature zonder details", "samenvatting": "<b>vet</b>", "themas": ["ontmoeting"],
+             "heleGemeente": true, "minLeeftijd": 16, "maxLeeftijd": 80, "kosten": "gratis"}
+        ]
+    });
+    let err = import_documents(&app.store, vec![doc(bad)]).await.unwrap_err();
+    let ImportError::Invalid(errors) = err else { panic!("expected a validation report, got {err}") };
+    let names: Vec<&str> = errors.as_slice().iter().map(|e| e.name.as_str()).collect();
+    for expected in [
+        "organisaties[0].website",
+        "aanbod[1](bad-1).soort",
+        "aanbod[1](bad-1).titel",
+        "aanbod[1](bad-1).samenvatting",
+        "aanbod[1](bad-1).themas",
+        "aanbod[1](bad-1).wijken",
+        "aanbod[1](bad-1).minLeeftijd",
+        "aanbod[1](bad-1).kosten",
+        "aanbod[1](bad-1).contact.email",
+        "aanbod[1](bad-1).contact.telefoon",
+        "aanbod[1](bad-1).contact.website",
+        "aanbod[2](bad-2).samenvatting",
+        "aanbod[2](bad-2).vacature",
+    ] {
+        assert!(names.contains(&expected), "{expected} missing in {names:?}");
+    }
+    assert!(!names.iter().any(|n| n.contains("ok-1")), "the good record is not blamed");
+    assert_eq!(app.all_listings().await, before, "nothing was stored");
+    assert_eq!(app.store.latest_outbox_seq().await.unwrap(), seq);
+    assert!(app.store.list_organisations(0, 100).await.unwrap().0.iter().all(|o| o.name != "Nieuwe club"));
+}
+
+#[tokio::test]
+async fn an_unknown_organisation_rolls_back_the_whole_import() {
+    let app = TestApp::with_demo().await;
+    let before = app.all_listings().await.len();
+    let items = json!({"aanbod": [
+        {"externId": "nieuw-1", "soort": "initiatief", "organisatie": "org-samen-leusden",
+         "titel": "Eerste nieuwe", "samenvatting": "Een.", "themas": ["ontmoeting"],
+         "heleGemeente": true, "minLeeftijd": 0, "maxLeeftijd": 120, "kosten": "gratis"},
+        {"externId": "nieuw-2", "soort": "initiatief", "organisatie": "org-onbekend",
+         "titel": "Tweede nieuwe", "samenvatting": "Twee.", "themas": ["ontmoeting"],
+         "heleGemeente": true, "minLeeftijd": 0, "maxLeeftijd": 120, "kosten": "gratis"}
+    ]});
+    let err = import_documents(&app.store, vec![doc(items)]).await.unwrap_err();
+    assert!(err.to_string().contains("org-onbekend"), "{err}");
+    assert_eq!(app.all_listings().await.len(), before);
+}
+
+#[tokio::test]
+async fn the_import_command_reports_problems_and_exits_nonzero() {
+    let app = TestApp::spawn().await;
+    let file = app.dir.path().join("kapot.json");
+    std::fs::write(&file, r#"{"aanbod": [{"externId": "x"}]}"#).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_wegwijzer"))
+        .arg("--data-dir")
+        .arg(app.dir.path().join("cli"))
+        .arg("import")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("kapot.json"), "{stderr}");
+}

@@ -1,0 +1,234 @@
+//! Searching the demo data: stemming, filters, pagination, sorting, visibility, detail pages.
+
+use std::collections::HashSet;
+
+use crate::helpers::{TestApp, sorted};
+use wegwijzer::domain::{Kind, Status};
+
+#[tokio::test]
+async fn inflected_forms_find_the_same_items() {
+    let app = TestApp::with_demo().await;
+    let pairs = [
+        ("schulden", "schuld"),
+        ("vrijwilligers", "vrijwilliger"),
+        ("ouderen", "oudere"),
+        ("maaltijden", "maaltijd"),
+    ];
+    for (a, b) in pairs {
+        let ids_a = sorted(app.all_ids(&format!("q={a}")).await);
+        let ids_b = sorted(app.all_ids(&format!("q={b}")).await);
+        assert!(!ids_a.is_empty(), "{a} finds nothing");
+        assert_eq!(ids_a, ids_b, "{a} and {b} should find the same items");
+    }
+}
+
+#[tokio::test]
+async fn every_hit_contains_the_search_word_in_some_form() {
+    let app = TestApp::with_demo().await;
+    let public = app.public_listings().await;
+    let ids = app.all_ids("q=schulden").await;
+    assert!(ids.len() >= 3);
+    for id in &ids {
+        let l = public.iter().find(|l| l.id == *id).unwrap();
+        let text = format!("{} {} {} {}", l.title, l.summary, l.description, l.organisation_name).to_lowercase();
+        assert!(
+            text.contains("schuld") || l.themes.contains(&"geldzaken".to_string()),
+            "{} does not mention schulden",
+            l.title
+        );
+    }
+    // And every public listing that literally says "schulden" is found.
+    for l in &public {
+        let text = format!("{} {} {}", l.title, l.summary, l.description).to_lowercase();
+        if text.split(|c: char| !c.is_alphanumeric()).any(|w| w == "schulden") {
+            assert!(ids.contains(&l.id), "{} mentions schulden but was not found", l.title);
+        }
+    }
+}
+
+#[tokio::test]
+async fn results_rank_title_matches_first_and_show_highlighted_snippets() {
+    let app = TestApp::with_demo().await;
+    let body = app.search("q=voedselbank").await;
+    let first = &body["resultaten"][0];
+    assert!(first["titel"].as_str().unwrap().to_lowercase().contains("voedsel"));
+    let with_mark = body["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["fragment"].as_str())
+        .filter(|f| f.contains("<mark>"))
+        .count();
+    assert!(with_mark > 0, "no highlighted snippet: {body}");
+}
+
+#[tokio::test]
+async fn filters_agree_with_a_brute_force_pass_over_the_database() {
+    let app = TestApp::with_demo().await;
+    let public = app.public_listings().await;
+    type Pred = Box<dyn Fn(&wegwijzer::domain::Listing) -> bool>;
+    let has = |v: &[String], k: &str| v.iter().any(|x| x == k);
+    let cases: Vec<(&str, &str, Pred)> = vec![
+        ("kind", "soort=vacature", Box::new(|l| l.kind == Kind::Vacature)),
+        ("two kinds", "soort=voorziening,initiatief", Box::new(|l| l.kind != Kind::Vacature)),
+        ("theme", "thema=geldzaken", Box::new(move |l| has(&l.themes, "geldzaken"))),
+        (
+            "themes OR",
+            "thema=geldzaken&thema=mantelzorg",
+            Box::new(move |l| has(&l.themes, "geldzaken") || has(&l.themes, "mantelzorg")),
+        ),
+        (
+            "wijk includes municipality-wide",
+            "wijk=achterveld",
+            Box::new(move |l| l.whole_municipality || has(&l.wijken, "achterveld")),
+        ),
+        ("age inside range", "leeftijd=15", Box::new(|l| l.ages.contains(15))),
+        ("age 0", "leeftijd=0", Box::new(|l| l.ages.contains(0))),
+        ("cost", "kosten=gratis", Box::new(|l| l.cost.as_str() == "gratis")),
+        (
+            "talent",
+            "talent=koken",
+            Box::new(move |l| l.vacancy.as_ref().is_some_and(|v| has(&v.talents, "koken"))),
+        ),
+        (
+            "commitment",
+            "tijdsbesteding=eenmalig",
+            Box::new(|l| l.vacancy.as_ref().is_some_and(|v| v.time_commitment.as_str() == "eenmalig")),
+        ),
+        (
+            "age group overlaps",
+            "leeftijdsgroep=tieners",
+            Box::new(|l| l.ages.min() <= 17 && l.ages.max() >= 12),
+        ),
+        (
+            "AND across facets",
+            "soort=initiatief&thema=ontmoeting&wijk=hamersveld&leeftijd=70",
+            Box::new(move |l| {
+                l.kind == Kind::Initiatief
+                    && has(&l.themes, "ontmoeting")
+                    && (l.whole_municipality || has(&l.wijken, "hamersveld"))
+                    && l.ages.contains(70)
+            }),
+        ),
+    ];
+    for (name, query, pred) in cases {
+        let expected: Vec<i64> = sorted(public.iter().filter(|l| pred(l)).map(|l| l.id).collect());
+        let got = sorted(app.all_ids(query).await);
+        assert!(!expected.is_empty(), "{name}: the demo data should have matches");
+        assert_eq!(got, expected, "{name} ({query})");
+    }
+}
+
+#[tokio::test]
+async fn pages_cover_every_result_once_in_every_sort_order() {
+    let app = TestApp::with_demo().await;
+    for sort in ["relevantie", "nieuwste", "titel"] {
+        for q in ["", "q=hulp"] {
+            let all = app.all_ids(&format!("{q}&sorteer={sort}")).await;
+            let mut walked = Vec::new();
+            let mut page = 1;
+            loop {
+                let res = app
+                    .get(&format!("/api/v1/aanbod?{q}&sorteer={sort}&pageSize=7&page={page}"))
+                    .await;
+                let link = res.headers()["link"].to_str().unwrap().to_string();
+                let body: serde_json::Value = res.json().await.unwrap();
+                let results = body["resultaten"].as_array().unwrap();
+                walked.extend(results.iter().map(|r| r["id"].as_i64().unwrap()));
+                let total = body["totaal"].as_u64().unwrap();
+                if (page * 7) as u64 >= total {
+                    assert!(!link.contains("rel=\"next\""), "last page has no next: {link}");
+                    break;
+                }
+                assert!(link.contains("rel=\"next\""), "page {page} lacks next: {link}");
+                page += 1;
+            }
+            let unique: HashSet<_> = walked.iter().collect();
+            assert_eq!(unique.len(), walked.len(), "duplicates ({sort}, {q})");
+            assert_eq!(walked, all, "pages differ from one big page ({sort}, {q})");
+        }
+    }
+}
+
+#[tokio::test]
+async fn sorting_by_title_is_alphabetical_and_newest_is_by_creation() {
+    let app = TestApp::with_demo().await;
+    let body = app.search("sorteer=titel&pageSize=100").await;
+    let titles: Vec<String> = body["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["titel"].as_str().unwrap().to_lowercase())
+        .collect();
+    let mut expected = titles.clone();
+    expected.sort_by_key(|t| wegwijzer::index::schema::sort_key(t));
+    assert_eq!(titles, expected);
+}
+
+#[tokio::test]
+async fn drafts_archived_and_expired_items_stay_out_of_public_view() {
+    let app = TestApp::with_demo().await;
+    let all = app.all_listings().await;
+    let hidden: Vec<_> = all
+        .iter()
+        .filter(|l| !l.is_public_on(wegwijzer::domain::listing::today()))
+        .collect();
+    assert!(hidden.iter().any(|l| l.status == Status::Concept));
+    assert!(hidden.iter().any(|l| l.status == Status::Gearchiveerd));
+    assert!(
+        hidden.iter().any(|l| l.status == Status::Gepubliceerd),
+        "the demo has a published vacancy past its end date"
+    );
+    let browse = app.all_ids("").await;
+    for l in hidden {
+        assert!(!browse.contains(&l.id), "{} is visible", l.title);
+        let res = app.get(&format!("/api/v1/aanbod/{}", l.id)).await;
+        assert_eq!(res.status(), 404, "{} detail is visible", l.title);
+        let title_search = app.all_ids(&format!("q={}", urlencode(&l.title))).await;
+        assert!(!title_search.contains(&l.id));
+    }
+    assert_eq!(browse.len(), app.public_listings().await.len());
+}
+
+#[tokio::test]
+async fn detail_organisation_and_taxonomy_endpoints_show_published_data() {
+    let app = TestApp::with_demo().await;
+    let public = app.public_listings().await;
+    let l = public.iter().find(|l| l.kind == Kind::Vacature).unwrap();
+    let body = app.get_json(&format!("/api/v1/aanbod/{}", l.id)).await;
+    assert_eq!(body["titel"], l.title.as_str());
+    assert_eq!(body["beschrijving"], l.description.as_str());
+    assert!(body["vacature"]["tijdsbesteding"].is_string());
+    assert!(body["themas"][0]["label"].is_string());
+
+    let org = app.get_json(&format!("/api/v1/organisaties/{}", l.organisation_id)).await;
+    assert_eq!(org["naam"], l.organisation_name.as_str());
+    let offered: Vec<i64> = org["aanbod"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect();
+    let expected: Vec<i64> = sorted(public.iter().filter(|x| x.organisation_id == l.organisation_id).map(|x| x.id).collect());
+    assert_eq!(sorted(offered), expected);
+
+    let orgs = app.get_json("/api/v1/organisaties?pageSize=100").await;
+    assert_eq!(orgs["totaal"], 34);
+    for path in ["themas", "wijken", "leeftijdsgroepen", "talenten"] {
+        let list = app.get_json(&format!("/api/v1/{path}")).await;
+        assert!(list.as_array().unwrap().len() >= 6, "{path}");
+        assert!(list[0]["sleutel"].is_string() && list[0]["label"].is_string());
+    }
+    let groups = app.get_json("/api/v1/leeftijdsgroepen").await;
+    assert!(groups[0]["minLeeftijd"].is_number());
+}
+
+#[tokio::test]
+async fn health_reports_a_built_index_without_lag() {
+    let app = TestApp::with_demo().await;
+    let res = app.get("/api/v1/health").await;
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["index"]["achterstand"], 0);
+    assert_eq!(body["index"]["documenten"].as_u64().unwrap() as usize, app.all_listings().await.iter().filter(|l| l.status == Status::Gepubliceerd).count());
+}
+
+pub fn urlencode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
