@@ -16,7 +16,7 @@ use crate::search::{FacetCount, SearchRequest};
 
 /// Query parameters of the search (documentation; parsed by [`SearchRequest::parse`]).
 #[derive(Debug, IntoParams)]
-#[into_params(parameter_in = Query)]
+#[into_params(parameter_in = Query, rename_all = "camelCase")]
 #[allow(dead_code, reason = "describes the query string for OpenAPI only")]
 pub struct SearchParams {
     /// Free text, at most 200 characters. Empty: browse everything.

@@ -61,7 +61,7 @@ pub fn parse_paging(pairs: &[(String, String)], max: u32) -> Result<(u32, u32), 
     for (k, v) in pairs {
         match k.as_str() {
             "page" => match v.parse::<u32>() {
-                Ok(p) if p >= 1 && p <= 10_000 => page = p,
+                Ok(p) if (1..=10_000).contains(&p) => page = p,
                 _ => e.add("page", "moet een geheel getal van 1 tot en met 10000 zijn"),
             },
             "pageSize" => match v.parse::<u32>() {

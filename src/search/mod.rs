@@ -504,7 +504,7 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
         keyed.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.key.2.cmp(&a.1.key.2)));
         top = keyed.into_iter().map(|(_, c)| c).collect();
     } else {
-        top.sort_by(|a, b| b.key.cmp(&a.key));
+        top.sort_by_key(|c| Reverse(c.key));
     }
 
     let snippets = if has_text && !words.is_empty() {

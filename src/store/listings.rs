@@ -151,7 +151,7 @@ impl Store {
         .await?;
         let ids: Vec<i64> = ids.into_iter().map(|r| r.0).collect();
         let mut listings = self.find_listings(&ids).await?;
-        listings.sort_by(|a, b| a.title.to_lowercase().cmp(&b.title.to_lowercase()));
+        listings.sort_by_key(|l| l.title.to_lowercase());
         Ok(listings)
     }
 

@@ -32,6 +32,9 @@ fn matches(l: &Listing, param: &str, value: &str, t: &Taxonomy) -> bool {
     }
 }
 
+/// Facet filters: (parameter, values).
+type Filters<'a> = Vec<(&'a str, Vec<&'a str>)>;
+
 /// True when `l` passes the filters of `filters` for every facet except `skip`.
 fn passes(l: &Listing, filters: &[(&str, Vec<&str>)], skip: Option<&str>, t: &Taxonomy) -> bool {
     filters
@@ -45,7 +48,7 @@ async fn facet_counts_equal_brute_force_counts() {
     let app = TestApp::with_demo().await;
     let taxonomy = app.store.load_taxonomy().await.unwrap();
     let public = app.public_listings().await;
-    let cases: Vec<(&str, Vec<(&str, Vec<&str>)>)> = vec![
+    let cases: Vec<(&str, Filters)> = vec![
         ("", vec![]),
         ("", vec![("wijk", vec!["achterveld"])]),
         ("", vec![("wijk", vec!["achterveld", "stoutenburg"]), ("thema", vec!["ontmoeting"])]),
