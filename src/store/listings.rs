@@ -97,6 +97,13 @@ fn listing_from_row(r: &AnyRow) -> Result<Listing, sqlx::Error> {
     })
 }
 
+/// An optional float as a text parameter, cast back in SQL. sqlx's Any driver binds a NULL
+/// `f64` as `float4` on PostgreSQL, which then clashes with the statement's `float8`
+/// parameter; text NULLs have no such problem, and `Display` for f64 round-trips exactly.
+fn float_param(v: Option<f64>) -> Option<String> {
+    v.map(|x| x.to_string())
+}
+
 /// `YYYY-MM-DD` as the start of that day in UTC, the stored timestamp format.
 fn date_to_timestamp(date: chrono::NaiveDate) -> String {
     format!("{}T00:00:00.000Z", date.format("%Y-%m-%d"))
@@ -230,9 +237,11 @@ impl Store {
             sqlx::query(
                 "UPDATE listings SET kind = $1, organisation_id = $2, title = $3, summary = $4,
                      description = $5, whole_municipality = $6, min_age = $7, max_age = $8,
-                     address = $9, postcode = $10, city = $11, latitude = $12, longitude = $13,
+                     address = $9, postcode = $10, city = $11, latitude = CAST($12 AS DOUBLE PRECISION),
+                     longitude = CAST($13 AS DOUBLE PRECISION),
                      cost = $14, phone = $15, email = $16, website = $17, schedule = $18,
-                     status = $19, time_commitment = $20, hours_per_week = $21, end_date = $22,
+                     status = $19, time_commitment = $20,
+                     hours_per_week = CAST($21 AS DOUBLE PRECISION), end_date = $22,
                      updated_at = $23, last_verified_at = COALESCE($24, last_verified_at),
                      version = version + 1
                  WHERE id = $25",
@@ -248,8 +257,8 @@ impl Store {
             .bind(loc.address)
             .bind(loc.postcode)
             .bind(loc.city)
-            .bind(loc.latitude)
-            .bind(loc.longitude)
+            .bind(float_param(loc.latitude))
+            .bind(float_param(loc.longitude))
             .bind(new.cost.as_str())
             .bind(new.contact.phone.clone())
             .bind(new.contact.email.clone())
@@ -257,7 +266,7 @@ impl Store {
             .bind(new.schedule.clone())
             .bind(new.status.as_str())
             .bind(vac.map(|v| v.time_commitment.as_str()))
-            .bind(vac.and_then(|v| v.hours_per_week))
+            .bind(float_param(vac.and_then(|v| v.hours_per_week)))
             .bind(vac.and_then(|v| v.end_date).map(|d| d.to_string()))
             .bind(now.clone())
             .bind(verified)
@@ -272,8 +281,9 @@ impl Store {
                      latitude, longitude, cost, phone, email, website, schedule, status,
                      time_commitment, hours_per_week, end_date, created_at, updated_at,
                      last_verified_at, version)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                     $17, $18, $19, $20, $21, $22, $23, $24, $24, $25, 1)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+                     CAST($13 AS DOUBLE PRECISION), CAST($14 AS DOUBLE PRECISION), $15, $16, $17,
+                     $18, $19, $20, $21, CAST($22 AS DOUBLE PRECISION), $23, $24, $24, $25, 1)
                  RETURNING id",
             )
             .bind(new.external_id.clone())
@@ -288,8 +298,8 @@ impl Store {
             .bind(loc.address)
             .bind(loc.postcode)
             .bind(loc.city)
-            .bind(loc.latitude)
-            .bind(loc.longitude)
+            .bind(float_param(loc.latitude))
+            .bind(float_param(loc.longitude))
             .bind(new.cost.as_str())
             .bind(new.contact.phone.clone())
             .bind(new.contact.email.clone())
@@ -297,7 +307,7 @@ impl Store {
             .bind(new.schedule.clone())
             .bind(new.status.as_str())
             .bind(vac.map(|v| v.time_commitment.as_str()))
-            .bind(vac.and_then(|v| v.hours_per_week))
+            .bind(float_param(vac.and_then(|v| v.hours_per_week)))
             .bind(vac.and_then(|v| v.end_date).map(|d| d.to_string()))
             .bind(now.clone())
             .bind(verified.unwrap_or_else(|| now.clone()))

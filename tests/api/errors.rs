@@ -7,7 +7,10 @@ use crate::search::urlencode;
 
 async fn problem(res: reqwest::Response) -> (u16, Value) {
     let status = res.status().as_u16();
-    assert!(res.headers().contains_key("api-version"), "API-Version on errors too");
+    assert!(
+        res.headers().contains_key("api-version"),
+        "API-Version on errors too"
+    );
     let ct = res.headers()["content-type"].to_str().unwrap().to_string();
     assert_eq!(ct, "application/problem+json", "status {status}");
     let body: Value = res.json().await.unwrap();
@@ -37,7 +40,10 @@ async fn invalid_search_parameters_are_all_listed_in_one_400() {
         ("page=0&pageSize=101", vec!["page", "pageSize"]),
         ("page=101&pageSize=100", vec!["page"]),
         ("sorteer=prijs", vec!["sorteer"]),
-        ("kosten=duur&tijdsbesteding=altijd&talent=x", vec!["kosten", "tijdsbesteding", "talent"]),
+        (
+            "kosten=duur&tijdsbesteding=altijd&talent=x",
+            vec!["kosten", "tijdsbesteding", "talent"],
+        ),
         ("zoek=schulden", vec!["zoek"]),
         ("q=a&q=b", vec!["q"]),
     ];
@@ -56,9 +62,23 @@ async fn invalid_search_parameters_are_all_listed_in_one_400() {
 async fn hostile_or_odd_queries_never_fail() {
     let app = TestApp::with_demo().await;
     let queries = [
-        "\"", "(((", "AND OR NOT", "*", "title:schulden", "schulden~2", "+-!^:", "' OR 1=1 --",
-        "<script>alert(1)</script>", "de het een", "💥🔥", "ß ø é ç", "%", "\\", "a".repeat(200).as_str().to_owned().leak(),
-        "schulden schulden schulden", "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20",
+        "\"",
+        "(((",
+        "AND OR NOT",
+        "*",
+        "title:schulden",
+        "schulden~2",
+        "+-!^:",
+        "' OR 1=1 --",
+        "<script>alert(1)</script>",
+        "de het een",
+        "💥🔥",
+        "ß ø é ç",
+        "%",
+        "\\",
+        "a".repeat(200).as_str().to_owned().leak(),
+        "schulden schulden schulden",
+        "1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20",
     ];
     for q in queries {
         let res = app.get(&format!("/api/v1/aanbod?q={}", urlencode(q))).await;
@@ -76,14 +96,29 @@ async fn hostile_or_odd_queries_never_fail() {
 #[tokio::test]
 async fn unknown_paths_methods_and_big_bodies_get_problem_json() {
     let app = TestApp::with_demo().await;
-    for path in ["/api/v1/bestaat-niet", "/api/v1/aanbod/", "/", "/api/v2/aanbod", "/api/v1/aanbod/999999"] {
+    for path in [
+        "/api/v1/bestaat-niet",
+        "/api/v1/aanbod/",
+        "/",
+        "/api/v2/aanbod",
+        "/api/v1/aanbod/999999",
+    ] {
         let (status, _) = problem(app.get(path).await).await;
         assert_eq!(status, 404, "{path} (no trailing-slash redirect either)");
     }
     let (status, body) = problem(app.get("/api/v1/aanbod/abc").await).await;
-    assert_eq!((status, invalid_names(&body)), (400, vec!["id".to_string()]));
+    assert_eq!(
+        (status, invalid_names(&body)),
+        (400, vec!["id".to_string()])
+    );
 
-    let res = app.client.post(format!("{}/api/v1/aanbod", app.base)).body("{}").send().await.unwrap();
+    let res = app
+        .client
+        .post(format!("{}/api/v1/aanbod", app.base))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
     let (status, _) = problem(res).await;
     assert_eq!(status, 405);
 
@@ -103,7 +138,12 @@ async fn unknown_paths_methods_and_big_bodies_get_problem_json() {
 #[tokio::test]
 async fn every_response_carries_the_api_version_and_openapi_is_open_to_all_origins() {
     let app = TestApp::with_demo().await;
-    for path in ["/api/v1/aanbod", "/api/v1/themas", "/api/v1/health", "/api/v1/openapi.json"] {
+    for path in [
+        "/api/v1/aanbod",
+        "/api/v1/themas",
+        "/api/v1/health",
+        "/api/v1/openapi.json",
+    ] {
         let res = app.get(path).await;
         assert_eq!(res.status(), 200);
         assert_eq!(res.headers()["api-version"], "1.0.0", "{path}");

@@ -24,10 +24,15 @@ fn matches(l: &Listing, param: &str, value: &str, t: &Taxonomy) -> bool {
         "soort" => l.kind.as_str() == value,
         "thema" => has(&l.themes),
         "wijk" => l.whole_municipality || has(&l.wijken),
-        "leeftijdsgroep" => t.age_group(value).is_some_and(|g| g.overlaps(l.ages.min(), l.ages.max())),
+        "leeftijdsgroep" => t
+            .age_group(value)
+            .is_some_and(|g| g.overlaps(l.ages.min(), l.ages.max())),
         "kosten" => l.cost.as_str() == value,
         "talent" => l.vacancy.as_ref().is_some_and(|v| has(&v.talents)),
-        "tijdsbesteding" => l.vacancy.as_ref().is_some_and(|v| v.time_commitment.as_str() == value),
+        "tijdsbesteding" => l
+            .vacancy
+            .as_ref()
+            .is_some_and(|v| v.time_commitment.as_str() == value),
         other => panic!("unknown facet {other}"),
     }
 }
@@ -51,11 +56,39 @@ async fn facet_counts_equal_brute_force_counts() {
     let cases: Vec<(&str, Filters)> = vec![
         ("", vec![]),
         ("", vec![("wijk", vec!["achterveld"])]),
-        ("", vec![("wijk", vec!["achterveld", "stoutenburg"]), ("thema", vec!["ontmoeting"])]),
-        ("", vec![("soort", vec!["vacature"]), ("talent", vec!["koken", "rijbewijs"])]),
-        ("", vec![("soort", vec!["initiatief"]), ("kosten", vec!["gratis"]), ("leeftijdsgroep", vec!["ouderen"])]),
-        ("leeftijd=8", vec![("thema", vec!["sport-bewegen", "kunst-cultuur"])]),
-        ("q=hulp", vec![("wijk", vec!["hamersveld"]), ("tijdsbesteding", vec!["wekelijks"])]),
+        (
+            "",
+            vec![
+                ("wijk", vec!["achterveld", "stoutenburg"]),
+                ("thema", vec!["ontmoeting"]),
+            ],
+        ),
+        (
+            "",
+            vec![
+                ("soort", vec!["vacature"]),
+                ("talent", vec!["koken", "rijbewijs"]),
+            ],
+        ),
+        (
+            "",
+            vec![
+                ("soort", vec!["initiatief"]),
+                ("kosten", vec!["gratis"]),
+                ("leeftijdsgroep", vec!["ouderen"]),
+            ],
+        ),
+        (
+            "leeftijd=8",
+            vec![("thema", vec!["sport-bewegen", "kunst-cultuur"])],
+        ),
+        (
+            "q=hulp",
+            vec![
+                ("wijk", vec!["hamersveld"]),
+                ("tijdsbesteding", vec!["wekelijks"]),
+            ],
+        ),
         ("q=vrijwilligers", vec![]),
     ];
     for (extra, filters) in cases {
@@ -73,19 +106,31 @@ async fn facet_counts_equal_brute_force_counts() {
         let query = query.join("&");
         let body: Value = app.search(&query).await;
 
-        let expected_total = base.iter().filter(|l| passes(l, &filters, None, &taxonomy)).count();
-        assert_eq!(body["totaal"].as_u64().unwrap() as usize, expected_total, "total for {query}");
+        let expected_total = base
+            .iter()
+            .filter(|l| passes(l, &filters, None, &taxonomy))
+            .count();
+        assert_eq!(
+            body["totaal"].as_u64().unwrap() as usize,
+            expected_total,
+            "total for {query}"
+        );
 
         for (facet, param) in FACETS {
             let Some(values) = body["facetten"][facet].as_array() else {
                 // Vacancy facets are omitted only when no vacancy is in view.
                 let vacancies = base
                     .iter()
-                    .filter(|l| l.vacancy.is_some() && passes(l, &filters, Some("soort"), &taxonomy))
+                    .filter(|l| {
+                        l.vacancy.is_some() && passes(l, &filters, Some("soort"), &taxonomy)
+                    })
                     .count();
                 assert!(
-                    facet != "talent" && facet != "tijdsbesteding" || vacancies == 0
-                        || filters.iter().any(|(p, v)| *p == "soort" && !v.contains(&"vacature")),
+                    facet != "talent" && facet != "tijdsbesteding"
+                        || vacancies == 0
+                        || filters
+                            .iter()
+                            .any(|(p, v)| *p == "soort" && !v.contains(&"vacature")),
                     "{facet} missing for {query}"
                 );
                 continue;
@@ -94,15 +139,24 @@ async fn facet_counts_equal_brute_force_counts() {
                 let value = v["waarde"].as_str().unwrap();
                 let expected = base
                     .iter()
-                    .filter(|l| passes(l, &filters, Some(param), &taxonomy) && matches(l, param, value, &taxonomy))
+                    .filter(|l| {
+                        passes(l, &filters, Some(param), &taxonomy)
+                            && matches(l, param, value, &taxonomy)
+                    })
                     .count();
                 assert_eq!(
                     v["aantal"].as_u64().unwrap() as usize,
                     expected,
                     "{facet}={value} for {query}"
                 );
-                let selected = filters.iter().any(|(p, vs)| *p == param && vs.contains(&value));
-                assert_eq!(v["geselecteerd"].as_bool().unwrap(), selected, "{facet}={value} selected");
+                let selected = filters
+                    .iter()
+                    .any(|(p, vs)| *p == param && vs.contains(&value));
+                assert_eq!(
+                    v["geselecteerd"].as_bool().unwrap(),
+                    selected,
+                    "{facet}={value} selected"
+                );
             }
         }
     }
@@ -113,6 +167,13 @@ async fn ticking_a_wijk_keeps_the_other_wijken_counted() {
     let app = TestApp::with_demo().await;
     let body = app.search("wijk=achterveld").await;
     let wijken = body["facetten"]["wijk"].as_array().unwrap();
-    let nonzero = wijken.iter().filter(|w| w["aantal"].as_u64().unwrap() > 0).count();
-    assert_eq!(nonzero, wijken.len(), "every wijk keeps a count: {wijken:?}");
+    let nonzero = wijken
+        .iter()
+        .filter(|w| w["aantal"].as_u64().unwrap() > 0)
+        .count();
+    assert_eq!(
+        nonzero,
+        wijken.len(),
+        "every wijk keeps a count: {wijken:?}"
+    );
 }

@@ -44,7 +44,9 @@ impl TestApp {
     /// A running app with the Leusden demo data set, fully indexed.
     pub async fn with_demo() -> TestApp {
         let app = TestApp::spawn().await;
-        wegwijzer::cli::load_demo_if_empty(&app.store).await.unwrap();
+        wegwijzer::cli::load_demo_if_empty(&app.store)
+            .await
+            .unwrap();
         app.wait_indexed().await;
         app
     }
@@ -146,7 +148,10 @@ async fn fresh_postgres_database(admin_url: &str) -> String {
         .await
         .unwrap();
     pool.close().await;
-    let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin_url);
+    let base = admin_url
+        .rsplit_once('/')
+        .map(|(b, _)| b)
+        .unwrap_or(admin_url);
     format!("{base}/{name}")
 }
 

@@ -21,7 +21,11 @@ async fn importing_the_same_data_twice_changes_nothing() {
     assert_eq!(report.listings_updated, 0);
     assert_eq!(report.listings_unchanged, listings);
     assert_eq!(app.all_listings().await.len(), listings);
-    assert_eq!(app.store.latest_outbox_seq().await.unwrap(), seq, "no spurious index work");
+    assert_eq!(
+        app.store.latest_outbox_seq().await.unwrap(),
+        seq,
+        "no spurious index work"
+    );
 }
 
 #[tokio::test]
@@ -40,8 +44,15 @@ async fn a_changed_record_is_updated_in_place_and_becomes_searchable() {
     app.wait_indexed().await;
     let body = app.search("q=zeepkisten").await;
     assert_eq!(body["totaal"], 1);
-    assert_eq!(body["resultaten"][0]["titel"], "Zeepkistenrace voor de hele buurt");
-    let l = app.store.find_listing(body["resultaten"][0]["id"].as_i64().unwrap()).await.unwrap();
+    assert_eq!(
+        body["resultaten"][0]["titel"],
+        "Zeepkistenrace voor de hele buurt"
+    );
+    let l = app
+        .store
+        .find_listing(body["resultaten"][0]["id"].as_i64().unwrap())
+        .await
+        .unwrap();
     assert_eq!(l.version, 2);
 }
 
@@ -65,8 +76,12 @@ async fn an_invalid_import_is_refused_whole_and_names_every_bad_record() {
              "heleGemeente": true, "minLeeftijd": 16, "maxLeeftijd": 80, "kosten": "gratis"}
         ]
     });
-    let err = import_documents(&app.store, vec![doc(bad)]).await.unwrap_err();
-    let ImportError::Invalid(errors) = err else { panic!("expected a validation report, got {err}") };
+    let err = import_documents(&app.store, vec![doc(bad)])
+        .await
+        .unwrap_err();
+    let ImportError::Invalid(errors) = err else {
+        panic!("expected a validation report, got {err}")
+    };
     let names: Vec<&str> = errors.as_slice().iter().map(|e| e.name.as_str()).collect();
     for expected in [
         "organisaties[0].website",
@@ -85,10 +100,21 @@ async fn an_invalid_import_is_refused_whole_and_names_every_bad_record() {
     ] {
         assert!(names.contains(&expected), "{expected} missing in {names:?}");
     }
-    assert!(!names.iter().any(|n| n.contains("ok-1")), "the good record is not blamed");
+    assert!(
+        !names.iter().any(|n| n.contains("ok-1")),
+        "the good record is not blamed"
+    );
     assert_eq!(app.all_listings().await, before, "nothing was stored");
     assert_eq!(app.store.latest_outbox_seq().await.unwrap(), seq);
-    assert!(app.store.list_organisations(0, 100).await.unwrap().0.iter().all(|o| o.name != "Nieuwe club"));
+    assert!(
+        app.store
+            .list_organisations(0, 100)
+            .await
+            .unwrap()
+            .0
+            .iter()
+            .all(|o| o.name != "Nieuwe club")
+    );
 }
 
 #[tokio::test]
@@ -103,7 +129,9 @@ async fn an_unknown_organisation_rolls_back_the_whole_import() {
          "titel": "Tweede nieuwe", "samenvatting": "Twee.", "themas": ["ontmoeting"],
          "heleGemeente": true, "minLeeftijd": 0, "maxLeeftijd": 120, "kosten": "gratis"}
     ]});
-    let err = import_documents(&app.store, vec![doc(items)]).await.unwrap_err();
+    let err = import_documents(&app.store, vec![doc(items)])
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("org-onbekend"), "{err}");
     assert_eq!(app.all_listings().await.len(), before);
 }

@@ -36,7 +36,12 @@ fn ids_of(snapshot: &[Value]) -> Vec<Vec<i64>> {
     snapshot
         .iter()
         .map(|b| {
-            let mut ids: Vec<i64> = b["resultaten"].as_array().unwrap().iter().map(|r| r["id"].as_i64().unwrap()).collect();
+            let mut ids: Vec<i64> = b["resultaten"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_i64().unwrap())
+                .collect();
             ids.sort_unstable();
             ids
         })
@@ -47,7 +52,9 @@ fn ids_of(snapshot: &[Value]) -> Vec<Vec<i64>> {
 async fn incremental_indexing_and_a_full_rebuild_agree() {
     // Incremental: the index starts empty and follows the outbox as the data arrives.
     let mut app = TestApp::spawn().await;
-    wegwijzer::cli::load_demo_if_empty(&app.store).await.unwrap();
+    wegwijzer::cli::load_demo_if_empty(&app.store)
+        .await
+        .unwrap();
     app.wait_indexed().await;
     let incremental = snapshot(&app).await;
     assert!(incremental[0]["totaal"].as_u64().unwrap() > 150);
@@ -55,7 +62,11 @@ async fn incremental_indexing_and_a_full_rebuild_agree() {
     // Rebuild from the database with the server stopped, as `wegwijzer reindex` does.
     app.stop().await;
     let index = std::sync::Arc::new(SearchIndex::open(&app.config.index_dir()).unwrap());
-    Indexer::new(app.store.clone(), index).unwrap().rebuild().await.unwrap();
+    Indexer::new(app.store.clone(), index)
+        .unwrap()
+        .rebuild()
+        .await
+        .unwrap();
     app.start().await;
     let rebuilt = snapshot(&app).await;
     assert_eq!(ids_of(&rebuilt), ids_of(&incremental));
@@ -93,9 +104,12 @@ async fn a_restarted_node_catches_up_on_changes_made_while_it_was_down() {
          "titel": "Niet meer actueel", "samenvatting": "Gearchiveerd.", "themas": ["ontmoeting"],
          "heleGemeente": true, "minLeeftijd": 0, "maxLeeftijd": 120, "kosten": "gratis", "status": "gearchiveerd"}
     ]});
-    wegwijzer::import_export::import_documents(&app.store, vec![serde_json::from_value(change).unwrap()])
-        .await
-        .unwrap();
+    wegwijzer::import_export::import_documents(
+        &app.store,
+        vec![serde_json::from_value(change).unwrap()],
+    )
+    .await
+    .unwrap();
     app.start().await;
     assert_eq!(app.search("q=fietsenmakersmiddag").await["totaal"], 1);
     assert_eq!(app.search("q=kaasproeverij").await["totaal"], 1);
@@ -110,6 +124,8 @@ async fn a_restarted_node_catches_up_on_changes_made_while_it_was_down() {
 async fn a_second_writer_on_the_same_index_is_refused() {
     let app = TestApp::with_demo().await;
     let index = std::sync::Arc::new(SearchIndex::open(&app.config.index_dir()).unwrap());
-    let err = Indexer::new(app.store.clone(), index).err().expect("lock must be held");
+    let err = Indexer::new(app.store.clone(), index)
+        .err()
+        .expect("lock must be held");
     assert!(format!("{err:#}").contains("in gebruik"));
 }

@@ -18,7 +18,18 @@ async fn committed_openapi_matches_the_code_and_the_served_document() {
     let served = app.get("/api/v1/openapi.json").await.text().await.unwrap();
     assert_eq!(served.trim_end(), generated.trim_end());
     let doc: serde_json::Value = serde_json::from_str(&served).unwrap();
-    for path in ["/aanbod", "/aanbod/{id}", "/organisaties", "/organisaties/{id}", "/themas", "/wijken", "/leeftijdsgroepen", "/talenten", "/health", "/openapi.json"] {
+    for path in [
+        "/aanbod",
+        "/aanbod/{id}",
+        "/organisaties",
+        "/organisaties/{id}",
+        "/themas",
+        "/wijken",
+        "/leeftijdsgroepen",
+        "/talenten",
+        "/health",
+        "/openapi.json",
+    ] {
         assert!(doc["paths"][path].is_object(), "{path} undocumented");
     }
 }

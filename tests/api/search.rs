@@ -30,7 +30,11 @@ async fn every_hit_contains_the_search_word_in_some_form() {
     assert!(ids.len() >= 3);
     for id in &ids {
         let l = public.iter().find(|l| l.id == *id).unwrap();
-        let text = format!("{} {} {} {}", l.title, l.summary, l.description, l.organisation_name).to_lowercase();
+        let text = format!(
+            "{} {} {} {}",
+            l.title, l.summary, l.description, l.organisation_name
+        )
+        .to_lowercase();
         assert!(
             text.contains("schuld") || l.themes.contains(&"geldzaken".to_string()),
             "{} does not mention schulden",
@@ -40,8 +44,15 @@ async fn every_hit_contains_the_search_word_in_some_form() {
     // And every public listing that literally says "schulden" is found.
     for l in &public {
         let text = format!("{} {} {}", l.title, l.summary, l.description).to_lowercase();
-        if text.split(|c: char| !c.is_alphanumeric()).any(|w| w == "schulden") {
-            assert!(ids.contains(&l.id), "{} mentions schulden but was not found", l.title);
+        if text
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| w == "schulden")
+        {
+            assert!(
+                ids.contains(&l.id),
+                "{} mentions schulden but was not found",
+                l.title
+            );
         }
     }
 }
@@ -51,7 +62,13 @@ async fn results_rank_title_matches_first_and_show_highlighted_snippets() {
     let app = TestApp::with_demo().await;
     let body = app.search("q=voedselbank").await;
     let first = &body["resultaten"][0];
-    assert!(first["titel"].as_str().unwrap().to_lowercase().contains("voedsel"));
+    assert!(
+        first["titel"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains("voedsel")
+    );
     let with_mark = body["resultaten"]
         .as_array()
         .unwrap()
@@ -69,9 +86,21 @@ async fn filters_agree_with_a_brute_force_pass_over_the_database() {
     type Pred = Box<dyn Fn(&wegwijzer::domain::Listing) -> bool>;
     let has = |v: &[String], k: &str| v.iter().any(|x| x == k);
     let cases: Vec<(&str, &str, Pred)> = vec![
-        ("kind", "soort=vacature", Box::new(|l| l.kind == Kind::Vacature)),
-        ("two kinds", "soort=voorziening,initiatief", Box::new(|l| l.kind != Kind::Vacature)),
-        ("theme", "thema=geldzaken", Box::new(move |l| has(&l.themes, "geldzaken"))),
+        (
+            "kind",
+            "soort=vacature",
+            Box::new(|l| l.kind == Kind::Vacature),
+        ),
+        (
+            "two kinds",
+            "soort=voorziening,initiatief",
+            Box::new(|l| l.kind != Kind::Vacature),
+        ),
+        (
+            "theme",
+            "thema=geldzaken",
+            Box::new(move |l| has(&l.themes, "geldzaken")),
+        ),
         (
             "themes OR",
             "thema=geldzaken&thema=mantelzorg",
@@ -82,9 +111,17 @@ async fn filters_agree_with_a_brute_force_pass_over_the_database() {
             "wijk=achterveld",
             Box::new(move |l| l.whole_municipality || has(&l.wijken, "achterveld")),
         ),
-        ("age inside range", "leeftijd=15", Box::new(|l| l.ages.contains(15))),
+        (
+            "age inside range",
+            "leeftijd=15",
+            Box::new(|l| l.ages.contains(15)),
+        ),
         ("age 0", "leeftijd=0", Box::new(|l| l.ages.contains(0))),
-        ("cost", "kosten=gratis", Box::new(|l| l.cost.as_str() == "gratis")),
+        (
+            "cost",
+            "kosten=gratis",
+            Box::new(|l| l.cost.as_str() == "gratis"),
+        ),
         (
             "talent",
             "talent=koken",
@@ -93,7 +130,11 @@ async fn filters_agree_with_a_brute_force_pass_over_the_database() {
         (
             "commitment",
             "tijdsbesteding=eenmalig",
-            Box::new(|l| l.vacancy.as_ref().is_some_and(|v| v.time_commitment.as_str() == "eenmalig")),
+            Box::new(|l| {
+                l.vacancy
+                    .as_ref()
+                    .is_some_and(|v| v.time_commitment.as_str() == "eenmalig")
+            }),
         ),
         (
             "age group overlaps",
@@ -114,7 +155,10 @@ async fn filters_agree_with_a_brute_force_pass_over_the_database() {
     for (name, query, pred) in cases {
         let expected: Vec<i64> = sorted(public.iter().filter(|l| pred(l)).map(|l| l.id).collect());
         let got = sorted(app.all_ids(query).await);
-        assert!(!expected.is_empty(), "{name}: the demo data should have matches");
+        assert!(
+            !expected.is_empty(),
+            "{name}: the demo data should have matches"
+        );
         assert_eq!(got, expected, "{name} ({query})");
     }
 }
@@ -129,7 +173,9 @@ async fn pages_cover_every_result_once_in_every_sort_order() {
             let mut page = 1;
             loop {
                 let res = app
-                    .get(&format!("/api/v1/aanbod?{q}&sorteer={sort}&pageSize=7&page={page}"))
+                    .get(&format!(
+                        "/api/v1/aanbod?{q}&sorteer={sort}&pageSize=7&page={page}"
+                    ))
                     .await;
                 let link = res.headers()["link"].to_str().unwrap().to_string();
                 let body: serde_json::Value = res.json().await.unwrap();
@@ -137,10 +183,16 @@ async fn pages_cover_every_result_once_in_every_sort_order() {
                 walked.extend(results.iter().map(|r| r["id"].as_i64().unwrap()));
                 let total = body["totaal"].as_u64().unwrap();
                 if (page * 7) as u64 >= total {
-                    assert!(!link.contains("rel=\"next\""), "last page has no next: {link}");
+                    assert!(
+                        !link.contains("rel=\"next\""),
+                        "last page has no next: {link}"
+                    );
                     break;
                 }
-                assert!(link.contains("rel=\"next\""), "page {page} lacks next: {link}");
+                assert!(
+                    link.contains("rel=\"next\""),
+                    "page {page} lacks next: {link}"
+                );
                 page += 1;
             }
             let unique: HashSet<_> = walked.iter().collect();
@@ -201,10 +253,23 @@ async fn detail_organisation_and_taxonomy_endpoints_show_published_data() {
     assert!(body["vacature"]["tijdsbesteding"].is_string());
     assert!(body["themas"][0]["label"].is_string());
 
-    let org = app.get_json(&format!("/api/v1/organisaties/{}", l.organisation_id)).await;
+    let org = app
+        .get_json(&format!("/api/v1/organisaties/{}", l.organisation_id))
+        .await;
     assert_eq!(org["naam"], l.organisation_name.as_str());
-    let offered: Vec<i64> = org["aanbod"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect();
-    let expected: Vec<i64> = sorted(public.iter().filter(|x| x.organisation_id == l.organisation_id).map(|x| x.id).collect());
+    let offered: Vec<i64> = org["aanbod"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_i64().unwrap())
+        .collect();
+    let expected: Vec<i64> = sorted(
+        public
+            .iter()
+            .filter(|x| x.organisation_id == l.organisation_id)
+            .map(|x| x.id)
+            .collect(),
+    );
     assert_eq!(sorted(offered), expected);
 
     let orgs = app.get_json("/api/v1/organisaties?pageSize=100").await;
@@ -226,7 +291,14 @@ async fn health_reports_a_built_index_without_lag() {
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["status"], "ok");
     assert_eq!(body["index"]["achterstand"], 0);
-    assert_eq!(body["index"]["documenten"].as_u64().unwrap() as usize, app.all_listings().await.iter().filter(|l| l.status == Status::Gepubliceerd).count());
+    assert_eq!(
+        body["index"]["documenten"].as_u64().unwrap() as usize,
+        app.all_listings()
+            .await
+            .iter()
+            .filter(|l| l.status == Status::Gepubliceerd)
+            .count()
+    );
 }
 
 pub fn urlencode(s: &str) -> String {
