@@ -1,0 +1,294 @@
+//! Benchmark: index build time and peak memory, and search latency p50/p99 for five query
+//! classes, in-process and over HTTP on loopback, at several corpus sizes.
+//!
+//!     cargo bench --bench search -- [--sizes 10000,100000,1000000] [--no-http]
+//!
+//! (a) one word, (b) two words, (c) two words + theme + wijk filters, (d) (c) with all facet
+//! counts, top 20 and snippets, (e) browse without text with all facets. Wegwijzer always
+//! computes every facet and snippet, so (c) and (d) run the same work; both are listed to keep
+//! the table comparable with peers that can skip facets.
+#![allow(clippy::unwrap_used, reason = "a benchmark fails loudly")]
+
+mod corpus;
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use sqlx::{Any, QueryBuilder};
+use wegwijzer::app::App;
+use wegwijzer::config::Config;
+use wegwijzer::index::SearchIndex;
+use wegwijzer::index::writer::Indexer;
+use wegwijzer::search::{self, SearchRequest};
+use wegwijzer::store::Store;
+
+const ONE: [&str; 10] = [
+    "schulden", "ouderen", "vrijwilligers", "taal", "koken", "eenzaamheid", "mantelzorger",
+    "sport", "computer", "huiswerk",
+];
+const TWO: [&str; 10] = [
+    "hulp schulden", "ouderen bewegen", "taal maatje", "koken samen", "vrijwilligers tuin",
+    "computer hulp", "jongeren sport", "mantelzorger respijt", "geld administratie",
+    "kinderen opvoeding",
+];
+const FILTERS: [&str; 5] = [
+    "thema=geldzaken&wijk=hamersveld",
+    "thema=ontmoeting&wijk=achterveld",
+    "thema=zorg-gezondheid&wijk=leusden-centrum",
+    "thema=sport-bewegen&wijk=rozendaal",
+    "thema=leren-taal&wijk=stoutenburg",
+];
+
+fn classes() -> Vec<(&'static str, Vec<String>)> {
+    let c: Vec<String> = TWO
+        .iter()
+        .enumerate()
+        .map(|(i, q)| format!("q={}&{}", q.replace(' ', "+"), FILTERS[i % FILTERS.len()]))
+        .collect();
+    vec![
+        ("(a) one word", ONE.iter().map(|q| format!("q={q}")).collect()),
+        ("(b) two words", TWO.iter().map(|q| format!("q={}", q.replace(' ', "+"))).collect()),
+        ("(c) two words + theme + wijk", c.clone()),
+        ("(d) (c) + facets, top 20, snippets", c.iter().map(|q| format!("{q}&pageSize=20")).collect()),
+        ("(e) browse, all facets", vec!["".to_string()]),
+    ]
+}
+
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.3}", d.as_secs_f64() * 1000.0)
+}
+
+/// Loads `n` synthetic listings straight into the database (bulk SQL, one transaction).
+async fn load_corpus(store: &Store, n: usize) -> Duration {
+    let started = Instant::now();
+    let taxonomy: wegwijzer::import_export::ImportDocument =
+        serde_json::from_str(include_str!("../demo/00-taxonomie.json")).unwrap();
+    wegwijzer::import_export::import_documents(store, vec![taxonomy]).await.unwrap();
+    let orgs = (n / 200).max(10) as i64;
+    let mut tx = store.pool().begin().await.unwrap();
+    for chunk in (1..=orgs).collect::<Vec<_>>().chunks(500) {
+        let mut qb = QueryBuilder::<Any>::new(
+            "INSERT INTO organisations (id, name, description, created_at, updated_at) ",
+        );
+        qb.push_values(chunk, |mut b, id| {
+            b.push_bind(*id)
+                .push_bind(format!("Organisatie {id}"))
+                .push_bind("Synthetisch.")
+                .push_bind("2026-01-01T00:00:00.000Z")
+                .push_bind("2026-01-01T00:00:00.000Z");
+        });
+        qb.build().execute(&mut *tx).await.unwrap();
+    }
+    let mut id = 0i64;
+    let mut batch = Vec::with_capacity(400);
+    let flush = async |batch: &mut Vec<(i64, corpus::SyntheticListing)>, tx: &mut sqlx::Transaction<'_, Any>| {
+        if batch.is_empty() {
+            return;
+        }
+        let mut qb = QueryBuilder::<Any>::new(
+            "INSERT INTO listings (id, kind, organisation_id, title, summary, description,
+             whole_municipality, min_age, max_age, cost, status, time_commitment, created_at,
+             updated_at, last_verified_at, version) ",
+        );
+        qb.push_values(batch.iter(), |mut b, (id, l)| {
+            b.push_bind(*id)
+                .push_bind(l.kind)
+                .push_bind(l.organisation)
+                .push_bind(l.title.clone())
+                .push_bind(l.summary.clone())
+                .push_bind(l.description.clone())
+                .push_bind(l.whole as i64)
+                .push_bind(l.min_age)
+                .push_bind(l.max_age)
+                .push_bind(l.cost)
+                .push_bind("gepubliceerd")
+                .push_bind(l.commitment)
+                .push_bind(l.created_at.clone())
+                .push_bind(l.created_at.clone())
+                .push_bind(l.created_at.clone())
+                .push_bind(1i64);
+        });
+        qb.build().execute(&mut **tx).await.unwrap();
+        for (table, column, rows) in [
+            ("listing_themes", "theme_key", batch.iter().flat_map(|(id, l)| l.themes.iter().map(move |k| (*id, *k))).collect::<Vec<_>>()),
+            ("listing_wijken", "wijk_key", batch.iter().flat_map(|(id, l)| l.wijken.iter().map(move |k| (*id, *k))).collect()),
+            ("listing_talents", "talent_key", batch.iter().flat_map(|(id, l)| l.talents.iter().map(move |k| (*id, *k))).collect()),
+        ] {
+            for chunk in rows.chunks(1000) {
+                let mut qb = QueryBuilder::<Any>::new(format!("INSERT INTO {table} (listing_id, {column}) "));
+                qb.push_values(chunk, |mut b, (id, k)| {
+                    b.push_bind(*id).push_bind(*k);
+                });
+                qb.build().execute(&mut **tx).await.unwrap();
+            }
+        }
+        batch.clear();
+    };
+    for l in corpus::generate(n, orgs, 42) {
+        id += 1;
+        batch.push((id, l));
+        if batch.len() == 400 {
+            flush(&mut batch, &mut tx).await;
+        }
+    }
+    flush(&mut batch, &mut tx).await;
+    tx.commit().await.unwrap();
+    started.elapsed()
+}
+
+struct Row {
+    size: usize,
+    class: &'static str,
+    mode: &'static str,
+    p50: Duration,
+    p99: Duration,
+}
+
+async fn measure<F, Fut>(iterations: usize, queries: &[String], mut run: F) -> (Duration, Duration)
+where
+    F: FnMut(String) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    for q in queries.iter().cycle().take(queries.len().max(10)) {
+        run(q.clone()).await; // warm-up
+    }
+    let mut times = Vec::with_capacity(iterations);
+    for q in queries.iter().cycle().take(iterations) {
+        let t = Instant::now();
+        run(q.clone()).await;
+        times.push(t.elapsed());
+    }
+    times.sort();
+    (percentile(&times, 0.5), percentile(&times, 0.99))
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let sizes: Vec<usize> = args
+        .iter()
+        .position(|a| a == "--sizes")
+        .and_then(|i| args.get(i + 1))
+        .map(|s| s.split(',').map(|n| n.parse().unwrap()).collect())
+        .unwrap_or_else(|| vec![10_000, 100_000]);
+    let http = !args.iter().any(|a| a == "--no-http");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+
+    let mut rows = Vec::new();
+    println!("| items | DB load s | index build s | index peak RSS MiB | index size MiB |");
+    println!("|---:|---:|---:|---:|---:|");
+    let mut builds = Vec::new();
+    for &size in &sizes {
+        let dir = root.join(size.to_string());
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let config = Config::for_data_dir(&dir);
+        let store = Store::connect(&config.database_url()).await.unwrap();
+        let load = load_corpus(&store, size).await;
+
+        reset_peak_rss();
+        let index = Arc::new(SearchIndex::open(&config.index_dir()).unwrap());
+        let indexer = Indexer::new(store.clone(), index.clone()).unwrap();
+        let t = Instant::now();
+        indexer.rebuild().await.unwrap();
+        let build = t.elapsed();
+        let peak = peak_rss_mib();
+        let size_mib = dir_size(&config.index_dir()) as f64 / 1024.0 / 1024.0;
+        drop(indexer);
+        builds.push(format!(
+            "| {size} | {:.1} | {:.1} | {peak:.0} | {size_mib:.0} |",
+            load.as_secs_f64(),
+            build.as_secs_f64()
+        ));
+        println!("{}", builds.last().unwrap());
+
+        let iterations = if size >= 1_000_000 { 60 } else { 300 };
+        let taxonomy = store.load_taxonomy().await.unwrap();
+        index.set_taxonomy(taxonomy.clone());
+        for (class, queries) in classes() {
+            let reqs: Vec<SearchRequest> = queries
+                .iter()
+                .map(|q| {
+                    let pairs: Vec<(String, String)> = form_urlencoded::parse(q.as_bytes()).into_owned().collect();
+                    SearchRequest::parse(&pairs, &taxonomy).unwrap()
+                })
+                .collect();
+            let by_query: std::collections::HashMap<String, SearchRequest> =
+                queries.iter().cloned().zip(reqs).collect();
+            let idx = index.clone();
+            let (p50, p99) = measure(iterations, &queries, |q| {
+                let out = search::search(&idx, &by_query[&q]).unwrap();
+                std::hint::black_box(out);
+                async {}
+            })
+            .await;
+            rows.push(Row { size, class, mode: "in-process", p50, p99 });
+        }
+        drop(index);
+
+        if http {
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let app = App::start_with_store(&config, store.clone(), listener).await.unwrap();
+            assert!(app.wait_until_indexed(Duration::from_secs(600)).await);
+            let base = format!("http://{}/api/v1/aanbod", app.addr);
+            let client = reqwest::Client::new();
+            for (class, queries) in classes() {
+                let (p50, p99) = measure(iterations, &queries, |q| {
+                    let client = client.clone();
+                    let url = format!("{base}?{q}");
+                    async move {
+                        let res = client.get(url).send().await.unwrap();
+                        assert_eq!(res.status(), 200);
+                        std::hint::black_box(res.bytes().await.unwrap());
+                    }
+                })
+                .await;
+                rows.push(Row { size, class, mode: "HTTP", p50, p99 });
+            }
+            app.stop().await.unwrap();
+        }
+        store.close().await;
+    }
+
+    println!();
+    println!("| items | query | mode | p50 ms | p99 ms |");
+    println!("|---:|---|---|---:|---:|");
+    for r in &rows {
+        println!("| {} | {} | {} | {} | {} |", r.size, r.class, r.mode, ms(r.p50), ms(r.p99));
+    }
+}
+
+fn dir_size(path: &Path) -> u64 {
+    std::fs::read_dir(path)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| {
+                    let p = e.path();
+                    if p.is_dir() { dir_size(&p) } else { e.metadata().map(|m| m.len()).unwrap_or(0) }
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
