@@ -24,12 +24,27 @@ use wegwijzer::search::{self, SearchRequest};
 use wegwijzer::store::Store;
 
 const ONE: [&str; 10] = [
-    "schulden", "ouderen", "vrijwilligers", "taal", "koken", "eenzaamheid", "mantelzorger",
-    "sport", "computer", "huiswerk",
+    "schulden",
+    "ouderen",
+    "vrijwilligers",
+    "taal",
+    "koken",
+    "eenzaamheid",
+    "mantelzorger",
+    "sport",
+    "computer",
+    "huiswerk",
 ];
 const TWO: [&str; 10] = [
-    "hulp schulden", "ouderen bewegen", "taal maatje", "koken samen", "vrijwilligers tuin",
-    "computer hulp", "jongeren sport", "mantelzorger respijt", "geld administratie",
+    "hulp schulden",
+    "ouderen bewegen",
+    "taal maatje",
+    "koken samen",
+    "vrijwilligers tuin",
+    "computer hulp",
+    "jongeren sport",
+    "mantelzorger respijt",
+    "geld administratie",
     "kinderen opvoeding",
 ];
 const FILTERS: [&str; 5] = [
@@ -47,10 +62,21 @@ fn classes() -> Vec<(&'static str, Vec<String>)> {
         .map(|(i, q)| format!("q={}&{}", q.replace(' ', "+"), FILTERS[i % FILTERS.len()]))
         .collect();
     vec![
-        ("(a) one word", ONE.iter().map(|q| format!("q={q}")).collect()),
-        ("(b) two words", TWO.iter().map(|q| format!("q={}", q.replace(' ', "+"))).collect()),
+        (
+            "(a) one word",
+            ONE.iter().map(|q| format!("q={q}")).collect(),
+        ),
+        (
+            "(b) two words",
+            TWO.iter()
+                .map(|q| format!("q={}", q.replace(' ', "+")))
+                .collect(),
+        ),
         ("(c) two words + theme + wijk", c.clone()),
-        ("(d) (c) + facets, top 20, snippets", c.iter().map(|q| format!("{q}&pageSize=20")).collect()),
+        (
+            "(d) (c) + facets, top 20, snippets",
+            c.iter().map(|q| format!("{q}&pageSize=20")).collect(),
+        ),
         ("(e) browse, all facets", vec!["".to_string()]),
     ]
 }
@@ -84,7 +110,9 @@ async fn load_corpus(store: &Store, n: usize) -> Duration {
     let started = Instant::now();
     let taxonomy: wegwijzer::import_export::ImportDocument =
         serde_json::from_str(include_str!("../demo/00-taxonomie.json")).unwrap();
-    wegwijzer::import_export::import_documents(store, vec![taxonomy]).await.unwrap();
+    wegwijzer::import_export::import_documents(store, vec![taxonomy])
+        .await
+        .unwrap();
     let orgs = (n / 200).max(10) as i64;
     let mut tx = store.pool().begin().await.unwrap();
     for chunk in (1..=orgs).collect::<Vec<_>>().chunks(500) {
@@ -102,7 +130,8 @@ async fn load_corpus(store: &Store, n: usize) -> Duration {
     }
     let mut id = 0i64;
     let mut batch = Vec::with_capacity(400);
-    let flush = async |batch: &mut Vec<(i64, corpus::SyntheticListing)>, tx: &mut sqlx::Transaction<'_, Any>| {
+    let flush = async |batch: &mut Vec<(i64, corpus::SyntheticListing)>,
+                       tx: &mut sqlx::Transaction<'_, Any>| {
         if batch.is_empty() {
             return;
         }
@@ -131,12 +160,35 @@ async fn load_corpus(store: &Store, n: usize) -> Duration {
         });
         qb.build().execute(&mut **tx).await.unwrap();
         for (table, column, rows) in [
-            ("listing_themes", "theme_key", batch.iter().flat_map(|(id, l)| l.themes.iter().map(move |k| (*id, *k))).collect::<Vec<_>>()),
-            ("listing_wijken", "wijk_key", batch.iter().flat_map(|(id, l)| l.wijken.iter().map(move |k| (*id, *k))).collect()),
-            ("listing_talents", "talent_key", batch.iter().flat_map(|(id, l)| l.talents.iter().map(move |k| (*id, *k))).collect()),
+            (
+                "listing_themes",
+                "theme_key",
+                batch
+                    .iter()
+                    .flat_map(|(id, l)| l.themes.iter().map(move |k| (*id, *k)))
+                    .collect::<Vec<_>>(),
+            ),
+            (
+                "listing_wijken",
+                "wijk_key",
+                batch
+                    .iter()
+                    .flat_map(|(id, l)| l.wijken.iter().map(move |k| (*id, *k)))
+                    .collect(),
+            ),
+            (
+                "listing_talents",
+                "talent_key",
+                batch
+                    .iter()
+                    .flat_map(|(id, l)| l.talents.iter().map(move |k| (*id, *k)))
+                    .collect(),
+            ),
         ] {
             for chunk in rows.chunks(1000) {
-                let mut qb = QueryBuilder::<Any>::new(format!("INSERT INTO {table} (listing_id, {column}) "));
+                let mut qb = QueryBuilder::<Any>::new(format!(
+                    "INSERT INTO {table} (listing_id, {column}) "
+                ));
                 qb.push_values(chunk, |mut b, (id, k)| {
                     b.push_bind(*id).push_bind(*k);
                 });
@@ -230,7 +282,8 @@ async fn main() {
             let reqs: Vec<SearchRequest> = queries
                 .iter()
                 .map(|q| {
-                    let pairs: Vec<(String, String)> = form_urlencoded::parse(q.as_bytes()).into_owned().collect();
+                    let pairs: Vec<(String, String)> =
+                        form_urlencoded::parse(q.as_bytes()).into_owned().collect();
                     SearchRequest::parse(&pairs, &taxonomy).unwrap()
                 })
                 .collect();
@@ -243,13 +296,21 @@ async fn main() {
                 async {}
             })
             .await;
-            rows.push(Row { size, class, mode: "in-process", p50, p99 });
+            rows.push(Row {
+                size,
+                class,
+                mode: "in-process",
+                p50,
+                p99,
+            });
         }
         drop(index);
 
         if http {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            let app = App::start_with_store(&config, store.clone(), listener).await.unwrap();
+            let app = App::start_with_store(&config, store.clone(), listener)
+                .await
+                .unwrap();
             assert!(app.wait_until_indexed(Duration::from_secs(600)).await);
             let base = format!("http://{}/api/v1/aanbod", app.addr);
             let client = reqwest::Client::new();
@@ -264,7 +325,13 @@ async fn main() {
                     }
                 })
                 .await;
-                rows.push(Row { size, class, mode: "HTTP", p50, p99 });
+                rows.push(Row {
+                    size,
+                    class,
+                    mode: "HTTP",
+                    p50,
+                    p99,
+                });
             }
             app.stop().await.unwrap();
         }
@@ -275,7 +342,14 @@ async fn main() {
     println!("| items | query | mode | p50 ms | p99 ms |");
     println!("|---:|---|---|---:|---:|");
     for r in &rows {
-        println!("| {} | {} | {} | {} | {} |", r.size, r.class, r.mode, ms(r.p50), ms(r.p99));
+        println!(
+            "| {} | {} | {} | {} | {} |",
+            r.size,
+            r.class,
+            r.mode,
+            ms(r.p50),
+            ms(r.p99)
+        );
     }
 }
 
@@ -286,7 +360,11 @@ fn dir_size(path: &Path) -> u64 {
                 .filter_map(|e| e.ok())
                 .map(|e| {
                     let p = e.path();
-                    if p.is_dir() { dir_size(&p) } else { e.metadata().map(|m| m.len()).unwrap_or(0) }
+                    if p.is_dir() {
+                        dir_size(&p)
+                    } else {
+                        e.metadata().map(|m| m.len()).unwrap_or(0)
+                    }
                 })
                 .sum()
         })

@@ -56,7 +56,10 @@ impl App {
         store: Store,
         listener: TcpListener,
     ) -> anyhow::Result<App> {
-        let index = Arc::new(SearchIndex::open(&config.index_dir())?);
+        let index = Arc::new(SearchIndex::open_with(
+            &config.index_dir(),
+            config.search_features(),
+        )?);
         // Facets and filters need the taxonomy before the first request.
         index.set_taxonomy(store.load_taxonomy().await.context("taxonomie laden")?);
         let indexer = Indexer::new(store.clone(), index.clone())?;

@@ -119,7 +119,10 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Reindex => {
             let store = Store::connect(&config.database_url()).await?;
-            let index = Arc::new(SearchIndex::open(&config.index_dir())?);
+            let index = Arc::new(SearchIndex::open_with(
+                &config.index_dir(),
+                config.search_features(),
+            )?);
             let indexer = Indexer::new(store, index.clone())?;
             let started = std::time::Instant::now();
             indexer.rebuild().await?;

@@ -43,6 +43,11 @@ pub struct Config {
     #[arg(long, env = "WEGWIJZER_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
 
+    /// Plain search without synonyms, decompounding and typo tolerance: the baseline of the
+    /// relevance evaluation. Not for production.
+    #[arg(long, env = "WEGWIJZER_PLAIN_SEARCH", global = true, hide = true)]
+    pub plain_search: bool,
+
     /// Searches running at once (default: two per CPU core).
     #[arg(long, env = "WEGWIJZER_SEARCH_CONCURRENCY", global = true)]
     pub search_concurrency: Option<usize>,
@@ -63,6 +68,7 @@ impl Config {
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             log: "warn".into(),
             log_format: LogFormat::Text,
+            plain_search: false,
             search_concurrency: None,
         }
     }
@@ -74,6 +80,14 @@ impl Config {
                 self.data_dir.join("wegwijzer.db").display()
             )
         })
+    }
+
+    pub fn search_features(&self) -> crate::index::SearchFeatures {
+        if self.plain_search {
+            crate::index::SearchFeatures::NONE
+        } else {
+            crate::index::SearchFeatures::ALL
+        }
     }
 
     pub fn index_dir(&self) -> PathBuf {

@@ -102,6 +102,9 @@ pub struct SearchResponse {
     pub pagina_grootte: u32,
     /// True when no item contains every search word and items with some of them are shown.
     pub versoepeld: bool,
+    /// The query with typos corrected, when a word was not known ("bedoelde je …"). Results
+    /// for the corrected words are already included, ranked below exact matches.
+    pub bedoelde_je: Option<String>,
     pub resultaten: Vec<ListingSummary>,
     pub facetten: FacetsResponse,
     #[serde(rename = "_links")]
@@ -179,6 +182,7 @@ pub async fn list_aanbod(
             pagina: req.page,
             pagina_grootte: req.page_size,
             versoepeld: outcome.relaxed,
+            bedoelde_je: outcome.corrected,
             resultaten: outcome
                 .hits
                 .into_iter()

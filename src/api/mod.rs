@@ -6,6 +6,7 @@ pub mod dto;
 pub mod extract;
 pub mod health;
 pub mod organisaties;
+pub mod suggesties;
 pub mod taxonomie;
 
 use std::sync::Arc;
@@ -42,6 +43,23 @@ pub struct AppState {
 
 impl AppState {
     pub async fn search(&self, req: SearchRequest) -> Result<SearchOutcome, ApiError> {
+        self.on_search_thread(move |index| crate::search::search(index, &req))
+            .await
+    }
+
+    pub async fn suggest(
+        &self,
+        text: String,
+    ) -> Result<crate::search::suggest::Suggestions, ApiError> {
+        self.on_search_thread(move |index| crate::search::suggest::suggest(index, &text, 5))
+            .await
+    }
+
+    /// Runs index work on a blocking thread, holding a search permit.
+    async fn on_search_thread<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&SearchIndex) -> Result<T, crate::search::SearchError> + Send + 'static,
+    ) -> Result<T, ApiError> {
         if self.index.applied_seq().is_none() {
             return Err(ApiError::Unavailable("index wordt opgebouwd".into()));
         }
@@ -50,13 +68,13 @@ impl AppState {
             .map_err(|_| ApiError::Unavailable("zoeken druk".into()))?
             .map_err(|_| ApiError::Unavailable("afsluiten".into()))?;
         let index = self.index.clone();
-        let outcome = tokio::task::spawn_blocking(move || {
+        let out = tokio::task::spawn_blocking(move || {
             let _permit = permit;
-            crate::search::search(&index, &req)
+            work(&index)
         })
         .await
         .map_err(|e| ApiError::Internal(e.into()))??;
-        Ok(outcome)
+        Ok(out)
     }
 }
 
@@ -85,6 +103,7 @@ pub fn routes() -> (Router<AppState>, oa::OpenApi) {
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(aanbod::list_aanbod))
         .routes(routes!(aanbod::get_aanbod))
+        .routes(routes!(suggesties::list_suggesties))
         .routes(routes!(organisaties::list_organisaties))
         .routes(routes!(organisaties::get_organisatie))
         .routes(routes!(taxonomie::list_themas))

@@ -2,8 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Most terms one facet may hold; the search engine packs a facet's terms into a 128-bit set.
-pub const MAX_TERMS_PER_FACET: usize = 128;
+/// Most terms one facet may hold; the search engine packs a facet's terms into a 64-bit set.
+pub const MAX_TERMS_PER_FACET: usize = 64;
+/// Most age groups; packed into a 16-bit set.
+pub const MAX_AGE_GROUPS: usize = 16;
 
 /// A taxonomy term: a stable key (kebab-case) and a label for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]

@@ -41,6 +41,24 @@ pub fn stemmed_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// The stemmed chain with compound parts added at the compound's position (index side:
+/// "schuldhulpverlening" is also indexed as schuld, hulp, verlening).
+pub fn decompounding_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(48))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StopWordFilter::remove(STOP_WORDS.iter().cloned()))
+        .filter(Decompound)
+        .filter(DutchStemmer)
+        .build()
+}
+
+/// Names the analysis an index was built with; a different one forces a rebuild.
+pub fn analysis_version(compounds: bool) -> String {
+    format!("nl-porter-2{}", if compounds { "+compounds" } else { "" })
+}
+
 pub fn exact_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(48))
@@ -50,10 +68,82 @@ pub fn exact_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Registers both analyzers on an index.
-pub fn register(index: &tantivy::Index) {
-    index.tokenizers().register(STEMMED, stemmed_analyzer());
+/// Registers both analyzers on an index; `compounds` adds dictionary decompounding.
+pub fn register(index: &tantivy::Index, compounds: bool) {
+    let stemmed = if compounds {
+        decompounding_analyzer()
+    } else {
+        stemmed_analyzer()
+    };
+    index.tokenizers().register(STEMMED, stemmed);
     index.tokenizers().register(EXACT, exact_analyzer());
+}
+
+/// Token filter adding the parts of dictionary compounds after the compound itself.
+#[derive(Clone, Copy)]
+pub struct Decompound;
+
+impl TokenFilter for Decompound {
+    type Tokenizer<T: Tokenizer> = DecompoundFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> DecompoundFilter<T> {
+        DecompoundFilter { inner: tokenizer }
+    }
+}
+
+#[derive(Clone)]
+pub struct DecompoundFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for DecompoundFilter<T> {
+    type TokenStream<'a> = DecompoundStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        DecompoundStream {
+            tail: self.inner.token_stream(text),
+            pending: Vec::new(),
+            current: Token::default(),
+        }
+    }
+}
+
+pub struct DecompoundStream<T> {
+    tail: T,
+    /// Parts still to emit, in reverse order.
+    pending: Vec<Token>,
+    current: Token,
+}
+
+impl<T: TokenStream> TokenStream for DecompoundStream<T> {
+    fn advance(&mut self) -> bool {
+        if let Some(part) = self.pending.pop() {
+            self.current = part;
+            return true;
+        }
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token();
+        if let Some(parts) = super::compounds::DICTIONARY.split(&token.text) {
+            for part in parts.into_iter().rev() {
+                self.pending.push(Token {
+                    text: part,
+                    ..token.clone()
+                });
+            }
+        }
+        self.current = token.clone();
+        true
+    }
+
+    fn token(&self) -> &Token {
+        &self.current
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.current
+    }
 }
 
 /// The tokens an analyzer makes of `text`.

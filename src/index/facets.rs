@@ -2,7 +2,7 @@
 //!
 //! Disjunctive facet counting must look at every document that matches the text query, testing
 //! each one against every filter. Reading six columnar fields per document costs tens of
-//! nanoseconds; one row of plain integers and 128-bit term sets costs a few. Segments never
+//! nanoseconds; one row of plain integers and 64-bit term sets costs a few. Segments never
 //! change, so a segment's rows are built once (by the indexer right after a commit) and reused by
 //! every search until a merge retires the segment.
 
@@ -21,17 +21,18 @@ use crate::domain::{Cost, Kind, Taxonomy, TimeCommitment};
 pub const NO_COMMITMENT: u8 = u8::MAX;
 
 /// Everything filters, facets and sorting need to know about one document.
+/// 64 bytes: one cache line per document keeps the per-query scan memory-bound at a few ns.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Row {
-    pub themes: u128,
-    pub wijken: u128,
-    pub talents: u128,
+    pub themes: u64,
+    pub wijken: u64,
+    pub talents: u64,
     pub id: u64,
     pub verified: i64,
     pub created: i64,
-    pub end_day: i64,
-    pub age_groups: u64,
+    pub end_day: i32,
     pub title_ord: u32,
+    pub age_groups: u16,
     pub min_age: u8,
     pub max_age: u8,
     pub kind: u8,
@@ -94,11 +95,11 @@ impl FacetSpace {
     }
 
     /// The age groups an item for ages `min..=max` belongs to, as a bit set.
-    pub fn age_group_mask(&self, min: u8, max: u8) -> u64 {
+    pub fn age_group_mask(&self, min: u8, max: u8) -> u16 {
         self.taxonomy
             .age_groups
             .iter()
-            .take(64)
+            .take(crate::domain::taxonomy::MAX_AGE_GROUPS)
             .enumerate()
             .filter(|(_, g)| g.overlaps(min, max))
             .fold(0, |m, (i, _)| m | (1 << i))
@@ -192,11 +193,11 @@ fn build_rows(space: &FacetSpace, seg: &SegmentReader) -> tantivy::Result<Segmen
         let ord = col.term_ords(doc).next()?;
         map.get(ord as usize).copied().flatten()
     };
-    let set = |col: &Option<StrColumn>, map: &[Option<u8>], doc: u32| -> u128 {
+    let set = |col: &Option<StrColumn>, map: &[Option<u8>], doc: u32| -> u64 {
         let Some(col) = col.as_ref() else { return 0 };
         col.term_ords(doc)
             .filter_map(|ord| map.get(ord as usize).copied().flatten())
-            .fold(0u128, |m, bit| m | (1u128 << bit))
+            .fold(0u64, |m, bit| m | (1u64 << bit))
     };
 
     let mut rows = Vec::with_capacity(max_doc as usize);
@@ -210,7 +211,10 @@ fn build_rows(space: &FacetSpace, seg: &SegmentReader) -> tantivy::Result<Segmen
             id: id.first(doc).unwrap_or(0),
             verified: verified.first(doc).unwrap_or(0),
             created: created.first(doc).unwrap_or(0),
-            end_day: end_day.first(doc).unwrap_or(i64::MAX),
+            end_day: end_day
+                .first(doc)
+                .unwrap_or(i64::MAX)
+                .clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32,
             age_groups: space.age_group_mask(min, max),
             title_ord: title
                 .as_ref()

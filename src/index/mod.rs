@@ -5,8 +5,10 @@
 //! records, in each commit's payload, the last outbox sequence it applied.
 
 pub mod analysis;
+pub mod compounds;
 pub mod facets;
 pub mod schema;
+pub mod vocabulary;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
@@ -27,6 +29,31 @@ pub use schema::{Fields, HitPayload};
 struct CommitPayload {
     /// Last outbox sequence number whose change is in this commit.
     seq: i64,
+    /// The analysis chain the documents were indexed with.
+    #[serde(default)]
+    analysis: String,
+}
+
+/// Which parts of Dutch search competence are on. All on in production; the evaluation harness
+/// turns them off to measure a plain baseline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SearchFeatures {
+    pub synonyms: bool,
+    pub compounds: bool,
+    pub typos: bool,
+}
+
+impl SearchFeatures {
+    pub const ALL: SearchFeatures = SearchFeatures {
+        synonyms: true,
+        compounds: true,
+        typos: true,
+    };
+    pub const NONE: SearchFeatures = SearchFeatures {
+        synonyms: false,
+        compounds: false,
+        typos: false,
+    };
 }
 
 pub struct SearchIndex {
@@ -38,25 +65,33 @@ pub struct SearchIndex {
     applied: watch::Sender<Option<i64>>,
     space: RwLock<Arc<FacetSpace>>,
     rows: Mutex<RowCache>,
+    vocabulary: RwLock<Arc<vocabulary::Vocabulary>>,
+    features: SearchFeatures,
 }
 
 impl SearchIndex {
-    /// Opens the index in `dir`, creating an empty one when there is none.
+    /// Opens the index in `dir` with every search feature on.
     pub fn open(dir: &Path) -> anyhow::Result<SearchIndex> {
+        Self::open_with(dir, SearchFeatures::ALL)
+    }
+
+    /// Opens the index in `dir`, creating an empty one when there is none. An index built with
+    /// another analysis chain reports no applied sequence, so the indexer rebuilds it.
+    pub fn open_with(dir: &Path, features: SearchFeatures) -> anyhow::Result<SearchIndex> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("kan indexmap {} niet aanmaken", dir.display()))?;
         let (schema, fields) = schema::build_schema();
         let directory = MmapDirectory::open(dir).context("indexmap openen")?;
         let index = Index::open_or_create(directory, schema)
             .context("index openen (bij een gewijzigd schema: wegwijzer reindex)")?;
-        analysis::register(&index);
+        analysis::register(&index, features.compounds);
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()
             .context("indexlezer openen")?;
-        let applied = read_applied_seq(&index)?;
-        Ok(SearchIndex {
+        let applied = read_applied_seq(&index, &analysis::analysis_version(features.compounds))?;
+        let this = SearchIndex {
             index,
             reader,
             fields,
@@ -64,11 +99,45 @@ impl SearchIndex {
             applied: watch::channel(applied).0,
             space: RwLock::new(Arc::new(FacetSpace::default())),
             rows: Mutex::new(RowCache::default()),
-        })
+            vocabulary: RwLock::new(Arc::new(vocabulary::Vocabulary::default())),
+            features,
+        };
+        this.refresh_vocabulary()?;
+        Ok(this)
     }
 
     pub fn fields(&self) -> &Fields {
         &self.fields
+    }
+
+    pub fn features(&self) -> SearchFeatures {
+        self.features
+    }
+
+    /// The index's words, for typo correction and completion.
+    pub fn vocabulary(&self) -> Arc<vocabulary::Vocabulary> {
+        self.vocabulary
+            .read()
+            .map(|v| v.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    fn refresh_vocabulary(&self) -> tantivy::Result<()> {
+        let searcher = self.reader.searcher();
+        let v = vocabulary::Vocabulary::build(
+            &searcher,
+            &[self.fields.title_exact, self.fields.body_exact],
+        )?;
+        *self.vocabulary.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(v);
+        Ok(())
+    }
+
+    pub(crate) fn commit_payload(&self, seq: i64) -> String {
+        serde_json::to_string(&CommitPayload {
+            seq,
+            analysis: analysis::analysis_version(self.features.compounds),
+        })
+        .unwrap_or_default()
     }
 
     pub fn dir(&self) -> &Path {
@@ -133,6 +202,7 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let space = self.facet_space();
         self.rows(&searcher, &space)?;
+        self.refresh_vocabulary()?;
         let live: Vec<_> = searcher
             .segment_readers()
             .iter()
@@ -152,15 +222,12 @@ impl SearchIndex {
     }
 }
 
-fn read_applied_seq(index: &Index) -> anyhow::Result<Option<i64>> {
+fn read_applied_seq(index: &Index, analysis: &str) -> anyhow::Result<Option<i64>> {
     let metas = index.load_metas().context("indexmetadata lezen")?;
     Ok(metas
         .payload
         .as_deref()
         .and_then(|p| serde_json::from_str::<CommitPayload>(p).ok())
+        .filter(|p| p.analysis == analysis)
         .map(|p| p.seq))
-}
-
-fn payload_for(seq: i64) -> String {
-    serde_json::to_string(&CommitPayload { seq }).unwrap_or_default()
 }

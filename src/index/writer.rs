@@ -11,7 +11,7 @@ use anyhow::Context as _;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 use tokio::sync::{Notify, watch};
 
-use super::{SearchIndex, payload_for, schema};
+use super::{SearchIndex, schema};
 use crate::domain::{Listing, Status, Taxonomy};
 use crate::store::Store;
 
@@ -146,7 +146,7 @@ impl Indexer {
         tokio::task::spawn_blocking(move || -> tantivy::Result<()> {
             let mut w = lock(&writer);
             let mut prepared = w.prepare_commit()?;
-            prepared.set_payload(&payload_for(seq));
+            prepared.set_payload(&index.commit_payload(seq));
             prepared.commit()?;
             drop(w);
             index.reload(seq)

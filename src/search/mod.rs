@@ -7,28 +7,29 @@
 //! facet's filter still counts it in that facet alone, because that facet's counts ignore its
 //! own filter. Failing two or more filters means it counts nowhere.
 
+pub mod plan;
 pub mod request;
+pub mod suggest;
+pub mod synonyms;
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value as _};
+use tantivy::query::{AllQuery, Query};
+use tantivy::schema::Value as _;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument};
 
+pub use plan::query_words;
 pub use request::{SearchRequest, Sort};
 
 use crate::domain::listing::today;
 use crate::domain::{Cost, Kind, TimeCommitment};
 use crate::index::facets::NO_COMMITMENT;
 use crate::index::schema::{epoch_day, names};
-use crate::index::{FacetSpace, HitPayload, Row, SearchIndex, SegmentRows, analysis};
-
-/// Most distinct words of a query that take part in matching.
-const MAX_QUERY_WORDS: usize = 16;
+use crate::index::{FacetSpace, HitPayload, Row, SearchIndex, SegmentRows};
 
 const F_KIND: u8 = 1 << 0;
 const F_THEME: u8 = 1 << 1;
@@ -76,28 +77,30 @@ pub struct SearchOutcome {
     pub facets: Facets,
     /// True when no item had every word, and items with some of the words are shown instead.
     pub relaxed: bool,
+    /// The query with typos corrected, when a word was unknown ("bedoelde je …").
+    pub corrected: Option<String>,
 }
 
 /// The filters of a request, as bit sets over the facet space.
 #[derive(Debug, Clone, Copy, Default)]
-struct Filter {
+pub(crate) struct Filter {
     kinds: u8,
     costs: u8,
     commitments: u8,
-    themes: u128,
-    wijken: u128,
-    talents: u128,
-    age_groups: u64,
+    themes: u64,
+    wijken: u64,
+    talents: u64,
+    age_groups: u16,
     age: Option<u8>,
-    today: i64,
+    today: i32,
 }
 
 impl Filter {
-    fn new(req: &SearchRequest, space: &FacetSpace) -> Filter {
+    pub(crate) fn new(req: &SearchRequest, space: &FacetSpace) -> Filter {
         let bits = |keys: &[String], bit: &dyn Fn(&str) -> Option<u8>| {
             keys.iter()
                 .filter_map(|k| bit(k))
-                .fold(0u128, |m, b| m | (1u128 << b))
+                .fold(0u64, |m, b| m | (1u64 << b))
         };
         Filter {
             kinds: req.kinds.iter().fold(0, |m, k| m | (1 << k.code())),
@@ -110,10 +113,10 @@ impl Filter {
                 .age_groups
                 .iter()
                 .filter_map(|k| space.taxonomy.age_groups.iter().position(|g| &g.key == k))
-                .filter(|i| *i < 64)
-                .fold(0u64, |m, i| m | (1 << i)),
+                .filter(|i| *i < crate::domain::taxonomy::MAX_AGE_GROUPS)
+                .fold(0u16, |m, i| m | (1 << i)),
             age: req.age,
-            today: epoch_day(today()),
+            today: epoch_day(today()) as i32,
         }
     }
 
@@ -164,11 +167,11 @@ struct Counts {
     kind: [u64; 8],
     cost: [u64; 8],
     commitment: [u64; 8],
-    themes: Box<[u64; 128]>,
-    wijken: Box<[u64; 128]>,
+    themes: [u64; 64],
+    wijken: [u64; 64],
     whole: u64,
-    talents: Box<[u64; 128]>,
-    age_groups: Box<[u64; 64]>,
+    talents: [u64; 64],
+    age_groups: [u64; 16],
 }
 
 impl Default for Counts {
@@ -177,20 +180,22 @@ impl Default for Counts {
             kind: [0; 8],
             cost: [0; 8],
             commitment: [0; 8],
-            themes: Box::new([0; 128]),
-            wijken: Box::new([0; 128]),
+            themes: [0; 64],
+            wijken: [0; 64],
             whole: 0,
-            talents: Box::new([0; 128]),
-            age_groups: Box::new([0; 64]),
+            talents: [0; 64],
+            age_groups: [0; 16],
         }
     }
 }
 
 #[inline]
-fn add_bits128(counts: &mut [u64; 128], mut bits: u128) {
+fn add_bits(counts: &mut [u64], mut bits: u64) {
     while bits != 0 {
         let b = bits.trailing_zeros() as usize;
-        counts[b] += 1;
+        if let Some(c) = counts.get_mut(b) {
+            *c += 1;
+        }
         bits &= bits - 1;
     }
 }
@@ -203,27 +208,23 @@ impl Counts {
             self.kind[r.kind as usize & 7] += 1;
         }
         if facets & F_THEME != 0 {
-            add_bits128(&mut self.themes, r.themes);
+            add_bits(&mut self.themes, r.themes);
         }
         if facets & F_WIJK != 0 {
             if r.whole {
                 self.whole += 1;
             } else {
-                add_bits128(&mut self.wijken, r.wijken);
+                add_bits(&mut self.wijken, r.wijken);
             }
         }
         if facets & F_AGE_GROUP != 0 {
-            let mut bits = r.age_groups;
-            while bits != 0 {
-                self.age_groups[bits.trailing_zeros() as usize] += 1;
-                bits &= bits - 1;
-            }
+            add_bits(&mut self.age_groups, u64::from(r.age_groups));
         }
         if facets & F_COST != 0 {
             self.cost[r.cost as usize & 7] += 1;
         }
         if facets & F_TALENT != 0 {
-            add_bits128(&mut self.talents, r.talents);
+            add_bits(&mut self.talents, r.talents);
         }
         if facets & F_COMMITMENT != 0 && r.commitment != NO_COMMITMENT {
             self.commitment[r.commitment as usize & 7] += 1;
@@ -245,10 +246,10 @@ impl Counts {
 
 /// A ranked candidate: larger `key` ranks first.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-struct Candidate {
-    key: (u32, i64, u64),
-    segment: SegmentOrdinal,
-    doc: DocId,
+pub(crate) struct Candidate {
+    pub(crate) key: (u32, i64, u64),
+    pub(crate) segment: SegmentOrdinal,
+    pub(crate) doc: DocId,
     title_ord: u32,
 }
 
@@ -262,21 +263,21 @@ fn candidate_key(sort: Sort, score: Score, r: &Row) -> (u32, i64, u64) {
     }
 }
 
-struct FacetedTop {
-    rows: Vec<Arc<SegmentRows>>,
-    filter: Filter,
-    keep: usize,
-    sort: Sort,
-    scoring: bool,
+pub(crate) struct FacetedTop {
+    pub(crate) rows: Vec<Arc<SegmentRows>>,
+    pub(crate) filter: Filter,
+    pub(crate) keep: usize,
+    pub(crate) sort: Sort,
+    pub(crate) scoring: bool,
 }
 
-struct SegmentFruit {
-    total: u64,
+pub(crate) struct SegmentFruit {
+    pub(crate) total: u64,
     counts: Counts,
-    top: Vec<Candidate>,
+    pub(crate) top: Vec<Candidate>,
 }
 
-struct FacetedTopSegment {
+pub(crate) struct FacetedTopSegment {
     rows: Arc<SegmentRows>,
     filter: Filter,
     keep: usize,
@@ -382,64 +383,6 @@ pub enum SearchError {
     Index(#[from] tantivy::TantivyError),
 }
 
-/// The text part of a query: every word must match in some field (`strict`), or at least one
-/// (`relaxed`, the fallback when strict finds nothing).
-fn text_query(index: &SearchIndex, words: &[String], strict: bool) -> Box<dyn Query> {
-    let f = index.fields();
-    let term = |field, text: &str, boost: f32| -> (Occur, Box<dyn Query>) {
-        let q = TermQuery::new(
-            Term::from_field_text(field, text),
-            IndexRecordOption::WithFreqs,
-        );
-        (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)))
-    };
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = words
-        .iter()
-        .map(|w| {
-            let s = analysis::stem(w);
-            let per_word = BooleanQuery::new(vec![
-                term(f.title, &s, 4.0),
-                term(f.summary, &s, 2.0),
-                term(f.description, &s, 1.0),
-                term(f.tags, &s, 1.5),
-                term(f.organisation, &s, 1.0),
-                // Exact forms score above words that only share a stem.
-                term(f.title_exact, w, 1.5),
-                term(f.body_exact, w, 0.5),
-            ]);
-            let occur = if strict { Occur::Must } else { Occur::Should };
-            (occur, Box::new(per_word) as Box<dyn Query>)
-        })
-        .collect();
-    if words.len() > 1 {
-        // Bonus for the words as a phrase.
-        for (field, boost) in [(f.title_exact, 3.0), (f.body_exact, 1.0)] {
-            let terms: Vec<Term> = words
-                .iter()
-                .map(|w| Term::from_field_text(field, w))
-                .collect();
-            let phrase = PhraseQuery::new(terms);
-            clauses.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(Box::new(phrase), boost)),
-            ));
-        }
-    }
-    Box::new(BooleanQuery::new(clauses))
-}
-
-/// The searchable words of a query: lower-cased, accents folded, stop words dropped, unique.
-pub fn query_words(text: &str) -> Vec<String> {
-    let mut analyzer = analysis::exact_analyzer();
-    let mut words: Vec<String> = Vec::new();
-    for w in analysis::tokens(&mut analyzer, text) {
-        if !words.contains(&w) && words.len() < MAX_QUERY_WORDS {
-            words.push(w);
-        }
-    }
-    words
-}
-
 /// Runs a search. Blocking: call it from a blocking thread.
 pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome, SearchError> {
     let searcher = index.searcher();
@@ -461,6 +404,7 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
         searcher.search(query, &collector)
     };
 
+    let mut corrected = None;
     let (query, fruit, relaxed): (Box<dyn Query>, SegmentFruit, bool) = if !has_text {
         let q: Box<dyn Query> = Box::new(AllQuery);
         let fruit = run(&*q)?;
@@ -477,10 +421,12 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
             false,
         )
     } else {
-        let strict = text_query(index, &words, true);
+        let plan = plan::plan(index, &searcher, &words);
+        corrected = plan.corrected.clone();
+        let strict = plan::build(index, &plan, true);
         let fruit = run(&*strict)?;
-        if fruit.total == 0 && words.len() > 1 {
-            let loose = text_query(index, &words, false);
+        if fruit.total == 0 && plan.concepts.len() > 1 {
+            let loose = plan::build(index, &plan, false);
             let fruit = run(&*loose)?;
             (loose, fruit, true)
         } else {
@@ -550,6 +496,7 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
         hits,
         facets: facet_counts(&fruit.counts, &space, req),
         relaxed,
+        corrected,
     })
 }
 
@@ -558,7 +505,7 @@ fn facet_counts(c: &Counts, space: &FacetSpace, req: &SearchRequest) -> Facets {
     let terms = |terms: &[crate::domain::Term], counts: &[u64], extra: u64, selected: &[String]| {
         terms
             .iter()
-            .take(128)
+            .take(64)
             .enumerate()
             .map(|(i, term)| FacetCount {
                 key: term.key.clone(),
@@ -598,7 +545,7 @@ fn facet_counts(c: &Counts, space: &FacetSpace, req: &SearchRequest) -> Facets {
     let age_group = t
         .age_groups
         .iter()
-        .take(64)
+        .take(crate::domain::taxonomy::MAX_AGE_GROUPS)
         .enumerate()
         .map(|(i, g)| FacetCount {
             key: g.key.clone(),

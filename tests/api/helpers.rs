@@ -23,8 +23,14 @@ pub struct TestApp {
 impl TestApp {
     /// A running app with an empty database.
     pub async fn spawn() -> TestApp {
+        Self::spawn_with(|_| {}).await
+    }
+
+    /// A running app with an empty database and an adjusted configuration.
+    pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let mut config = Config::for_data_dir(dir.path());
+        adjust(&mut config);
         if let Ok(url) = std::env::var("WEGWIJZER_TEST_POSTGRES") {
             config.database_url = Some(fresh_postgres_database(&url).await);
         }

@@ -1,10 +1,12 @@
 //! One integration test binary: the real service over real HTTP with a temporary data dir.
 #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
 
+mod crash;
 mod errors;
 mod facets;
 mod helpers;
 mod import;
 mod indexing;
 mod openapi;
+mod quality;
 mod search;

@@ -1,0 +1,226 @@
+//! Dictionary decompounding for Dutch: "schuldhulpverlening" → schuld + hulp + verlening.
+//!
+//! A word is split into parts from `index/samenstellingen.txt`, each at least
+//! [`MIN_PART`] letters, with an optional linking "s", "e" or "en" between parts
+//! (vrijwilliger**s**werk, kind**er**opvang is covered by listing "kinder"). Among all full
+//! splits the one with the fewest parts wins (longest matches), ties going to the longer first
+//! part; a word that cannot be covered completely is left alone, so no junk fragments appear.
+//! An agent noun part ("zorger", "zorgers") also yields its base ("zorg"), so that
+//! "mantelzorgers" meets "mantelzorgondersteuning".
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+/// Shortest part a split may produce.
+pub const MIN_PART: usize = 3;
+/// Shortest word worth splitting.
+pub const MIN_WORD: usize = 6;
+
+const DICTIONARY_FILE: &str = include_str!("../../index/samenstellingen.txt");
+
+/// The shipped dictionary.
+pub static DICTIONARY: LazyLock<Decompounder> =
+    LazyLock::new(|| Decompounder::new(super::analysis::parse_word_list(DICTIONARY_FILE)));
+
+/// A cover of a word's tail: number of parts and their byte ranges.
+type Cover = (usize, Vec<(usize, usize)>);
+
+pub struct Decompounder {
+    parts: HashSet<String>,
+}
+
+/// Linking morphemes allowed between parts.
+const LINKS: [&str; 3] = ["en", "s", "e"];
+/// Inflection endings allowed after the last part (plural, adjective).
+const ENDINGS: [&str; 4] = ["en", "s", "e", "n"];
+
+impl Decompounder {
+    pub fn new(words: impl IntoIterator<Item = String>) -> Decompounder {
+        Decompounder {
+            parts: words
+                .into_iter()
+                .filter(|w| w.chars().count() >= MIN_PART)
+                .collect(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.parts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
+
+    /// The parts of `word` (lower case, accents folded), or `None` when it is not a compound
+    /// of known parts. Derived bases of agent nouns follow their part.
+    pub fn split(&self, word: &str) -> Option<Vec<String>> {
+        if word.len() < MIN_WORD || !word.is_ascii() {
+            return None;
+        }
+        let parts = self.best_split(word)?;
+        if parts.len() < 2 {
+            return None;
+        }
+        let mut out = Vec::with_capacity(parts.len() + 1);
+        for p in parts {
+            let base = p
+                .strip_suffix("ers")
+                .or_else(|| p.strip_suffix("er"))
+                .filter(|b| b.len() > MIN_PART && self.parts.contains(*b))
+                .map(str::to_string);
+            out.push(p);
+            if let Some(b) = base {
+                out.push(b);
+            }
+        }
+        Some(out)
+    }
+
+    /// The fewest-parts cover of `word`; among equals, the one with the longer first part
+    /// ("buurthuis" is buurt + huis, not buur + thuis).
+    fn best_split(&self, word: &str) -> Option<Vec<String>> {
+        let n = word.len();
+        // memo[i]: best cover of word[i..] as (part count, part ranges).
+        let mut memo: Vec<Option<Option<Cover>>> = vec![None; n + 1];
+        let cover = self.cover(word, 0, &mut memo)?;
+        Some(
+            cover
+                .1
+                .into_iter()
+                .map(|(a, b)| word[a..b].to_string())
+                .collect(),
+        )
+    }
+
+    fn cover(
+        &self,
+        word: &str,
+        start: usize,
+        memo: &mut Vec<Option<Option<Cover>>>,
+    ) -> Option<Cover> {
+        let n = word.len();
+        if start == n {
+            return Some((0, Vec::new()));
+        }
+        if let Some(known) = &memo[start] {
+            return known.clone();
+        }
+        let mut best: Option<Cover> = None;
+        // Longest first part first, so ties keep the longer first part.
+        for end in ((start + MIN_PART)..=n).rev() {
+            if !word.is_char_boundary(end) || !self.parts.contains(&word[start..end]) {
+                continue;
+            }
+            let mut nexts = vec![end];
+            if end < n {
+                for l in LINKS {
+                    if word[end..].starts_with(l) && end + l.len() < n {
+                        nexts.push(end + l.len());
+                    }
+                }
+                if ENDINGS.contains(&&word[end..]) {
+                    nexts.push(n);
+                }
+            }
+            for next in nexts {
+                if let Some((count, mut rest)) = self.cover(word, next, memo)
+                    && best.as_ref().is_none_or(|b| count + 1 < b.0)
+                {
+                    rest.insert(0, (start, end));
+                    best = Some((count + 1, rest));
+                }
+            }
+        }
+        memo[start] = Some(best.clone());
+        best
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dict(words: &[&str]) -> Decompounder {
+        Decompounder::new(words.iter().map(|w| w.to_string()))
+    }
+
+    #[test]
+    fn splits_into_longest_known_parts_with_linking_letters() {
+        let d = dict(&[
+            "schuld",
+            "hulp",
+            "verlening",
+            "taal",
+            "maatje",
+            "vrijwilliger",
+            "werk",
+            "mantel",
+            "zorg",
+            "zorger",
+            "ondersteuning",
+            "huis",
+            "buurt",
+        ]);
+        assert_eq!(
+            d.split("schuldhulpverlening").unwrap(),
+            ["schuld", "hulp", "verlening"]
+        );
+        assert_eq!(d.split("taalmaatje").unwrap(), ["taal", "maatje"]);
+        assert_eq!(
+            d.split("vrijwilligerswerk").unwrap(),
+            ["vrijwilliger", "werk"]
+        );
+        assert_eq!(
+            d.split("mantelzorgondersteuning").unwrap(),
+            ["mantel", "zorg", "ondersteuning"]
+        );
+        assert_eq!(
+            d.split("mantelzorgers").unwrap(),
+            ["mantel", "zorger", "zorg"]
+        );
+        assert_eq!(
+            d.split("schuldhulpverleningen").unwrap(),
+            ["schuld", "hulp", "verlening"]
+        );
+        assert_eq!(d.split("buurthuis").unwrap(), ["buurt", "huis"]);
+    }
+
+    #[test]
+    fn leaves_unknown_or_partly_known_words_alone() {
+        let d = dict(&["schuld", "hulp", "taal"]);
+        assert_eq!(d.split("schuldhulpx"), None, "no junk fragment");
+        assert_eq!(d.split("schuld"), None, "a single part is no compound");
+        assert_eq!(d.split("taal"), None, "too short");
+        assert_eq!(d.split("schuldenhulp").unwrap(), ["schuld", "hulp"]);
+    }
+
+    #[test]
+    fn the_shipped_dictionary_splits_real_compounds() {
+        let d = &*DICTIONARY;
+        assert!(d.len() >= 300, "dictionary has {} parts", d.len());
+        for (word, must_contain) in [
+            ("schuldhulpverlening", vec!["schuld", "hulp"]),
+            ("taalmaatje", vec!["taal", "maatje"]),
+            (
+                "mantelzorgondersteuning",
+                vec!["mantel", "zorg", "ondersteuning"],
+            ),
+            ("vrijwilligerswerk", vec!["werk"]),
+            ("huiswerkbegeleiding", vec!["huiswerk", "begeleiding"]),
+            ("buurthuis", vec!["buurt", "huis"]),
+        ] {
+            let parts = d.split(word).unwrap_or_default();
+            for p in must_contain {
+                assert!(parts.iter().any(|x| x == p), "{word} → {parts:?} lacks {p}");
+            }
+        }
+        for word in ["ondersteuning", "gezondheid", "vrijwilliger", "bibliotheek"] {
+            let parts = d.split(word).unwrap_or_default();
+            assert!(
+                parts.iter().all(|p| p.len() >= 4),
+                "{word} split into junk {parts:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,196 @@
+//! The words of the index (unstemmed, folded) with their document frequencies: what typo
+//! correction, "bedoelde je" and search-as-you-type complete against. Rebuilt by the indexer
+//! after each commit, never on a search.
+
+use std::collections::BTreeMap;
+
+use tantivy::Searcher;
+use tantivy::schema::Field;
+
+#[derive(Debug, Default)]
+pub struct Vocabulary {
+    /// Sorted by word.
+    words: Vec<(String, u32)>,
+}
+
+impl Vocabulary {
+    pub fn build(searcher: &Searcher, fields: &[Field]) -> tantivy::Result<Vocabulary> {
+        let mut freq: BTreeMap<String, u32> = BTreeMap::new();
+        for seg in searcher.segment_readers() {
+            for field in fields {
+                let inverted = seg.inverted_index(*field)?;
+                let mut terms = inverted.terms().stream()?;
+                while terms.advance() {
+                    if let Ok(word) = std::str::from_utf8(terms.key())
+                        && word.len() >= 2
+                        && !word.bytes().all(|b| b.is_ascii_digit())
+                    {
+                        *freq.entry(word.to_string()).or_default() += terms.value().doc_freq;
+                    }
+                }
+            }
+        }
+        Ok(Vocabulary {
+            words: freq.into_iter().collect(),
+        })
+    }
+
+    pub fn from_words(words: impl IntoIterator<Item = (String, u32)>) -> Vocabulary {
+        let freq: BTreeMap<String, u32> = words.into_iter().collect();
+        Vocabulary {
+            words: freq.into_iter().collect(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    pub fn contains(&self, word: &str) -> bool {
+        self.words
+            .binary_search_by(|(w, _)| w.as_str().cmp(word))
+            .is_ok()
+    }
+
+    /// Typos allowed for a word of this length: none under 5 letters, 1 from 5, 2 from 9.
+    pub fn max_typos(word: &str) -> usize {
+        match word.chars().count() {
+            0..=4 => 0,
+            5..=8 => 1,
+            _ => 2,
+        }
+    }
+
+    /// Known words within the typo budget of `word`, closest first, then most frequent.
+    pub fn corrections(&self, word: &str, limit: usize) -> Vec<String> {
+        let max = Self::max_typos(word);
+        if max == 0 {
+            return Vec::new();
+        }
+        let len = word.chars().count();
+        let mut found: Vec<(usize, u32, &str)> = self
+            .words
+            .iter()
+            .filter(|(w, _)| w.chars().count().abs_diff(len) <= max)
+            .filter_map(|(w, df)| {
+                let d = edit_distance(word, w, max)?;
+                (d > 0).then_some((d, *df, w.as_str()))
+            })
+            .collect();
+        found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
+        found
+            .into_iter()
+            .take(limit)
+            .map(|(_, _, w)| w.to_string())
+            .collect()
+    }
+
+    /// The most frequent known words starting with `prefix`.
+    pub fn completions(&self, prefix: &str, limit: usize) -> Vec<(String, u32)> {
+        let start = self.words.partition_point(|(w, _)| w.as_str() < prefix);
+        let mut found: Vec<(String, u32)> = self.words[start..]
+            .iter()
+            .take_while(|(w, _)| w.starts_with(prefix))
+            .cloned()
+            .collect();
+        found.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        found.truncate(limit);
+        found
+    }
+}
+
+/// Optimal-string-alignment distance (a swap of neighbours counts as one typo), or `None` when
+/// it exceeds `max`.
+pub fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let mut prev2 = vec![0usize; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0usize; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return None;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    (prev[b.len()] <= max).then_some(prev[b.len()])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vocab() -> Vocabulary {
+        Vocabulary::from_words(
+            [
+                ("vrijwilligers", 40),
+                ("vrijwilliger", 30),
+                ("mantelzorger", 12),
+                ("eenzaamheid", 9),
+                ("taal", 50),
+                ("tafel", 5),
+            ]
+            .map(|(w, n)| (w.to_string(), n)),
+        )
+    }
+
+    #[test]
+    fn typo_budget_scales_with_word_length() {
+        assert_eq!(Vocabulary::max_typos("taal"), 0);
+        assert_eq!(Vocabulary::max_typos("tafels"), 1);
+        assert_eq!(Vocabulary::max_typos("vrijwiligers"), 2);
+        let v = vocab();
+        assert!(
+            v.corrections("taak", 3).is_empty(),
+            "no typos under 5 letters"
+        );
+        assert_eq!(v.corrections("vrijwiligers", 1), ["vrijwilligers"]);
+        assert_eq!(
+            v.corrections("eenzaamhied", 1),
+            ["eenzaamheid"],
+            "a swap is one typo"
+        );
+        assert_eq!(v.corrections("mantelzorgr", 1), ["mantelzorger"]);
+        assert!(v.corrections("mantelzorg", 3).iter().all(|w| w != "taal"));
+    }
+
+    #[test]
+    fn completions_prefer_frequent_words() {
+        let v = vocab();
+        assert_eq!(
+            v.completions("vrijw", 5),
+            [
+                ("vrijwilligers".to_string(), 40),
+                ("vrijwilliger".to_string(), 30)
+            ]
+        );
+        assert_eq!(v.completions("ta", 1), [("taal".to_string(), 50)]);
+        assert!(v.completions("x", 5).is_empty());
+    }
+
+    #[test]
+    fn edit_distance_is_bounded() {
+        assert_eq!(edit_distance("kitten", "sitting", 3), Some(3));
+        assert_eq!(edit_distance("kitten", "sitting", 2), None);
+        assert_eq!(edit_distance("ab", "ba", 1), Some(1));
+    }
+}

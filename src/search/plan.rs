@@ -1,0 +1,253 @@
+//! From query text to a Tantivy query: words → concepts (synonym phrases) → alternatives
+//! (the words themselves, their compound parts, synonyms, typo corrections) → clauses.
+//!
+//! Boosts put the user's own words first: exact form > stem > compound parts > synonyms >
+//! typo corrections. A word counts as a typo only when the index knows neither the word nor its
+//! stem; then up to three known words within the typo budget stand in for it.
+
+use tantivy::Searcher;
+use tantivy::Term;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
+
+use super::synonyms::SYNONYMS;
+use crate::index::compounds::DICTIONARY;
+use crate::index::{SearchIndex, analysis};
+
+/// Most distinct words of a query that take part in matching.
+pub const MAX_QUERY_WORDS: usize = 16;
+
+const BOOST_COMPOUND: f32 = 0.7;
+const BOOST_SYNONYM: f32 = 0.5;
+const BOOST_TYPO: f32 = 0.3;
+
+/// How an alternative relates to what the user typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchKind {
+    Exact,
+    Compound,
+    Synonym,
+    Typo,
+}
+
+impl MatchKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchKind::Exact => "exact",
+            MatchKind::Compound => "samenstelling",
+            MatchKind::Synonym => "synoniem",
+            MatchKind::Typo => "typefout",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Alternative {
+    pub words: Vec<String>,
+    pub kind: MatchKind,
+}
+
+/// One stretch of the query and the ways a document may match it.
+#[derive(Debug, Clone)]
+pub struct Concept {
+    pub words: Vec<String>,
+    pub alternatives: Vec<Alternative>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct QueryPlan {
+    pub concepts: Vec<Concept>,
+    /// The query with typos corrected, when any word was corrected ("bedoelde je").
+    pub corrected: Option<String>,
+}
+
+/// The searchable words of a query: lower-cased, accents folded, stop words dropped, unique.
+pub fn query_words(text: &str) -> Vec<String> {
+    let mut analyzer = analysis::exact_analyzer();
+    let mut words: Vec<String> = Vec::new();
+    for w in analysis::tokens(&mut analyzer, text) {
+        if !words.contains(&w) && words.len() < MAX_QUERY_WORDS {
+            words.push(w);
+        }
+    }
+    words
+}
+
+/// True when the index holds the word itself or its stem.
+fn known(index: &SearchIndex, searcher: &Searcher, word: &str) -> bool {
+    if index.vocabulary().contains(word) {
+        return true;
+    }
+    let stem = analysis::stem(word);
+    let f = index.fields();
+    [f.title, f.summary, f.description, f.tags, f.organisation]
+        .into_iter()
+        .any(|field| {
+            searcher
+                .doc_freq(&Term::from_field_text(field, &stem))
+                .is_ok_and(|n| n > 0)
+        })
+}
+
+pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> QueryPlan {
+    let features = index.features();
+    let grouped: Vec<(Vec<String>, Vec<Vec<String>>)> = if features.synonyms {
+        SYNONYMS
+            .concepts(words)
+            .into_iter()
+            .map(|c| (c.words, c.synonyms))
+            .collect()
+    } else {
+        words
+            .iter()
+            .map(|w| (vec![w.clone()], Vec::new()))
+            .collect()
+    };
+    let vocabulary = index.vocabulary();
+    let mut corrected_words: Vec<String> = Vec::new();
+    let mut any_corrected = false;
+    let mut concepts = Vec::new();
+    for (own, synonyms) in grouped {
+        let mut alternatives = vec![Alternative {
+            words: own.clone(),
+            kind: MatchKind::Exact,
+        }];
+        let single = (own.len() == 1).then(|| own[0].as_str());
+        if let Some(word) = single
+            && features.compounds
+            && let Some(parts) = DICTIONARY.split(word)
+        {
+            let mut parts: Vec<String> = parts;
+            parts.dedup();
+            alternatives.push(Alternative {
+                words: parts,
+                kind: MatchKind::Compound,
+            });
+        }
+        for s in synonyms {
+            alternatives.push(Alternative {
+                words: s,
+                kind: MatchKind::Synonym,
+            });
+        }
+        let mut shown = own.join(" ");
+        if let Some(word) = single
+            && features.typos
+            && alternatives.len() == 1
+            && !known(index, searcher, word)
+        {
+            let fixes = vocabulary.corrections(word, 3);
+            if let Some(best) = fixes.first() {
+                shown = best.clone();
+                any_corrected = true;
+            }
+            for fix in fixes {
+                alternatives.push(Alternative {
+                    words: vec![fix],
+                    kind: MatchKind::Typo,
+                });
+            }
+        }
+        corrected_words.push(shown);
+        concepts.push(Concept {
+            words: own,
+            alternatives,
+        });
+    }
+    QueryPlan {
+        concepts,
+        corrected: any_corrected.then(|| corrected_words.join(" ")),
+    }
+}
+
+fn boost(kind: MatchKind) -> f32 {
+    match kind {
+        MatchKind::Exact => 1.0,
+        MatchKind::Compound => BOOST_COMPOUND,
+        MatchKind::Synonym => BOOST_SYNONYM,
+        MatchKind::Typo => BOOST_TYPO,
+    }
+}
+
+/// The clause matching one word in any text field, exact forms scoring above stems.
+fn word_clause(index: &SearchIndex, word: &str) -> Box<dyn Query> {
+    let f = index.fields();
+    let stem = analysis::stem(word);
+    let term = |field, text: &str, boost: f32| -> (Occur, Box<dyn Query>) {
+        let q = TermQuery::new(
+            Term::from_field_text(field, text),
+            IndexRecordOption::WithFreqs,
+        );
+        (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)))
+    };
+    Box::new(BooleanQuery::new(vec![
+        term(f.title, &stem, 4.0),
+        term(f.summary, &stem, 2.0),
+        term(f.description, &stem, 1.0),
+        term(f.tags, &stem, 1.5),
+        term(f.organisation, &stem, 1.0),
+        term(f.title_exact, word, 1.5),
+        term(f.body_exact, word, 0.5),
+    ]))
+}
+
+fn all_words(index: &SearchIndex, words: &[String]) -> Box<dyn Query> {
+    if words.len() == 1 {
+        return word_clause(index, &words[0]);
+    }
+    Box::new(BooleanQuery::new(
+        words
+            .iter()
+            .map(|w| (Occur::Must, word_clause(index, w)))
+            .collect(),
+    ))
+}
+
+/// Every concept must match (`strict`), or at least one (the fallback when strict finds
+/// nothing).
+pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Query> {
+    let occur = if strict { Occur::Must } else { Occur::Should };
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = plan
+        .concepts
+        .iter()
+        .map(|c| {
+            let alternatives: Vec<(Occur, Box<dyn Query>)> = c
+                .alternatives
+                .iter()
+                .map(|a| {
+                    let q = all_words(index, &a.words);
+                    let q: Box<dyn Query> = if a.kind == MatchKind::Exact {
+                        q
+                    } else {
+                        Box::new(BoostQuery::new(q, boost(a.kind)))
+                    };
+                    (Occur::Should, q)
+                })
+                .collect();
+            let q: Box<dyn Query> = if alternatives.len() == 1 {
+                alternatives
+                    .into_iter()
+                    .next()
+                    .map(|(_, q)| q)
+                    .unwrap_or_else(|| Box::new(BooleanQuery::new(Vec::new())))
+            } else {
+                Box::new(BooleanQuery::new(alternatives))
+            };
+            (occur, q)
+        })
+        .collect();
+    let words: Vec<&String> = plan.concepts.iter().flat_map(|c| &c.words).collect();
+    if words.len() > 1 {
+        // Bonus for the words as a phrase in the title.
+        let f = index.fields();
+        let terms: Vec<Term> = words
+            .iter()
+            .map(|w| Term::from_field_text(f.title_exact, w))
+            .collect();
+        clauses.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(Box::new(PhraseQuery::new(terms)), 3.0)),
+        ));
+    }
+    Box::new(BooleanQuery::new(clauses))
+}
