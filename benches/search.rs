@@ -304,6 +304,32 @@ async fn main() {
                 p99,
             });
         }
+        let prefixes: Vec<String> = [
+            "schu",
+            "vrijw",
+            "mantelz",
+            "hulp bij for",
+            "taalm",
+            "oud",
+            "koffie och",
+            "sp",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let idx = index.clone();
+        let (p50, p99) = measure(iterations, &prefixes, |q| {
+            std::hint::black_box(search::suggest::suggest(&idx, &q, 5).unwrap());
+            async {}
+        })
+        .await;
+        rows.push(Row {
+            size,
+            class: "(f) suggestions (prefix)",
+            mode: "in-process",
+            p50,
+            p99,
+        });
         drop(index);
 
         if http {

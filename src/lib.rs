@@ -14,6 +14,8 @@ pub mod config;
 pub mod domain;
 /// The API's error type and its problem+json rendering.
 pub mod error;
+/// Dutch postcode centroids and distances.
+pub mod geo;
 /// Bulk import (JSON, keyed by external ids) and export.
 pub mod import_export;
 /// The Tantivy index: schema, Dutch analysis, the single writer that tails the outbox.

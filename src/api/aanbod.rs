@@ -44,8 +44,18 @@ pub struct SearchParams {
     /// Results per page, 1-100 (default 20). `page × pageSize` may not exceed 10000.
     #[param(minimum = 1, maximum = 100)]
     page_size: Option<u32>,
-    /// `relevantie` (default), `nieuwste` or `titel`.
+    /// `relevantie` (default), `nieuwste`, `titel` or `afstand` (needs a location).
     sorteer: Option<String>,
+    /// Near this Dutch postcode (`3831` or `3831 AB`); unknown postcodes are refused.
+    postcode: Option<String>,
+    /// Near this latitude (WGS84), with `lengtegraad`.
+    breedtegraad: Option<f64>,
+    /// Near this longitude (WGS84), with `breedtegraad`.
+    lengtegraad: Option<f64>,
+    /// Only items within this many km (0-100) of the location; municipality-wide items always.
+    straal: Option<f64>,
+    /// `true`: explain per result why it matched (terms, synonyms, compounds, typos).
+    uitleg: Option<bool>,
 }
 
 /// A facet value with the number of results ticking it would give (all other filters applied).
@@ -186,7 +196,7 @@ pub async fn list_aanbod(
             resultaten: outcome
                 .hits
                 .into_iter()
-                .map(|h| ListingSummary::from_hit(h.payload, h.snippet, t))
+                .map(|h| ListingSummary::from_hit(h, t))
                 .collect(),
             facetten: FacetsResponse {
                 soort: facet(f.kind),

@@ -4,7 +4,6 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::domain::{Taxonomy, Term};
-use crate::index::HitPayload;
 
 /// A taxonomy term as it appears inside an item.
 #[derive(Debug, Serialize, ToSchema)]
@@ -74,11 +73,29 @@ pub struct ListingSummary {
     pub kosten: String,
     pub plaats: Option<String>,
     pub vacature: Option<VacancyResponse>,
+    /// Kilometres from the given postcode or coordinates (items with a location only).
+    pub afstand_km: Option<f64>,
+    /// Why the item matched (with `uitleg=true`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uitleg: Option<Vec<MatchExplanation>>,
     /// When the partner last confirmed the item is current (ISO 8601, UTC).
     #[schema(format = DateTime)]
     pub laatst_gecontroleerd: String,
     #[serde(rename = "_links")]
     pub links: SelfLink,
+}
+
+/// How one part of the query matched.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MatchExplanation {
+    /// The words as typed (normalised).
+    pub zoekterm: String,
+    /// The wording found in the item.
+    pub gevonden: String,
+    /// `exact` (incl. other inflections), `samenstelling`, `synoniem` or `typefout`.
+    pub soort: String,
+    /// Fields where it was found.
+    pub velden: Vec<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -93,7 +110,14 @@ pub struct SelfLink {
 }
 
 impl ListingSummary {
-    pub fn from_hit(p: HitPayload, fragment: Option<String>, t: &Taxonomy) -> ListingSummary {
+    pub fn from_hit(hit: crate::search::Hit, t: &Taxonomy) -> ListingSummary {
+        let crate::search::Hit {
+            payload: p,
+            snippet: fragment,
+            distance_km,
+            explanation,
+            ..
+        } = hit;
         let vacature = p.time_commitment.map(|tc| VacancyResponse {
             tijdsbesteding: tc,
             uren_per_week: p.hours_per_week,
@@ -123,6 +147,17 @@ impl ListingSummary {
             kosten: p.cost,
             plaats: p.place,
             vacature,
+            afstand_km: distance_km,
+            uitleg: explanation.map(|list| {
+                list.into_iter()
+                    .map(|e| MatchExplanation {
+                        zoekterm: e.query,
+                        gevonden: e.matched,
+                        soort: e.kind.as_str().into(),
+                        velden: e.fields.into_iter().map(String::from).collect(),
+                    })
+                    .collect()
+            }),
             laatst_gecontroleerd: p.last_verified_at,
         }
     }

@@ -28,10 +28,14 @@ pub struct Row {
     pub wijken: u64,
     pub talents: u64,
     pub id: u64,
-    pub verified: i64,
-    pub created: i64,
+    /// Seconds since 2000-01-01.
+    pub verified: i32,
+    pub created: i32,
     pub end_day: i32,
     pub title_ord: u32,
+    /// NaN when the item has no coordinates.
+    pub lat: f32,
+    pub lon: f32,
     pub age_groups: u16,
     pub min_age: u8,
     pub max_age: u8,
@@ -178,6 +182,11 @@ fn build_rows(space: &FacetSpace, seg: &SegmentReader) -> tantivy::Result<Segmen
     let end_day = ff.i64(names::END_DAY)?;
     let verified = ff.i64(names::VERIFIED)?;
     let created = ff.i64(names::CREATED)?;
+    let lat = ff.f64(names::LATITUDE)?;
+    let lon = ff.f64(names::LONGITUDE)?;
+    let since_2000 = |secs: i64| {
+        (secs - super::schema::EPOCH_2000).clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+    };
 
     let kind_map = ord_map(&kind, |s| Kind::parse(s).map(Kind::code));
     let cost_map = ord_map(&cost, |s| Cost::parse(s).map(Cost::code));
@@ -209,8 +218,10 @@ fn build_rows(space: &FacetSpace, seg: &SegmentReader) -> tantivy::Result<Segmen
             wijken: set(&wijken, &wijk_map, doc),
             talents: set(&talents, &talent_map, doc),
             id: id.first(doc).unwrap_or(0),
-            verified: verified.first(doc).unwrap_or(0),
-            created: created.first(doc).unwrap_or(0),
+            verified: since_2000(verified.first(doc).unwrap_or(0)),
+            created: since_2000(created.first(doc).unwrap_or(0)),
+            lat: lat.first(doc).map(|v| v as f32).unwrap_or(f32::NAN),
+            lon: lon.first(doc).map(|v| v as f32).unwrap_or(f32::NAN),
             end_day: end_day
                 .first(doc)
                 .unwrap_or(i64::MAX)

@@ -82,9 +82,36 @@ impl SearchIndex {
             .with_context(|| format!("kan indexmap {} niet aanmaken", dir.display()))?;
         let (schema, fields) = schema::build_schema();
         let directory = MmapDirectory::open(dir).context("indexmap openen")?;
-        let index = Index::open_or_create(directory, schema)
-            .context("index openen (bij een gewijzigd schema: wegwijzer reindex)")?;
+        let mut index = match Index::open_or_create(directory, schema.clone()) {
+            Ok(index) => index,
+            // The index is derived data: one from an older schema or a damaged one is thrown
+            // away and rebuilt from the database.
+            Err(
+                e @ (tantivy::TantivyError::SchemaError(_)
+                | tantivy::TantivyError::IncompatibleIndex(_)
+                | tantivy::TantivyError::DataCorruption(_)
+                | tantivy::TantivyError::OpenReadError(_)
+                | tantivy::TantivyError::DeserializeError(_)),
+            ) => {
+                tracing::warn!(error = %e, dir = %dir.display(), "index onbruikbaar; wordt opnieuw opgebouwd");
+                std::fs::remove_dir_all(dir).context("oude index verwijderen")?;
+                std::fs::create_dir_all(dir).context("indexmap aanmaken")?;
+                let directory = MmapDirectory::open(dir).context("indexmap openen")?;
+                Index::open_or_create(directory, schema).context("nieuwe index aanmaken")?
+            }
+            Err(e) => return Err(e).context("index openen"),
+        };
         analysis::register(&index, features.compounds);
+        // Search a request's segments on both cores: halves single-request latency on the
+        // small VMs this runs on; the search permits still bound the total work.
+        let threads = std::thread::available_parallelism()
+            .map(|n| n.get().min(4))
+            .unwrap_or(1);
+        if threads > 1 {
+            index
+                .set_multithread_executor(threads)
+                .context("zoekthreads starten")?;
+        }
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)

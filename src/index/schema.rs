@@ -33,6 +33,8 @@ pub struct Fields {
     pub verified: Field,
     pub created: Field,
     pub title_sort: Field,
+    pub latitude: Field,
+    pub longitude: Field,
     pub payload: Field,
 }
 
@@ -51,6 +53,8 @@ pub mod names {
     pub const VERIFIED: &str = "verified";
     pub const CREATED: &str = "created";
     pub const TITLE_SORT: &str = "title_sort";
+    pub const LATITUDE: &str = "latitude";
+    pub const LONGITUDE: &str = "longitude";
 }
 
 fn text(tokenizer: &str) -> TextOptions {
@@ -86,6 +90,8 @@ pub fn build_schema() -> (Schema, Fields) {
         verified: b.add_i64_field(VERIFIED, FAST),
         created: b.add_i64_field(CREATED, FAST),
         title_sort: b.add_text_field(TITLE_SORT, STRING | FAST),
+        latitude: b.add_f64_field(LATITUDE, FAST),
+        longitude: b.add_f64_field(LONGITUDE, FAST),
         payload: b.add_text_field("payload", STORED),
     };
     (b.build(), fields)
@@ -112,6 +118,10 @@ pub struct HitPayload {
     pub talents: Vec<String>,
     pub end_date: Option<String>,
     pub place: Option<String>,
+    #[serde(default)]
+    pub latitude: Option<f64>,
+    #[serde(default)]
+    pub longitude: Option<f64>,
     pub last_verified_at: String,
     pub updated_at: String,
 }
@@ -121,6 +131,9 @@ pub fn epoch_day(date: chrono::NaiveDate) -> i64 {
     date.signed_duration_since(chrono::NaiveDate::default())
         .num_days()
 }
+
+/// Seconds since 2000-01-01 UTC: fits an i32 until 2068, which keeps facet rows small.
+pub const EPOCH_2000: i64 = 946_684_800;
 
 fn epoch_seconds(iso: &str) -> i64 {
     chrono::DateTime::parse_from_rfc3339(iso)
@@ -193,6 +206,14 @@ pub fn listing_document(f: &Fields, l: &Listing, taxonomy: &Taxonomy) -> Tantivy
     doc.add_i64(f.verified, epoch_seconds(&l.last_verified_at));
     doc.add_i64(f.created, epoch_seconds(&l.created_at));
     doc.add_text(f.title_sort, sort_key(&l.title));
+    if let Some((lat, lon)) = l
+        .location
+        .as_ref()
+        .and_then(|loc| loc.latitude.zip(loc.longitude))
+    {
+        doc.add_f64(f.latitude, lat);
+        doc.add_f64(f.longitude, lon);
+    }
     let payload = HitPayload {
         id: l.id,
         kind: l.kind.as_str().to_string(),
@@ -223,6 +244,8 @@ pub fn listing_document(f: &Fields, l: &Listing, taxonomy: &Taxonomy) -> Tantivy
             .and_then(|v| v.end_date)
             .map(|d| d.to_string()),
         place: l.location.as_ref().and_then(|loc| loc.city.clone()),
+        latitude: l.location.as_ref().and_then(|loc| loc.latitude),
+        longitude: l.location.as_ref().and_then(|loc| loc.longitude),
         last_verified_at: l.last_verified_at.clone(),
         updated_at: l.updated_at.clone(),
     };

@@ -47,6 +47,10 @@ pub struct Hit {
     /// HTML: the matching passage, text escaped, matches in `<mark>`.
     pub snippet: Option<String>,
     pub score: f32,
+    /// Kilometres from the request's location, when both are known.
+    pub distance_km: Option<f64>,
+    /// Why the item matched, when asked for.
+    pub explanation: Option<Vec<plan::Explanation>>,
 }
 
 /// A facet value and how many results ticking it would give.
@@ -93,6 +97,8 @@ pub(crate) struct Filter {
     age_groups: u16,
     age: Option<u8>,
     today: i32,
+    origin: Option<(f32, f32)>,
+    radius_km: Option<f32>,
 }
 
 impl Filter {
@@ -117,6 +123,8 @@ impl Filter {
                 .fold(0u16, |m, i| m | (1 << i)),
             age: req.age,
             today: epoch_day(today()) as i32,
+            origin: req.origin.map(|(lat, lon)| (lat as f32, lon as f32)),
+            radius_km: req.radius_km.map(|r| r as f32),
         }
     }
 
@@ -130,6 +138,13 @@ impl Filter {
         if let Some(a) = self.age
             && (a < r.min_age || a > r.max_age)
         {
+            return None;
+        }
+        if let (Some((lat, lon)), Some(radius)) = (self.origin, self.radius_km)
+            && !r.whole
+            && (r.lat.is_nan() || crate::geo::distance_km(lat, lon, r.lat, r.lon) > radius)
+        {
+            // Municipality-wide items stay findable from anywhere.
             return None;
         }
         let mut fail = 0u8;
@@ -253,13 +268,23 @@ pub(crate) struct Candidate {
     title_ord: u32,
 }
 
-fn candidate_key(sort: Sort, score: Score, r: &Row) -> (u32, i64, u64) {
+fn candidate_key(sort: Sort, score: Score, r: &Row, origin: Option<(f32, f32)>) -> (u32, i64, u64) {
     let id_asc = u64::MAX - r.id;
     match sort {
         // Scores are non-negative, so their bit patterns order like the numbers.
-        Sort::Relevance => (score.max(0.0).to_bits(), r.verified, id_asc),
-        Sort::Newest => (0, r.created, id_asc),
+        Sort::Relevance => (score.max(0.0).to_bits(), i64::from(r.verified), id_asc),
+        Sort::Newest => (0, i64::from(r.created), id_asc),
         Sort::Title => (u32::MAX - r.title_ord, 0, id_asc),
+        Sort::Distance => {
+            // Nearest first (metres); items without coordinates after all located ones.
+            let metres = match origin {
+                Some((lat, lon)) if !r.lat.is_nan() => {
+                    (crate::geo::distance_km(lat, lon, r.lat, r.lon) * 1000.0) as u32
+                }
+                _ => u32::MAX - 1,
+            };
+            (u32::MAX - metres, i64::from(r.verified), id_asc)
+        }
     }
 }
 
@@ -350,7 +375,7 @@ impl SegmentCollector for FacetedTopSegment {
                 return;
             }
             let c = Candidate {
-                key: candidate_key(self.sort, score, r),
+                key: candidate_key(self.sort, score, r, self.filter.origin),
                 segment: self.segment,
                 doc,
                 title_ord: r.title_ord,
@@ -405,6 +430,7 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
     };
 
     let mut corrected = None;
+    let mut used_plan: Option<plan::QueryPlan> = None;
     let (query, fruit, relaxed): (Box<dyn Query>, SegmentFruit, bool) = if !has_text {
         let q: Box<dyn Query> = Box::new(AllQuery);
         let fruit = run(&*q)?;
@@ -423,6 +449,7 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
     } else {
         let plan = plan::plan(index, &searcher, &words);
         corrected = plan.corrected.clone();
+        used_plan = Some(plan.clone());
         let strict = plan::build(index, &plan, true);
         let fruit = run(&*strict)?;
         if fruit.total == 0 && plan.concepts.len() > 1 {
@@ -484,10 +511,23 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
         } else {
             0.0
         };
+        let distance_km = req.origin.zip(payload.latitude.zip(payload.longitude)).map(
+            |((la, lo), (pla, plo))| {
+                let d = crate::geo::distance_km(la as f32, lo as f32, pla as f32, plo as f32);
+                (f64::from(d) * 10.0).round() / 10.0
+            },
+        );
+        let explanation = match (&used_plan, req.explain) {
+            (Some(p), true) => Some(plan::explain(p, &payload, &space.taxonomy)),
+            (None, true) => Some(Vec::new()),
+            _ => None,
+        };
         hits.push(Hit {
             payload,
             snippet,
             score,
+            distance_km,
+            explanation,
         });
     }
 

@@ -17,9 +17,12 @@ use crate::index::{SearchIndex, analysis};
 /// Most distinct words of a query that take part in matching.
 pub const MAX_QUERY_WORDS: usize = 16;
 
-const BOOST_COMPOUND: f32 = 0.7;
-const BOOST_SYNONYM: f32 = 0.5;
-const BOOST_TYPO: f32 = 0.3;
+// Tiers, not nudges: field weights and BM25 vary a score by up to ~10x, so each tier sits well
+// below the one before it and an item with the user's own word ranks above one that only has a
+// synonym, whatever field either is in.
+const BOOST_COMPOUND: f32 = 0.5;
+const BOOST_SYNONYM: f32 = 0.2;
+const BOOST_TYPO: f32 = 0.1;
 
 /// How an alternative relates to what the user typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -250,4 +253,68 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
         ));
     }
     Box::new(BooleanQuery::new(clauses))
+}
+
+/// Why a result matched one concept of the query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Explanation {
+    /// What the user typed.
+    pub query: String,
+    /// The wording found in the item.
+    pub matched: String,
+    pub kind: MatchKind,
+    /// Where: `titel`, `samenvatting`, `beschrijving`, `organisatie` or `thema`.
+    pub fields: Vec<&'static str>,
+}
+
+/// For each concept, the first alternative whose words all occur (as stems, compound parts
+/// included) in one of the item's fields.
+pub fn explain(
+    plan: &QueryPlan,
+    item: &crate::index::HitPayload,
+    taxonomy: &crate::domain::Taxonomy,
+) -> Vec<Explanation> {
+    use std::collections::HashSet;
+    let mut analyzer = analysis::decompounding_analyzer();
+    let labels: Vec<String> = item
+        .themes
+        .iter()
+        .filter_map(|k| taxonomy.theme(k).map(|t| t.label.clone()))
+        .collect();
+    let fields: Vec<(&'static str, HashSet<String>)> = [
+        ("titel", item.title.clone()),
+        ("samenvatting", item.summary.clone()),
+        ("beschrijving", item.description.clone()),
+        ("organisatie", item.organisation_name.clone()),
+        ("thema", labels.join(" ")),
+    ]
+    .into_iter()
+    .map(|(name, text)| {
+        (
+            name,
+            analysis::tokens(&mut analyzer, &text).into_iter().collect(),
+        )
+    })
+    .collect();
+    let mut out = Vec::new();
+    for c in &plan.concepts {
+        for alt in &c.alternatives {
+            let stems: Vec<String> = alt.words.iter().map(|w| analysis::stem(w)).collect();
+            let found: Vec<&'static str> = fields
+                .iter()
+                .filter(|(_, tokens)| stems.iter().all(|s| tokens.contains(s)))
+                .map(|(name, _)| *name)
+                .collect();
+            if !found.is_empty() {
+                out.push(Explanation {
+                    query: c.words.join(" "),
+                    matched: alt.words.join(" "),
+                    kind: alt.kind,
+                    fields: found,
+                });
+                break;
+            }
+        }
+    }
+    out
 }

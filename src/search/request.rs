@@ -22,6 +22,8 @@ pub enum Sort {
     Newest,
     /// By title, A-Z.
     Title,
+    /// Nearest first (needs a location); items without coordinates last.
+    Distance,
 }
 
 impl Sort {
@@ -30,11 +32,12 @@ impl Sort {
             Sort::Relevance => "relevantie",
             Sort::Newest => "nieuwste",
             Sort::Title => "titel",
+            Sort::Distance => "afstand",
         }
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchRequest {
     pub text: String,
     pub kinds: Vec<Kind>,
@@ -48,7 +51,16 @@ pub struct SearchRequest {
     pub page: u32,
     pub page_size: u32,
     pub sort: Sort,
+    /// Where the user is: from `postcode` or `breedtegraad`/`lengtegraad`.
+    pub origin: Option<(f64, f64)>,
+    /// Only items within this many kilometres of `origin` (municipality-wide items always).
+    pub radius_km: Option<f64>,
+    /// Explain per result why it matched.
+    pub explain: bool,
 }
+
+/// Largest search radius.
+pub const MAX_RADIUS_KM: f64 = 100.0;
 
 /// The query parameters the search endpoint understands (wire names).
 pub const PARAMETERS: &[&str] = &[
@@ -64,6 +76,11 @@ pub const PARAMETERS: &[&str] = &[
     "page",
     "pageSize",
     "sorteer",
+    "postcode",
+    "breedtegraad",
+    "lengtegraad",
+    "straal",
+    "uitleg",
 ];
 
 impl SearchRequest {
@@ -77,6 +94,7 @@ impl SearchRequest {
             ..Default::default()
         };
         let mut seen_single: Vec<&str> = Vec::new();
+        let (mut postcode, mut lat, mut lon) = (None, None, None);
         for (key, value) in pairs {
             let key = key.as_str();
             if !PARAMETERS.contains(&key) {
@@ -86,7 +104,16 @@ impl SearchRequest {
                 );
                 continue;
             }
-            let single = matches!(key, "q" | "leeftijd" | "page" | "pageSize" | "sorteer");
+            let single = !matches!(
+                key,
+                "soort"
+                    | "thema"
+                    | "wijk"
+                    | "leeftijdsgroep"
+                    | "kosten"
+                    | "talent"
+                    | "tijdsbesteding"
+            );
             if single {
                 if seen_single.contains(&key) {
                     errors.add(key, "mag maar één keer voorkomen");
@@ -186,9 +213,55 @@ impl SearchRequest {
                     "relevantie" => req.sort = Sort::Relevance,
                     "nieuwste" => req.sort = Sort::Newest,
                     "titel" => req.sort = Sort::Title,
-                    _ => errors.add(key, "kies uit: relevantie, nieuwste, titel"),
+                    "afstand" => req.sort = Sort::Distance,
+                    _ => errors.add(key, "kies uit: relevantie, nieuwste, titel, afstand"),
+                },
+                "postcode" => match crate::geo::postcode_centroid(value) {
+                    Some(p) => postcode = Some(p),
+                    None => errors.add(key, "onbekende of ongeldige postcode (bijvoorbeeld 3831 of 3831 AB)"),
+                },
+                "breedtegraad" => match value.trim().parse::<f64>() {
+                    Ok(v) if (-90.0..=90.0).contains(&v) => lat = Some(v),
+                    _ => errors.add(key, "moet een getal tussen -90 en 90 zijn"),
+                },
+                "lengtegraad" => match value.trim().parse::<f64>() {
+                    Ok(v) if (-180.0..=180.0).contains(&v) => lon = Some(v),
+                    _ => errors.add(key, "moet een getal tussen -180 en 180 zijn"),
+                },
+                "straal" => match value.trim().parse::<f64>() {
+                    Ok(v) if v > 0.0 && v <= MAX_RADIUS_KM => req.radius_km = Some(v),
+                    _ => errors.add(key, format!("moet een afstand in kilometers zijn, groter dan 0 en hoogstens {MAX_RADIUS_KM}")),
+                },
+                "uitleg" => match value.trim() {
+                    "true" | "ja" | "1" => req.explain = true,
+                    "false" | "nee" | "0" => req.explain = false,
+                    _ => errors.add(key, "moet true of false zijn"),
                 },
                 _ => unreachable_parameter(&mut errors, key),
+            }
+        }
+        match (postcode, lat, lon) {
+            (Some(p), None, None) => req.origin = Some(p),
+            (None, Some(la), Some(lo)) => req.origin = Some((la, lo)),
+            (None, None, None) => {}
+            (Some(_), _, _) => {
+                errors.add("postcode", "geef een postcode óf coördinaten, niet allebei")
+            }
+            (None, _, _) => errors.add("lengtegraad", "geef breedtegraad en lengtegraad allebei"),
+        }
+        let location_error = errors
+            .as_slice()
+            .iter()
+            .any(|e| e.name == "postcode" || e.name.ends_with("graad"));
+        if req.origin.is_none() && !location_error {
+            if req.radius_km.is_some() {
+                errors.add("straal", "kan alleen met een postcode of coördinaten");
+            }
+            if req.sort == Sort::Distance {
+                errors.add(
+                    "sorteer",
+                    "sorteren op afstand kan alleen met een postcode of coördinaten",
+                );
             }
         }
         if errors.is_empty()

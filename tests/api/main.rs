@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
 
 mod crash;
+mod dutch;
 mod errors;
 mod facets;
 mod helpers;

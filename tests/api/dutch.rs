@@ -1,0 +1,205 @@
+//! Dutch search competence through the API: synonyms, compounds, typos with "bedoelde je",
+//! suggestions while typing, location and explanations.
+
+use crate::helpers::TestApp;
+
+fn titles(body: &serde_json::Value) -> Vec<String> {
+    body["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["titel"].as_str().unwrap().to_lowercase())
+        .collect()
+}
+
+#[tokio::test]
+async fn synonyms_find_items_written_in_other_words_but_exact_words_rank_first() {
+    let app = TestApp::with_demo().await;
+    // "papierwerk" hardly occurs in the data; its synonyms do.
+    let body = app.search("q=papierwerk&uitleg=true").await;
+    assert!(body["totaal"].as_u64().unwrap() >= 3, "{body}");
+    let kinds: Vec<&str> = body["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| {
+            r["uitleg"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| e["soort"].as_str().unwrap())
+        })
+        .collect();
+    assert!(kinds.contains(&"synoniem"), "{kinds:?}");
+    // Exact before synonym where the field is the same (as in Algolia's ranking, the field
+    // weighs first): among items matching in the title, the ones with the typed word come
+    // before the ones with only a synonym.
+    let body = app.search("q=senioren&uitleg=true&pageSize=50").await;
+    let in_title: Vec<bool> = body["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| {
+            r["uitleg"][0]["velden"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|v| v == "titel")
+        })
+        .map(|r| r["uitleg"][0]["soort"] == "exact")
+        .collect();
+    assert!(
+        in_title.contains(&true) && in_title.contains(&false),
+        "{in_title:?}"
+    );
+    let first_synonym = in_title.iter().position(|e| !e).unwrap();
+    assert!(
+        in_title[first_synonym..].iter().all(|e| !e),
+        "exact title matches first: {in_title:?}"
+    );
+}
+
+#[tokio::test]
+async fn compounds_match_their_parts_in_both_directions() {
+    let app = TestApp::with_demo().await;
+    let body = app.search("q=hulp+bij+schulden").await;
+    assert!(
+        titles(&body)
+            .iter()
+            .take(10)
+            .any(|t| t.contains("schuldhulp")),
+        "{:?}",
+        titles(&body)
+    );
+    let split = app.search("q=ondersteuning+mantelzorgers").await;
+    assert!(
+        titles(&split)[0].contains("mantelzorgondersteuning"),
+        "{:?}",
+        titles(&split)
+    );
+    let whole = app.search("q=mantelzorgondersteuning").await;
+    assert!(whole["totaal"].as_u64().unwrap() >= 2, "{whole}");
+}
+
+#[tokio::test]
+async fn typos_are_forgiven_by_length_and_suggest_a_correction() {
+    let app = TestApp::with_demo().await;
+    let body = app.search("q=vrijwiligers&uitleg=true").await;
+    assert_eq!(body["bedoeldeJe"], "vrijwilligers");
+    assert!(body["totaal"].as_u64().unwrap() > 5);
+    assert_eq!(body["resultaten"][0]["uitleg"][0]["soort"], "typefout");
+    let body = app.search("q=eenzaamhied").await;
+    assert_eq!(body["bedoeldeJe"], "eenzaamheid");
+    // Short words get no typo budget: "tual" is not turned into "taal".
+    let body = app.search("q=tual").await;
+    assert_eq!(body["totaal"], 0);
+    assert!(body["bedoeldeJe"].is_null());
+    // A correctly spelled word is never "corrected".
+    assert!(app.search("q=vrijwilligers").await["bedoeldeJe"].is_null());
+}
+
+#[tokio::test]
+async fn suggestions_complete_the_last_word_and_show_titles_and_terms() {
+    let app = TestApp::with_demo().await;
+    let body = app.get_json("/api/v1/suggesties?q=vrijw").await;
+    let queries: Vec<&str> = body["zoekvragen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q.as_str().unwrap())
+        .collect();
+    assert!(
+        queries.iter().all(|q| q.starts_with("vrijw")) && !queries.is_empty(),
+        "{queries:?}"
+    );
+    assert!(!body["titels"].as_array().unwrap().is_empty());
+    let body = app.get_json("/api/v1/suggesties?q=hulp%20bij%20geld").await;
+    assert!(
+        body["zoekvragen"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("hulp bij geld"),
+        "{body}"
+    );
+    let terms = app.get_json("/api/v1/suggesties?q=mantel").await;
+    assert!(
+        terms["taxonomie"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["sleutel"] == "mantelzorg"),
+        "{terms}"
+    );
+    for bad in ["", "q=", "q=a&q=b", "x=1"] {
+        let res = app.get(&format!("/api/v1/suggesties?{bad}")).await;
+        assert_eq!(res.status(), 400, "{bad}");
+    }
+}
+
+#[tokio::test]
+async fn near_a_postcode_within_a_radius_sorted_by_distance() {
+    let app = TestApp::with_demo().await;
+    let body = app
+        .search("postcode=3791&straal=1.5&sorteer=afstand&pageSize=100")
+        .await;
+    let results = body["resultaten"].as_array().unwrap();
+    assert!(!results.is_empty());
+    let mut last = 0.0;
+    let mut seen_unlocated = false;
+    for r in results {
+        match r["afstandKm"].as_f64() {
+            Some(d) => {
+                assert!(!seen_unlocated, "located items come first");
+                assert!(d >= last, "sorted by distance");
+                assert!(
+                    d <= 1.5 || r["heleGemeente"] == true,
+                    "{} at {d} km",
+                    r["titel"]
+                );
+                last = d;
+            }
+            None => {
+                seen_unlocated = true;
+                assert_eq!(
+                    r["heleGemeente"], true,
+                    "an item without location only when municipality-wide"
+                );
+            }
+        }
+    }
+    // Municipality-wide items stay findable near any point.
+    assert!(results.iter().any(|r| r["heleGemeente"] == true));
+    // Everything in the radius is there: compare with a search without radius.
+    let all = app
+        .search("postcode=3791&sorteer=afstand&pageSize=100&page=1")
+        .await;
+    let within = all["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["afstandKm"].as_f64().is_some_and(|d| d <= 1.45))
+        .count();
+    let located_in_radius = results
+        .iter()
+        .filter(|r| r["afstandKm"].as_f64().is_some_and(|d| d <= 1.45))
+        .count();
+    assert_eq!(within, located_in_radius);
+
+    let coords = app
+        .search("breedtegraad=52.137&lengtegraad=5.494&straal=1.5")
+        .await;
+    assert_eq!(coords["totaal"], body["totaal"]);
+    for (query, field) in [
+        ("postcode=0999", "postcode"),
+        ("postcode=abcd", "postcode"),
+        ("straal=5", "straal"),
+        ("sorteer=afstand", "sorteer"),
+        ("breedtegraad=52.1", "lengtegraad"),
+        ("postcode=3831&straal=500", "straal"),
+    ] {
+        let res = app.get(&format!("/api/v1/aanbod?{query}")).await;
+        assert_eq!(res.status(), 400, "{query}");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["invalidParams"][0]["name"], field, "{query}");
+    }
+}
