@@ -123,7 +123,7 @@ impl<T: TokenStream> TokenStream for DecompoundStream<T> {
             return false;
         }
         let token = self.tail.token();
-        if let Some(parts) = super::compounds::DICTIONARY.split(&token.text) {
+        if let Some(parts) = super::compounds::split_cached(&token.text) {
             for part in parts.into_iter().rev() {
                 self.pending.push(Token {
                     text: part,
@@ -162,8 +162,32 @@ const STEM_EXCEPTIONS: [(&str, &str); 3] = [
     ("ouderenwerk", "ouderenwerk"),
 ];
 
+/// Entries a per-thread memo keeps before it starts afresh. Words follow Zipf's law, so a
+/// small memo answers most lookups while indexing.
+const MEMO_LIMIT: usize = 50_000;
+
+thread_local! {
+    static STEMS: std::cell::RefCell<std::collections::HashMap<String, String>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
 /// Stems one already lower-cased, accent-folded word.
 pub fn stem(word: &str) -> String {
+    STEMS.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if let Some(s) = memo.get(word) {
+            return s.clone();
+        }
+        let s = stem_uncached(word);
+        if memo.len() >= MEMO_LIMIT {
+            memo.clear();
+        }
+        memo.insert(word.to_string(), s.clone());
+        s
+    })
+}
+
+fn stem_uncached(word: &str) -> String {
     if let Some((_, s)) = STEM_EXCEPTIONS.iter().find(|(w, _)| *w == word) {
         return (*s).to_string();
     }

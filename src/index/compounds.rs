@@ -25,6 +25,31 @@ pub static DICTIONARY: LazyLock<Decompounder> =
 /// A cover of a word's tail: number of parts and their byte ranges.
 type Cover = (usize, Vec<(usize, usize)>);
 
+thread_local! {
+    static SPLITS: std::cell::RefCell<std::collections::HashMap<String, Option<Vec<String>>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// [`DICTIONARY`]`.split(word)`, memoised per thread (indexing sees the same words again and
+/// again).
+pub fn split_cached(word: &str) -> Option<Vec<String>> {
+    if word.len() < MIN_WORD {
+        return None;
+    }
+    SPLITS.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if let Some(parts) = memo.get(word) {
+            return parts.clone();
+        }
+        let parts = DICTIONARY.split(word);
+        if memo.len() >= 50_000 {
+            memo.clear();
+        }
+        memo.insert(word.to_string(), parts.clone());
+        parts
+    })
+}
+
 pub struct Decompounder {
     parts: HashSet<String>,
 }
