@@ -122,16 +122,20 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
         {
             let mut parts: Vec<String> = parts;
             parts.dedup();
-            alternatives.push(Alternative {
-                words: parts,
-                kind: MatchKind::Compound,
-            });
+            if can_match(index, searcher, &parts) {
+                alternatives.push(Alternative {
+                    words: parts,
+                    kind: MatchKind::Compound,
+                });
+            }
         }
         for s in synonyms {
-            alternatives.push(Alternative {
-                words: s,
-                kind: MatchKind::Synonym,
-            });
+            if can_match(index, searcher, &s) {
+                alternatives.push(Alternative {
+                    words: s,
+                    kind: MatchKind::Synonym,
+                });
+            }
         }
         let mut shown = own.join(" ");
         if let Some(word) = single
@@ -172,8 +176,10 @@ fn boost(kind: MatchKind) -> f32 {
     }
 }
 
-/// The clause matching one word in any text field, exact forms scoring above stems.
-fn word_clause(index: &SearchIndex, word: &str) -> Box<dyn Query> {
+/// The clause matching one word. The user's own words are looked up in every text field,
+/// exact forms scoring above stems; stand-ins (parts, synonyms, corrections) only in the three
+/// main stemmed fields, which keeps an expanded query small.
+fn word_clause(index: &SearchIndex, word: &str, own: bool) -> Box<dyn Query> {
     let f = index.fields();
     let stem = analysis::stem(word);
     let term = |field, text: &str, boost: f32| -> (Occur, Box<dyn Query>) {
@@ -183,27 +189,48 @@ fn word_clause(index: &SearchIndex, word: &str) -> Box<dyn Query> {
         );
         (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)))
     };
-    Box::new(BooleanQuery::new(vec![
+    let mut clauses = vec![
         term(f.title, &stem, 4.0),
         term(f.summary, &stem, 2.0),
         term(f.description, &stem, 1.0),
-        term(f.tags, &stem, 1.5),
-        term(f.organisation, &stem, 1.0),
-        term(f.title_exact, word, 1.5),
-        term(f.body_exact, word, 0.5),
-    ]))
+    ];
+    if own {
+        clauses.extend([
+            term(f.tags, &stem, 1.5),
+            term(f.organisation, &stem, 1.0),
+            term(f.title_exact, word, 1.5),
+            term(f.body_exact, word, 0.5),
+        ]);
+    }
+    Box::new(BooleanQuery::new(clauses))
 }
 
-fn all_words(index: &SearchIndex, words: &[String]) -> Box<dyn Query> {
+fn all_words(index: &SearchIndex, words: &[String], own: bool) -> Box<dyn Query> {
     if words.len() == 1 {
-        return word_clause(index, &words[0]);
+        return word_clause(index, &words[0], own);
     }
     Box::new(BooleanQuery::new(
         words
             .iter()
-            .map(|w| (Occur::Must, word_clause(index, w)))
+            .map(|w| (Occur::Must, word_clause(index, w, own)))
             .collect(),
     ))
+}
+
+/// True when some main text field holds the stem of every word: an alternative that cannot
+/// match is left out of the query.
+fn can_match(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> bool {
+    let f = index.fields();
+    words.iter().all(|w| {
+        let stem = analysis::stem(w);
+        [f.title, f.summary, f.description]
+            .into_iter()
+            .any(|field| {
+                searcher
+                    .doc_freq(&Term::from_field_text(field, &stem))
+                    .is_ok_and(|n| n > 0)
+            })
+    })
 }
 
 /// Every concept must match (`strict`), or at least one (the fallback when strict finds
@@ -218,7 +245,7 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
                 .alternatives
                 .iter()
                 .map(|a| {
-                    let q = all_words(index, &a.words);
+                    let q = all_words(index, &a.words, a.kind == MatchKind::Exact);
                     let q: Box<dyn Query> = if a.kind == MatchKind::Exact {
                         q
                     } else {

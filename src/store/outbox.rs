@@ -13,10 +13,20 @@ pub struct OutboxEntry {
 }
 
 impl Store {
+    /// Appends a change. On PostgreSQL the transaction first takes an advisory lock held until
+    /// it ends, so outbox writers commit in sequence order: otherwise a transaction that took
+    /// sequence 10 could commit after one that took 11, and an indexer that already read 11
+    /// would never see 10. (SQLite has a single writer, so its order is already the commit
+    /// order.)
     pub(crate) async fn append_outbox(
         tx: &mut Transaction<'_, Any>,
         listing_id: i64,
     ) -> StoreResult<()> {
+        if tx.backend_name() == "PostgreSQL" {
+            sqlx::query("SELECT pg_advisory_xact_lock(7413690001)")
+                .execute(&mut **tx)
+                .await?;
+        }
         sqlx::query("INSERT INTO outbox (listing_id, created_at) VALUES ($1, $2)")
             .bind(listing_id)
             .bind(now_iso())
