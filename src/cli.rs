@@ -43,6 +43,8 @@ pub enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
     },
+    /// Write a consistent copy of the SQLite database to FILE, online (PostgreSQL: use pg_dump).
+    Backup { file: PathBuf },
     /// Print the OpenAPI document (or write it to a file).
     Openapi {
         #[arg(long)]
@@ -153,6 +155,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 Err(e) => Err(e.into()),
             }
+        }
+        Command::Backup { file } => {
+            let store = Store::connect(&config.database_url()).await?;
+            let started = std::time::Instant::now();
+            store.backup_sqlite(&file).await?;
+            println!(
+                "back-up geschreven naar {} in {:.1} s",
+                file.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
         }
         Command::Openapi { output } => {
             let json = crate::api::openapi().to_pretty_json()?;

@@ -400,6 +400,29 @@ impl Store {
         Ok(())
     }
 
+    /// Deletes a listing and its links, with an outbox row so every node drops it from search.
+    pub async fn delete_listing(&self, id: i64) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        for sql in [
+            "DELETE FROM listing_themes WHERE listing_id = $1",
+            "DELETE FROM listing_wijken WHERE listing_id = $1",
+            "DELETE FROM listing_talents WHERE listing_id = $1",
+        ] {
+            sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+        }
+        let deleted = sqlx::query("DELETE FROM listings WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if deleted == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Self::append_outbox(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Ids of all listings of an organisation, to re-index after its name changed.
     pub(crate) async fn listing_ids_of(
         tx: &mut Transaction<'_, Any>,

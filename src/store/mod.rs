@@ -115,6 +115,22 @@ impl Store {
         Ok(row.0 == 0 && row.1 == 0)
     }
 
+    /// Writes a consistent copy of the SQLite database to `target` while the service runs
+    /// (`VACUUM INTO` reads one snapshot; writers are not blocked for long). PostgreSQL is
+    /// backed up with its own tools (`pg_dump`, base backups); see the README.
+    pub async fn backup_sqlite(&self, target: &std::path::Path) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            self.backend == Backend::Sqlite,
+            "backup werkt voor SQLite; maak van PostgreSQL een back-up met pg_dump of pg_basebackup"
+        );
+        anyhow::ensure!(!target.exists(), "{} bestaat al", target.display());
+        let path = target.to_string_lossy().replace('\'', "''");
+        sqlx::query(sqlx::AssertSqlSafe(format!("VACUUM INTO '{path}'")))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }
