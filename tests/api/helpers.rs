@@ -57,6 +57,24 @@ impl TestApp {
         app
     }
 
+    /// Another node on the same database, with its own data directory and index.
+    pub async fn second_node(first: &TestApp) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = Config::for_data_dir(dir.path());
+        config.database_url = Some(first.config.database_url());
+        let store = Store::connect(&config.database_url()).await.unwrap();
+        let mut app = TestApp {
+            dir,
+            config,
+            store,
+            client: reqwest::Client::new(),
+            base: String::new(),
+            app: None,
+        };
+        app.start().await;
+        app
+    }
+
     pub async fn start(&mut self) {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let app = App::start_with_store(&self.config, self.store.clone(), listener)

@@ -8,6 +8,7 @@ mod facets;
 mod helpers;
 mod import;
 mod indexing;
+mod nodes;
 mod openapi;
 mod quality;
 mod search;
