@@ -68,11 +68,12 @@ impl App {
             index,
             search_permits: Arc::new(Semaphore::new(config.search_concurrency())),
             index_waker: indexer.waker(),
+            metrics: Arc::new(crate::metrics::Metrics::default()),
         };
         let (shutdown, shutdown_rx) = watch::channel(false);
         let indexer = tokio::spawn(indexer.run(shutdown_rx.clone()));
         let addr = listener.local_addr().context("luisteradres")?;
-        let router = router(state.clone());
+        let router = router(state.clone(), config.max_in_flight);
         let mut rx = shutdown_rx;
         let server = tokio::spawn(async move {
             axum::serve(listener, router)
@@ -135,7 +136,7 @@ async fn shutdown_signal() {
 }
 
 /// The whole HTTP surface with its middleware.
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, max_in_flight: usize) -> Router {
     let (api, doc) = api::routes();
     let doc = Arc::new(doc.to_pretty_json().unwrap_or_default());
     let openapi = get(move || {
@@ -152,11 +153,17 @@ pub fn router(state: AppState) -> Router {
     });
     let api = api
         .route("/openapi.json", openapi)
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            record_metrics,
+        ))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
-        .with_state(state);
+        .with_state(state.clone());
+    let shed_state = state.clone();
     Router::new()
         .nest("/api/v1", api)
+        .route("/metrics", get(metrics).with_state(state))
         .fallback(|| async { ApiError::NotFound })
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(
@@ -173,6 +180,26 @@ pub fn router(state: AppState) -> Router {
             ApiError::Internal(anyhow::anyhow!("paniek in een handler")).into_response()
         }))
         .layer(middleware::from_fn(log_internal_errors))
+        // Overload: beyond `max_in_flight` requests, answer 503 at once instead of queueing.
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(axum::error_handling::HandleErrorLayer::new(
+                    move |_: tower::BoxError| {
+                        let state = shed_state.clone();
+                        async move {
+                            state
+                                .metrics
+                                .shed
+                                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            ApiError::Unavailable("te druk".into())
+                        }
+                    },
+                ))
+                .layer(tower::load_shed::LoadShedLayer::new())
+                .layer(tower::limit::ConcurrencyLimitLayer::new(
+                    max_in_flight.max(1),
+                )),
+        )
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
                 // Path only: the query string may hold what a resident searched for.
@@ -184,6 +211,42 @@ pub fn router(state: AppState) -> Router {
             HeaderName::from_static("api-version"),
             HeaderValue::from_static(API_VERSION),
         ))
+}
+
+/// Counts requests and their latency per route template (`/api/v1/aanbod/{id}`, never the
+/// concrete path or query).
+async fn record_metrics(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "onbekend".into());
+    let method = req.method().to_string();
+    let started = std::time::Instant::now();
+    let res = next.run(req).await;
+    state
+        .metrics
+        .record(&route, &method, res.status().as_u16(), started.elapsed());
+    res
+}
+
+/// Prometheus text format for scrapers.
+async fn metrics(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    let gauges = crate::metrics::Gauges {
+        index_applied_seq: state.index.applied_seq(),
+        outbox_latest_seq: state.store.latest_outbox_seq().await.ok(),
+        index_documents: state.index.num_docs(),
+        search_permits_free: state.search_permits.available_permits(),
+    };
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(&gauges),
+    )
+        .into_response()
 }
 
 /// Logs internal errors once, inside the request span, without showing them to the client.

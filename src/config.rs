@@ -48,6 +48,15 @@ pub struct Config {
     #[arg(long, env = "WEGWIJZER_PLAIN_SEARCH", global = true, hide = true)]
     pub plain_search: bool,
 
+    /// Requests in flight at once; more are refused at once with 503 + Retry-After.
+    #[arg(
+        long,
+        env = "WEGWIJZER_MAX_IN_FLIGHT",
+        default_value_t = 256,
+        global = true
+    )]
+    pub max_in_flight: usize,
+
     /// Searches running at once (default: two per CPU core).
     #[arg(long, env = "WEGWIJZER_SEARCH_CONCURRENCY", global = true)]
     pub search_concurrency: Option<usize>,
@@ -69,6 +78,7 @@ impl Config {
             log: "warn".into(),
             log_format: LogFormat::Text,
             plain_search: false,
+            max_in_flight: 256,
             search_concurrency: None,
         }
     }

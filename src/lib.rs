@@ -20,6 +20,8 @@ pub mod geo;
 pub mod import_export;
 /// The Tantivy index: schema, Dutch analysis, the single writer that tails the outbox.
 pub mod index;
+/// Prometheus metrics.
+pub mod metrics;
 /// Search: request parsing, query building, disjunctive facets.
 pub mod search;
 /// All SQL: SQLite or PostgreSQL through sqlx's `AnyPool`.

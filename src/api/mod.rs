@@ -39,10 +39,14 @@ pub struct AppState {
     pub search_permits: Arc<Semaphore>,
     /// Wakes the indexer after a write in this process.
     pub index_waker: Arc<tokio::sync::Notify>,
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl AppState {
     pub async fn search(&self, req: SearchRequest) -> Result<SearchOutcome, ApiError> {
+        self.metrics
+            .searches
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.on_search_thread(move |index| crate::search::search(index, &req))
             .await
     }

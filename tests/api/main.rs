@@ -10,5 +10,6 @@ mod import;
 mod indexing;
 mod nodes;
 mod openapi;
+mod operations;
 mod quality;
 mod search;

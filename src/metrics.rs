@@ -1,0 +1,198 @@
+//! Prometheus metrics, kept in process and rendered at `GET /metrics`: request counts and
+//! latency histograms per route, search counts (never the search text), index and outbox
+//! positions. Small enough not to need a metrics library.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+/// Upper bounds of the latency buckets, in seconds.
+const BUCKETS: [f64; 14] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+#[derive(Default)]
+struct Histogram {
+    buckets: [u64; BUCKETS.len()],
+    sum: f64,
+    count: u64,
+}
+
+#[derive(Default)]
+pub struct Metrics {
+    /// (route, method, status) → count.
+    requests: Mutex<BTreeMap<(String, String, u16), u64>>,
+    /// route → latency histogram.
+    durations: Mutex<BTreeMap<String, Histogram>>,
+    pub searches: AtomicU64,
+    pub suggestions: AtomicU64,
+    pub shed: AtomicU64,
+}
+
+/// Values read at scrape time.
+pub struct Gauges {
+    pub index_applied_seq: Option<i64>,
+    pub outbox_latest_seq: Option<i64>,
+    pub index_documents: u64,
+    pub search_permits_free: usize,
+}
+
+impl Metrics {
+    pub fn record(&self, route: &str, method: &str, status: u16, elapsed: Duration) {
+        if let Ok(mut r) = self.requests.lock() {
+            *r.entry((route.to_string(), method.to_string(), status))
+                .or_default() += 1;
+        }
+        if let Ok(mut d) = self.durations.lock() {
+            let h = d.entry(route.to_string()).or_default();
+            let secs = elapsed.as_secs_f64();
+            for (i, bound) in BUCKETS.iter().enumerate() {
+                if secs <= *bound {
+                    h.buckets[i] += 1;
+                }
+            }
+            h.sum += secs;
+            h.count += 1;
+        }
+    }
+
+    pub fn render(&self, g: &Gauges) -> String {
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "# HELP wegwijzer_http_requests_total HTTP requests by route, method and status."
+        );
+        let _ = writeln!(out, "# TYPE wegwijzer_http_requests_total counter");
+        if let Ok(r) = self.requests.lock() {
+            for ((route, method, status), n) in r.iter() {
+                let _ = writeln!(
+                    out,
+                    "wegwijzer_http_requests_total{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}} {n}"
+                );
+            }
+        }
+        let _ = writeln!(
+            out,
+            "# HELP wegwijzer_http_request_duration_seconds Request latency by route."
+        );
+        let _ = writeln!(
+            out,
+            "# TYPE wegwijzer_http_request_duration_seconds histogram"
+        );
+        if let Ok(d) = self.durations.lock() {
+            for (route, h) in d.iter() {
+                for (i, bound) in BUCKETS.iter().enumerate() {
+                    let _ = writeln!(
+                        out,
+                        "wegwijzer_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {}",
+                        h.buckets[i]
+                    );
+                }
+                let _ = writeln!(
+                    out,
+                    "wegwijzer_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
+                    h.count
+                );
+                let _ = writeln!(
+                    out,
+                    "wegwijzer_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
+                    h.sum
+                );
+                let _ = writeln!(
+                    out,
+                    "wegwijzer_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
+                    h.count
+                );
+            }
+        }
+        let counter = |out: &mut String, name: &str, help: &str, v: u64| {
+            let _ = writeln!(
+                out,
+                "# HELP {name} {help}\n# TYPE {name} counter\n{name} {v}"
+            );
+        };
+        let gauge = |out: &mut String, name: &str, help: &str, v: String| {
+            let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge\n{name} {v}");
+        };
+        counter(
+            &mut out,
+            "wegwijzer_searches_total",
+            "Searches run (the text is never recorded).",
+            self.searches.load(Ordering::Relaxed),
+        );
+        counter(
+            &mut out,
+            "wegwijzer_suggestions_total",
+            "Suggestion requests.",
+            self.suggestions.load(Ordering::Relaxed),
+        );
+        counter(
+            &mut out,
+            "wegwijzer_requests_shed_total",
+            "Requests refused with 503 because too many were in flight.",
+            self.shed.load(Ordering::Relaxed),
+        );
+        let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_else(|| "NaN".into());
+        gauge(
+            &mut out,
+            "wegwijzer_index_applied_seq",
+            "Last outbox sequence applied to this node's index.",
+            opt(g.index_applied_seq),
+        );
+        gauge(
+            &mut out,
+            "wegwijzer_outbox_latest_seq",
+            "Newest outbox sequence in the database.",
+            opt(g.outbox_latest_seq),
+        );
+        let lag = g
+            .outbox_latest_seq
+            .zip(g.index_applied_seq)
+            .map(|(l, a)| (l - a).max(0));
+        gauge(
+            &mut out,
+            "wegwijzer_index_lag",
+            "Outbox entries not yet searchable on this node.",
+            opt(lag),
+        );
+        gauge(
+            &mut out,
+            "wegwijzer_index_documents",
+            "Documents in this node's index.",
+            g.index_documents.to_string(),
+        );
+        gauge(
+            &mut out,
+            "wegwijzer_search_permits_free",
+            "Search permits not in use.",
+            g.search_permits_free.to_string(),
+        );
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_counters_histograms_and_gauges() {
+        let m = Metrics::default();
+        m.record("/api/v1/aanbod", "GET", 200, Duration::from_millis(3));
+        m.record("/api/v1/aanbod", "GET", 400, Duration::from_millis(1));
+        m.searches.fetch_add(2, Ordering::Relaxed);
+        let text = m.render(&Gauges {
+            index_applied_seq: Some(5),
+            outbox_latest_seq: Some(7),
+            index_documents: 3,
+            search_permits_free: 4,
+        });
+        assert!(text.contains("wegwijzer_http_requests_total{route=\"/api/v1/aanbod\",method=\"GET\",status=\"200\"} 1"));
+        assert!(text.contains("wegwijzer_http_request_duration_seconds_bucket{route=\"/api/v1/aanbod\",le=\"0.005\"} 2"));
+        assert!(text.contains("wegwijzer_http_request_duration_seconds_bucket{route=\"/api/v1/aanbod\",le=\"0.001\"} 1"));
+        assert!(text.contains("wegwijzer_index_lag 2"));
+        assert!(text.contains("wegwijzer_searches_total 2"));
+    }
+}
