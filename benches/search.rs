@@ -10,6 +10,7 @@
 #![allow(clippy::unwrap_used, reason = "a benchmark fails loudly")]
 
 mod corpus;
+mod peer_postgres;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -245,12 +246,17 @@ async fn main() {
         .map(|s| s.split(',').map(|n| n.parse().unwrap()).collect())
         .unwrap_or_else(|| vec![10_000, 100_000]);
     let http = !args.iter().any(|a| a == "--no-http");
+    let peer_url = args.iter().any(|a| a == "--peer-postgres").then(|| {
+        std::env::var("WEGWIJZER_BENCH_POSTGRES")
+            .unwrap_or_else(|_| "postgres://root@127.0.0.1:5432/postgres".into())
+    });
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
 
     let mut rows = Vec::new();
     println!("| items | DB load s | index build s | index peak RSS MiB | index size MiB |");
     println!("|---:|---:|---:|---:|---:|");
     let mut builds = Vec::new();
+    let mut peer_loads: Vec<String> = Vec::new();
     for &size in &sizes {
         let dir = root.join(size.to_string());
         let _ = std::fs::remove_dir_all(&dir);
@@ -362,8 +368,59 @@ async fn main() {
             app.stop().await.unwrap();
         }
         store.close().await;
+
+        if let Some(url) = &peer_url {
+            let (peer, load) = peer_postgres::Peer::load(url, size).await;
+            peer_loads.push(format!("| {size} | {:.1} |", load.as_secs_f64()));
+            let iterations = if size >= 1_000_000 { 20 } else { 100 };
+            for (class, letter) in [
+                ("(a) one word", 'a'),
+                ("(b) two words", 'b'),
+                ("(c) two words + theme + wijk", 'c'),
+                ("(d) (c) + facets, top 20, snippets", 'd'),
+                ("(e) browse, all facets", 'e'),
+            ] {
+                let inputs: Vec<String> = (0..10).map(|i| i.to_string()).collect();
+                let (p50, p99) = measure(iterations, &inputs, |i| {
+                    let i: usize = i.parse().unwrap();
+                    let text = if letter == 'a' { ONE[i] } else { TWO[i] };
+                    let (theme, wijk) = FILTERS[i % FILTERS.len()]
+                        .split_once('&')
+                        .map(|(t, w)| (t.trim_start_matches("thema=").to_string(), w.trim_start_matches("wijk=").to_string()))
+                        .unwrap();
+                    let peer = &peer;
+                    async move { peer.run(letter, text, &theme, &wijk).await }
+                })
+                .await;
+                rows.push(Row { size, class, mode: "PostgreSQL FTS", p50, p99 });
+            }
+            peer.pool.close().await;
+        }
     }
 
+    if !peer_loads.is_empty() {
+        println!();
+        println!("| items | PostgreSQL load + index s |");
+        println!("|---:|---:|");
+        for l in &peer_loads {
+            println!("{l}");
+        }
+        println!();
+        println!("| items | query | PostgreSQL p50 ms | Wegwijzer HTTP p50 ms | ratio |");
+        println!("|---:|---|---:|---:|---:|");
+        for r in rows.iter().filter(|r| r.mode == "PostgreSQL FTS") {
+            if let Some(w) = rows.iter().find(|w| w.mode == "HTTP" && w.size == r.size && w.class == r.class) {
+                println!(
+                    "| {} | {} | {} | {} | {:.0}x |",
+                    r.size,
+                    r.class,
+                    ms(r.p50),
+                    ms(w.p50),
+                    r.p50.as_secs_f64() / w.p50.as_secs_f64()
+                );
+            }
+        }
+    }
     println!();
     println!("| items | query | mode | p50 ms | p99 ms |");
     println!("|---:|---|---|---:|---:|");
