@@ -20,10 +20,19 @@ impl Peer {
     pub async fn load(admin_url: &str, n: usize) -> (Peer, Duration) {
         let admin = PgPool::connect(admin_url).await.unwrap();
         let db = format!("bench_peer_{n}");
-        admin.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {db}"))).await.unwrap();
-        admin.execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}"))).await.unwrap();
+        admin
+            .execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {db}")))
+            .await
+            .unwrap();
+        admin
+            .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
+            .await
+            .unwrap();
         admin.close().await;
-        let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin_url);
+        let base = admin_url
+            .rsplit_once('/')
+            .map(|(b, _)| b)
+            .unwrap_or(admin_url);
         let pool = sqlx::postgres::PgPoolOptions::new()
             .max_connections(2)
             .connect(&format!("{base}/{db}"))
@@ -84,21 +93,35 @@ impl Peer {
             conds.push(theme_cond);
             conds.push(wijk_cond);
         }
-        let where_all = if conds.is_empty() { "TRUE".to_string() } else { conds.join(" AND ") };
+        let where_all = if conds.is_empty() {
+            "TRUE".to_string()
+        } else {
+            conds.join(" AND ")
+        };
         let order = if class == 'e' {
             "ORDER BY created DESC, id".to_string()
         } else {
             "ORDER BY ts_rank_cd(tsv, plainto_tsquery('dutch', $1)) DESC, id".to_string()
         };
         let count = format!("SELECT count(*) FROM items WHERE {where_all}");
-        let q = |sql: String| sqlx::query(sqlx::AssertSqlSafe(sql)).bind(text).bind(theme).bind(wijk);
+        let q = |sql: String| {
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(text)
+                .bind(theme)
+                .bind(wijk)
+        };
         // Every statement binds $1..$3; PostgreSQL ignores none of them, so mention all three.
         let pad = " AND ($1::text IS NOT NULL OR $2::text IS NOT NULL OR $3::text IS NOT NULL)";
-        let rows = q(format!("SELECT id, title FROM items WHERE {where_all}{pad} {order} LIMIT 20"))
-            .fetch_all(&mut *conn)
+        let rows = q(format!(
+            "SELECT id, title FROM items WHERE {where_all}{pad} {order} LIMIT 20"
+        ))
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+        q(format!("{count}{pad}"))
+            .fetch_one(&mut *conn)
             .await
             .unwrap();
-        q(format!("{count}{pad}")).fetch_one(&mut *conn).await.unwrap();
         if class == 'd' {
             let ids: Vec<i64> = rows.iter().map(|r| r.get::<i64, _>(0)).collect();
             sqlx::query(
@@ -116,11 +139,21 @@ impl Peer {
             // Disjunctive facets: each facet with every filter except its own.
             let except = |skip: &str| -> String {
                 let c: Vec<&str> = conds.iter().copied().filter(|c| *c != skip).collect();
-                if c.is_empty() { "TRUE".into() } else { c.join(" AND ") }
+                if c.is_empty() {
+                    "TRUE".into()
+                } else {
+                    c.join(" AND ")
+                }
             };
             let facets = [
-                format!("SELECT kind, count(*) FROM items WHERE {}{pad} GROUP BY kind", except("")),
-                format!("SELECT t, count(*) FROM items, unnest(themes) t WHERE {}{pad} GROUP BY t", except(theme_cond)),
+                format!(
+                    "SELECT kind, count(*) FROM items WHERE {}{pad} GROUP BY kind",
+                    except("")
+                ),
+                format!(
+                    "SELECT t, count(*) FROM items, unnest(themes) t WHERE {}{pad} GROUP BY t",
+                    except(theme_cond)
+                ),
                 format!(
                     "SELECT w, count(*) FROM items, unnest(CASE WHEN whole THEN ARRAY['*'] ELSE wijken END) w WHERE {}{pad} GROUP BY w",
                     except(wijk_cond)
@@ -129,7 +162,9 @@ impl Peer {
                     "SELECT {} FROM items WHERE {}{pad}",
                     AGE_GROUPS
                         .iter()
-                        .map(|(a, b)| format!("count(*) FILTER (WHERE min_age <= {b} AND max_age >= {a})"))
+                        .map(|(a, b)| format!(
+                            "count(*) FILTER (WHERE min_age <= {b} AND max_age >= {a})"
+                        ))
                         .collect::<Vec<_>>()
                         .join(", "),
                     except("")
@@ -147,7 +182,9 @@ async fn insert(pool: &PgPool, batch: &[corpus::SyntheticListing], first_id: i64
         return;
     }
     let ids: Vec<i64> = (first_id..first_id + batch.len() as i64).collect();
-    let col = |f: &dyn Fn(&corpus::SyntheticListing) -> String| batch.iter().map(f).collect::<Vec<String>>();
+    let col = |f: &dyn Fn(&corpus::SyntheticListing) -> String| {
+        batch.iter().map(f).collect::<Vec<String>>()
+    };
     sqlx::query(
         "INSERT INTO items (id, kind, title, summary, description, themes, wijken, whole, min_age,
              max_age, cost, commitment, talents, created)

@@ -386,13 +386,24 @@ async fn main() {
                     let text = if letter == 'a' { ONE[i] } else { TWO[i] };
                     let (theme, wijk) = FILTERS[i % FILTERS.len()]
                         .split_once('&')
-                        .map(|(t, w)| (t.trim_start_matches("thema=").to_string(), w.trim_start_matches("wijk=").to_string()))
+                        .map(|(t, w)| {
+                            (
+                                t.trim_start_matches("thema=").to_string(),
+                                w.trim_start_matches("wijk=").to_string(),
+                            )
+                        })
                         .unwrap();
                     let peer = &peer;
                     async move { peer.run(letter, text, &theme, &wijk).await }
                 })
                 .await;
-                rows.push(Row { size, class, mode: "PostgreSQL FTS", p50, p99 });
+                rows.push(Row {
+                    size,
+                    class,
+                    mode: "PostgreSQL FTS",
+                    p50,
+                    p99,
+                });
             }
             peer.pool.close().await;
         }
@@ -409,7 +420,10 @@ async fn main() {
         println!("| items | query | PostgreSQL p50 ms | Wegwijzer HTTP p50 ms | ratio |");
         println!("|---:|---|---:|---:|---:|");
         for r in rows.iter().filter(|r| r.mode == "PostgreSQL FTS") {
-            if let Some(w) = rows.iter().find(|w| w.mode == "HTTP" && w.size == r.size && w.class == r.class) {
+            if let Some(w) = rows
+                .iter()
+                .find(|w| w.mode == "HTTP" && w.size == r.size && w.class == r.class)
+            {
                 println!(
                     "| {} | {} | {} | {} | {:.0}x |",
                     r.size,

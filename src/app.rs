@@ -201,10 +201,14 @@ pub fn router(state: AppState, max_in_flight: usize) -> Router {
                 )),
         )
         .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &Request<Body>| {
-                // Path only: the query string may hold what a resident searched for.
-                tracing::info_span!("verzoek", method = %req.method(), path = %req.uri().path())
-            }),
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request<Body>| {
+                    // Path only: the query string may hold what a resident searched for.
+                    tracing::info_span!("verzoek", method = %req.method(), path = %req.uri().path())
+                })
+                // Errors are logged once by `log_internal_errors`; a 503 while shedding load is
+                // not an error worth a log line per request.
+                .on_failure(()),
         )
         .layer(middleware::from_fn(problem_for_every_error))
         .layer(SetResponseHeaderLayer::overriding(
