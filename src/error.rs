@@ -35,11 +35,36 @@ impl From<crate::store::StoreError> for ApiError {
         match e {
             crate::store::StoreError::NotFound => ApiError::NotFound,
             // Pool timeouts and lost connections: the database is down or overloaded.
-            crate::store::StoreError::Db(
-                sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed,
-            ) => ApiError::Unavailable("database".into()),
+            crate::store::StoreError::Db(e) if is_transient(&e) => {
+                ApiError::Unavailable("database".into())
+            }
             crate::store::StoreError::Db(e) => ApiError::Internal(e.into()),
         }
+    }
+}
+
+/// Errors that say the database is down, restarting or overloaded, not that we did wrong:
+/// the client should retry (503), and the pool reconnects by itself.
+fn is_transient(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| {
+            // SQLSTATE classes 08 (connection), 53 (resources), 57P0x (shutdown, restart),
+            // 40001/40P01 (serialization, deadlock); SQLite: 5 (busy), 6 (locked).
+            code.starts_with("08")
+                || code.starts_with("53")
+                || code.starts_with("57P0")
+                || code == "40001"
+                || code == "40P01"
+                || code == "5"
+                || code == "6"
+        }),
+        _ => false,
     }
 }
 
