@@ -129,3 +129,17 @@ async fn a_second_writer_on_the_same_index_is_refused() {
         .expect("lock must be held");
     assert!(format!("{err:#}").contains("in gebruik"));
 }
+
+#[tokio::test]
+async fn a_corrupt_index_is_thrown_away_and_rebuilt() {
+    let mut app = TestApp::with_demo().await;
+    let before = snapshot(&app).await;
+    app.stop().await;
+    std::fs::write(
+        app.config.index_dir().join("meta.json"),
+        b"{ dit is geen json",
+    )
+    .unwrap();
+    app.start().await;
+    assert_eq!(snapshot(&app).await, before);
+}
