@@ -110,7 +110,8 @@ pub struct SearchResponse {
     pub totaal: u64,
     pub pagina: u32,
     pub pagina_grootte: u32,
-    /// True when no item contains every search word and items with some of them are shown.
+    /// True when fewer than 3 items contain every search word and items with some of them are
+    /// added after them.
     pub versoepeld: bool,
     /// The query with typos corrected, when a word was not known ("bedoelde je …"). Results
     /// for the corrected words are already included, ranked below exact matches.

@@ -17,7 +17,7 @@ use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::query::{AllQuery, Query};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query};
 use tantivy::schema::Value as _;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument};
@@ -30,6 +30,11 @@ use crate::domain::{Cost, Kind, TimeCommitment};
 use crate::index::facets::NO_COMMITMENT;
 use crate::index::schema::{epoch_day, names};
 use crate::index::{FacetSpace, HitPayload, Row, SearchIndex, SegmentRows};
+
+/// With fewer items than this matching every word, items matching some words are added.
+const RELAX_BELOW: u64 = 3;
+/// Lifts items with every word above items with only some of them.
+const ALL_WORDS_BONUS: f32 = 10.0;
 
 const F_KIND: u8 = 1 << 0;
 const F_THEME: u8 = 1 << 1;
@@ -79,7 +84,7 @@ pub struct SearchOutcome {
     pub total: u64,
     pub hits: Vec<Hit>,
     pub facets: Facets,
-    /// True when no item had every word, and items with some of the words are shown instead.
+    /// True when too few items had every word, and items with some of the words are added.
     pub relaxed: bool,
     /// The query with typos corrected, when a word was unknown ("bedoelde je …").
     pub corrected: Option<String>,
@@ -452,8 +457,16 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
         used_plan = Some(plan.clone());
         let strict = plan::build(index, &plan, true);
         let fruit = run(&*strict)?;
-        if fruit.total == 0 && plan.concepts.len() > 1 {
-            let loose = plan::build(index, &plan, false);
+        if fruit.total < RELAX_BELOW && plan.concepts.len() > 1 {
+            // Too few items have every word: add those with some of them, after the ones with
+            // all of them (a resident typing a sentence should not get an empty page).
+            let loose: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(strict, ALL_WORDS_BONUS)),
+                ),
+                (Occur::Should, plan::build(index, &plan, false)),
+            ]));
             let fruit = run(&*loose)?;
             (loose, fruit, true)
         } else {
