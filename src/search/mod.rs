@@ -135,6 +135,19 @@ impl Filter {
 
     /// `None` when the row fails a non-facet condition (expired, age); otherwise the set of
     /// facet filters it fails.
+    /// True when nothing but expiry can exclude a document (plain browsing).
+    fn only_expiry(&self) -> bool {
+        self.kinds == 0
+            && self.costs == 0
+            && self.commitments == 0
+            && self.themes == 0
+            && self.wijken == 0
+            && self.talents == 0
+            && self.age_groups == 0
+            && self.age.is_none()
+            && self.radius_km.is_none()
+    }
+
     #[inline]
     fn failures(&self, r: &Row) -> Option<u8> {
         if r.end_day < self.today {
@@ -310,6 +323,7 @@ pub(crate) struct SegmentFruit {
 pub(crate) struct FacetedTopSegment {
     rows: Arc<SegmentRows>,
     filter: Filter,
+    only_expiry: bool,
     keep: usize,
     sort: Sort,
     segment: SegmentOrdinal,
@@ -334,6 +348,7 @@ impl Collector for FacetedTop {
         Ok(FacetedTopSegment {
             rows,
             filter: self.filter,
+            only_expiry: self.filter.only_expiry(),
             keep: self.keep,
             sort: self.sort,
             segment,
@@ -370,8 +385,16 @@ impl SegmentCollector for FacetedTopSegment {
         let Some(r) = self.rows.rows.get(doc as usize) else {
             return;
         };
-        let Some(fail) = self.filter.failures(r) else {
-            return;
+        let fail = if self.only_expiry {
+            if r.end_day < self.filter.today {
+                return;
+            }
+            0
+        } else {
+            match self.filter.failures(r) {
+                Some(f) => f,
+                None => return,
+            }
         };
         if fail == 0 {
             self.total += 1;
