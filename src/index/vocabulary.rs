@@ -2,7 +2,7 @@
 //! correction, "bedoelde je" and search-as-you-type complete against. Rebuilt by the indexer
 //! after each commit, never on a search.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use tantivy::Searcher;
 use tantivy::schema::Field;
@@ -11,6 +11,9 @@ use tantivy::schema::Field;
 pub struct Vocabulary {
     /// Sorted by word.
     words: Vec<(String, u32)>,
+    /// Stems of every word and of every part of the compounds among them: what the stemmed
+    /// fields can match, known without touching the index.
+    stems: HashSet<String>,
 }
 
 impl Vocabulary {
@@ -30,16 +33,28 @@ impl Vocabulary {
                 }
             }
         }
-        Ok(Vocabulary {
-            words: freq.into_iter().collect(),
-        })
+        Ok(Self::from_sorted(freq.into_iter().collect()))
     }
 
     pub fn from_words(words: impl IntoIterator<Item = (String, u32)>) -> Vocabulary {
         let freq: BTreeMap<String, u32> = words.into_iter().collect();
-        Vocabulary {
-            words: freq.into_iter().collect(),
+        Self::from_sorted(freq.into_iter().collect())
+    }
+
+    fn from_sorted(words: Vec<(String, u32)>) -> Vocabulary {
+        let mut stems = HashSet::with_capacity(words.len() * 2);
+        for (w, _) in &words {
+            stems.insert(super::analysis::stem(w));
+            for part in super::compounds::split_cached(w).unwrap_or_default() {
+                stems.insert(super::analysis::stem(&part));
+            }
         }
+        Vocabulary { words, stems }
+    }
+
+    /// True when some document holds a word with this stem (compound parts included).
+    pub fn has_stem(&self, stem: &str) -> bool {
+        self.stems.contains(stem)
     }
 
     pub fn len(&self) -> usize {

@@ -122,7 +122,7 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
         {
             let mut parts: Vec<String> = parts;
             parts.dedup();
-            if can_match(index, searcher, &parts) {
+            if can_match(index, &parts) {
                 alternatives.push(Alternative {
                     words: parts,
                     kind: MatchKind::Compound,
@@ -130,7 +130,7 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
             }
         }
         for s in synonyms {
-            if can_match(index, searcher, &s) {
+            if can_match(index, &s) {
                 alternatives.push(Alternative {
                     words: s,
                     kind: MatchKind::Synonym,
@@ -217,20 +217,14 @@ fn all_words(index: &SearchIndex, words: &[String], own: bool) -> Box<dyn Query>
     ))
 }
 
-/// True when some main text field holds the stem of every word: an alternative that cannot
-/// match is left out of the query.
-fn can_match(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> bool {
-    let f = index.fields();
-    words.iter().all(|w| {
-        let stem = analysis::stem(w);
-        [f.title, f.summary, f.description]
-            .into_iter()
-            .any(|field| {
-                searcher
-                    .doc_freq(&Term::from_field_text(field, &stem))
-                    .is_ok_and(|n| n > 0)
-            })
-    })
+/// True when the index holds the stem of every word (compound parts included): an
+/// alternative that cannot match is left out of the query. Answered from the in-memory
+/// vocabulary, without a term lookup per segment.
+fn can_match(index: &SearchIndex, words: &[String]) -> bool {
+    let vocabulary = index.vocabulary();
+    words
+        .iter()
+        .all(|w| vocabulary.has_stem(&analysis::stem(w)))
 }
 
 /// Every concept must match (`strict`), or at least one (the fallback when strict finds
