@@ -30,26 +30,26 @@ pub fn parse_word_list(text: &str) -> Vec<String> {
 }
 
 pub fn stemmed_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(48))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(StopWordFilter::remove(STOP_WORDS.iter().cloned()))
-        .filter(DutchStemmer)
-        .build()
+    dutch_chain().filter_dynamic(DutchStemmer).build()
 }
 
 /// The stemmed chain with compound parts added at the compound's position (index side:
 /// "schuldhulpverlening" is also indexed as schuld, hulp, verlening).
 pub fn decompounding_analyzer() -> TextAnalyzer {
+    dutch_chain()
+        .filter_dynamic(Decompound)
+        .filter_dynamic(DutchStemmer)
+        .build()
+}
+
+/// Words, lower case, accents folded, stop words dropped: the start of every chain.
+fn dutch_chain() -> tantivy::tokenizer::TextAnalyzerBuilder {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(48))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(StopWordFilter::remove(STOP_WORDS.iter().cloned()))
-        .filter(Decompound)
-        .filter(DutchStemmer)
-        .build()
+        .dynamic()
 }
 
 /// Names the analysis an index was built with; a different one forces a rebuild.
@@ -58,12 +58,7 @@ pub fn analysis_version(compounds: bool) -> String {
 }
 
 pub fn exact_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(48))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .filter(StopWordFilter::remove(STOP_WORDS.iter().cloned()))
-        .build()
+    dutch_chain().build()
 }
 
 /// Registers both analyzers on an index; `compounds` adds dictionary decompounding.

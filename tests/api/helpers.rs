@@ -34,6 +34,11 @@ impl TestApp {
         if let Ok(url) = std::env::var("WEGWIJZER_TEST_POSTGRES") {
             config.database_url = Some(fresh_postgres_database(&url).await);
         }
+        Self::start_in(dir, config).await
+    }
+
+    /// Connects to the configured database and starts the app.
+    async fn start_in(dir: TempDir, config: Config) -> TestApp {
         let store = Store::connect(&config.database_url()).await.unwrap();
         let mut app = TestApp {
             dir,
@@ -62,17 +67,7 @@ impl TestApp {
         let dir = tempfile::tempdir().unwrap();
         let mut config = Config::for_data_dir(dir.path());
         config.database_url = Some(first.config.database_url());
-        let store = Store::connect(&config.database_url()).await.unwrap();
-        let mut app = TestApp {
-            dir,
-            config,
-            store,
-            client: reqwest::Client::new(),
-            base: String::new(),
-            app: None,
-        };
-        app.start().await;
-        app
+        Self::start_in(dir, config).await
     }
 
     pub async fn start(&mut self) {

@@ -15,6 +15,14 @@ fn item(ext: &str, title: &str, status: &str) -> serde_json::Value {
         "heleGemeente": true, "minLeeftijd": 0, "maxLeeftijd": 120, "kosten": "gratis", "status": status})
 }
 
+/// Writes one item (title = external id) with `status` through node A's database.
+async fn put(node: &TestApp, ext: &str, status: &str) {
+    let doc = json!({"aanbod": [item(ext, ext, status)]});
+    import_documents(&node.store, vec![serde_json::from_value(doc).unwrap()])
+        .await
+        .unwrap();
+}
+
 async fn visible(node: &TestApp, word: &str) -> u64 {
     node.search(&format!("q={word}")).await["totaal"]
         .as_u64()
@@ -47,36 +55,12 @@ async fn a_write_shows_up_on_every_node_within_two_seconds() {
         );
         // Create, unpublish, publish again, delete: every kind of change reaches node B.
         let t = Instant::now();
-        import_documents(
-            &a.store,
-            vec![
-                serde_json::from_value(json!({"aanbod": [item(&word, &word, "gepubliceerd")]}))
-                    .unwrap(),
-            ],
-        )
-        .await
-        .unwrap();
+        put(&a, &word, "gepubliceerd").await;
         times.push(propagation(&b, &word, 1, t).await);
         let t = Instant::now();
-        import_documents(
-            &a.store,
-            vec![
-                serde_json::from_value(json!({"aanbod": [item(&word, &word, "gearchiveerd")]}))
-                    .unwrap(),
-            ],
-        )
-        .await
-        .unwrap();
+        put(&a, &word, "gearchiveerd").await;
         times.push(propagation(&b, &word, 0, t).await);
-        import_documents(
-            &a.store,
-            vec![
-                serde_json::from_value(json!({"aanbod": [item(&word, &word, "gepubliceerd")]}))
-                    .unwrap(),
-            ],
-        )
-        .await
-        .unwrap();
+        put(&a, &word, "gepubliceerd").await;
         propagation(&b, &word, 1, Instant::now()).await;
         let id = b.search(&format!("q={word}")).await["resultaten"][0]["id"]
             .as_i64()
