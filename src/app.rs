@@ -69,6 +69,12 @@ impl App {
             search_permits: Arc::new(Semaphore::new(config.search_concurrency())),
             index_waker: indexer.waker(),
             metrics: Arc::new(crate::metrics::Metrics::default()),
+            auth: Arc::new(crate::auth::Auth::new(
+                Duration::from_secs(config.session_idle_secs),
+                Duration::from_secs(config.session_max_secs),
+                config.login_attempts_per_minute,
+            )),
+            write_wait: Duration::from_millis(config.write_wait_ms),
         };
         let (shutdown, shutdown_rx) = watch::channel(false);
         let indexer = tokio::spawn(indexer.run(shutdown_rx.clone()));
@@ -76,11 +82,14 @@ impl App {
         let router = router(state.clone(), config.max_in_flight);
         let mut rx = shutdown_rx;
         let server = tokio::spawn(async move {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(async move {
-                    let _ = rx.wait_for(|stop| *stop).await;
-                })
-                .await
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async move {
+                let _ = rx.wait_for(|stop| *stop).await;
+            })
+            .await
         });
         Ok(App {
             addr,
@@ -169,8 +178,27 @@ pub fn router(state: AppState, max_in_flight: usize) -> Router {
         .layer(
             CorsLayer::new()
                 .allow_origin(Any)
-                .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
-                .expose_headers([HeaderName::from_static("api-version"), header::LINK]),
+                .allow_methods([
+                    Method::GET,
+                    Method::HEAD,
+                    Method::OPTIONS,
+                    Method::POST,
+                    Method::PUT,
+                    Method::PATCH,
+                    Method::DELETE,
+                ])
+                // Bearer tokens, never cookies: a wildcard origin grants no ambient authority.
+                .allow_headers([
+                    header::AUTHORIZATION,
+                    header::CONTENT_TYPE,
+                    header::IF_MATCH,
+                ])
+                .expose_headers([
+                    HeaderName::from_static("api-version"),
+                    header::LINK,
+                    header::ETAG,
+                    header::LOCATION,
+                ]),
         )
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,

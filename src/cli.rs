@@ -1,4 +1,4 @@
-//! The command line: `serve`, `migrate`, `reindex`, `import`, `openapi`.
+//! The command line: `serve`, `migrate`, `reindex`, `import`, `backup`, `user add`, `openapi`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -45,11 +45,89 @@ pub enum Command {
     },
     /// Write a consistent copy of the SQLite database to FILE, online (PostgreSQL: use pg_dump).
     Backup { file: PathBuf },
+    /// Manage accounts from the command line (e.g. the first admin).
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Print the OpenAPI document (or write it to a file).
     Openapi {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account. The password is read from WEGWIJZER_PASSWORD, or from standard
+    /// input (first line).
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        naam: String,
+        /// admin, redacteur, medewerker or partner.
+        #[arg(long, default_value = "admin")]
+        rol: String,
+        /// The organisation id, for partners.
+        #[arg(long)]
+        organisatie: Option<i64>,
+    },
+}
+
+/// Creates an account after the same checks as the API.
+async fn add_user(
+    store: &Store,
+    email: &str,
+    naam: &str,
+    rol: &str,
+    organisatie: Option<i64>,
+) -> anyhow::Result<()> {
+    use crate::domain::{Role, UserEmail, user::password_problem};
+    let email = UserEmail::parse(email).context("geen geldig e-mailadres")?;
+    let role = Role::parse(rol)
+        .with_context(|| format!("onbekende rol {rol:?}; kies uit: {}", Role::allowed()))?;
+    anyhow::ensure!(
+        (role == Role::Partner) == organisatie.is_some(),
+        "--organisatie is verplicht voor partners en alleen voor hen"
+    );
+    if let Some(id) = organisatie {
+        store
+            .find_organisation(id)
+            .await
+            .with_context(|| format!("organisatie {id} bestaat niet"))?;
+    }
+    let password = match std::env::var("WEGWIJZER_PASSWORD") {
+        Ok(p) => p,
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    if let Some(problem) = password_problem(&password) {
+        anyhow::bail!("wachtwoord {problem}");
+    }
+    let hash = crate::auth::hash_password(&password)?;
+    let user = store
+        .create_user(email.as_str(), naam.trim(), role, organisatie, &hash)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    store
+        .audit(
+            None,
+            "gebruiker-aangemaakt",
+            &format!("gebruiker {}", user.id),
+            "via de opdrachtregel",
+        )
+        .await?;
+    println!(
+        "gebruiker {} aangemaakt ({}, {})",
+        user.id,
+        user.email,
+        role.as_str()
+    );
+    Ok(())
 }
 
 /// The demo data set, compiled in so `serve --demo` works from any directory.
@@ -166,6 +244,19 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 started.elapsed().as_secs_f64()
             );
             Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    email,
+                    naam,
+                    rol,
+                    organisatie,
+                },
+        } => {
+            std::fs::create_dir_all(&config.data_dir)?;
+            let store = Store::connect(&config.database_url()).await?;
+            add_user(&store, &email, &naam, &rol, organisatie).await
         }
         Command::Openapi { output } => {
             let json = crate::api::openapi().to_pretty_json()?;

@@ -60,6 +60,43 @@ pub struct Config {
     /// Searches running at once (default: two per CPU core).
     #[arg(long, env = "WEGWIJZER_SEARCH_CONCURRENCY", global = true)]
     pub search_concurrency: Option<usize>,
+
+    /// A session ends after this many seconds without a request.
+    #[arg(
+        long,
+        env = "WEGWIJZER_SESSION_IDLE_SECS",
+        default_value_t = 30 * 60,
+        global = true
+    )]
+    pub session_idle_secs: u64,
+
+    /// A session ends this many seconds after login, active or not.
+    #[arg(
+        long,
+        env = "WEGWIJZER_SESSION_MAX_SECS",
+        default_value_t = 12 * 60 * 60,
+        global = true
+    )]
+    pub session_max_secs: u64,
+
+    /// Failed logins one client address may make per minute (on this node).
+    #[arg(
+        long,
+        env = "WEGWIJZER_LOGIN_ATTEMPTS_PER_MINUTE",
+        default_value_t = 20,
+        global = true
+    )]
+    pub login_attempts_per_minute: u32,
+
+    /// How long a save waits for this node's index to show the change before answering
+    /// 202 instead of 200/201 (milliseconds).
+    #[arg(
+        long,
+        env = "WEGWIJZER_WRITE_WAIT_MS",
+        default_value_t = 2000,
+        global = true
+    )]
+    pub write_wait_ms: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -80,6 +117,10 @@ impl Config {
             plain_search: false,
             max_in_flight: 256,
             search_concurrency: None,
+            session_idle_secs: 30 * 60,
+            session_max_secs: 12 * 60 * 60,
+            login_attempts_per_minute: 20,
+            write_wait_ms: 2000,
         }
     }
 

@@ -14,6 +14,24 @@ pub enum ApiError {
     Invalid(Vec<FieldError>),
     #[error("niet gevonden")]
     NotFound,
+    /// No valid session: missing, unknown, expired or revoked token, or wrong credentials.
+    #[error("niet ingelogd")]
+    Unauthorized(&'static str),
+    /// Logged in, but this role may not do this.
+    #[error("geen toegang")]
+    Forbidden,
+    /// The item is not in a state that allows this step.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// An update without `If-Match`.
+    #[error("If-Match ontbreekt")]
+    PreconditionRequired,
+    /// An update with a stale `If-Match`.
+    #[error("versie verouderd")]
+    PreconditionFailed,
+    /// Too many attempts; retry after this many seconds.
+    #[error("te veel pogingen")]
+    TooManyRequests(u64),
     #[error("methode niet toegestaan")]
     MethodNotAllowed,
     #[error("verzoek te groot")]
@@ -34,6 +52,11 @@ impl From<crate::store::StoreError> for ApiError {
     fn from(e: crate::store::StoreError) -> Self {
         match e {
             crate::store::StoreError::NotFound => ApiError::NotFound,
+            crate::store::StoreError::VersionMismatch => ApiError::PreconditionFailed,
+            crate::store::StoreError::Duplicate(field) => ApiError::Invalid(vec![FieldError {
+                name: field.into(),
+                reason: "is al in gebruik".into(),
+            }]),
             // Pool timeouts and lost connections: the database is down or overloaded.
             crate::store::StoreError::Db(e) if is_transient(&e) => {
                 ApiError::Unavailable("database".into())
@@ -90,6 +113,26 @@ impl ApiError {
                 "Ongeldige invoer",
             ),
             ApiError::NotFound => (StatusCode::NOT_FOUND, "niet-gevonden", "Niet gevonden"),
+            ApiError::Unauthorized(_) => {
+                (StatusCode::UNAUTHORIZED, "niet-ingelogd", "Niet ingelogd")
+            }
+            ApiError::Forbidden => (StatusCode::FORBIDDEN, "geen-toegang", "Geen toegang"),
+            ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
+            ApiError::PreconditionRequired => (
+                StatusCode::PRECONDITION_REQUIRED,
+                "if-match-vereist",
+                "If-Match vereist",
+            ),
+            ApiError::PreconditionFailed => (
+                StatusCode::PRECONDITION_FAILED,
+                "versie-verouderd",
+                "Versie verouderd",
+            ),
+            ApiError::TooManyRequests(_) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "te-veel-pogingen",
+                "Te veel pogingen",
+            ),
             ApiError::MethodNotAllowed => (
                 StatusCode::METHOD_NOT_ALLOWED,
                 "methode-niet-toegestaan",
@@ -130,6 +173,20 @@ impl ApiError {
                 )
             }
             ApiError::NotFound => "De gevraagde bron bestaat niet (of is niet openbaar).".into(),
+            ApiError::Unauthorized(why) => (*why).into(),
+            ApiError::Forbidden => "Uw rol geeft geen toegang tot deze handeling.".into(),
+            ApiError::Conflict(why) => why.clone(),
+            ApiError::PreconditionRequired => {
+                "Stuur de versie die u bewerkt mee in de header If-Match (de ETag van uw laatste GET), zodat u niemands wijziging overschrijft."
+                    .into()
+            }
+            ApiError::PreconditionFailed => {
+                "Iemand anders heeft dit intussen gewijzigd. Haal de nieuwste versie op en breng uw wijziging opnieuw aan."
+                    .into()
+            }
+            ApiError::TooManyRequests(secs) => format!(
+                "Te veel mislukte pogingen. Probeer het over {secs} seconden opnieuw."
+            ),
             ApiError::MethodNotAllowed => {
                 "Deze methode wordt voor deze bron niet ondersteund.".into()
             }
@@ -196,6 +253,18 @@ impl IntoResponse for ApiError {
         if matches!(self, ApiError::Unavailable(_)) {
             res.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
+        if let ApiError::TooManyRequests(secs) = &self {
+            res.headers_mut().insert(
+                header::RETRY_AFTER,
+                HeaderValue::from(secs.max(&1).to_owned()),
+            );
+        }
+        if matches!(self, ApiError::Unauthorized(_)) {
+            res.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"wegwijzer\""),
+            );
         }
         if let ApiError::Internal(e) = &self {
             res.extensions_mut()

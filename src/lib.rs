@@ -6,6 +6,8 @@
 pub mod api;
 /// Wiring: start, serve, stop.
 pub mod app;
+/// Passwords, bearer tokens, sessions and login throttling.
+pub mod auth;
 /// Command line: serve, migrate, reindex, import, openapi.
 pub mod cli;
 /// Typed configuration from flags and environment.
@@ -28,3 +30,5 @@ pub mod search;
 pub mod store;
 /// Logging setup.
 pub mod telemetry;
+/// The editing workflow: drafts, review, pending changes, revisions.
+pub mod workflow;

@@ -7,8 +7,11 @@ use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
-use super::dto::{Link, ListingSummary, OrganisationRef, TermResponse, VacancyResponse};
+use super::dto::{
+    Link, ListingSummary, OrganisationRef, ReferralResponse, TermResponse, VacancyResponse,
+};
 use super::extract::{ApiPath, QueryPairs};
+use crate::auth::Caller;
 use crate::domain::listing::today;
 use crate::domain::{Contact, Location};
 use crate::error::{ApiError, ApiResult, Problem};
@@ -54,7 +57,8 @@ pub struct SearchParams {
     lengtegraad: Option<f64>,
     /// Only items within this many km (0-100) of the location; municipality-wide items always.
     straal: Option<f64>,
-    /// `true`: explain per result why it matched (terms, synonyms, compounds, typos).
+    /// `true`: explain per result why it matched (terms, synonyms, compounds, typos). Staff
+    /// only (log in as medewerker, redacteur or admin).
     uitleg: Option<bool>,
 }
 
@@ -148,16 +152,37 @@ fn page_url(pairs: &[(String, String)], page: u32) -> String {
     responses(
         (status = 200, description = "Search results with facet counts. `Link` header: first, prev, next, last.", body = SearchResponse),
         (status = 400, description = "Invalid parameters; every offending one is listed.", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "`uitleg` without login, or an invalid token", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`uitleg` asked by a partner", body = Problem, content_type = "application/problem+json"),
         (status = 503, description = "Too busy; retry after the `Retry-After` seconds.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_aanbod(
     State(state): State<AppState>,
+    caller: Option<Caller>,
     QueryPairs(pairs): QueryPairs,
 ) -> ApiResult<(HeaderMap, Json<SearchResponse>)> {
     let space = state.index.facet_space();
     let req = SearchRequest::parse(&pairs, &space.taxonomy)?;
+    let staff = caller.as_ref().is_some_and(|c| c.role().is_staff());
+    if req.explain && !staff {
+        return Err(match caller {
+            None => ApiError::Unauthorized(
+                "uitleg=true is voor medewerkers: log in en stuur het token mee.",
+            ),
+            Some(_) => ApiError::Forbidden,
+        });
+    }
     let outcome = state.search(req.clone()).await?;
+    // Staff also see the "voor verwijzers" details, read from the database for this page only
+    // so that they never enter the (public) search index.
+    let mut referrals = std::collections::HashMap::new();
+    if staff {
+        let ids: Vec<i64> = outcome.hits.iter().map(|h| h.payload.id).collect();
+        for l in state.store.find_listings(&ids).await? {
+            referrals.insert(l.id, ReferralResponse::from(l.referral));
+        }
+    }
 
     let last_page = (outcome.total.div_ceil(u64::from(req.page_size)) as u32)
         .clamp(1, crate::search::request::MAX_RESULT_WINDOW / req.page_size);
@@ -197,7 +222,11 @@ pub async fn list_aanbod(
             resultaten: outcome
                 .hits
                 .into_iter()
-                .map(|h| ListingSummary::from_hit(h, t))
+                .map(|h| {
+                    let mut summary = ListingSummary::from_hit(h, t);
+                    summary.voor_verwijzers = referrals.remove(&summary.id);
+                    summary
+                })
                 .collect(),
             facetten: FacetsResponse {
                 soort: facet(f.kind),
@@ -280,6 +309,9 @@ pub struct ListingDetail {
     #[schema(format = DateTime)]
     pub laatst_gecontroleerd: String,
     pub versie: i64,
+    /// Details for referrers: only for logged-in staff.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub voor_verwijzers: Option<ReferralResponse>,
 }
 
 /// One published item.
@@ -296,8 +328,10 @@ pub struct ListingDetail {
 )]
 pub async fn get_aanbod(
     State(state): State<AppState>,
+    caller: Option<Caller>,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Json<ListingDetail>> {
+    let staff = caller.is_some_and(|c| c.role().is_staff());
     let l = state.store.find_listing(id).await?;
     if !l.is_public_on(today()) {
         return Err(ApiError::NotFound);
@@ -333,5 +367,6 @@ pub async fn get_aanbod(
         gewijzigd: l.updated_at,
         laatst_gecontroleerd: l.last_verified_at,
         versie: l.version,
+        voor_verwijzers: staff.then(|| l.referral.into()),
     }))
 }

@@ -81,8 +81,30 @@ pub struct ListingSummary {
     /// When the partner last confirmed the item is current (ISO 8601, UTC).
     #[schema(format = DateTime)]
     pub laatst_gecontroleerd: String,
+    /// Details for referrers: only in answers to logged-in staff (medewerker, redacteur,
+    /// admin).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub voor_verwijzers: Option<ReferralResponse>,
     #[serde(rename = "_links")]
     pub links: SelfLink,
+}
+
+/// "Voor verwijzers": what staff need to refer a client; never shown to the public.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ReferralResponse {
+    pub telefoon: Option<String>,
+    pub email: Option<String>,
+    pub toelichting: String,
+}
+
+impl From<crate::domain::Referral> for ReferralResponse {
+    fn from(r: crate::domain::Referral) -> Self {
+        ReferralResponse {
+            telefoon: r.phone,
+            email: r.email,
+            toelichting: r.notes,
+        }
+    }
 }
 
 /// How one part of the query matched.
@@ -159,6 +181,7 @@ impl ListingSummary {
                     .collect()
             }),
             laatst_gecontroleerd: p.last_verified_at,
+            voor_verwijzers: None,
         }
     }
 }

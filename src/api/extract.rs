@@ -76,3 +76,138 @@ pub fn parse_paging(pairs: &[(String, String)], max: u32) -> Result<(u32, u32), 
     }
     e.finish(|| (page, size)).map_err(ApiError::from)
 }
+
+/// A JSON object body. Anything else (no JSON content type, malformed JSON, an array) is a
+/// 400 problem+json; field-level checks follow in [`fields_from`].
+pub struct JsonObject(pub serde_json::Map<String, serde_json::Value>);
+
+impl<S: Send + Sync> axum::extract::FromRequest<S> for JsonObject {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        let json_type = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                let v = v.trim().to_ascii_lowercase();
+                v.starts_with("application/json") || v.starts_with("application/merge-patch+json")
+            });
+        let mut e = FieldErrors::new();
+        if !json_type {
+            e.add("Content-Type", "moet application/json zijn");
+            return Err(e.into());
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|_| ApiError::PayloadTooLarge)?;
+        match serde_json::from_slice::<serde_json::Value>(&bytes) {
+            Ok(serde_json::Value::Object(map)) => Ok(JsonObject(map)),
+            Ok(_) => {
+                e.add("body", "moet een JSON-object zijn");
+                Err(e.into())
+            }
+            Err(err) => {
+                e.add(
+                    "body",
+                    format!(
+                        "geen geldige JSON (regel {}, kolom {})",
+                        err.line(),
+                        err.column()
+                    ),
+                );
+                Err(e.into())
+            }
+        }
+    }
+}
+
+/// Reads `T` from a JSON object, listing every offending field at once: fields the caller may
+/// not set (`forbidden`, with the reason), unknown fields, and fields of the wrong type. `T`
+/// must accept any subset of its fields (`#[serde(default)]`), so each field can be tried
+/// on its own to find the ones that do not fit.
+pub fn fields_from<T: DeserializeOwned>(
+    map: serde_json::Map<String, serde_json::Value>,
+    allowed: &[&str],
+    forbidden: &[&str],
+    forbidden_reason: &str,
+) -> Result<T, ApiError> {
+    let mut e = FieldErrors::new();
+    for key in map.keys() {
+        if forbidden.contains(&key.as_str()) {
+            e.add(key.clone(), forbidden_reason);
+        } else if !allowed.contains(&key.as_str()) {
+            e.add(
+                key.chars().take(64).collect::<String>(),
+                format!("onbekend veld; toegestaan: {}", allowed.join(", ")),
+            );
+        }
+    }
+    if !e.is_empty() {
+        return Err(e.into());
+    }
+    match serde_json::from_value::<T>(serde_json::Value::Object(map.clone())) {
+        Ok(v) => Ok(v),
+        Err(whole) => {
+            for (k, v) in map {
+                let mut single = serde_json::Map::new();
+                single.insert(k.clone(), v);
+                if let Err(err) = serde_json::from_value::<T>(serde_json::Value::Object(single)) {
+                    e.add(
+                        k,
+                        format!("verkeerd type of formaat: {}", english_to_dutch(&err)),
+                    );
+                }
+            }
+            if e.is_empty() {
+                e.add("body", format!("ongeldig: {}", english_to_dutch(&whole)));
+            }
+            Err(e.into())
+        }
+    }
+}
+
+/// serde's messages are English; keep their useful part and say it in Dutch where we can.
+fn english_to_dutch(err: &serde_json::Error) -> String {
+    let msg = err.to_string();
+    if let Some(rest) = msg.strip_prefix("invalid type: ") {
+        let rest = rest.replace(", expected ", ", verwacht: ");
+        return format!("ongeldig type: {rest}");
+    }
+    if let Some(rest) = msg.strip_prefix("unknown field ") {
+        return format!("onbekend veld {rest}");
+    }
+    if let Some(rest) = msg.strip_prefix("missing field ") {
+        return format!("veld ontbreekt: {rest}");
+    }
+    msg
+}
+
+/// The version from `If-Match` (our ETags are `"<versie>"`). Missing: 428. Not one of ours:
+/// it cannot match, so 412.
+pub struct IfMatch(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get(axum::http::header::IF_MATCH) else {
+            return Err(ApiError::PreconditionRequired);
+        };
+        value
+            .to_str()
+            .ok()
+            .map(str::trim)
+            .map(|v| v.strip_prefix("W/").unwrap_or(v))
+            .and_then(|v| v.strip_prefix('"').and_then(|v| v.strip_suffix('"')))
+            .and_then(|v| v.parse::<i64>().ok())
+            .map(IfMatch)
+            .ok_or(ApiError::PreconditionFailed)
+    }
+}
+
+/// An `ETag` header value for a version.
+pub fn etag(version: i64) -> axum::http::HeaderValue {
+    axum::http::HeaderValue::from_str(&format!("\"{version}\""))
+        .unwrap_or_else(|_| axum::http::HeaderValue::from_static("\"0\""))
+}

@@ -2,10 +2,12 @@
 //! cannot drift apart. Handlers are thin; search runs on blocking threads behind a permit.
 
 pub mod aanbod;
+pub mod beheer;
 pub mod dto;
 pub mod extract;
 pub mod health;
 pub mod organisaties;
+pub mod sessies;
 pub mod suggesties;
 pub mod taxonomie;
 
@@ -40,6 +42,9 @@ pub struct AppState {
     /// Wakes the indexer after a write in this process.
     pub index_waker: Arc<tokio::sync::Notify>,
     pub metrics: Arc<crate::metrics::Metrics>,
+    pub auth: Arc<crate::auth::Auth>,
+    /// How long a save waits for the local index before answering 202.
+    pub write_wait: Duration,
 }
 
 impl AppState {
@@ -96,11 +101,33 @@ impl AppState {
         (name = "aanbod", description = "Search and read the offer"),
         (name = "organisaties", description = "Organisations"),
         (name = "taxonomie", description = "Themes, wijken, age groups and talents"),
-        (name = "beheer", description = "Operations"),
+        (name = "sessies", description = "Log in and out"),
+        (name = "beheer", description = "Partners and editors: items, review, organisations, accounts; and operations"),
     ),
-    components(schemas(crate::error::Problem))
+    components(schemas(crate::error::Problem)),
+    modifiers(&BearerAuth)
 )]
 struct ApiDoc;
+
+/// Declares the bearer-token scheme that `/sessies` hands out.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, doc: &mut oa::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearerAuth",
+            oa::security::SecurityScheme::Http(
+                oa::security::HttpBuilder::new()
+                    .scheme(oa::security::HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "Opaque token from POST /sessies. Ends after 30 minutes without use and 12 hours after login.",
+                    ))
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// The `/api/v1` routes (relative) and their OpenAPI document.
 pub fn routes() -> (Router<AppState>, oa::OpenApi) {
@@ -115,6 +142,42 @@ pub fn routes() -> (Router<AppState>, oa::OpenApi) {
         .routes(routes!(taxonomie::list_leeftijdsgroepen))
         .routes(routes!(taxonomie::list_talenten))
         .routes(routes!(health::get_health))
+        .routes(routes!(sessies::create_sessie))
+        .routes(routes!(
+            sessies::get_huidige_sessie,
+            sessies::delete_huidige_sessie
+        ))
+        .routes(routes!(
+            beheer::aanbod::list_beheer_aanbod,
+            beheer::aanbod::create_beheer_aanbod
+        ))
+        .routes(routes!(
+            beheer::aanbod::get_beheer_aanbod,
+            beheer::aanbod::update_beheer_aanbod
+        ))
+        .routes(routes!(beheer::aanbod::create_indiening))
+        .routes(routes!(beheer::aanbod::create_beoordeling))
+        .routes(routes!(beheer::aanbod::create_archivering))
+        .routes(routes!(beheer::aanbod::create_controle))
+        .routes(routes!(beheer::aanbod::list_revisies))
+        .routes(routes!(beheer::aanbod::list_beoordelingen))
+        .routes(routes!(
+            beheer::organisaties::list_beheer_organisaties,
+            beheer::organisaties::create_beheer_organisatie
+        ))
+        .routes(routes!(
+            beheer::organisaties::get_beheer_organisatie,
+            beheer::organisaties::update_beheer_organisatie
+        ))
+        .routes(routes!(
+            beheer::gebruikers::list_gebruikers,
+            beheer::gebruikers::create_gebruiker
+        ))
+        .routes(routes!(
+            beheer::gebruikers::get_gebruiker,
+            beheer::gebruikers::update_gebruiker
+        ))
+        .routes(routes!(beheer::gebruikers::list_audit_log))
         .split_for_parts();
     add_openapi_path(&mut doc);
     add_version_headers(&mut doc);

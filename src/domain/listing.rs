@@ -2,39 +2,6 @@
 
 use serde::{Deserialize, Serialize};
 
-macro_rules! wire_enum {
-    ($(#[$meta:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
-        pub enum $name {
-            $(#[serde(rename = $wire)] $variant),+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The key on the wire and in the database.
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $wire),+ }
-            }
-
-            pub fn parse(s: &str) -> Option<Self> {
-                match s { $($wire => Some($name::$variant),)+ _ => None }
-            }
-
-            /// Position in `ALL`, used as a compact code in the search engine.
-            pub fn code(self) -> u8 {
-                Self::ALL.iter().position(|v| *v == self).unwrap_or(0) as u8
-            }
-
-            /// The allowed keys, for error messages.
-            pub fn allowed() -> String {
-                Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
-            }
-        }
-    };
-}
-
 wire_enum!(
     /// What kind of offer an item is.
     Kind { Voorziening = "voorziening", Initiatief = "initiatief", Vacature = "vacature" }
@@ -48,6 +15,7 @@ wire_enum!(
     Status {
         Concept = "concept",
         TerBeoordeling = "ter-beoordeling",
+        Teruggestuurd = "teruggestuurd",
         Gepubliceerd = "gepubliceerd",
         Gearchiveerd = "gearchiveerd",
     }
@@ -178,6 +146,26 @@ pub struct NewListing {
     pub status: Status,
     pub last_verified: Option<chrono::NaiveDate>,
     pub vacancy: Option<Vacancy>,
+    pub referral: Referral,
+}
+
+/// Details for referrers ("voor verwijzers"): staff see them, the public never does.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Referral {
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub notes: String,
+}
+
+/// A change to a published item that waits for an editor (or was sent back).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingChange {
+    /// JSON of the proposed [`super::content::ListingContent`].
+    pub content: String,
+    /// `ter-beoordeling` or `teruggestuurd`.
+    pub status: Status,
+    pub by: Option<i64>,
+    pub at: String,
 }
 
 /// An item as stored, with its organisation's name.
@@ -205,6 +193,12 @@ pub struct Listing {
     pub last_verified_at: String,
     pub version: i64,
     pub vacancy: Option<Vacancy>,
+    pub referral: Referral,
+    /// The editor's reason when the item (or its pending change) was sent back.
+    pub review_note: Option<String>,
+    pub pending: Option<PendingChange>,
+    pub submitted_by: Option<i64>,
+    pub submitted_at: Option<String>,
 }
 
 impl Listing {

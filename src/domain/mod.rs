@@ -1,14 +1,52 @@
 //! Validated domain types: the offer ("aanbod"), organisations and the taxonomy.
 //! Past the API boundary no raw string stands for a kind, status, age range or taxonomy key.
 
+/// An enum with stable Dutch wire names, parsed and printed without serde.
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+        pub enum $name {
+            $(#[serde(rename = $wire)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The key on the wire and in the database.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $wire),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($wire => Some($name::$variant),)+ _ => None }
+            }
+
+            /// Position in `ALL`, used as a compact code in the search engine.
+            pub fn code(self) -> u8 {
+                Self::ALL.iter().position(|v| *v == self).unwrap_or(0) as u8
+            }
+
+            /// The allowed keys, for error messages.
+            pub fn allowed() -> String {
+                Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", ")
+            }
+        }
+    };
+}
+
+pub mod content;
 pub mod listing;
 pub mod taxonomy;
+pub mod user;
 pub mod validation;
 
 pub use listing::{
-    AgeRange, Contact, Cost, Kind, Listing, Location, NewListing, Status, TimeCommitment, Vacancy,
+    AgeRange, Contact, Cost, Kind, Listing, Location, NewListing, PendingChange, Referral, Status,
+    TimeCommitment, Vacancy,
 };
 pub use taxonomy::{AgeGroup, Taxonomy, Term};
+pub use user::{Role, UserEmail};
 pub use validation::{FieldError, FieldErrors};
 
 /// Current time as ISO-8601 text in UTC, the portable timestamp format of the store.

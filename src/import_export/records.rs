@@ -4,14 +4,12 @@ use std::collections::HashSet;
 
 use serde::Deserialize;
 
+use crate::domain::content::{
+    ContactRecord, ListingContent, LocationRecord, ReferralRecord, VacancyRecord, contact,
+    parse_date, plain_text,
+};
 use crate::domain::taxonomy::{MAX_TERMS_PER_FACET, is_valid_key};
-use crate::domain::validation::{
-    is_https_url, is_valid_dutch_phone, is_valid_email, looks_like_html, normalise_postcode,
-};
-use crate::domain::{
-    AgeGroup, AgeRange, Contact, Cost, FieldErrors, Kind, Location, NewListing, Status, Taxonomy,
-    Term, TimeCommitment, Vacancy,
-};
+use crate::domain::{AgeGroup, AgeRange, FieldErrors, NewListing, Status, Taxonomy, Term};
 use crate::store::NewOrganisation;
 
 #[derive(Debug, Default, Deserialize)]
@@ -93,34 +91,8 @@ pub struct ListingRecord {
     pub status: Option<String>,
     pub laatst_gecontroleerd: Option<String>,
     pub vacature: Option<VacancyRecord>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LocationRecord {
-    pub adres: Option<String>,
-    pub postcode: Option<String>,
-    pub plaats: Option<String>,
-    pub breedtegraad: Option<f64>,
-    pub lengtegraad: Option<f64>,
-}
-
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ContactRecord {
-    pub telefoon: Option<String>,
-    pub email: Option<String>,
-    pub website: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct VacancyRecord {
-    pub tijdsbesteding: String,
-    pub uren_per_week: Option<f64>,
-    #[serde(default)]
-    pub talenten: Vec<String>,
-    pub einddatum: Option<String>,
+    /// Details only staff see.
+    pub voor_verwijzers: Option<ReferralRecord>,
 }
 
 /// External ids: letters, digits, `.`, `_` and `-`, 1-100 characters.
@@ -129,68 +101,6 @@ fn is_valid_external_id(s: &str) -> bool {
         && s.len() <= 100
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
-}
-
-fn plain_text(errors: &mut FieldErrors, name: &str, value: &str, min: usize, max: usize) {
-    errors.check_len(name, value, min, max);
-    if looks_like_html(value) {
-        errors.add(name, "mag geen HTML bevatten; gebruik platte tekst");
-    }
-}
-
-fn non_empty(s: &Option<String>) -> Option<String> {
-    s.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-}
-
-fn contact(
-    errors: &mut FieldErrors,
-    at: &str,
-    phone: &Option<String>,
-    email: &Option<String>,
-    website: &Option<String>,
-) -> Contact {
-    let c = Contact {
-        phone: non_empty(phone),
-        email: non_empty(email),
-        website: non_empty(website),
-    };
-    if let Some(p) = &c.phone
-        && !is_valid_dutch_phone(p)
-    {
-        errors.add(
-            format!("{at}telefoon"),
-            "geen geldig Nederlands telefoonnummer",
-        );
-    }
-    if let Some(e) = &c.email
-        && !is_valid_email(e)
-    {
-        errors.add(format!("{at}email"), "geen geldig e-mailadres");
-    }
-    if let Some(w) = &c.website
-        && !is_https_url(w)
-    {
-        errors.add(format!("{at}website"), "moet een https://-adres zijn");
-    }
-    c
-}
-
-fn parse_date(
-    errors: &mut FieldErrors,
-    name: &str,
-    value: &Option<String>,
-) -> Option<chrono::NaiveDate> {
-    let v = value.as_deref()?;
-    match chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
-        Ok(d) => Some(d),
-        Err(_) => {
-            errors.add(name, "moet een datum zijn als JJJJ-MM-DD");
-            None
-        }
-    }
 }
 
 impl ImportDocument {
@@ -373,53 +283,8 @@ impl ImportDocument {
 
 impl ListingRecord {
     fn validate(&self, taxonomy: &Taxonomy, e: &mut FieldErrors) -> Option<NewListing> {
-        let kind = Kind::parse(&self.soort);
-        if kind.is_none() {
-            e.add("soort", format!("kies uit: {}", Kind::allowed()));
-        }
         if self.organisatie.trim().is_empty() {
             e.add("organisatie", "is verplicht");
-        }
-        plain_text(e, "titel", self.titel.trim(), 3, 120);
-        plain_text(e, "samenvatting", self.samenvatting.trim(), 1, 300);
-        plain_text(e, "beschrijving", &self.beschrijving, 0, 5000);
-        plain_text(e, "tijden", &self.tijden, 0, 500);
-
-        let mut keys = |name: &str, list: &[String], known: &dyn Fn(&str) -> bool| {
-            let mut out: Vec<String> = Vec::new();
-            for k in list {
-                if !known(k) {
-                    e.add(
-                        name,
-                        format!(
-                            "onbekende sleutel {:?}",
-                            k.chars().take(64).collect::<String>()
-                        ),
-                    );
-                } else if !out.contains(k) {
-                    out.push(k.clone());
-                }
-            }
-            out
-        };
-        let themes = keys("themas", &self.themas, &|k| taxonomy.theme(k).is_some());
-        let wijken = keys("wijken", &self.wijken, &|k| taxonomy.wijk(k).is_some());
-        if self.themas.is_empty() {
-            e.add("themas", "kies minstens één thema");
-        }
-        if self.wijken.is_empty() && !self.hele_gemeente {
-            e.add("wijken", "kies minstens één wijk, of zet heleGemeente aan");
-        }
-        let ages = match AgeRange::parse(self.min_leeftijd, self.max_leeftijd) {
-            Ok(a) => Some(a),
-            Err(msg) => {
-                e.add("minLeeftijd", msg);
-                None
-            }
-        };
-        let cost = Cost::parse(&self.kosten);
-        if cost.is_none() {
-            e.add("kosten", format!("kies uit: {}", Cost::allowed()));
         }
         let status = match &self.status {
             None => Some(Status::Gepubliceerd),
@@ -431,114 +296,36 @@ impl ListingRecord {
                 st
             }
         };
-        let c = self.contact.clone().unwrap_or_default();
-        let contact = contact(e, "contact.", &c.telefoon, &c.email, &c.website);
         let last_verified = parse_date(e, "laatstGecontroleerd", &self.laatst_gecontroleerd);
         if last_verified.is_some_and(|d| d > crate::domain::listing::today()) {
             e.add("laatstGecontroleerd", "ligt in de toekomst");
         }
-        let location = self.locatie.as_ref().map(|l| {
-            let postcode = non_empty(&l.postcode).and_then(|p| {
-                let n = normalise_postcode(&p);
-                if n.is_none() {
-                    e.add("locatie.postcode", "geen Nederlandse postcode (1234 AB)");
-                }
-                n
-            });
-            match (l.breedtegraad, l.lengtegraad) {
-                (Some(lat), Some(lon)) => {
-                    if !(-90.0..=90.0).contains(&lat) {
-                        e.add("locatie.breedtegraad", "moet tussen -90 en 90 liggen");
-                    }
-                    if !(-180.0..=180.0).contains(&lon) {
-                        e.add("locatie.lengtegraad", "moet tussen -180 en 180 liggen");
-                    }
-                }
-                (None, None) => {}
-                _ => e.add(
-                    "locatie",
-                    "geef breedtegraad en lengtegraad allebei, of geen van beide",
-                ),
-            }
-            for (name, v) in [("locatie.adres", &l.adres), ("locatie.plaats", &l.plaats)] {
-                if let Some(v) = v {
-                    plain_text(e, name, v, 0, 200);
-                }
-            }
-            Location {
-                address: non_empty(&l.adres),
-                postcode,
-                city: non_empty(&l.plaats),
-                latitude: l.breedtegraad,
-                longitude: l.lengtegraad,
-            }
-        });
-        let vacancy = match (kind, &self.vacature) {
-            (Some(Kind::Vacature), None) => {
-                e.add("vacature", "is verplicht bij soort vacature");
-                None
-            }
-            (Some(Kind::Vacature), Some(v)) => {
-                let tc = TimeCommitment::parse(&v.tijdsbesteding);
-                if tc.is_none() {
-                    e.add(
-                        "vacature.tijdsbesteding",
-                        format!("kies uit: {}", TimeCommitment::allowed()),
-                    );
-                }
-                if let Some(h) = v.uren_per_week
-                    && !(0.0..=40.0).contains(&h)
-                {
-                    e.add("vacature.urenPerWeek", "moet tussen 0 en 40 liggen");
-                }
-                let mut talents = Vec::new();
-                for k in &v.talenten {
-                    if taxonomy.talent(k).is_none() {
-                        e.add(
-                            "vacature.talenten",
-                            format!(
-                                "onbekende sleutel {:?}",
-                                k.chars().take(64).collect::<String>()
-                            ),
-                        );
-                    } else if !talents.contains(k) {
-                        talents.push(k.clone());
-                    }
-                }
-                let end_date = parse_date(e, "vacature.einddatum", &v.einddatum);
-                tc.map(|time_commitment| Vacancy {
-                    time_commitment,
-                    hours_per_week: v.uren_per_week,
-                    talents,
-                    end_date,
-                })
-            }
-            (Some(_), Some(_)) => {
-                e.add("vacature", "alleen toegestaan bij soort vacature");
-                None
-            }
-            _ => None,
+        let content = ListingContent {
+            soort: self.soort.clone(),
+            titel: self.titel.clone(),
+            samenvatting: self.samenvatting.clone(),
+            beschrijving: self.beschrijving.clone(),
+            themas: self.themas.clone(),
+            wijken: self.wijken.clone(),
+            hele_gemeente: self.hele_gemeente,
+            min_leeftijd: Some(self.min_leeftijd),
+            max_leeftijd: Some(self.max_leeftijd),
+            locatie: self.locatie.clone(),
+            kosten: self.kosten.clone(),
+            contact: self.contact.clone(),
+            tijden: self.tijden.clone(),
+            vacature: self.vacature.clone(),
+            voor_verwijzers: self.voor_verwijzers.clone(),
         };
+        let listing = content.validate(taxonomy, e);
         if !e.is_empty() {
             return None;
         }
         Some(NewListing {
             external_id: Some(self.extern_id.clone()),
-            kind: kind?,
-            title: self.titel.trim().to_string(),
-            summary: self.samenvatting.trim().to_string(),
-            description: self.beschrijving.trim().to_string(),
-            themes,
-            wijken,
-            whole_municipality: self.hele_gemeente,
-            ages: ages?,
-            location,
-            cost: cost?,
-            contact,
-            schedule: self.tijden.trim().to_string(),
             status: status?,
             last_verified,
-            vacancy,
+            ..listing?
         })
     }
 }

@@ -7,15 +7,17 @@ use sqlx::{Any, AssertSqlSafe, Row as _, Transaction, any::AnyRow};
 
 use super::{Store, StoreError, StoreResult, id_list};
 use crate::domain::{
-    AgeRange, Contact, Cost, Kind, Listing, Location, NewListing, Status, TimeCommitment, Vacancy,
-    now_iso,
+    AgeRange, Contact, Cost, Kind, Listing, Location, NewListing, PendingChange, Referral, Status,
+    TimeCommitment, Vacancy, now_iso,
 };
 
 const SELECT_LISTING: &str = "SELECT l.id, l.external_id, l.kind, l.organisation_id,
         o.name AS organisation_name, l.title, l.summary, l.description, l.whole_municipality,
         l.min_age, l.max_age, l.address, l.postcode, l.city, l.latitude, l.longitude, l.cost,
         l.phone, l.email, l.website, l.schedule, l.status, l.time_commitment, l.hours_per_week,
-        l.end_date, l.created_at, l.updated_at, l.last_verified_at, l.version
+        l.end_date, l.created_at, l.updated_at, l.last_verified_at, l.version,
+        l.referral_phone, l.referral_email, l.referral_notes, l.review_note, l.pending_content,
+        l.pending_status, l.pending_by, l.pending_at, l.submitted_by, l.submitted_at
     FROM listings l JOIN organisations o ON o.id = l.organisation_id";
 
 /// What an import did with one listing.
@@ -94,6 +96,29 @@ fn listing_from_row(r: &AnyRow) -> Result<Listing, sqlx::Error> {
         last_verified_at: r.try_get("last_verified_at")?,
         version: r.try_get("version")?,
         vacancy,
+        referral: Referral {
+            phone: r.try_get("referral_phone")?,
+            email: r.try_get("referral_email")?,
+            notes: r.try_get("referral_notes")?,
+        },
+        review_note: r.try_get("review_note")?,
+        pending: match r.try_get::<Option<String>, _>("pending_content")? {
+            None => None,
+            Some(content) => {
+                let st: Option<String> = r.try_get("pending_status")?;
+                let st = st.unwrap_or_default();
+                Some(PendingChange {
+                    content,
+                    status: Status::parse(&st).ok_or_else(|| corrupt("pending_status", &st))?,
+                    by: r.try_get("pending_by")?,
+                    at: r
+                        .try_get::<Option<String>, _>("pending_at")?
+                        .unwrap_or_default(),
+                })
+            }
+        },
+        submitted_by: r.try_get("submitted_by")?,
+        submitted_at: r.try_get("submitted_at")?,
     })
 }
 
@@ -215,7 +240,6 @@ impl Store {
         organisation_id: i64,
         new: &NewListing,
     ) -> StoreResult<ListingUpsert> {
-        let now = now_iso();
         let existing_id: Option<(i64,)> = match &new.external_id {
             Some(ext) => {
                 sqlx::query_as("SELECT id FROM listings WHERE external_id = $1")
@@ -225,16 +249,90 @@ impl Store {
             }
             None => None,
         };
-        let verified = new.last_verified.map(date_to_timestamp);
-        let loc = new.location.clone().unwrap_or_default();
-        let vac = new.vacancy.as_ref();
-
         let (id, outcome) = if let Some((id,)) = existing_id {
             let current = Self::listing_in_tx(tx, id).await?;
             if same_content(&current, organisation_id, new) {
                 return Ok(ListingUpsert::Unchanged(id));
             }
-            sqlx::query(
+            Self::write_listing_row(tx, id, organisation_id, new).await?;
+            (id, ListingUpsert::Updated(id))
+        } else {
+            let id = Self::insert_listing_row(tx, organisation_id, new).await?;
+            Self::replace_links(tx, id, new).await?;
+            (id, ListingUpsert::Created(id))
+        };
+        Self::append_outbox(tx, id).await?;
+        Ok(outcome)
+    }
+
+    /// Inserts a listing row (without links) and returns its id.
+    pub(crate) async fn insert_listing_row(
+        tx: &mut Transaction<'_, Any>,
+        organisation_id: i64,
+        new: &NewListing,
+    ) -> StoreResult<i64> {
+        let now = now_iso();
+        let verified = new.last_verified.map(date_to_timestamp);
+        let loc = new.location.clone().unwrap_or_default();
+        let vac = new.vacancy.as_ref();
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO listings (external_id, kind, organisation_id, title, summary,
+                     description, whole_municipality, min_age, max_age, address, postcode, city,
+                     latitude, longitude, cost, phone, email, website, schedule, status,
+                     time_commitment, hours_per_week, end_date, created_at, updated_at,
+                     last_verified_at, version, referral_phone, referral_email, referral_notes)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+                     CAST($13 AS DOUBLE PRECISION), CAST($14 AS DOUBLE PRECISION), $15, $16, $17,
+                     $18, $19, $20, $21, CAST($22 AS DOUBLE PRECISION), $23, $24, $24, $25, 1,
+                     $26, $27, $28)
+                 RETURNING id",
+        )
+        .bind(new.external_id.clone())
+        .bind(new.kind.as_str())
+        .bind(organisation_id)
+        .bind(new.title.clone())
+        .bind(new.summary.clone())
+        .bind(new.description.clone())
+        .bind(new.whole_municipality as i64)
+        .bind(new.ages.min() as i64)
+        .bind(new.ages.max() as i64)
+        .bind(loc.address)
+        .bind(loc.postcode)
+        .bind(loc.city)
+        .bind(float_param(loc.latitude))
+        .bind(float_param(loc.longitude))
+        .bind(new.cost.as_str())
+        .bind(new.contact.phone.clone())
+        .bind(new.contact.email.clone())
+        .bind(new.contact.website.clone())
+        .bind(new.schedule.clone())
+        .bind(new.status.as_str())
+        .bind(vac.map(|v| v.time_commitment.as_str()))
+        .bind(float_param(vac.and_then(|v| v.hours_per_week)))
+        .bind(vac.and_then(|v| v.end_date).map(|d| d.to_string()))
+        .bind(now.clone())
+        .bind(verified.unwrap_or(now))
+        .bind(new.referral.phone.clone())
+        .bind(new.referral.email.clone())
+        .bind(new.referral.notes.clone())
+        .fetch_one(&mut **tx)
+        .await?;
+        Ok(id)
+    }
+
+    /// Overwrites a listing row's content and status, bumping its version. The verification
+    /// date changes only when `new.last_verified` is set.
+    pub(crate) async fn write_listing_row(
+        tx: &mut Transaction<'_, Any>,
+        id: i64,
+        organisation_id: i64,
+        new: &NewListing,
+    ) -> StoreResult<()> {
+        let now = now_iso();
+        let verified = new.last_verified.map(date_to_timestamp);
+        let loc = new.location.clone().unwrap_or_default();
+        let vac = new.vacancy.as_ref();
+        sqlx::query(
                 "UPDATE listings SET kind = $1, organisation_id = $2, title = $3, summary = $4,
                      description = $5, whole_municipality = $6, min_age = $7, max_age = $8,
                      address = $9, postcode = $10, city = $11, latitude = CAST($12 AS DOUBLE PRECISION),
@@ -243,8 +341,9 @@ impl Store {
                      status = $19, time_commitment = $20,
                      hours_per_week = CAST($21 AS DOUBLE PRECISION), end_date = $22,
                      updated_at = $23, last_verified_at = COALESCE($24, last_verified_at),
+                     referral_phone = $25, referral_email = $26, referral_notes = $27,
                      version = version + 1
-                 WHERE id = $25",
+                 WHERE id = $28",
             )
             .bind(new.kind.as_str())
             .bind(organisation_id)
@@ -268,60 +367,22 @@ impl Store {
             .bind(vac.map(|v| v.time_commitment.as_str()))
             .bind(float_param(vac.and_then(|v| v.hours_per_week)))
             .bind(vac.and_then(|v| v.end_date).map(|d| d.to_string()))
-            .bind(now.clone())
+            .bind(now)
             .bind(verified)
+            .bind(new.referral.phone.clone())
+            .bind(new.referral.email.clone())
+            .bind(new.referral.notes.clone())
             .bind(id)
             .execute(&mut **tx)
             .await?;
-            (id, ListingUpsert::Updated(id))
-        } else {
-            let (id,): (i64,) = sqlx::query_as(
-                "INSERT INTO listings (external_id, kind, organisation_id, title, summary,
-                     description, whole_municipality, min_age, max_age, address, postcode, city,
-                     latitude, longitude, cost, phone, email, website, schedule, status,
-                     time_commitment, hours_per_week, end_date, created_at, updated_at,
-                     last_verified_at, version)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-                     CAST($13 AS DOUBLE PRECISION), CAST($14 AS DOUBLE PRECISION), $15, $16, $17,
-                     $18, $19, $20, $21, CAST($22 AS DOUBLE PRECISION), $23, $24, $24, $25, 1)
-                 RETURNING id",
-            )
-            .bind(new.external_id.clone())
-            .bind(new.kind.as_str())
-            .bind(organisation_id)
-            .bind(new.title.clone())
-            .bind(new.summary.clone())
-            .bind(new.description.clone())
-            .bind(new.whole_municipality as i64)
-            .bind(new.ages.min() as i64)
-            .bind(new.ages.max() as i64)
-            .bind(loc.address)
-            .bind(loc.postcode)
-            .bind(loc.city)
-            .bind(float_param(loc.latitude))
-            .bind(float_param(loc.longitude))
-            .bind(new.cost.as_str())
-            .bind(new.contact.phone.clone())
-            .bind(new.contact.email.clone())
-            .bind(new.contact.website.clone())
-            .bind(new.schedule.clone())
-            .bind(new.status.as_str())
-            .bind(vac.map(|v| v.time_commitment.as_str()))
-            .bind(float_param(vac.and_then(|v| v.hours_per_week)))
-            .bind(vac.and_then(|v| v.end_date).map(|d| d.to_string()))
-            .bind(now.clone())
-            .bind(verified.unwrap_or_else(|| now.clone()))
-            .fetch_one(&mut **tx)
-            .await?;
-            (id, ListingUpsert::Created(id))
-        };
-
         Self::replace_links(tx, id, new).await?;
-        Self::append_outbox(tx, id).await?;
-        Ok(outcome)
+        Ok(())
     }
 
-    async fn listing_in_tx(tx: &mut Transaction<'_, Any>, id: i64) -> StoreResult<Listing> {
+    pub(crate) async fn listing_in_tx(
+        tx: &mut Transaction<'_, Any>,
+        id: i64,
+    ) -> StoreResult<Listing> {
         let row = sqlx::query(AssertSqlSafe(format!("{SELECT_LISTING} WHERE l.id = $1")))
             .bind(id)
             .fetch_one(&mut **tx)
@@ -359,7 +420,7 @@ impl Store {
         Ok(listing)
     }
 
-    async fn replace_links(
+    pub(crate) async fn replace_links(
         tx: &mut Transaction<'_, Any>,
         id: i64,
         new: &NewListing,
@@ -467,5 +528,6 @@ fn same_content(current: &Listing, organisation_id: i64, new: &NewListing) -> bo
         && current.schedule == new.schedule
         && current.status == new.status
         && current.vacancy == new_vacancy
+        && current.referral == new.referral
         && verified_same
 }

@@ -2,7 +2,10 @@
 //! `AnyPool`, so SQLite (embedded default) and PostgreSQL share every query; only the DDL in
 //! `migrations/<backend>/` differs. Queries use `$n` placeholders, which both backends accept.
 
+mod accounts;
+mod history;
 mod listings;
+mod moderation;
 mod organisations;
 mod outbox;
 mod taxonomy;
@@ -14,8 +17,11 @@ use anyhow::Context as _;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, ConnectOptions as _, Executor as _};
 
+pub use accounts::{SessionRecord, User, UserChanges};
+pub use history::{AuditEntry, NewRevision, RevisionRecord};
 pub use listings::ListingUpsert;
-pub use organisations::{NewOrganisation, Organisation};
+pub use moderation::{ManagedFilter, StateChange};
+pub use organisations::{NewOrganisation, Organisation, OrganisationFields};
 pub use outbox::OutboxEntry;
 pub use taxonomy::TermTable;
 
@@ -24,6 +30,12 @@ pub use taxonomy::TermTable;
 pub enum StoreError {
     #[error("niet gevonden")]
     NotFound,
+    /// The row changed since the client read it (optimistic locking).
+    #[error("versie verouderd")]
+    VersionMismatch,
+    /// A unique value (such as an e-mail address) is taken.
+    #[error("bestaat al: {0}")]
+    Duplicate(&'static str),
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
 }

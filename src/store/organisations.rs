@@ -14,6 +14,9 @@ pub struct Organisation {
     pub website: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
+    /// Publishes without review.
+    pub trusted: bool,
+    pub version: i64,
 }
 
 /// A validated organisation from an import.
@@ -27,7 +30,7 @@ pub struct NewOrganisation {
     pub email: Option<String>,
 }
 
-const COLUMNS: &str = "id, external_id, name, description, website, phone, email";
+const COLUMNS: &str = "id, external_id, name, description, website, phone, email, trusted, version";
 
 fn from_row(r: &AnyRow) -> Result<Organisation, sqlx::Error> {
     Ok(Organisation {
@@ -38,6 +41,8 @@ fn from_row(r: &AnyRow) -> Result<Organisation, sqlx::Error> {
         website: r.try_get("website")?,
         phone: r.try_get("phone")?,
         email: r.try_get("email")?,
+        trusted: r.try_get::<i64, _>("trusted")? != 0,
+        version: r.try_get("version")?,
     })
 }
 
@@ -109,7 +114,8 @@ impl Store {
             if !unchanged {
                 sqlx::query(
                     "UPDATE organisations SET name = $1, description = $2, website = $3,
-                         phone = $4, email = $5, updated_at = $6 WHERE id = $7",
+                         phone = $4, email = $5, updated_at = $6, version = version + 1
+                     WHERE id = $7",
                 )
                 .bind(org.name.clone())
                 .bind(org.description.clone())
@@ -139,4 +145,92 @@ impl Store {
         .await?;
         Ok((id, false))
     }
+
+    /// Creates an organisation through the API (no external id).
+    pub async fn create_organisation(
+        &self,
+        org: &OrganisationFields,
+        trusted: bool,
+    ) -> StoreResult<Organisation> {
+        let now = now_iso();
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO organisations
+                 (name, description, website, phone, email, trusted, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+        )
+        .bind(org.name.clone())
+        .bind(org.description.clone())
+        .bind(org.website.clone())
+        .bind(org.phone.clone())
+        .bind(org.email.clone())
+        .bind(trusted as i64)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        self.find_organisation(id).await
+    }
+
+    /// Updates an organisation if it is still at `expected_version`; re-indexes its listings
+    /// when the name changed. Returns the last outbox sequence written, if any.
+    pub async fn update_organisation(
+        &self,
+        id: i64,
+        expected_version: i64,
+        org: &OrganisationFields,
+        trusted: bool,
+    ) -> StoreResult<Option<i64>> {
+        let mut tx = self.pool.begin().await?;
+        // Write first: takes the row lock (the SQLite write lock) before reading, so the read
+        // below cannot go stale before our update.
+        sqlx::query("UPDATE organisations SET version = version WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let current = {
+            let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT {COLUMNS} FROM organisations WHERE id = $1"
+            )))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+            from_row(&row)?
+        };
+        if current.version != expected_version {
+            return Err(StoreError::VersionMismatch);
+        }
+        sqlx::query(
+            "UPDATE organisations SET name = $1, description = $2, website = $3, phone = $4,
+                 email = $5, trusted = $6, updated_at = $7, version = version + 1
+             WHERE id = $8",
+        )
+        .bind(org.name.clone())
+        .bind(org.description.clone())
+        .bind(org.website.clone())
+        .bind(org.phone.clone())
+        .bind(org.email.clone())
+        .bind(trusted as i64)
+        .bind(now_iso())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let mut last_seq = None;
+        if current.name != org.name {
+            for listing in Self::listing_ids_of(&mut tx, id).await? {
+                last_seq = Some(Self::append_outbox(&mut tx, listing).await?);
+            }
+        }
+        tx.commit().await?;
+        Ok(last_seq)
+    }
+}
+
+/// The fields of an organisation that can be edited.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganisationFields {
+    pub name: String,
+    pub description: String,
+    pub website: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
 }

@@ -21,18 +21,20 @@ impl Store {
     pub(crate) async fn append_outbox(
         tx: &mut Transaction<'_, Any>,
         listing_id: i64,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<i64> {
         if tx.backend_name() == "PostgreSQL" {
             sqlx::query("SELECT pg_advisory_xact_lock(7413690001)")
                 .execute(&mut **tx)
                 .await?;
         }
-        sqlx::query("INSERT INTO outbox (listing_id, created_at) VALUES ($1, $2)")
-            .bind(listing_id)
-            .bind(now_iso())
-            .execute(&mut **tx)
-            .await?;
-        Ok(())
+        let (seq,): (i64,) = sqlx::query_as(
+            "INSERT INTO outbox (listing_id, created_at) VALUES ($1, $2) RETURNING seq",
+        )
+        .bind(listing_id)
+        .bind(now_iso())
+        .fetch_one(&mut **tx)
+        .await?;
+        Ok(seq)
     }
 
     /// Up to `limit` entries after `seq`, in order.

@@ -15,8 +15,16 @@ fn titles(body: &serde_json::Value) -> Vec<String> {
 #[tokio::test]
 async fn synonyms_find_items_written_in_other_words_but_exact_words_rank_first() {
     let app = TestApp::with_demo().await;
+    // Explanations are for staff.
+    let staff = app.token_for("medewerker", None).await;
+    assert_eq!(
+        app.get("/api/v1/aanbod?q=papierwerk&uitleg=true")
+            .await
+            .status(),
+        401
+    );
     // "papierwerk" hardly occurs in the data; its synonyms do.
-    let body = app.search("q=papierwerk&uitleg=true").await;
+    let body = app.search_as(&staff, "q=papierwerk&uitleg=true").await;
     assert!(body["totaal"].as_u64().unwrap() >= 3, "{body}");
     let kinds: Vec<&str> = body["resultaten"]
         .as_array()
@@ -34,7 +42,9 @@ async fn synonyms_find_items_written_in_other_words_but_exact_words_rank_first()
     // Exact before synonym where the field is the same (as in Algolia's ranking, the field
     // weighs first): among items matching in the title, the ones with the typed word come
     // before the ones with only a synonym.
-    let body = app.search("q=senioren&uitleg=true&pageSize=50").await;
+    let body = app
+        .search_as(&staff, "q=senioren&uitleg=true&pageSize=50")
+        .await;
     let in_title: Vec<bool> = body["resultaten"]
         .as_array()
         .unwrap()
@@ -84,7 +94,8 @@ async fn compounds_match_their_parts_in_both_directions() {
 #[tokio::test]
 async fn typos_are_forgiven_by_length_and_suggest_a_correction() {
     let app = TestApp::with_demo().await;
-    let body = app.search("q=vrijwiligers&uitleg=true").await;
+    let staff = app.token_for("redacteur", None).await;
+    let body = app.search_as(&staff, "q=vrijwiligers&uitleg=true").await;
     assert_eq!(body["bedoeldeJe"], "vrijwilligers");
     assert!(body["totaal"].as_u64().unwrap() > 5);
     assert_eq!(body["resultaten"][0]["uitleg"][0]["soort"], "typefout");

@@ -157,6 +157,145 @@ impl TestApp {
     }
 }
 
+/// The password of every account the tests create.
+pub const PASSWORD: &str = "lang-genoeg-wachtwoord";
+
+/// An answer: status, headers and JSON body (`Null` when empty).
+pub struct Answer {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    /// The version in the `ETag` header.
+    pub fn etag(&self) -> i64 {
+        self.headers["etag"]
+            .to_str()
+            .unwrap()
+            .trim_matches('"')
+            .parse()
+            .unwrap()
+    }
+}
+
+#[allow(dead_code, reason = "used by some test modules only")]
+impl TestApp {
+    /// Creates an account in the database (as `wegwijzer user add` does).
+    pub async fn create_account(&self, email: &str, role: &str, org: Option<i64>) -> i64 {
+        let hash = wegwijzer::auth::hash_password(PASSWORD).unwrap();
+        let role = wegwijzer::domain::Role::parse(role).unwrap();
+        self.store
+            .create_user(email, email, role, org, &hash)
+            .await
+            .unwrap()
+            .id
+    }
+
+    /// Logs in and returns the bearer token.
+    pub async fn login(&self, email: &str) -> String {
+        let a = self
+            .call(
+                "POST",
+                "/api/v1/sessies",
+                None,
+                None,
+                Some(serde_json::json!({"email": email, "wachtwoord": PASSWORD})),
+            )
+            .await;
+        assert_eq!(a.status, 201, "login {email}: {}", a.body);
+        a.body["token"].as_str().unwrap().to_string()
+    }
+
+    /// A new account with this role (and organisation, for partners), logged in.
+    pub async fn token_for(&self, role: &str, org: Option<i64>) -> String {
+        let email = format!("{role}-{}@test.example", &uuid_like()[..8]);
+        self.create_account(&email, role, org).await;
+        self.login(&email).await
+    }
+
+    /// A request with optional bearer token, `If-Match` version and JSON body.
+    pub async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        if_match: Option<i64>,
+        body: Option<Value>,
+    ) -> Answer {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self
+            .client
+            .request(method, format!("{}{}", self.base, path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        if let Some(v) = if_match {
+            req = req.header("If-Match", format!("\"{v}\""));
+        }
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().await.unwrap();
+        let status = res.status().as_u16();
+        let headers = res.headers().clone();
+        let text = res.text().await.unwrap();
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// A search with a bearer token, which must answer 200.
+    pub async fn search_as(&self, token: &str, query: &str) -> Value {
+        let a = self
+            .call(
+                "GET",
+                &format!("/api/v1/aanbod?{query}"),
+                Some(token),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(a.status, 200, "{query}: {}", a.body);
+        a.body
+    }
+
+    /// Ids of an organisation by its external id (demo data).
+    pub async fn organisation_id(&self, external_id: &str) -> i64 {
+        let (id,): (i64,) = sqlx::query_as("SELECT id FROM organisations WHERE external_id = $1")
+            .bind(external_id.to_string())
+            .fetch_one(self.store.pool())
+            .await
+            .unwrap();
+        id
+    }
+}
+
+/// Valid content for a new item.
+#[allow(dead_code, reason = "used by some test modules only")]
+pub fn item(title: &str) -> Value {
+    serde_json::json!({
+        "soort": "voorziening",
+        "titel": title,
+        "samenvatting": "Een plek om samen koffie te drinken en nieuwe mensen te leren kennen.",
+        "beschrijving": "Elke dinsdag staat de koffie klaar in het wijkcentrum.",
+        "themas": ["ontmoeting"],
+        "heleGemeente": true,
+        "minLeeftijd": 18,
+        "maxLeeftijd": 120,
+        "kosten": "gratis",
+        "contact": {"telefoon": "033 000 0101", "email": "info@voorbeeld.example"},
+        "voorVerwijzers": {"telefoon": "06 12345678", "toelichting": "Bel vooraf met de coördinator."}
+    })
+}
+
 /// Creates an empty PostgreSQL database for one test and returns its URL.
 async fn fresh_postgres_database(admin_url: &str) -> String {
     use sqlx::Executor as _;

@@ -1,0 +1,6 @@
+//! `/beheer/...`: the authenticated side: partners keep their offer current, editors
+//! moderate and manage organisations and accounts.
+
+pub mod aanbod;
+pub mod gebruikers;
+pub mod organisaties;

@@ -1,0 +1,306 @@
+//! Authentication: argon2id password hashes, opaque bearer tokens stored as SHA-256 hashes,
+//! session expiry (idle and absolute), login throttling per account and per client address,
+//! and the [`Caller`] extractor that every protected handler takes.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
+use axum::extract::{ConnectInfo, FromRequestParts, OptionalFromRequestParts};
+use axum::http::header;
+use axum::http::request::Parts;
+use rand::RngCore as _;
+use sha2::{Digest as _, Sha256};
+
+use crate::api::AppState;
+use crate::domain::Role;
+use crate::error::ApiError;
+use crate::store::User;
+
+/// Failed logins after which an account is locked for a while.
+pub const FAILURES_BEFORE_LOCK: i64 = 5;
+const FIRST_LOCK: Duration = Duration::from_secs(30);
+const LONGEST_LOCK: Duration = Duration::from_secs(15 * 60);
+
+/// Session and throttling settings, and the per-address login counters of this node.
+pub struct Auth {
+    pub idle: Duration,
+    pub absolute: Duration,
+    per_minute: u32,
+    attempts: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+}
+
+impl Auth {
+    pub fn new(idle: Duration, absolute: Duration, attempts_per_minute: u32) -> Auth {
+        Auth {
+            idle,
+            absolute,
+            per_minute: attempts_per_minute.max(1),
+            attempts: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// `Err(seconds)` when `ip` has used up its failed logins for this minute.
+    pub fn check_address(&self, ip: IpAddr) -> Result<(), u64> {
+        let map = self
+            .attempts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        match map.get(&ip) {
+            Some((start, n)) if *n >= self.per_minute && start.elapsed() < MINUTE => {
+                Err(MINUTE.saturating_sub(start.elapsed()).as_secs().max(1))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Counts a failed login from `ip`. Successful logins do not count, so an office behind
+    /// one address is not locked out by its own staff.
+    pub fn count_failure(&self, ip: IpAddr) {
+        let mut map = self
+            .attempts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if map.len() > 100_000 {
+            map.retain(|_, (start, _)| start.elapsed() < MINUTE);
+        }
+        let entry = map.entry(ip).or_insert((Instant::now(), 0));
+        if entry.0.elapsed() >= MINUTE {
+            *entry = (Instant::now(), 0);
+        }
+        entry.1 += 1;
+    }
+}
+
+const MINUTE: Duration = Duration::from_secs(60);
+
+/// How long an account stays locked after `failures` failed logins in a row: none before the
+/// fifth, then 30 s, doubling per further failure, at most 15 minutes.
+pub fn lock_duration(failures: i64) -> Option<chrono::Duration> {
+    if failures < FAILURES_BEFORE_LOCK {
+        return None;
+    }
+    let doublings = (failures - FAILURES_BEFORE_LOCK).min(10) as u32;
+    let secs = (FIRST_LOCK.as_secs() << doublings).min(LONGEST_LOCK.as_secs());
+    Some(chrono::Duration::seconds(secs as i64))
+}
+
+/// An argon2id hash (m = 19456 KiB, t = 2, p = 1: OWASP's minimum) in PHC form. CPU-heavy:
+/// call it from a blocking thread.
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("wachtwoord hashen: {e}"))
+}
+
+/// True when `password` matches `hash`. CPU-heavy: call it from a blocking thread.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    Argon2::default()
+        .verify_password(password.as_bytes(), hash)
+        .is_ok()
+}
+
+/// A hash of a random password, checked against when the e-mail address is unknown so that
+/// the answer takes as long as for a known address with a wrong password.
+pub fn decoy_hash() -> &'static str {
+    static DECOY: OnceLock<String> = OnceLock::new();
+    DECOY.get_or_init(|| {
+        let mut bytes = [0u8; 24];
+        rand::rng().fill_bytes(&mut bytes);
+        hash_password(&hex(&bytes)).unwrap_or_default()
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-256 of a text, in hex.
+pub fn sha256_hex(text: &str) -> String {
+    hex(&Sha256::digest(text.as_bytes()))
+}
+
+/// A new bearer token (256 random bits) and the hash under which it is stored.
+pub fn new_token() -> (String, String) {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let token = format!("ww_{}", hex(&bytes));
+    let hash = sha256_hex(&token);
+    (token, hash)
+}
+
+/// The throttling key of an e-mail address: a hash, so the table holds no addresses.
+pub fn account_key(email: &str) -> String {
+    sha256_hex(&format!("login:{}", email.trim().to_lowercase()))
+}
+
+/// The client address of a request, when the server knows it.
+pub fn client_ip(parts: &Parts) -> Option<IpAddr> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+}
+
+/// The authenticated user of a request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: User,
+    pub token_hash: String,
+}
+
+impl Caller {
+    pub fn role(&self) -> Role {
+        self.user.role
+    }
+
+    pub fn is_editor(&self) -> bool {
+        self.user.role.is_editor()
+    }
+
+    /// Editors and admins; anyone else gets 403.
+    pub fn require_editor(&self) -> Result<(), ApiError> {
+        if self.is_editor() {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
+    /// Partners and editors (the roles that manage items); staff get 403.
+    pub fn require_manager(&self) -> Result<(), ApiError> {
+        if self.is_editor() || self.user.role == Role::Partner {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden)
+        }
+    }
+
+    /// True when this caller may see and change things of `organisation_id`.
+    pub fn manages_organisation(&self, organisation_id: i64) -> bool {
+        self.is_editor() || self.user.organisation_id == Some(organisation_id)
+    }
+}
+
+fn bearer(parts: &Parts) -> Option<Result<String, ApiError>> {
+    let value = parts.headers.get(header::AUTHORIZATION)?;
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() <= 200);
+    Some(token.map(str::to_string).ok_or(ApiError::Unauthorized(
+        "De Authorization-header moet de vorm 'Bearer <token>' hebben.",
+    )))
+}
+
+const SESSION_GONE: &str = "Uw sessie is verlopen of beëindigd. Log opnieuw in.";
+
+async fn authenticate(state: &AppState, token: &str) -> Result<Caller, ApiError> {
+    let hash = sha256_hex(token);
+    let Some(session) = state.store.find_session(&hash).await? else {
+        return Err(ApiError::Unauthorized(SESSION_GONE));
+    };
+    let now = chrono::Utc::now();
+    let age = |ts: &str| {
+        chrono::DateTime::parse_from_rfc3339(ts)
+            .map(|t| now.signed_duration_since(t).to_std().unwrap_or_default())
+            .unwrap_or(Duration::MAX)
+    };
+    let idle = age(&session.last_seen_at);
+    if !session.user.active
+        || idle >= state.auth.idle
+        || age(&session.created_at) >= state.auth.absolute
+    {
+        state.store.delete_session(&hash).await?;
+        return Err(ApiError::Unauthorized(SESSION_GONE));
+    }
+    // Refresh the idle clock, but not on every request: one write a minute (or a tenth of the
+    // idle time, if shorter) keeps the expiry accurate enough.
+    if idle >= (state.auth.idle / 10).min(Duration::from_secs(60)) {
+        state.store.touch_session(&hash).await?;
+    }
+    Ok(Caller {
+        user: session.user,
+        token_hash: hash,
+    })
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match bearer(parts) {
+            None => Err(ApiError::Unauthorized(
+                "Log in en stuur het token mee als 'Authorization: Bearer <token>'.",
+            )),
+            Some(token) => authenticate(state, &token?).await,
+        }
+    }
+}
+
+/// Public endpoints take an optional caller: no header means anonymous, a bad token is 401.
+impl OptionalFromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, ApiError> {
+        match bearer(parts) {
+            None => Ok(None),
+            Some(token) => authenticate(state, &token?).await.map(Some),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locks_start_at_the_fifth_failure_and_grow() {
+        assert_eq!(lock_duration(4), None);
+        assert_eq!(lock_duration(5), Some(chrono::Duration::seconds(30)));
+        assert_eq!(lock_duration(6), Some(chrono::Duration::seconds(60)));
+        assert_eq!(lock_duration(40), Some(chrono::Duration::seconds(900)));
+    }
+
+    #[test]
+    fn tokens_are_long_random_and_stored_hashed() {
+        let (a, ha) = new_token();
+        let (b, _) = new_token();
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 3 + 64);
+        assert_eq!(ha, sha256_hex(&a));
+        assert_ne!(ha, a);
+    }
+
+    #[test]
+    fn passwords_hash_with_argon2id_and_verify() {
+        let h = hash_password("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(verify_password("correct horse battery", &h));
+        assert!(!verify_password("wrong horse battery", &h));
+    }
+
+    #[test]
+    fn per_address_limit() {
+        let auth = Auth::new(Duration::from_secs(1), Duration::from_secs(2), 3);
+        let ip: IpAddr = [10, 0, 0, 1].into();
+        for _ in 0..3 {
+            assert!(auth.check_address(ip).is_ok());
+            auth.count_failure(ip);
+        }
+        assert!(auth.check_address(ip).is_err());
+        assert!(auth.check_address([10, 0, 0, 2].into()).is_ok());
+    }
+}

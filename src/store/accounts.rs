@@ -1,0 +1,325 @@
+//! Accounts, sessions and the failed-login counters that throttle password guessing.
+
+use sqlx::{Row as _, any::AnyRow};
+
+use super::{Store, StoreError, StoreResult};
+use crate::domain::{Role, now_iso};
+
+/// An account (without its password hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    /// Set for partners, and only for them.
+    pub organisation_id: Option<i64>,
+    pub active: bool,
+    pub created_at: String,
+    pub updated_at: String,
+    pub version: i64,
+}
+
+/// A session looked up by its token hash, with its account.
+#[derive(Debug, Clone)]
+pub struct SessionRecord {
+    pub user: User,
+    pub created_at: String,
+    pub last_seen_at: String,
+}
+
+/// Changes to an account; `None` leaves a field as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UserChanges {
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    /// `Some(None)` clears the organisation (for non-partners).
+    pub organisation_id: Option<Option<i64>>,
+    pub active: Option<bool>,
+    pub password_hash: Option<String>,
+}
+
+const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.organisation_id, u.active, u.created_at, u.updated_at, u.version";
+
+fn user_from_row(r: &AnyRow) -> Result<User, sqlx::Error> {
+    let role: String = r.try_get("role")?;
+    Ok(User {
+        id: r.try_get("id")?,
+        email: r.try_get("email")?,
+        name: r.try_get("name")?,
+        role: Role::parse(&role)
+            .ok_or_else(|| sqlx::Error::Decode(format!("onbekende rol {role:?}").into()))?,
+        organisation_id: r.try_get("organisation_id")?,
+        active: r.try_get::<i64, _>("active")? != 0,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+        version: r.try_get("version")?,
+    })
+}
+
+fn duplicate_email(e: sqlx::Error) -> StoreError {
+    match &e {
+        sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Duplicate("email"),
+        _ => StoreError::Db(e),
+    }
+}
+
+impl Store {
+    pub async fn create_user(
+        &self,
+        email: &str,
+        name: &str,
+        role: Role,
+        organisation_id: Option<i64>,
+        password_hash: &str,
+    ) -> StoreResult<User> {
+        let now = now_iso();
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO users (email, name, role, organisation_id, password_hash, active,
+                 created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING id",
+        )
+        .bind(email.to_string())
+        .bind(name.to_string())
+        .bind(role.as_str())
+        .bind(organisation_id)
+        .bind(password_hash.to_string())
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(duplicate_email)?;
+        self.find_user(id).await
+    }
+
+    pub async fn find_user(&self, id: i64) -> StoreResult<User> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users u WHERE u.id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Ok(user_from_row(&row)?)
+    }
+
+    /// The account with this (normalised) e-mail address and its password hash.
+    pub async fn user_by_email(&self, email: &str) -> StoreResult<Option<(User, String)>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS}, u.password_hash FROM users u WHERE u.email = $1"
+        )))
+        .bind(email.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            None => Ok(None),
+            Some(r) => Ok(Some((user_from_row(&r)?, r.try_get("password_hash")?))),
+        }
+    }
+
+    /// One page of accounts by e-mail address, and the total.
+    pub async fn list_users(&self, offset: i64, limit: i64) -> StoreResult<(Vec<User>, i64)> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS} FROM users u ORDER BY u.email LIMIT $1 OFFSET $2"
+        )))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
+            .fetch_one(&self.pool)
+            .await?;
+        let users = rows.iter().map(user_from_row).collect::<Result<_, _>>()?;
+        Ok((users, total))
+    }
+
+    /// Applies `changes` if the account is still at `expected_version`. Disabling an account,
+    /// changing its role or organisation, or setting a password ends all its sessions in the
+    /// same transaction.
+    pub async fn update_user(
+        &self,
+        id: i64,
+        expected_version: i64,
+        changes: &UserChanges,
+    ) -> StoreResult<User> {
+        let mut tx = self.pool.begin().await?;
+        let current = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE users SET version = version WHERE id = $1 RETURNING {}",
+            USER_COLUMNS.replace("u.", "")
+        )))
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        let current = user_from_row(&current)?;
+        if current.version != expected_version {
+            return Err(StoreError::VersionMismatch);
+        }
+        let role = changes.role.unwrap_or(current.role);
+        let organisation_id = changes.organisation_id.unwrap_or(current.organisation_id);
+        let active = changes.active.unwrap_or(current.active);
+        sqlx::query(
+            "UPDATE users SET name = $1, role = $2, organisation_id = $3, active = $4,
+                 password_hash = COALESCE($5, password_hash), updated_at = $6,
+                 version = version + 1
+             WHERE id = $7",
+        )
+        .bind(changes.name.clone().unwrap_or(current.name.clone()))
+        .bind(role.as_str())
+        .bind(organisation_id)
+        .bind(active as i64)
+        .bind(changes.password_hash.clone())
+        .bind(now_iso())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let revoke = !active
+            || role != current.role
+            || organisation_id != current.organisation_id
+            || changes.password_hash.is_some();
+        if revoke {
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        self.find_user(id).await
+    }
+
+    /// Number of active admins, so the last one cannot lock everyone out.
+    pub async fn count_active_admins(&self) -> StoreResult<i64> {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(n)
+    }
+
+    pub async fn create_session(&self, token_hash: &str, user_id: i64) -> StoreResult<String> {
+        let now = now_iso();
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at)
+             VALUES ($1, $2, $3, $3)",
+        )
+        .bind(token_hash.to_string())
+        .bind(user_id)
+        .bind(now.clone())
+        .execute(&self.pool)
+        .await?;
+        Ok(now)
+    }
+
+    pub async fn find_session(&self, token_hash: &str) -> StoreResult<Option<SessionRecord>> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {USER_COLUMNS}, s.created_at AS session_created_at, s.last_seen_at
+             FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1"
+        )))
+        .bind(token_hash.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        match row {
+            None => Ok(None),
+            Some(r) => Ok(Some(SessionRecord {
+                user: user_from_row(&r)?,
+                created_at: r.try_get("session_created_at")?,
+                last_seen_at: r.try_get("last_seen_at")?,
+            })),
+        }
+    }
+
+    pub async fn touch_session(&self, token_hash: &str) -> StoreResult<()> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+            .bind(now_iso())
+            .bind(token_hash.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    pub async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Removes sessions idle since before `idle_before` or started before `started_before`.
+    pub async fn delete_expired_sessions(
+        &self,
+        idle_before: &str,
+        started_before: &str,
+    ) -> StoreResult<u64> {
+        Ok(
+            sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
+                .bind(idle_before.to_string())
+                .bind(started_before.to_string())
+                .execute(&self.pool)
+                .await?
+                .rows_affected(),
+        )
+    }
+
+    /// Failed attempts and lock expiry for an account key.
+    pub async fn login_failures(&self, key: &str) -> StoreResult<(i64, Option<String>)> {
+        let row: Option<(i64, Option<String>)> = sqlx::query_as(
+            "SELECT failures, locked_until FROM login_failures WHERE account_key = $1",
+        )
+        .bind(key.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.unwrap_or((0, None)))
+    }
+
+    /// Counts one more failure; returns the new count. `lock_for(count)` gives the lock
+    /// duration, if any.
+    pub async fn record_login_failure(
+        &self,
+        key: &str,
+        lock_for: impl Fn(i64) -> Option<chrono::Duration>,
+    ) -> StoreResult<i64> {
+        let mut tx = self.pool.begin().await?;
+        let now = chrono::Utc::now();
+        let updated = sqlx::query(
+            "UPDATE login_failures SET failures = failures + 1, updated_at = $1
+             WHERE account_key = $2",
+        )
+        .bind(now_iso())
+        .bind(key.to_string())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if updated == 0 {
+            sqlx::query(
+                "INSERT INTO login_failures (account_key, failures, updated_at) VALUES ($1, 1, $2)",
+            )
+            .bind(key.to_string())
+            .bind(now_iso())
+            .execute(&mut *tx)
+            .await?;
+        }
+        let (failures,): (i64,) =
+            sqlx::query_as("SELECT failures FROM login_failures WHERE account_key = $1")
+                .bind(key.to_string())
+                .fetch_one(&mut *tx)
+                .await?;
+        if let Some(d) = lock_for(failures) {
+            let until = (now + d).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+            sqlx::query("UPDATE login_failures SET locked_until = $1 WHERE account_key = $2")
+                .bind(until)
+                .bind(key.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(failures)
+    }
+
+    pub async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM login_failures WHERE account_key = $1")
+            .bind(key.to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
