@@ -1,6 +1,8 @@
 //! One integration test binary: the real service over real HTTP with a temporary data dir.
 #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
 
+mod auth;
+mod authz;
 mod beheer;
 mod crash;
 mod dutch;

@@ -1,0 +1,330 @@
+//! Login, tokens and their expiry and revocation, brute-force throttling, and the
+//! `wegwijzer user add` bootstrap.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::helpers::{PASSWORD, TestApp};
+
+async fn attempt(app: &TestApp, email: &str, password: &str) -> crate::helpers::Answer {
+    app.call(
+        "POST",
+        "/api/v1/sessies",
+        None,
+        None,
+        Some(json!({"email": email, "wachtwoord": password})),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn login_gives_a_token_that_logout_revokes_at_once() {
+    let app = TestApp::spawn().await;
+    app.create_account("redactie@leusden.example", "redacteur", None)
+        .await;
+
+    // Addresses are case-insensitive; the token is long and stored only as a hash.
+    let ok = attempt(&app, " Redactie@Leusden.EXAMPLE", PASSWORD).await;
+    assert_eq!(ok.status, 201, "{}", ok.body);
+    let token = ok.body["token"].as_str().unwrap().to_string();
+    assert!(token.len() >= 43, "{token}");
+    assert_eq!(ok.body["gebruiker"]["rol"], "redacteur");
+    assert_eq!(ok.body["inactiefNaSeconden"], 1800);
+    let stored: Vec<(String,)> = sqlx::query_as("SELECT token_hash FROM sessions")
+        .fetch_all(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_ne!(stored[0].0, token);
+    assert!(!stored[0].0.contains(&token[3..]));
+
+    let me = app
+        .call("GET", "/api/v1/sessies/huidige", Some(&token), None, None)
+        .await;
+    assert_eq!(me.status, 200);
+    assert_eq!(me.body["email"], "redactie@leusden.example");
+
+    let out = app
+        .call(
+            "DELETE",
+            "/api/v1/sessies/huidige",
+            Some(&token),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(out.status, 204);
+    let after = app
+        .call("GET", "/api/v1/sessies/huidige", Some(&token), None, None)
+        .await;
+    assert_eq!(after.status, 401);
+    assert_eq!(after.headers["content-type"], "application/problem+json");
+    assert!(
+        after.headers["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .starts_with("Bearer")
+    );
+
+    // A made-up or malformed token is refused, also on public search.
+    let fake = app
+        .call("GET", "/api/v1/aanbod", Some("ww_0000"), None, None)
+        .await;
+    assert_eq!(fake.status, 401);
+}
+
+#[tokio::test]
+async fn unknown_address_and_wrong_password_get_the_same_answer() {
+    let app = TestApp::spawn().await;
+    app.create_account("partner@voorbeeld.example", "redacteur", None)
+        .await;
+    let wrong = attempt(&app, "partner@voorbeeld.example", "niet-het-wachtwoord").await;
+    let unknown = attempt(&app, "niemand@voorbeeld.example", "niet-het-wachtwoord").await;
+    assert_eq!(wrong.status, 401);
+    assert_eq!(wrong.status, unknown.status);
+    assert_eq!(wrong.body, unknown.body);
+    // Missing fields are a 400 naming both.
+    let empty = app
+        .call("POST", "/api/v1/sessies", None, None, Some(json!({})))
+        .await;
+    assert_eq!(empty.status, 400);
+    assert_eq!(empty.body["invalidParams"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn sessions_end_after_idle_time_and_after_their_absolute_lifetime() {
+    let app = TestApp::spawn_with(|c| {
+        c.session_idle_secs = 1;
+        c.session_max_secs = 3;
+    })
+    .await;
+    app.create_account("a@voorbeeld.example", "medewerker", None)
+        .await;
+    let me = "/api/v1/sessies/huidige";
+
+    // Idle: unused for longer than the idle time.
+    let token = app.login("a@voorbeeld.example").await;
+    tokio::time::sleep(Duration::from_millis(1300)).await;
+    assert_eq!(
+        app.call("GET", me, Some(&token), None, None).await.status,
+        401
+    );
+
+    // Absolute: kept busy, it still ends after the lifetime.
+    let token = app.login("a@voorbeeld.example").await;
+    let started = std::time::Instant::now();
+    let mut last_ok = Duration::ZERO;
+    loop {
+        let status = app.call("GET", me, Some(&token), None, None).await.status;
+        if status == 401 {
+            break;
+        }
+        assert_eq!(status, 200);
+        last_ok = started.elapsed();
+        assert!(
+            last_ok < Duration::from_secs(5),
+            "session outlived its lifetime"
+        );
+        tokio::time::sleep(Duration::from_millis(400)).await;
+    }
+    assert!(
+        last_ok >= Duration::from_millis(2000),
+        "ended early: {last_ok:?}"
+    );
+}
+
+#[tokio::test]
+async fn disabling_an_account_or_changing_its_role_revokes_its_tokens() {
+    let app = TestApp::with_demo().await;
+    let org = app.organisation_id("org-samen-leusden").await;
+    let admin = app.token_for("admin", None).await;
+    let id = app
+        .create_account("p@voorbeeld.example", "partner", Some(org))
+        .await;
+    let token = app.login("p@voorbeeld.example").await;
+    let list = "/api/v1/beheer/aanbod";
+    assert_eq!(
+        app.call("GET", list, Some(&token), None, None).await.status,
+        200
+    );
+
+    let path = format!("/api/v1/beheer/gebruikers/{id}");
+    let user = app.call("GET", &path, Some(&admin), None, None).await;
+    let off = app
+        .call(
+            "PATCH",
+            &path,
+            Some(&admin),
+            Some(user.etag()),
+            Some(json!({"actief": false})),
+        )
+        .await;
+    assert_eq!(off.status, 200, "{}", off.body);
+    assert_eq!(
+        app.call("GET", list, Some(&token), None, None).await.status,
+        401
+    );
+    // And it cannot log in again, with the same answer as a wrong password.
+    let again = attempt(&app, "p@voorbeeld.example", PASSWORD).await;
+    assert_eq!(again.status, 401);
+
+    let on = app
+        .call(
+            "PATCH",
+            &path,
+            Some(&admin),
+            Some(off.etag()),
+            Some(json!({"actief": true})),
+        )
+        .await;
+    assert_eq!(on.status, 200);
+    let token = app.login("p@voorbeeld.example").await;
+    let role = app
+        .call(
+            "PATCH",
+            &path,
+            Some(&admin),
+            Some(on.etag()),
+            Some(json!({"rol": "medewerker"})),
+        )
+        .await;
+    assert_eq!(role.status, 200, "{}", role.body);
+    assert!(role.body["organisatieId"].is_null());
+    assert_eq!(
+        app.call("GET", list, Some(&token), None, None).await.status,
+        401
+    );
+
+    let audit = app
+        .call("GET", "/api/v1/beheer/audit-log", Some(&admin), None, None)
+        .await;
+    let actions: Vec<&str> = audit
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["actie"].as_str().unwrap())
+        .collect();
+    for a in [
+        "gebruiker-geblokkeerd",
+        "gebruiker-geactiveerd",
+        "rol-gewijzigd",
+        "inloggen-mislukt",
+    ] {
+        assert!(actions.contains(&a), "{a} not in {actions:?}");
+    }
+}
+
+#[tokio::test]
+async fn five_failed_logins_slow_an_account_down() {
+    let app = TestApp::spawn().await;
+    app.create_account("doelwit@voorbeeld.example", "admin", None)
+        .await;
+    for _ in 0..5 {
+        let a = attempt(&app, "doelwit@voorbeeld.example", "fout-wachtwoord-x").await;
+        assert_eq!(a.status, 401);
+    }
+    // Now even the right password waits.
+    let locked = attempt(&app, "doelwit@voorbeeld.example", PASSWORD).await;
+    assert_eq!(locked.status, 429, "{}", locked.body);
+    let retry: u64 = locked.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=31).contains(&retry), "{retry}");
+    // Unknown addresses are throttled alike, so the 429 reveals nothing.
+    for _ in 0..5 {
+        attempt(&app, "onbekend@voorbeeld.example", "fout-wachtwoord-x").await;
+    }
+    assert_eq!(
+        attempt(&app, "onbekend@voorbeeld.example", "fout-wachtwoord-x")
+            .await
+            .status,
+        429
+    );
+    // After the lock expires the right password works and resets the count.
+    sqlx::query("UPDATE login_failures SET locked_until = '2000-01-01T00:00:00.000Z'")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        attempt(&app, "doelwit@voorbeeld.example", PASSWORD)
+            .await
+            .status,
+        201
+    );
+    assert_eq!(
+        attempt(&app, "doelwit@voorbeeld.example", "fout-wachtwoord-x")
+            .await
+            .status,
+        401
+    );
+}
+
+#[tokio::test]
+async fn one_client_address_gets_a_limited_number_of_failed_logins() {
+    let app = TestApp::spawn_with(|c| c.login_attempts_per_minute = 3).await;
+    app.create_account("x@voorbeeld.example", "admin", None)
+        .await;
+    for n in 0..3 {
+        let a = attempt(
+            &app,
+            &format!("iemand{n}@voorbeeld.example"),
+            "fout-wachtwoord-x",
+        )
+        .await;
+        assert_eq!(a.status, 401);
+    }
+    let limited = attempt(&app, "x@voorbeeld.example", PASSWORD).await;
+    assert_eq!(limited.status, 429);
+    assert!(limited.headers.contains_key("retry-after"));
+}
+
+#[tokio::test]
+async fn user_add_on_the_command_line_bootstraps_the_first_admin() {
+    let mut app = TestApp::spawn().await;
+    app.stop().await;
+    let exe = env!("CARGO_BIN_EXE_wegwijzer");
+    let run = |password: &str| {
+        std::process::Command::new(exe)
+            .args([
+                "user",
+                "add",
+                "--email",
+                "beheer@leusden.example",
+                "--naam",
+                "Beheer",
+            ])
+            .env("WEGWIJZER_DATA_DIR", app.dir.path())
+            .env("WEGWIJZER_DATABASE_URL", app.config.database_url())
+            .env("WEGWIJZER_PASSWORD", password)
+            .output()
+            .unwrap()
+    };
+    let short = run("kort");
+    assert!(!short.status.success());
+    assert!(String::from_utf8_lossy(&short.stderr).contains("10 tekens"));
+    let ok = run(PASSWORD);
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    app.start().await;
+    let token = app.login("beheer@leusden.example").await;
+    let me = app
+        .call("GET", "/api/v1/sessies/huidige", Some(&token), None, None)
+        .await;
+    assert_eq!(me.body["rol"], "admin");
+    // The stored hash is argon2id with at least OWASP's parameters.
+    let (hash,): (String,) = sqlx::query_as("SELECT password_hash FROM users")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert!(
+        hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "{hash}"
+    );
+}
