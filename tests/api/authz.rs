@@ -27,9 +27,9 @@ const EVERYONE: [Who; 5] = [
 /// Everything a refused request could have changed.
 async fn snapshot(app: &TestApp) -> Vec<i64> {
     let q = "SELECT
-        (SELECT COUNT(*) FROM listings), (SELECT COALESCE(SUM(version), 0) FROM listings),
-        (SELECT COUNT(*) FROM organisations), (SELECT COALESCE(SUM(version), 0) FROM organisations),
-        (SELECT COUNT(*) FROM users), (SELECT COALESCE(SUM(version), 0) FROM users),
+        (SELECT COUNT(*) FROM listings), (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM listings),
+        (SELECT COUNT(*) FROM organisations), (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM organisations),
+        (SELECT COUNT(*) FROM users), (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM users),
         (SELECT COUNT(*) FROM revisions), (SELECT COUNT(*) FROM outbox)";
     let row: (i64, i64, i64, i64, i64, i64, i64, i64) =
         sqlx::query_as(q).fetch_one(app.store.pool()).await.unwrap();
