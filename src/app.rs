@@ -78,6 +78,7 @@ impl App {
         };
         let (shutdown, shutdown_rx) = watch::channel(false);
         let indexer = tokio::spawn(indexer.run(shutdown_rx.clone()));
+        tokio::spawn(expire_sessions(state.clone(), shutdown_rx.clone()));
         let addr = listener.local_addr().context("luisteradres")?;
         let router = router(state.clone(), config.max_in_flight);
         let mut rx = shutdown_rx;
@@ -123,6 +124,39 @@ impl App {
         shutdown_signal().await;
         tracing::info!("afsluiten: lopende verzoeken afmaken");
         self.stop().await
+    }
+}
+
+/// Deletes ended sessions now and then (they are refused on use anyway; this keeps the
+/// table small and forgets old failed-login counters).
+async fn expire_sessions(state: AppState, mut shutdown: watch::Receiver<bool>) {
+    let every = (state.auth.idle / 2).clamp(Duration::from_secs(1), Duration::from_secs(600));
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = shutdown.wait_for(|stop| *stop) => return,
+        }
+        let now = chrono::Utc::now();
+        let ts = |d: Duration| {
+            (now - chrono::Duration::from_std(d).unwrap_or_default())
+                .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+        };
+        let idle_before = ts(state.auth.idle);
+        let started_before = ts(state.auth.absolute);
+        if let Err(e) = state
+            .store
+            .delete_expired_sessions(&idle_before, &started_before)
+            .await
+        {
+            tracing::warn!(error = %e, "verlopen sessies opruimen mislukt");
+        }
+        if let Err(e) = state
+            .store
+            .forget_login_failures_before(&ts(Duration::from_secs(24 * 3600)))
+            .await
+        {
+            tracing::warn!(error = %e, "oude inlogpogingen opruimen mislukt");
+        }
     }
 }
 

@@ -149,6 +149,7 @@ fn page_url(pairs: &[(String, String)], page: u32) -> String {
     path = "/aanbod",
     tag = "aanbod",
     params(SearchParams),
+    security((), ("bearerAuth" = [])),
     responses(
         (status = 200, description = "Search results with facet counts. `Link` header: first, prev, next, last.", body = SearchResponse),
         (status = 400, description = "Invalid parameters; every offending one is listed.", body = Problem, content_type = "application/problem+json"),
@@ -320,9 +321,11 @@ pub struct ListingDetail {
     path = "/aanbod/{id}",
     tag = "aanbod",
     params(("id" = i64, Path, description = "Item id")),
+    security((), ("bearerAuth" = [])),
     responses(
-        (status = 200, description = "The item", body = ListingDetail),
+        (status = 200, description = "The item (with `voorVerwijzers` for logged-in staff)", body = ListingDetail),
         (status = 400, description = "The id is not a number", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "An invalid or expired token was sent", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such published item", body = Problem, content_type = "application/problem+json"),
     )
 )]

@@ -284,6 +284,11 @@ impl ListingContent {
 
     /// The content of a stored item, in wire form.
     pub fn from_listing(l: &Listing) -> ListingContent {
+        ListingContent::from_new(&l.to_new())
+    }
+
+    /// The content of a validated item, in wire form.
+    pub fn from_new(l: &NewListing) -> ListingContent {
         ListingContent {
             soort: l.kind.as_str().into(),
             titel: l.title.clone(),

@@ -202,6 +202,29 @@ pub struct Listing {
 }
 
 impl Listing {
+    /// The stored item's content as a [`NewListing`] (verification date left unset).
+    pub fn to_new(&self) -> NewListing {
+        NewListing {
+            external_id: self.external_id.clone(),
+            kind: self.kind,
+            title: self.title.clone(),
+            summary: self.summary.clone(),
+            description: self.description.clone(),
+            themes: self.themes.clone(),
+            wijken: self.wijken.clone(),
+            whole_municipality: self.whole_municipality,
+            ages: self.ages,
+            location: self.location.clone(),
+            cost: self.cost,
+            contact: self.contact.clone(),
+            schedule: self.schedule.clone(),
+            status: self.status,
+            last_verified: None,
+            vacancy: self.vacancy.clone(),
+            referral: self.referral.clone(),
+        }
+    }
+
     /// True when the item is published and, for a vacancy with an end date, not yet expired
     /// on `today`.
     pub fn is_public_on(&self, today: chrono::NaiveDate) -> bool {

@@ -322,4 +322,16 @@ impl Store {
             .await?;
         Ok(())
     }
+
+    /// Forgets failure counters untouched since `before` whose lock has passed.
+    pub async fn forget_login_failures_before(&self, before: &str) -> StoreResult<u64> {
+        Ok(sqlx::query(
+            "DELETE FROM login_failures WHERE updated_at < $1
+                 AND (locked_until IS NULL OR locked_until < $1)",
+        )
+        .bind(before.to_string())
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
+    }
 }

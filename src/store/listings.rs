@@ -5,7 +5,8 @@ use std::collections::HashMap;
 
 use sqlx::{Any, AssertSqlSafe, Row as _, Transaction, any::AnyRow};
 
-use super::{Store, StoreError, StoreResult, id_list};
+use super::{NewRevision, Store, StoreError, StoreResult, id_list};
+use crate::domain::content::{ListingContent, diff};
 use crate::domain::{
     AgeRange, Contact, Cost, Kind, Listing, Location, NewListing, PendingChange, Referral, Status,
     TimeCommitment, Vacancy, now_iso,
@@ -249,18 +250,37 @@ impl Store {
             }
             None => None,
         };
-        let (id, outcome) = if let Some((id,)) = existing_id {
+        let after = ListingContent::from_new(new);
+        let (id, outcome, changed, version) = if let Some((id,)) = existing_id {
             let current = Self::listing_in_tx(tx, id).await?;
             if same_content(&current, organisation_id, new) {
                 return Ok(ListingUpsert::Unchanged(id));
             }
             Self::write_listing_row(tx, id, organisation_id, new).await?;
-            (id, ListingUpsert::Updated(id))
+            let before = ListingContent::from_listing(&current);
+            let changed = diff(Some(&before), &after);
+            (id, ListingUpsert::Updated(id), changed, current.version + 1)
         } else {
             let id = Self::insert_listing_row(tx, organisation_id, new).await?;
             Self::replace_links(tx, id, new).await?;
-            (id, ListingUpsert::Created(id))
+            (id, ListingUpsert::Created(id), diff(None, &after), 1)
         };
+        // Imports are changes too: keep them in the item's history.
+        Self::insert_revision(
+            tx,
+            NewRevision {
+                listing_id: id,
+                listing_version: version,
+                action: "geimporteerd",
+                status: new.status.as_str(),
+                user_id: None,
+                user_name: "import",
+                changed_fields: changed.into_iter().map(|c| c.veld).collect(),
+                content: serde_json::to_string(&after).unwrap_or_default(),
+                note: None,
+            },
+        )
+        .await?;
         Self::append_outbox(tx, id).await?;
         Ok(outcome)
     }

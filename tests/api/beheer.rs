@@ -709,6 +709,25 @@ async fn stale_items_are_listed_and_one_call_confirms_they_are_current() {
             .iter()
             .all(|r| r["id"] != id)
     );
+    // The import and the confirmation are both in the item's history.
+    let revisions = app
+        .call(
+            "GET",
+            &format!("/api/v1/beheer/aanbod/{id}/revisies"),
+            Some(&partner),
+            None,
+            None,
+        )
+        .await;
+    let actions: Vec<&str> = revisions
+        .body
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["actie"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, vec!["gecontroleerd", "geimporteerd"]);
+    assert_eq!(revisions.body[1]["door"]["naam"], "import");
     // Search shows the new date too.
     let detail = app.get_json(&format!("/api/v1/aanbod/{id}")).await;
     assert!(
