@@ -6,7 +6,16 @@ use tracing_subscriber::EnvFilter;
 use crate::config::{Config, LogFormat};
 
 pub fn init(config: &Config) {
-    let filter = EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info"));
+    let mut filter = EnvFilter::try_new(&config.log).unwrap_or_else(|_| EnvFilter::new("info"));
+    // Tantivy warns when a background merge finishes after one of its segments was dropped
+    // (all its documents deleted by a commit in the meantime). The merge is then abandoned and
+    // nothing is lost; under steady edits this would fill the log. Unless the operator names
+    // the module, only its errors show.
+    if !config.log.contains("segment_manager")
+        && let Ok(directive) = "tantivy::indexer::segment_manager=error".parse()
+    {
+        filter = filter.add_directive(directive);
+    }
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
