@@ -674,6 +674,13 @@ async fn stale_items_are_listed_and_one_call_confirms_they_are_current() {
         .map(|r| r["id"].as_i64().unwrap())
         .collect();
     assert!(ids.contains(&id), "{ids:?}");
+    assert!(
+        stale.body["resultaten"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["verouderd"] == true)
+    );
 
     let partner = app.token_for("partner", Some(org)).await;
     let confirmed = app
@@ -736,4 +743,121 @@ async fn stale_items_are_listed_and_one_call_confirms_they_are_current() {
             .unwrap()
             .starts_with(&today)
     );
+}
+
+#[tokio::test]
+async fn a_save_answers_202_with_a_message_when_the_index_lags() {
+    // No waiting at all: the index cannot have applied the change when the answer is made.
+    let app = TestApp::spawn_with(|c| c.write_wait_ms = 0).await;
+    wegwijzer::cli::load_demo_if_empty(&app.store)
+        .await
+        .unwrap();
+    app.wait_indexed().await;
+    let org = app.organisation_id("org-samen-leusden").await;
+    let admin = app.token_for("admin", None).await;
+    let mut body = item("Repaircafé De Horst");
+    body["organisatieId"] = json!(org);
+    let created = app
+        .call(
+            "POST",
+            "/api/v1/beheer/aanbod",
+            Some(&admin),
+            None,
+            Some(body),
+        )
+        .await;
+    assert_eq!(created.status, 202, "{}", created.body);
+    assert!(
+        created.body["melding"]
+            .as_str()
+            .unwrap()
+            .contains("zoekresultaten")
+    );
+    assert!(created.headers.contains_key("etag"));
+    // It is saved all the same, and search follows.
+    let id = created.body["id"].as_i64().unwrap();
+    let published = app
+        .call(
+            "POST",
+            &format!("/api/v1/beheer/aanbod/{id}/indieningen"),
+            Some(&admin),
+            Some(created.etag()),
+            None,
+        )
+        .await;
+    assert_eq!(published.status, 202);
+    app.wait_indexed().await;
+    assert!(found(&app, "q=repaircafe horst", "horst").await);
+}
+
+#[tokio::test]
+async fn partners_offer_all_three_kinds_with_kind_specific_rules() {
+    let app = TestApp::with_demo().await;
+    let org = app.organisation_id("org-samen-leusden").await;
+    let partner = app.token_for("partner", Some(org)).await;
+    let mut vacancy = item("Chauffeur voor de boodschappenbus");
+    vacancy["soort"] = json!("vacature");
+    let refused = app
+        .call(
+            "POST",
+            "/api/v1/beheer/aanbod",
+            Some(&partner),
+            None,
+            Some(vacancy.clone()),
+        )
+        .await;
+    assert_eq!(refused.status, 400);
+    assert_eq!(refused.body["invalidParams"][0]["name"], "vacature");
+    vacancy["vacature"] = json!({"tijdsbesteding": "wekelijks", "urenPerWeek": 4, "talenten": ["rijbewijs"], "einddatum": "2099-12-31"});
+    let created = app
+        .call(
+            "POST",
+            "/api/v1/beheer/aanbod",
+            Some(&partner),
+            None,
+            Some(vacancy),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(
+        created.body["inhoud"]["vacature"]["talenten"],
+        json!(["rijbewijs"])
+    );
+    let mut initiative = item("Buurtmoestuin Groenhouten");
+    initiative["soort"] = json!("initiatief");
+    initiative["vacature"] = json!({"tijdsbesteding": "wekelijks"});
+    let refused = app
+        .call(
+            "POST",
+            "/api/v1/beheer/aanbod",
+            Some(&partner),
+            None,
+            Some(initiative.clone()),
+        )
+        .await;
+    assert_eq!(
+        refused.body["invalidParams"][0]["reason"],
+        "alleen toegestaan bij soort vacature"
+    );
+    initiative.as_object_mut().unwrap().remove("vacature");
+    let created = app
+        .call(
+            "POST",
+            "/api/v1/beheer/aanbod",
+            Some(&partner),
+            None,
+            Some(initiative),
+        )
+        .await;
+    assert_eq!(created.status, 201);
+    let mine = app
+        .call(
+            "GET",
+            "/api/v1/beheer/aanbod?status=concept",
+            Some(&partner),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(mine.body["totaal"], 2);
 }

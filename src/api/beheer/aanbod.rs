@@ -83,6 +83,8 @@ pub struct ManagedListing {
     pub gewijzigd: String,
     #[schema(format = DateTime)]
     pub laatst_gecontroleerd: String,
+    /// Published and not confirmed for 6 months: time for "nog actueel" (`controles`).
+    pub verouderd: bool,
     #[schema(format = DateTime)]
     pub ingediend: Option<String>,
     /// After a save: what happens next, in Dutch.
@@ -99,7 +101,12 @@ impl ManagedListing {
             .pending
             .as_ref()
             .and_then(|p| serde_json::from_str(&p.content).ok());
+        let stale_before = chrono::Utc::now() - chrono::Duration::days(STALE_AFTER_DAYS);
+        let verouderd = l.status == Status::Gepubliceerd
+            && chrono::DateTime::parse_from_rfc3339(&l.last_verified_at)
+                .is_ok_and(|t| t < stale_before);
         ManagedListing {
+            verouderd,
             links: ManagedLinks {
                 self_: Link {
                     href: format!("/api/v1/beheer/aanbod/{}", l.id),
