@@ -69,16 +69,24 @@ impl App {
             search_permits: Arc::new(Semaphore::new(config.search_concurrency())),
             index_waker: indexer.waker(),
             metrics: Arc::new(crate::metrics::Metrics::default()),
-            auth: Arc::new(crate::auth::Auth::new(
-                Duration::from_secs(config.session_idle_secs),
-                Duration::from_secs(config.session_max_secs),
-                config.login_attempts_per_minute,
-            )),
+            auth: Arc::new(
+                crate::auth::Auth::new(
+                    Duration::from_secs(config.session_idle_secs),
+                    Duration::from_secs(config.session_max_secs),
+                    config.login_attempts_per_minute,
+                )
+                .with_trusted_proxies(config.trusted_proxies.clone()),
+            ),
             write_wait: Duration::from_millis(config.write_wait_ms),
         };
         let (shutdown, shutdown_rx) = watch::channel(false);
         let indexer = tokio::spawn(indexer.run(shutdown_rx.clone()));
         tokio::spawn(expire_sessions(state.clone(), shutdown_rx.clone()));
+        // The decoy hash makes a login for an unknown address as slow as a wrong password;
+        // compute it now so the first such login is not the odd one out.
+        tokio::task::spawn_blocking(|| {
+            crate::auth::decoy_hash();
+        });
         let addr = listener.local_addr().context("luisteradres")?;
         let router = router(state.clone(), config.max_in_flight);
         let mut rx = shutdown_rx;
@@ -273,10 +281,27 @@ pub fn router(state: AppState, max_in_flight: usize) -> Router {
                 .on_failure(()),
         )
         .layer(middleware::from_fn(problem_for_every_error))
+        .layer(middleware::from_fn(private_when_authenticated))
         .layer(SetResponseHeaderLayer::overriding(
             HeaderName::from_static("api-version"),
             HeaderValue::from_static(API_VERSION),
         ))
+}
+
+/// Answers depend on who asks (staff see more): caches must key on `Authorization`, and never
+/// store an answer to a logged-in request.
+async fn private_when_authenticated(req: Request, next: Next) -> Response {
+    let authenticated = req.headers().contains_key(header::AUTHORIZATION);
+    let mut res = next.run(req).await;
+    let headers = res.headers_mut();
+    headers.append(header::VARY, HeaderValue::from_static("Authorization"));
+    if authenticated {
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
+    res
 }
 
 /// Counts requests and their latency per route template (`/api/v1/aanbod/{id}`, never the

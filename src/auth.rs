@@ -31,6 +31,9 @@ pub struct Auth {
     pub absolute: Duration,
     per_minute: u32,
     attempts: Mutex<HashMap<IpAddr, (Instant, u32)>>,
+    hashing: tokio::sync::Semaphore,
+    /// Reverse proxies whose `X-Forwarded-For` names the real client.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Auth {
@@ -40,26 +43,24 @@ impl Auth {
             absolute,
             per_minute: attempts_per_minute.max(1),
             attempts: Mutex::new(HashMap::new()),
+            hashing: tokio::sync::Semaphore::new(
+                2 * std::thread::available_parallelism().map_or(2, |n| n.get()),
+            ),
+            trusted_proxies: Vec::new(),
         }
     }
 
-    /// `Err(seconds)` when `ip` has used up its failed logins for this minute.
-    pub fn check_address(&self, ip: IpAddr) -> Result<(), u64> {
-        let map = self
-            .attempts
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        match map.get(&ip) {
-            Some((start, n)) if *n >= self.per_minute && start.elapsed() < MINUTE => {
-                Err(MINUTE.saturating_sub(start.elapsed()).as_secs().max(1))
-            }
-            _ => Ok(()),
-        }
+    /// Reads client addresses from `X-Forwarded-For` when the peer is one of these proxies.
+    pub fn with_trusted_proxies(mut self, proxies: Vec<IpAddr>) -> Auth {
+        self.trusted_proxies = proxies;
+        self
     }
 
-    /// Counts a failed login from `ip`. Successful logins do not count, so an office behind
-    /// one address is not locked out by its own staff.
-    pub fn count_failure(&self, ip: IpAddr) {
+    /// Reserves a login attempt for `ip`: `Err(seconds)` when the address has used up its
+    /// attempts for this minute. Counted before the password is checked, so parallel
+    /// attempts cannot slip past the limit; [`Auth::refund`] gives it back on success, so an
+    /// office behind one address is not locked out by its own staff.
+    pub fn reserve(&self, ip: IpAddr) -> Result<(), u64> {
         let mut map = self
             .attempts
             .lock()
@@ -71,7 +72,48 @@ impl Auth {
         if entry.0.elapsed() >= MINUTE {
             *entry = (Instant::now(), 0);
         }
+        if entry.1 >= self.per_minute {
+            return Err(MINUTE.saturating_sub(entry.0.elapsed()).as_secs().max(1));
+        }
         entry.1 += 1;
+        Ok(())
+    }
+
+    /// Gives back a reserved attempt (the login succeeded, or was not an attempt at all).
+    pub fn refund(&self, ip: IpAddr) {
+        let mut map = self
+            .attempts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(entry) = map.get_mut(&ip) {
+            entry.1 = entry.1.saturating_sub(1);
+        }
+    }
+
+    /// Checks a password on a blocking thread, at most a few at a time: each check holds
+    /// 19 MiB, so a flood of logins waits instead of exhausting memory.
+    pub async fn verify(&self, password: String, hash: String) -> Result<bool, ApiError> {
+        let _permit = self
+            .hashing
+            .acquire()
+            .await
+            .map_err(|_| ApiError::Unavailable("afsluiten".into()))?;
+        tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+            .await
+            .map_err(|e| ApiError::Internal(e.into()))
+    }
+
+    /// Hashes a new password on a blocking thread, under the same limit as [`Auth::verify`].
+    pub async fn hash(&self, password: String) -> Result<String, ApiError> {
+        let _permit = self
+            .hashing
+            .acquire()
+            .await
+            .map_err(|_| ApiError::Unavailable("afsluiten".into()))?;
+        tokio::task::spawn_blocking(move || hash_password(&password))
+            .await
+            .map_err(|e| ApiError::Internal(e.into()))?
+            .map_err(ApiError::Internal)
     }
 }
 
@@ -86,6 +128,15 @@ pub fn lock_duration(failures: i64) -> Option<chrono::Duration> {
     let doublings = (failures - FAILURES_BEFORE_LOCK).min(10) as u32;
     let secs = (FIRST_LOCK.as_secs() << doublings).min(LONGEST_LOCK.as_secs());
     Some(chrono::Duration::seconds(secs as i64))
+}
+
+/// The lock that the `n`-th failed login in a row brings, for `n` from
+/// [`FAILURES_BEFORE_LOCK`] upwards: the first entry for the fifth failure, the last for the
+/// tenth and beyond.
+pub fn lock_schedule() -> Vec<chrono::Duration> {
+    (FAILURES_BEFORE_LOCK..=FAILURES_BEFORE_LOCK + 5)
+        .filter_map(lock_duration)
+        .collect()
 }
 
 /// An argon2id hash (m = 19456 KiB, t = 2, p = 1: OWASP's minimum) in PHC form. CPU-heavy:
@@ -138,12 +189,32 @@ pub fn account_key(email: &str) -> String {
     sha256_hex(&format!("login:{}", email.trim().to_lowercase()))
 }
 
-/// The client address of a request, when the server knows it.
-pub fn client_ip(parts: &Parts) -> Option<IpAddr> {
-    parts
+/// The client address of a request, when the server knows it. Behind a trusted reverse proxy
+/// it is the last `X-Forwarded-For` entry that is not itself a trusted proxy; from anyone else
+/// the header is ignored (it could be forged).
+pub fn client_ip(parts: &Parts, trusted_proxies: &[IpAddr]) -> Option<IpAddr> {
+    let peer = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
+        .map(|c| c.0.ip())?;
+    if !trusted_proxies.contains(&peer) {
+        return Some(peer);
+    }
+    let forwarded = parts
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+        .collect::<Vec<_>>();
+    Some(
+        forwarded
+            .into_iter()
+            .rev()
+            .find(|a| !trusted_proxies.contains(a))
+            .unwrap_or(peer),
+    )
 }
 
 /// The authenticated user of a request.
@@ -272,6 +343,9 @@ mod tests {
         assert_eq!(lock_duration(5), Some(chrono::Duration::seconds(30)));
         assert_eq!(lock_duration(6), Some(chrono::Duration::seconds(60)));
         assert_eq!(lock_duration(40), Some(chrono::Duration::seconds(900)));
+        let schedule = lock_schedule();
+        assert_eq!(schedule.len(), 6);
+        assert_eq!(schedule[5], chrono::Duration::seconds(900));
     }
 
     #[test]
@@ -292,15 +366,16 @@ mod tests {
         assert!(!verify_password("wrong horse battery", &h));
     }
 
-    #[test]
-    fn per_address_limit() {
+    #[tokio::test]
+    async fn per_address_limit() {
         let auth = Auth::new(Duration::from_secs(1), Duration::from_secs(2), 3);
         let ip: IpAddr = [10, 0, 0, 1].into();
         for _ in 0..3 {
-            assert!(auth.check_address(ip).is_ok());
-            auth.count_failure(ip);
+            assert!(auth.reserve(ip).is_ok());
         }
-        assert!(auth.check_address(ip).is_err());
-        assert!(auth.check_address([10, 0, 0, 2].into()).is_ok());
+        assert!(auth.reserve(ip).is_err());
+        auth.refund(ip);
+        assert!(auth.reserve(ip).is_ok());
+        assert!(auth.reserve([10, 0, 0, 2].into()).is_ok());
     }
 }

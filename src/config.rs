@@ -88,6 +88,16 @@ pub struct Config {
     )]
     pub login_attempts_per_minute: u32,
 
+    /// Reverse proxies (comma-separated addresses) whose `X-Forwarded-For` header names the
+    /// client, for the per-address login limit. Without it the TCP peer address counts.
+    #[arg(
+        long,
+        env = "WEGWIJZER_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
+
     /// How long a save waits for this node's index to show the change before answering
     /// 202 instead of 200/201 (milliseconds).
     #[arg(
@@ -121,6 +131,7 @@ impl Config {
             session_max_secs: 12 * 60 * 60,
             login_attempts_per_minute: 20,
             write_wait_ms: 2000,
+            trusted_proxies: Vec::new(),
         }
     }
 

@@ -53,6 +53,10 @@ impl From<crate::store::StoreError> for ApiError {
         match e {
             crate::store::StoreError::NotFound => ApiError::NotFound,
             crate::store::StoreError::VersionMismatch => ApiError::PreconditionFailed,
+            crate::store::StoreError::LastAdmin => ApiError::Conflict(
+                "Dit is de laatste actieve beheerder; maak eerst een ander account beheerder."
+                    .into(),
+            ),
             crate::store::StoreError::Duplicate(field) => ApiError::Invalid(vec![FieldError {
                 name: field.into(),
                 reason: "is al in gebruik".into(),

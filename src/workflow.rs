@@ -170,6 +170,7 @@ pub async fn update(
             )),
             submitted_by: None,
             verified_now: false,
+            pending_since: None,
         };
         Store::set_listing_state(&mut tx, id, &change).await?;
         let after = Store::listing_in_tx(&mut tx, id).await?;
@@ -186,8 +187,33 @@ pub async fn update(
     }
     new.status = current.status;
     Store::write_listing_row(&mut tx, id, current.organisation_id, &new).await?;
+    let mut note = None;
+    if current.pending.is_some() {
+        // A direct edit replaces a waiting proposal: approving that later would overwrite this
+        // newer content with older.
+        let change = StateChange {
+            status: current.status,
+            review_note: None,
+            pending: None,
+            submitted_by: None,
+            verified_now: false,
+            pending_since: None,
+        };
+        Store::set_listing_state(&mut tx, id, &change).await?;
+        let subject = format!("aanbod {id}");
+        let who = (Some(caller.user.id), caller.user.name.as_str());
+        Store::audit_in_tx(
+            &mut tx,
+            who,
+            "wijziging-vervangen",
+            &subject,
+            "directe bewerking",
+        )
+        .await?;
+        note = Some("voorgestelde wijziging vervangen door deze bewerking".to_string());
+    }
     let after = Store::listing_in_tx(&mut tx, id).await?;
-    record(&mut tx, caller, Some(&before), &after, "bewerkt", None).await?;
+    record(&mut tx, caller, Some(&before), &after, "bewerkt", note).await?;
     finish(tx, id, current.status == Status::Gepubliceerd).await
 }
 
@@ -219,6 +245,7 @@ pub async fn submit(
                 pending: None,
                 submitted_by: Some(Some(caller.user.id)),
                 verified_now: direct,
+                pending_since: None,
             };
             Store::set_listing_state(&mut tx, id, &change).await?;
             let after = Store::listing_in_tx(&mut tx, id).await?;
@@ -240,6 +267,7 @@ pub async fn submit(
                 pending,
                 submitted_by: None,
                 verified_now: false,
+                pending_since: None,
             };
             Store::set_listing_state(&mut tx, id, &change).await?;
             let after = Store::listing_in_tx(&mut tx, id).await?;
@@ -279,6 +307,7 @@ async fn apply_pending(
         pending: None,
         submitted_by: None,
         verified_now: true,
+        pending_since: None,
     };
     Store::set_listing_state(&mut tx, current.id, &change).await?;
     let after = Store::listing_in_tx(&mut tx, current.id).await?;
@@ -314,6 +343,7 @@ pub async fn review(
                 pending: None,
                 submitted_by: None,
                 verified_now: true,
+                pending_since: None,
             };
             Store::set_listing_state(&mut tx, id, &change).await?;
             Store::audit_in_tx(
@@ -335,6 +365,7 @@ pub async fn review(
                 pending: None,
                 submitted_by: None,
                 verified_now: false,
+                pending_since: None,
             };
             Store::set_listing_state(&mut tx, id, &change).await?;
             Store::audit_in_tx(&mut tx, who, "beoordeling-teruggestuurd", &subject, reason).await?;
@@ -372,6 +403,7 @@ pub async fn review(
                 pending,
                 submitted_by: None,
                 verified_now: false,
+                pending_since: None,
             };
             Store::set_listing_state(&mut tx, id, &change).await?;
             Store::audit_in_tx(&mut tx, who, "beoordeling-teruggestuurd", &subject, reason).await?;
@@ -412,6 +444,7 @@ pub async fn archive(
         pending: None,
         submitted_by: None,
         verified_now: false,
+        pending_since: None,
     };
     Store::set_listing_state(&mut tx, id, &change).await?;
     let after = Store::listing_in_tx(&mut tx, id).await?;
@@ -434,6 +467,7 @@ pub async fn confirm_current(store: &Store, caller: &Caller, id: i64) -> Result<
         pending: current.pending.clone().map(|p| (p.content, p.status, p.by)),
         submitted_by: None,
         verified_now: true,
+        pending_since: None,
     };
     Store::set_listing_state(&mut tx, id, &change).await?;
     let after = Store::listing_in_tx(&mut tx, id).await?;

@@ -194,13 +194,22 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
         let Some(value) = parts.headers.get(axum::http::header::IF_MATCH) else {
             return Err(ApiError::PreconditionRequired);
         };
+        let value = value.to_str().map(str::trim).unwrap_or("");
+        // `*` would match any version: it protects nothing, so it counts as missing.
+        if value == "*" {
+            return Err(ApiError::PreconditionRequired);
+        }
+        // If-Match compares strongly (RFC 9110): a weak tag never matches. Of a list, the
+        // first strong tag counts (one client edits one version).
         value
-            .to_str()
-            .ok()
+            .split(',')
             .map(str::trim)
-            .map(|v| v.strip_prefix("W/").unwrap_or(v))
-            .and_then(|v| v.strip_prefix('"').and_then(|v| v.strip_suffix('"')))
-            .and_then(|v| v.parse::<i64>().ok())
+            .filter(|v| !v.starts_with("W/"))
+            .find_map(|v| {
+                v.strip_prefix('"')
+                    .and_then(|v| v.strip_suffix('"'))
+                    .and_then(|v| v.parse::<i64>().ok())
+            })
             .map(IfMatch)
             .ok_or(ApiError::PreconditionFailed)
     }

@@ -95,11 +95,6 @@ pub async fn create_sessie(
     client: ClientIp,
     JsonObject(body): JsonObject,
 ) -> ApiResult<(StatusCode, Json<SessionResponse>)> {
-    if let Some(ip) = client.0
-        && let Err(secs) = state.auth.check_address(ip)
-    {
-        return Err(ApiError::TooManyRequests(secs));
-    }
     let req: LoginRequest = fields_from(body, &["email", "wachtwoord"], &[], "")?;
     let mut e = FieldErrors::new();
     if req.email.trim().is_empty() {
@@ -113,34 +108,44 @@ pub async fn create_sessie(
     if !e.is_empty() {
         return Err(e.into());
     }
-
-    let key = auth::account_key(&req.email);
-    let (_, locked_until) = state.store.login_failures(&key).await?;
-    if let Some(until) = locked_until.and_then(|u| chrono::DateTime::parse_from_rfc3339(&u).ok()) {
-        let left = until
-            .signed_duration_since(chrono::Utc::now())
-            .num_seconds();
-        if left > 0 {
-            return Err(ApiError::TooManyRequests(left as u64 + 1));
-        }
+    // Both limits count the attempt before the password is checked, so a burst of parallel
+    // guesses gets no further than a slow series would.
+    if let Some(ip) = client.0
+        && let Err(secs) = state.auth.reserve(ip)
+    {
+        return Err(ApiError::TooManyRequests(secs));
     }
+    let key = auth::account_key(&req.email);
+    let attempt = state
+        .store
+        .begin_login_attempt(&key, auth::FAILURES_BEFORE_LOCK, &auth::lock_schedule())
+        .await?;
+    let attempt_no = match attempt {
+        Ok(n) => n,
+        Err(until) => {
+            let left = chrono::DateTime::parse_from_rfc3339(&until)
+                .map(|u| u.signed_duration_since(chrono::Utc::now()).num_seconds())
+                .unwrap_or(1);
+            return Err(ApiError::TooManyRequests(left.max(0) as u64 + 1));
+        }
+    };
 
     let account = match UserEmail::parse(&req.email) {
         Some(email) => state.store.user_by_email(email.as_str()).await?,
         None => None,
     };
-    let password = req.wachtwoord.clone();
     let hash = account
         .as_ref()
         .map(|(_, h)| h.clone())
         .unwrap_or_else(|| auth::decoy_hash().to_string());
-    let matches = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?;
+    let matches = state.auth.verify(req.wachtwoord.clone(), hash).await?;
 
     match account {
         Some((user, _)) if matches && user.active => {
             state.store.clear_login_failures(&key).await?;
+            if let Some(ip) = client.0 {
+                state.auth.refund(ip);
+            }
             let (token, token_hash) = auth::new_token();
             let created = state.store.create_session(&token_hash, user.id).await?;
             state
@@ -170,13 +175,6 @@ pub async fn create_sessie(
             ))
         }
         other => {
-            if let Some(ip) = client.0 {
-                state.auth.count_failure(ip);
-            }
-            let failures = state
-                .store
-                .record_login_failure(&key, auth::lock_duration)
-                .await?;
             let (who, subject) = match &other {
                 Some((u, _)) => (Some((u.id, u.name.as_str())), format!("gebruiker {}", u.id)),
                 None => (None, "onbekend account".to_string()),
@@ -187,7 +185,7 @@ pub async fn create_sessie(
                     who,
                     "inloggen-mislukt",
                     &subject,
-                    &format!("poging {failures}"),
+                    &format!("poging {attempt_no} op rij"),
                 )
                 .await?;
             Err(ApiError::Unauthorized(WRONG))
@@ -241,13 +239,16 @@ pub async fn delete_huidige_sessie(
 /// The client's address, when known.
 pub struct ClientIp(pub Option<std::net::IpAddr>);
 
-impl<S: Send + Sync> axum::extract::FromRequestParts<S> for ClientIp {
+impl axum::extract::FromRequestParts<AppState> for ClientIp {
     type Rejection = ApiError;
 
     async fn from_request_parts(
         parts: &mut axum::http::request::Parts,
-        _state: &S,
+        state: &AppState,
     ) -> Result<Self, ApiError> {
-        Ok(ClientIp(auth::client_ip(parts)))
+        Ok(ClientIp(auth::client_ip(
+            parts,
+            &state.auth.trusted_proxies,
+        )))
     }
 }

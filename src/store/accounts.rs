@@ -132,14 +132,16 @@ impl Store {
         Ok((users, total))
     }
 
-    /// Applies `changes` if the account is still at `expected_version`. Disabling an account,
-    /// changing its role or organisation, or setting a password ends all its sessions in the
-    /// same transaction.
+    /// Applies `changes` if the account is still at `expected_version`, with audit entries by
+    /// `actor` in the same transaction. Disabling an account, changing its role or
+    /// organisation, or setting a password ends all its sessions in that transaction too. The
+    /// last active admin cannot be disabled or demoted ([`StoreError::LastAdmin`]).
     pub async fn update_user(
         &self,
         id: i64,
         expected_version: i64,
         changes: &UserChanges,
+        actor: (i64, &str),
     ) -> StoreResult<User> {
         let mut tx = self.pool.begin().await?;
         let current = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -157,6 +159,23 @@ impl Store {
         let role = changes.role.unwrap_or(current.role);
         let organisation_id = changes.organisation_id.unwrap_or(current.organisation_id);
         let active = changes.active.unwrap_or(current.active);
+        if current.role == Role::Admin && current.active && (role != Role::Admin || !active) {
+            // Serialise admin removals so two admins cannot disable each other at once.
+            if self.backend == super::Backend::Postgres {
+                sqlx::query("SELECT pg_advisory_xact_lock(7413690002)")
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            let (others,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1 AND id <> $1",
+            )
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if others == 0 {
+                return Err(StoreError::LastAdmin);
+            }
+        }
         sqlx::query(
             "UPDATE users SET name = $1, role = $2, organisation_id = $3, active = $4,
                  password_hash = COALESCE($5, password_hash), updated_at = $6,
@@ -182,17 +201,36 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
+        let mut events = Vec::new();
+        if role != current.role || organisation_id != current.organisation_id {
+            events.push((
+                "rol-gewijzigd",
+                format!("{} → {}", current.role.as_str(), role.as_str()),
+            ));
+        }
+        if active != current.active {
+            let action = if active {
+                "gebruiker-geactiveerd"
+            } else {
+                "gebruiker-geblokkeerd"
+            };
+            events.push((action, String::new()));
+        }
+        if changes.password_hash.is_some() {
+            events.push(("wachtwoord-gewijzigd", String::new()));
+        }
+        for (action, detail) in events {
+            Self::audit_in_tx(
+                &mut tx,
+                (Some(actor.0), actor.1),
+                action,
+                &format!("gebruiker {id}"),
+                &detail,
+            )
+            .await?;
+        }
         tx.commit().await?;
         self.find_user(id).await
-    }
-
-    /// Number of active admins, so the last one cannot lock everyone out.
-    pub async fn count_active_admins(&self) -> StoreResult<i64> {
-        let (n,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1")
-                .fetch_one(&self.pool)
-                .await?;
-        Ok(n)
     }
 
     pub async fn create_session(&self, token_hash: &str, user_id: i64) -> StoreResult<String> {
@@ -260,59 +298,58 @@ impl Store {
         )
     }
 
-    /// Failed attempts and lock expiry for an account key.
-    pub async fn login_failures(&self, key: &str) -> StoreResult<(i64, Option<String>)> {
-        let row: Option<(i64, Option<String>)> = sqlx::query_as(
-            "SELECT failures, locked_until FROM login_failures WHERE account_key = $1",
-        )
-        .bind(key.to_string())
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(row.unwrap_or((0, None)))
-    }
-
-    /// Counts one more failure; returns the new count. `lock_for(count)` gives the lock
-    /// duration, if any.
-    pub async fn record_login_failure(
+    /// Counts a login attempt for `key` *before* its password is checked, so parallel guesses
+    /// cannot slip past the limit. From attempt `lock_from` in a row on, the account is locked
+    /// at once for `locks[n - lock_from]` (the last entry for all later ones); a successful
+    /// login clears it all ([`Store::clear_login_failures`]). Returns `Ok(n)` for attempt `n`,
+    /// or `Err(locked_until)` while the account is locked. One row update decides, so two
+    /// attempts can never both pass a lock.
+    pub async fn begin_login_attempt(
         &self,
         key: &str,
-        lock_for: impl Fn(i64) -> Option<chrono::Duration>,
-    ) -> StoreResult<i64> {
-        let mut tx = self.pool.begin().await?;
+        lock_from: i64,
+        locks: &[chrono::Duration],
+    ) -> StoreResult<Result<i64, String>> {
         let now = chrono::Utc::now();
-        let updated = sqlx::query(
-            "UPDATE login_failures SET failures = failures + 1, updated_at = $1
-             WHERE account_key = $2",
+        let at =
+            |d: chrono::Duration| (now + d).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let now_text = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        sqlx::query(
+            "INSERT INTO login_failures (account_key, failures, updated_at) VALUES ($1, 0, $2)
+             ON CONFLICT (account_key) DO NOTHING",
         )
-        .bind(now_iso())
         .bind(key.to_string())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if updated == 0 {
-            sqlx::query(
-                "INSERT INTO login_failures (account_key, failures, updated_at) VALUES ($1, 1, $2)",
-            )
+        .bind(now_text.clone())
+        .execute(&self.pool)
+        .await?;
+        // One CASE branch per step of the schedule; values are bound, only the shape is built.
+        let mut case = String::from("CASE WHEN failures + 1 < $3 THEN NULL");
+        for i in 0..locks.len().saturating_sub(1) {
+            case.push_str(&format!(" WHEN failures + 1 = $3 + {i} THEN ${}", i + 4));
+        }
+        case.push_str(&format!(" ELSE ${} END", locks.len() + 3));
+        let sql = format!(
+            "UPDATE login_failures SET failures = failures + 1, updated_at = $2,
+                 locked_until = {case}
+             WHERE account_key = $1 AND (locked_until IS NULL OR locked_until <= $2)
+             RETURNING failures"
+        );
+        let mut q = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql))
             .bind(key.to_string())
-            .bind(now_iso())
-            .execute(&mut *tx)
-            .await?;
+            .bind(now_text)
+            .bind(lock_from);
+        for d in locks {
+            q = q.bind(at(*d));
         }
-        let (failures,): (i64,) =
-            sqlx::query_as("SELECT failures FROM login_failures WHERE account_key = $1")
-                .bind(key.to_string())
-                .fetch_one(&mut *tx)
-                .await?;
-        if let Some(d) = lock_for(failures) {
-            let until = (now + d).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-            sqlx::query("UPDATE login_failures SET locked_until = $1 WHERE account_key = $2")
-                .bind(until)
-                .bind(key.to_string())
-                .execute(&mut *tx)
-                .await?;
+        if let Some((n,)) = q.fetch_optional(&self.pool).await? {
+            return Ok(Ok(n));
         }
-        tx.commit().await?;
-        Ok(failures)
+        let (until,): (Option<String>,) =
+            sqlx::query_as("SELECT locked_until FROM login_failures WHERE account_key = $1")
+                .bind(key.to_string())
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(Err(until.unwrap_or_default()))
     }
 
     pub async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {

@@ -33,6 +33,9 @@ pub enum StoreError {
     /// The row changed since the client read it (optimistic locking).
     #[error("versie verouderd")]
     VersionMismatch,
+    /// The change would leave no active admin.
+    #[error("laatste actieve beheerder")]
+    LastAdmin,
     /// A unique value (such as an e-mail address) is taken.
     #[error("bestaat al: {0}")]
     Duplicate(&'static str),

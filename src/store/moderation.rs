@@ -17,6 +17,8 @@ pub struct StateChange {
     pub submitted_by: Option<Option<i64>>,
     /// Stamp the item as verified now.
     pub verified_now: bool,
+    /// Keep this proposal time instead of "now" (the proposal itself did not change).
+    pub pending_since: Option<String>,
 }
 
 /// Which items a management list shows.
@@ -64,7 +66,7 @@ impl Store {
         sqlx::query(
             "UPDATE listings SET status = $1, review_note = $2, pending_content = $3,
                  pending_status = $4, pending_by = $5,
-                 pending_at = CASE WHEN $6 = 1 THEN $7 ELSE NULL END,
+                 pending_at = CASE WHEN $6 = 1 THEN COALESCE($12, $7) ELSE NULL END,
                  submitted_by = CASE WHEN $8 = 1 THEN $9 ELSE submitted_by END,
                  submitted_at = CASE WHEN $8 = 1 THEN $7 ELSE submitted_at END,
                  last_verified_at = CASE WHEN $10 = 1 THEN $7 ELSE last_verified_at END,
@@ -82,6 +84,7 @@ impl Store {
         .bind(change.submitted_by.flatten())
         .bind(change.verified_now as i64)
         .bind(id)
+        .bind(change.pending_since.clone())
         .execute(&mut **tx)
         .await?;
         Ok(())

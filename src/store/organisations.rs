@@ -178,6 +178,7 @@ impl Store {
         expected_version: i64,
         org: &OrganisationFields,
         trusted: bool,
+        actor: (i64, &str),
     ) -> StoreResult<Option<i64>> {
         let mut tx = self.pool.begin().await?;
         // Write first: takes the row lock (the SQLite write lock) before reading, so the read
@@ -214,6 +215,21 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
+        if trusted != current.trusted {
+            let action = if trusted {
+                "organisatie-vertrouwd"
+            } else {
+                "organisatie-niet-meer-vertrouwd"
+            };
+            Self::audit_in_tx(
+                &mut tx,
+                (Some(actor.0), actor.1),
+                action,
+                &format!("organisatie {id}"),
+                "",
+            )
+            .await?;
+        }
         let mut last_seq = None;
         if current.name != org.name {
             for listing in Self::listing_ids_of(&mut tx, id).await? {

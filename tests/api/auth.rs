@@ -328,3 +328,132 @@ async fn user_add_on_the_command_line_bootstraps_the_first_admin() {
         "{hash}"
     );
 }
+
+#[tokio::test]
+async fn a_burst_of_parallel_guesses_gets_no_more_tries_than_a_slow_series() {
+    let app = TestApp::spawn_with(|c| c.login_attempts_per_minute = 1000).await;
+    app.create_account("doel@voorbeeld.example", "admin", None)
+        .await;
+    let app = std::sync::Arc::new(app);
+    let mut tasks = Vec::new();
+    for n in 0..30 {
+        let app = app.clone();
+        tasks.push(tokio::spawn(async move {
+            attempt(
+                &app,
+                "doel@voorbeeld.example",
+                &format!("gok-nummer-{n}-fout"),
+            )
+            .await
+            .status
+        }));
+    }
+    let mut checked = 0;
+    for t in tasks {
+        match t.await.unwrap() {
+            401 => checked += 1,
+            429 => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(checked <= 5, "{checked} passwords were checked");
+}
+
+#[tokio::test]
+async fn changing_your_own_password_needs_the_current_one() {
+    let app = TestApp::spawn().await;
+    let id = app
+        .create_account("zelf@voorbeeld.example", "medewerker", None)
+        .await;
+    let token = app.login("zelf@voorbeeld.example").await;
+    let path = format!("/api/v1/beheer/gebruikers/{id}");
+    let me = app.call("GET", &path, Some(&token), None, None).await;
+    let without = app
+        .call(
+            "PATCH",
+            &path,
+            Some(&token),
+            Some(me.etag()),
+            Some(json!({"wachtwoord": "nieuw-en-lang-genoeg"})),
+        )
+        .await;
+    assert_eq!(without.status, 400);
+    assert_eq!(without.body["invalidParams"][0]["name"], "huidigWachtwoord");
+    let wrong = app
+        .call(
+            "PATCH",
+            &path,
+            Some(&token),
+            Some(me.etag()),
+            Some(json!({"wachtwoord": "nieuw-en-lang-genoeg", "huidigWachtwoord": "raden-maar"})),
+        )
+        .await;
+    assert_eq!(wrong.status, 400);
+    // Own role and status are not the account holder's to set.
+    let escalate = app
+        .call(
+            "PATCH",
+            &path,
+            Some(&token),
+            Some(me.etag()),
+            Some(json!({"rol": "admin"})),
+        )
+        .await;
+    assert_eq!(escalate.status, 400);
+    assert_eq!(escalate.body["invalidParams"][0]["name"], "rol");
+    let ok = app
+        .call(
+            "PATCH",
+            &path,
+            Some(&token),
+            Some(me.etag()),
+            Some(json!({"wachtwoord": "nieuw-en-lang-genoeg", "huidigWachtwoord": PASSWORD})),
+        )
+        .await;
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    // The change ends the sessions; the new password works.
+    assert_eq!(
+        app.call("GET", "/api/v1/sessies/huidige", Some(&token), None, None)
+            .await
+            .status,
+        401
+    );
+    assert_eq!(
+        attempt(&app, "zelf@voorbeeld.example", "nieuw-en-lang-genoeg")
+            .await
+            .status,
+        201
+    );
+}
+
+#[tokio::test]
+async fn two_admins_disabling_each_other_at_once_leave_one_active() {
+    let app = TestApp::spawn().await;
+    let a = app.create_account("a@beheer.example", "admin", None).await;
+    let b = app.create_account("b@beheer.example", "admin", None).await;
+    let ta = app.login("a@beheer.example").await;
+    let tb = app.login("b@beheer.example").await;
+    let (pa, pb) = (
+        format!("/api/v1/beheer/gebruikers/{a}"),
+        format!("/api/v1/beheer/gebruikers/{b}"),
+    );
+    let (va, vb) = (
+        app.call("GET", &pa, Some(&tb), None, None).await.etag(),
+        app.call("GET", &pb, Some(&ta), None, None).await.etag(),
+    );
+    let off = json!({"actief": false});
+    let (r1, r2) = tokio::join!(
+        app.call("PATCH", &pb, Some(&ta), Some(vb), Some(off.clone())),
+        app.call("PATCH", &pa, Some(&tb), Some(va), Some(off.clone())),
+    );
+    let (active,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        active, 1,
+        "{} {} / {} {}",
+        r1.status, r1.body, r2.status, r2.body
+    );
+}

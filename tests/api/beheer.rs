@@ -861,3 +861,152 @@ async fn partners_offer_all_three_kinds_with_kind_specific_rules() {
         .await;
     assert_eq!(mine.body["totaal"], 2);
 }
+
+#[tokio::test]
+async fn a_direct_edit_replaces_a_waiting_proposal() {
+    let app = TestApp::with_demo().await;
+    let org = app.organisation_id("org-samen-leusden").await;
+    let partner = app.token_for("partner", Some(org)).await;
+    let editor = app.token_for("redacteur", None).await;
+    let created = app
+        .call(
+            "POST",
+            "/api/v1/beheer/aanbod",
+            Some(&partner),
+            None,
+            Some(item("Fietsmaatjes Leusden")),
+        )
+        .await;
+    let id = created.body["id"].as_i64().unwrap();
+    let path = format!("/api/v1/beheer/aanbod/{id}");
+    let sub = app
+        .call(
+            "POST",
+            &format!("{path}/indieningen"),
+            Some(&partner),
+            Some(created.etag()),
+            None,
+        )
+        .await;
+    let published = app
+        .call(
+            "POST",
+            &format!("{path}/beoordelingen"),
+            Some(&editor),
+            Some(sub.etag()),
+            Some(json!({"besluit": "goedkeuren"})),
+        )
+        .await;
+    let mut proposal = published.body["inhoud"].clone();
+    proposal["titel"] = json!("Fietsmaatjes Leusden en Achterveld");
+    let pending = app
+        .call(
+            "PUT",
+            &path,
+            Some(&partner),
+            Some(published.etag()),
+            Some(proposal),
+        )
+        .await;
+    assert_eq!(pending.body["wijziging"]["status"], "ter-beoordeling");
+
+    // The editor edits the published version directly instead of deciding on the proposal.
+    let mut fix = pending.body["gepubliceerd"].clone();
+    fix["samenvatting"] =
+        json!("Samen fietsen met een vrijwilliger, voor wie het alleen niet meer lukt.");
+    let fixed = app
+        .call("PUT", &path, Some(&editor), Some(pending.etag()), Some(fix))
+        .await;
+    assert_eq!(fixed.status, 200, "{}", fixed.body);
+    assert!(fixed.body["wijziging"].is_null());
+    assert_eq!(fixed.body["inhoud"]["titel"], "Fietsmaatjes Leusden");
+    let queue = app
+        .call(
+            "GET",
+            "/api/v1/beheer/beoordelingen",
+            Some(&editor),
+            None,
+            None,
+        )
+        .await;
+    assert!(
+        queue
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["path"] != path)
+    );
+    // Nothing is left to approve over the newer content.
+    let stale = app
+        .call(
+            "POST",
+            &format!("{path}/beoordelingen"),
+            Some(&editor),
+            Some(fixed.etag()),
+            Some(json!({"besluit": "goedkeuren"})),
+        )
+        .await;
+    assert_eq!(stale.status, 409);
+    let revisions = app
+        .call(
+            "GET",
+            &format!("{path}/revisies"),
+            Some(&editor),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        revisions.body[0]["reden"],
+        "voorgestelde wijziging vervangen door deze bewerking"
+    );
+}
+
+#[tokio::test]
+async fn if_match_must_name_a_version_strongly() {
+    let app = TestApp::with_demo().await;
+    let org = app.organisation_id("org-samen-leusden").await;
+    let partner = app.token_for("partner", Some(org)).await;
+    let created = app
+        .call(
+            "POST",
+            "/api/v1/beheer/aanbod",
+            Some(&partner),
+            None,
+            Some(item("Zwemles volwassenen")),
+        )
+        .await;
+    let path = format!("/api/v1/beheer/aanbod/{}/indieningen", created.body["id"]);
+    let send = |value: String| {
+        let app = &app;
+        let path = path.clone();
+        let partner = partner.clone();
+        async move {
+            app.client
+                .post(format!("{}{}", app.base, path))
+                .bearer_auth(partner)
+                .header("If-Match", value)
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    let v = created.etag();
+    assert_eq!(send("*".into()).await, 428);
+    assert_eq!(send(format!("W/\"{v}\"")).await, 412);
+    assert_eq!(send(format!("\"{}\"", v + 5)).await, 412);
+    assert_eq!(send(format!("\"{v}\"")).await, 200);
+    // Answers vary by caller, and logged-in answers are never cached.
+    let res = app
+        .call("GET", "/api/v1/aanbod", Some(&partner), None, None)
+        .await;
+    assert!(
+        res.headers["vary"]
+            .to_str()
+            .unwrap()
+            .contains("Authorization")
+    );
+    assert_eq!(res.headers["cache-control"], "private, no-store");
+}

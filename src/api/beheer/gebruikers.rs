@@ -13,7 +13,7 @@ use super::super::extract::{
     ApiPath, IfMatch, JsonObject, QueryPairs, etag, fields_from, parse_paging,
 };
 use super::super::sessies::UserResponse;
-use crate::auth::{self, Caller};
+use crate::auth::Caller;
 use crate::domain::content::plain_text;
 use crate::domain::user::password_problem;
 use crate::domain::{FieldErrors, Role, UserEmail};
@@ -43,7 +43,10 @@ pub struct UserPatch {
     pub organisatie_id: Option<i64>,
     /// `false` disables the account and ends its sessions at once.
     pub actief: Option<bool>,
+    /// A new password (at least 10 characters).
     pub wachtwoord: Option<String>,
+    /// Your current password: required to change your own password.
+    pub huidig_wachtwoord: Option<String>,
 }
 
 const SERVER_FIELDS: &[&str] = &["id", "versie", "aangemaakt", "gewijzigd"];
@@ -156,10 +159,7 @@ pub async fn create_gebruiker(
     let (Some(email), Some(role), true) = (email, role, e.is_empty()) else {
         return Err(e.into());
     };
-    let password = req.wachtwoord.clone();
-    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))??;
+    let hash = state.auth.hash(req.wachtwoord.clone()).await?;
     let user = state
         .store
         .create_user(
@@ -186,8 +186,8 @@ pub async fn create_gebruiker(
     Ok(res)
 }
 
-/// The account `id`, if the caller may see it: editors all (admins only by admins), anyone
-/// their own.
+/// The account `id`, if the caller may see it: editors all, anyone their own. (Only admins
+/// may change admin accounts; see [`update_gebruiker`].)
 async fn visible(state: &AppState, caller: &Caller, id: i64) -> ApiResult<User> {
     if caller.user.id == id {
         return Ok(state.store.find_user(id).await?);
@@ -240,6 +240,7 @@ pub async fn get_gebruiker(
         (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "Not allowed for this role", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Would leave no active admin", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "Changed since your `ETag`", body = Problem, content_type = "application/problem+json"),
         (status = 428, description = "`If-Match` missing", body = Problem, content_type = "application/problem+json"),
     )
@@ -252,6 +253,12 @@ pub async fn update_gebruiker(
     JsonObject(body): JsonObject,
 ) -> ApiResult<Response> {
     let target = visible(&state, &caller, id).await?;
+    // The checks below look at `target`; the update only applies at this same version, so
+    // they cannot be outrun by a concurrent change (412 instead).
+    let IfMatch(version) = if_match?;
+    if version != target.version {
+        return Err(ApiError::PreconditionFailed);
+    }
     let own = caller.user.id == id;
     let editor_fields = ["rol", "organisatieId", "actief"];
     let patch: UserPatch = if caller.is_editor() && !own {
@@ -269,7 +276,7 @@ pub async fn update_gebruiker(
         forbidden.extend(editor_fields);
         fields_from(
             body,
-            &["naam", "wachtwoord"],
+            &["naam", "wachtwoord", "huidigWachtwoord"],
             &forbidden,
             "dit veld mag u voor uw eigen account niet zetten",
         )?
@@ -298,52 +305,37 @@ pub async fn update_gebruiker(
             changes.organisation_id = Some(org);
         }
     }
-    let demotes_admin = target.role == Role::Admin
-        && (changes.role.is_some_and(|r| r != Role::Admin) || patch.actief == Some(false));
-    if demotes_admin && state.store.count_active_admins().await? <= 1 {
-        e.add("rol", "dit is de laatste actieve beheerder");
+    // Changing your own password needs the current one: a stolen token alone must not be
+    // enough to take the account over.
+    if own && patch.wachtwoord.is_some() {
+        match patch.huidig_wachtwoord.clone() {
+            None => e.add(
+                "huidigWachtwoord",
+                "is verplicht om uw wachtwoord te wijzigen",
+            ),
+            Some(current) => {
+                let hash = state
+                    .store
+                    .user_by_email(&target.email)
+                    .await?
+                    .map(|(_, h)| h)
+                    .unwrap_or_default();
+                if !state.auth.verify(current, hash).await? {
+                    e.add("huidigWachtwoord", "klopt niet");
+                }
+            }
+        }
     }
     if !e.is_empty() {
         return Err(e.into());
     }
-    let IfMatch(version) = if_match?;
     if let Some(p) = patch.wachtwoord.clone() {
-        changes.password_hash = Some(
-            tokio::task::spawn_blocking(move || auth::hash_password(&p))
-                .await
-                .map_err(|e| ApiError::Internal(e.into()))??,
-        );
+        changes.password_hash = Some(state.auth.hash(p).await?);
     }
-    let user = state.store.update_user(id, version, &changes).await?;
-    let mut events = Vec::new();
-    if user.role != target.role || user.organisation_id != target.organisation_id {
-        events.push((
-            "rol-gewijzigd",
-            format!("{} → {}", target.role.as_str(), user.role.as_str()),
-        ));
-    }
-    if user.active != target.active {
-        let action = if user.active {
-            "gebruiker-geactiveerd"
-        } else {
-            "gebruiker-geblokkeerd"
-        };
-        events.push((action, String::new()));
-    }
-    if changes.password_hash.is_some() {
-        events.push(("wachtwoord-gewijzigd", String::new()));
-    }
-    for (action, detail) in events {
-        state
-            .store
-            .audit(
-                Some((caller.user.id, &caller.user.name)),
-                action,
-                &format!("gebruiker {id}"),
-                &detail,
-            )
-            .await?;
-    }
+    let user = state
+        .store
+        .update_user(id, version, &changes, (caller.user.id, &caller.user.name))
+        .await?;
     Ok(with_etag(StatusCode::OK, user))
 }
 

@@ -252,23 +252,14 @@ pub async fn update_beheer_organisatie(
     let trusted = input.vertrouwd.unwrap_or(current.trusted);
     let seq = state
         .store
-        .update_organisation(id, version, &fields, trusted)
+        .update_organisation(
+            id,
+            version,
+            &fields,
+            trusted,
+            (caller.user.id, &caller.user.name),
+        )
         .await?;
-    if trusted != current.trusted {
-        state
-            .store
-            .audit(
-                Some((caller.user.id, &caller.user.name)),
-                if trusted {
-                    "organisatie-vertrouwd"
-                } else {
-                    "organisatie-niet-meer-vertrouwd"
-                },
-                &format!("organisatie {id}"),
-                "",
-            )
-            .await?;
-    }
     // The organisation's name is in its items' search documents: wait like any save.
     let mut status = StatusCode::OK;
     if let Some(seq) = seq {
