@@ -365,6 +365,25 @@ async fn main() {
                     p99,
                 });
             }
+            // The floor: a round trip that does no search at all (the taxonomy, from memory).
+            let floor_url = format!("http://{}/api/v1/themas", app.addr);
+            let (p50, p99) = measure(iterations, &["".to_string()], |_| {
+                let client = client.clone();
+                let url = floor_url.clone();
+                async move {
+                    let res = client.get(url).send().await.unwrap();
+                    assert_eq!(res.status(), 200);
+                    std::hint::black_box(res.bytes().await.unwrap());
+                }
+            })
+            .await;
+            rows.push(Row {
+                size,
+                class: "(z) HTTP floor: GET /themas (one small SQLite read, no search)",
+                mode: "HTTP",
+                p50,
+                p99,
+            });
             app.stop().await.unwrap();
         }
         store.close().await;
@@ -425,7 +444,7 @@ async fn main() {
                 .find(|w| w.mode == "HTTP" && w.size == r.size && w.class == r.class)
             {
                 println!(
-                    "| {} | {} | {} | {} | {:.0}x |",
+                    "| {} | {} | {} | {} | {:.1}x |",
                     r.size,
                     r.class,
                     ms(r.p50),
