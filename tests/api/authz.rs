@@ -359,6 +359,13 @@ async fn every_protected_endpoint_by_role_and_organisation() {
             ),
             [401, 403, 403, 403, 201],
         ),
+        case(
+            "POST",
+            format!("{aanbod}/{own_item}/archiveringen"),
+            Some(("listings", own_item)),
+            None,
+            [401, 200, 403, 409, 409],
+        ),
         // A partner may not set fields the editors own.
         case(
             "PUT",
