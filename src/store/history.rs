@@ -87,7 +87,8 @@ impl Store {
         .await?)
     }
 
-    /// Records an event in the audit log.
+    /// Records an event in the audit log (on its own; see `audit_in_tx` for an entry that
+    /// belongs to a change).
     pub async fn audit(
         &self,
         user: Option<(i64, &str)>,
@@ -95,18 +96,10 @@ impl Store {
         subject: &str,
         detail: &str,
     ) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO audit_log (created_at, user_id, user_name, action, subject, detail)
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(now_iso())
-        .bind(user.map(|u| u.0))
-        .bind(user.map(|u| u.1).unwrap_or("").to_string())
-        .bind(action.to_string())
-        .bind(subject.to_string())
-        .bind(detail.to_string())
-        .execute(&self.pool)
-        .await?;
+        let mut tx = self.pool.begin().await?;
+        let who = (user.map(|u| u.0), user.map(|u| u.1).unwrap_or(""));
+        Self::audit_in_tx(&mut tx, who, action, subject, detail).await?;
+        tx.commit().await?;
         Ok(())
     }
 
