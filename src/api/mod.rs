@@ -181,6 +181,7 @@ pub fn routes() -> (Router<AppState>, oa::OpenApi) {
         .split_for_parts();
     add_openapi_path(&mut doc);
     add_version_headers(&mut doc);
+    add_etag_headers(&mut doc);
     (router, doc)
 }
 
@@ -207,6 +208,41 @@ fn add_openapi_path(doc: &mut oa::OpenApi) {
         "/openapi.json".into(),
         oa::path::PathItem::new(oa::HttpMethod::Get, op),
     );
+}
+
+/// Declares `ETag` on the 2xx answers that carry one: single items, organisations and
+/// accounts under `/beheer`, and every change to them.
+fn add_etag_headers(doc: &mut oa::OpenApi) {
+    let header = oa::HeaderBuilder::new()
+        .schema(Some(
+            oa::ObjectBuilder::new().schema_type(oa::schema::Type::String),
+        ))
+        .description(Some(
+            "The version, e.g. \"7\"; send it back as If-Match when changing the resource",
+        ))
+        .build();
+    for (path, item) in doc.paths.paths.iter_mut() {
+        if !path.starts_with("/beheer/") || path.ends_with("/revisies") {
+            continue;
+        }
+        let single = path.ends_with('}');
+        let ops = [
+            (single, &mut item.get),
+            (true, &mut item.put),
+            (true, &mut item.post),
+            (true, &mut item.patch),
+        ];
+        for (applies, op) in ops {
+            let Some(op) = op.as_mut().filter(|_| applies) else {
+                continue;
+            };
+            for (status, resp) in op.responses.responses.iter_mut() {
+                if let (true, RefOr::T(r)) = (status.starts_with('2'), resp) {
+                    r.headers.insert("ETag".into(), RefOr::T(header.clone()));
+                }
+            }
+        }
+    }
 }
 
 /// Declares the `API-Version` header on every 2xx/3xx response (ADR /core/version-header).
