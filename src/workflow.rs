@@ -163,8 +163,10 @@ pub async fn update(
         let change = StateChange {
             status: Status::Gepubliceerd,
             review_note: None,
+            // The validated form (trimmed, postcode normalised), so the review diff shows
+            // real changes only.
             pending: Some((
-                serde_json::to_string(content).unwrap_or_default(),
+                serde_json::to_string(&ListingContent::from_new(&new)).unwrap_or_default(),
                 Status::TerBeoordeling,
                 Some(caller.user.id),
             )),
