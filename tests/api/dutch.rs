@@ -214,3 +214,50 @@ async fn near_a_postcode_within_a_radius_sorted_by_distance() {
         assert_eq!(body["invalidParams"][0]["name"], field, "{query}");
     }
 }
+
+#[tokio::test]
+async fn snippets_are_the_same_as_with_the_full_dutch_analysis() {
+    // The snippet analyzer skips stemming and decompounding for words that cannot match; it
+    // must highlight exactly what the index analyzer would.
+    let app = TestApp::with_demo().await;
+    let index = app.index();
+    let searcher = index.searcher();
+    let descriptions: Vec<String> = app
+        .all_listings()
+        .await
+        .into_iter()
+        .flat_map(|l| [l.description, l.summary])
+        .collect();
+    let queries: Vec<String> =
+        serde_json::from_str::<serde_json::Value>(include_str!("../eval/queries.json"))
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|q| q["query"].as_str().map(str::to_string))
+            .collect();
+    assert!(queries.len() > 40);
+    let mut highlighted = 0;
+    for q in &queries {
+        let words = wegwijzer::search::plan::query_words(q);
+        if words.is_empty() {
+            continue;
+        }
+        let plan = wegwijzer::search::plan::plan(&index, &searcher, &words);
+        let query = wegwijzer::search::plan::build(&index, &plan, false);
+        let mut full = tantivy::snippet::SnippetGenerator::create(
+            &searcher,
+            &*query,
+            index.fields().description,
+        )
+        .unwrap();
+        full.set_max_num_chars(200);
+        let fast = wegwijzer::search::snippet_generator(&index, &searcher, &*query).unwrap();
+        for text in &descriptions {
+            let (a, b) = (full.snippet(text), fast.snippet(text));
+            assert_eq!(a.to_html(), b.to_html(), "{q:?} on {text:?}");
+            highlighted += usize::from(!a.is_empty());
+        }
+    }
+    assert!(highlighted > 500, "{highlighted}");
+}

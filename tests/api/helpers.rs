@@ -92,6 +92,17 @@ impl TestApp {
         self.start().await;
     }
 
+    /// The running app's search index.
+    #[allow(dead_code, reason = "used by some test modules only")]
+    pub fn index(&self) -> std::sync::Arc<wegwijzer::index::SearchIndex> {
+        self.app
+            .as_ref()
+            .expect("app is running")
+            .state
+            .index
+            .clone()
+    }
+
     /// Waits until the index reflects every outbox entry.
     pub async fn wait_indexed(&self) {
         let app = self.app.as_ref().expect("app is running");
