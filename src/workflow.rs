@@ -114,15 +114,15 @@ async fn record(
 
 async fn finish(
     mut tx: Transaction<'static, Any>,
-    id: i64,
+    listing: Listing,
     reindex: bool,
 ) -> Result<Saved, ApiError> {
+    // The outbox row changes nothing in the item, so `listing` is still its state.
     let seq = if reindex {
-        Some(Store::append_outbox(&mut tx, id).await?)
+        Some(Store::append_outbox(&mut tx, listing.id).await?)
     } else {
         None
     };
-    let listing = Store::listing_in_tx(&mut tx, id).await?;
     tx.commit().await.map_err(crate::store::StoreError::from)?;
     Ok(Saved { listing, seq })
 }
@@ -141,7 +141,7 @@ pub async fn create(
     Store::replace_links(&mut tx, id, &new).await?;
     let after = Store::listing_in_tx(&mut tx, id).await?;
     record(&mut tx, caller, None, &after, "aangemaakt", None).await?;
-    finish(tx, id, true).await
+    finish(tx, after, true).await
 }
 
 /// Replaces an item's content. A published item edited by a partner that must be reviewed
@@ -160,19 +160,12 @@ pub async fn update(
     let before = working_content(&current);
     let direct = caller.is_editor() || is_trusted(&mut tx, current.organisation_id).await?;
     if current.status == Status::Gepubliceerd && !direct {
+        // The validated form (trimmed, postcode normalised), so the review diff shows real
+        // changes only.
+        let proposal = serde_json::to_string(&ListingContent::from_new(&new)).unwrap_or_default();
         let change = StateChange {
-            status: Status::Gepubliceerd,
-            review_note: None,
-            // The validated form (trimmed, postcode normalised), so the review diff shows
-            // real changes only.
-            pending: Some((
-                serde_json::to_string(&ListingContent::from_new(&new)).unwrap_or_default(),
-                Status::TerBeoordeling,
-                Some(caller.user.id),
-            )),
-            submitted_by: None,
-            verified_now: false,
-            pending_since: None,
+            pending: Some((proposal, Status::TerBeoordeling, Some(caller.user.id))),
+            ..StateChange::to(Status::Gepubliceerd)
         };
         Store::set_listing_state(&mut tx, id, &change).await?;
         let after = Store::listing_in_tx(&mut tx, id).await?;
@@ -185,7 +178,7 @@ pub async fn update(
             None,
         )
         .await?;
-        return finish(tx, id, false).await;
+        return finish(tx, after, false).await;
     }
     new.status = current.status;
     Store::write_listing_row(&mut tx, id, current.organisation_id, &new).await?;
@@ -193,14 +186,7 @@ pub async fn update(
     if current.pending.is_some() {
         // A direct edit replaces a waiting proposal: approving that later would overwrite this
         // newer content with older.
-        let change = StateChange {
-            status: current.status,
-            review_note: None,
-            pending: None,
-            submitted_by: None,
-            verified_now: false,
-            pending_since: None,
-        };
+        let change = StateChange::to(current.status);
         Store::set_listing_state(&mut tx, id, &change).await?;
         let subject = format!("aanbod {id}");
         let who = (Some(caller.user.id), caller.user.name.as_str());
@@ -216,7 +202,7 @@ pub async fn update(
     }
     let after = Store::listing_in_tx(&mut tx, id).await?;
     record(&mut tx, caller, Some(&before), &after, "bewerkt", note).await?;
-    finish(tx, id, current.status == Status::Gepubliceerd).await
+    finish(tx, after, current.status == Status::Gepubliceerd).await
 }
 
 /// Submits an item (or a returned pending change) for review. Editors and trusted
@@ -242,18 +228,15 @@ pub async fn submit(
                 Status::TerBeoordeling
             };
             let change = StateChange {
-                status,
-                review_note: None,
-                pending: None,
                 submitted_by: Some(Some(caller.user.id)),
                 verified_now: direct,
-                pending_since: None,
+                ..StateChange::to(status)
             };
             Store::set_listing_state(&mut tx, id, &change).await?;
             let after = Store::listing_in_tx(&mut tx, id).await?;
             let action = if direct { "gepubliceerd" } else { "ingediend" };
             record(&mut tx, caller, Some(&before), &after, action, None).await?;
-            finish(tx, id, direct).await
+            finish(tx, after, direct).await
         }
         (Status::Gepubliceerd, Some(Status::Teruggestuurd)) if direct => {
             apply_pending(tx, store, taxonomy, caller, current, "gepubliceerd").await
@@ -264,17 +247,13 @@ pub async fn submit(
                 .clone()
                 .map(|p| (p.content, Status::TerBeoordeling, Some(caller.user.id)));
             let change = StateChange {
-                status: Status::Gepubliceerd,
-                review_note: None,
                 pending,
-                submitted_by: None,
-                verified_now: false,
-                pending_since: None,
+                ..StateChange::to(Status::Gepubliceerd)
             };
             Store::set_listing_state(&mut tx, id, &change).await?;
             let after = Store::listing_in_tx(&mut tx, id).await?;
             record(&mut tx, caller, Some(&before), &after, "ingediend", None).await?;
-            finish(tx, id, false).await
+            finish(tx, after, false).await
         }
         (Status::TerBeoordeling, _) | (Status::Gepubliceerd, Some(_)) => Err(ApiError::Conflict(
             "Dit is al ingediend en wacht op beoordeling door de redactie.".into(),
@@ -304,17 +283,13 @@ async fn apply_pending(
     new.status = Status::Gepubliceerd;
     Store::write_listing_row(&mut tx, current.id, current.organisation_id, &new).await?;
     let change = StateChange {
-        status: Status::Gepubliceerd,
-        review_note: None,
-        pending: None,
-        submitted_by: None,
         verified_now: true,
-        pending_since: None,
+        ..StateChange::to(Status::Gepubliceerd)
     };
     Store::set_listing_state(&mut tx, current.id, &change).await?;
     let after = Store::listing_in_tx(&mut tx, current.id).await?;
     record(&mut tx, caller, Some(&before), &after, action, None).await?;
-    finish(tx, current.id, true).await
+    finish(tx, after, true).await
 }
 
 /// An editor approves or returns a submission or a pending change.
@@ -340,12 +315,8 @@ pub async fn review(
         (Decision::Approve, Status::TerBeoordeling) => {
             validate(&before, taxonomy)?;
             let change = StateChange {
-                status: Status::Gepubliceerd,
-                review_note: None,
-                pending: None,
-                submitted_by: None,
                 verified_now: true,
-                pending_since: None,
+                ..StateChange::to(Status::Gepubliceerd)
             };
             Store::set_listing_state(&mut tx, id, &change).await?;
             Store::audit_in_tx(
@@ -358,16 +329,12 @@ pub async fn review(
             .await?;
             let after = Store::listing_in_tx(&mut tx, id).await?;
             record(&mut tx, caller, Some(&before), &after, "goedgekeurd", None).await?;
-            finish(tx, id, true).await
+            finish(tx, after, true).await
         }
         (Decision::Return(reason), Status::TerBeoordeling) => {
             let change = StateChange {
-                status: Status::Teruggestuurd,
                 review_note: Some(reason.clone()),
-                pending: None,
-                submitted_by: None,
-                verified_now: false,
-                pending_since: None,
+                ..StateChange::to(Status::Teruggestuurd)
             };
             Store::set_listing_state(&mut tx, id, &change).await?;
             Store::audit_in_tx(&mut tx, who, "beoordeling-teruggestuurd", &subject, reason).await?;
@@ -381,7 +348,7 @@ pub async fn review(
                 Some(reason.clone()),
             )
             .await?;
-            finish(tx, id, false).await
+            finish(tx, after, false).await
         }
         (Decision::Approve, Status::Gepubliceerd) if pending_waiting => {
             Store::audit_in_tx(
@@ -400,12 +367,9 @@ pub async fn review(
                 .clone()
                 .map(|p| (p.content, Status::Teruggestuurd, p.by));
             let change = StateChange {
-                status: Status::Gepubliceerd,
                 review_note: Some(reason.clone()),
                 pending,
-                submitted_by: None,
-                verified_now: false,
-                pending_since: None,
+                ..StateChange::to(Status::Gepubliceerd)
             };
             Store::set_listing_state(&mut tx, id, &change).await?;
             Store::audit_in_tx(&mut tx, who, "beoordeling-teruggestuurd", &subject, reason).await?;
@@ -419,7 +383,7 @@ pub async fn review(
                 Some(reason.clone()),
             )
             .await?;
-            finish(tx, id, false).await
+            finish(tx, after, false).await
         }
         _ => Err(ApiError::Conflict(
             "Er wacht voor dit item niets op beoordeling.".into(),
@@ -440,18 +404,11 @@ pub async fn archive(
         return Err(ApiError::Conflict("Dit item is al gearchiveerd.".into()));
     }
     let before = working_content(&current);
-    let change = StateChange {
-        status: Status::Gearchiveerd,
-        review_note: None,
-        pending: None,
-        submitted_by: None,
-        verified_now: false,
-        pending_since: None,
-    };
+    let change = StateChange::to(Status::Gearchiveerd);
     Store::set_listing_state(&mut tx, id, &change).await?;
     let after = Store::listing_in_tx(&mut tx, id).await?;
     record(&mut tx, caller, Some(&before), &after, "gearchiveerd", None).await?;
-    finish(tx, id, current.status == Status::Gepubliceerd).await
+    finish(tx, after, current.status == Status::Gepubliceerd).await
 }
 
 /// "Nog actueel": the partner confirms the item is still right; nothing else changes.
@@ -464,12 +421,12 @@ pub async fn confirm_current(store: &Store, caller: &Caller, id: i64) -> Result<
         ));
     }
     let change = StateChange {
-        status: current.status,
         review_note: current.review_note.clone(),
         pending: current.pending.clone().map(|p| (p.content, p.status, p.by)),
-        submitted_by: None,
+        // The proposal itself did not change: keep its place in the review queue.
+        pending_since: current.pending.as_ref().map(|p| p.at.clone()),
         verified_now: true,
-        pending_since: None,
+        ..StateChange::to(current.status)
     };
     Store::set_listing_state(&mut tx, id, &change).await?;
     let after = Store::listing_in_tx(&mut tx, id).await?;
@@ -483,5 +440,5 @@ pub async fn confirm_current(store: &Store, caller: &Caller, id: i64) -> Result<
         None,
     )
     .await?;
-    finish(tx, id, current.status == Status::Gepubliceerd).await
+    finish(tx, after, current.status == Status::Gepubliceerd).await
 }

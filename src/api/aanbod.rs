@@ -180,9 +180,7 @@ pub async fn list_aanbod(
     let mut referrals = std::collections::HashMap::new();
     if staff {
         let ids: Vec<i64> = outcome.hits.iter().map(|h| h.payload.id).collect();
-        for l in state.store.find_listings(&ids).await? {
-            referrals.insert(l.id, ReferralResponse::from(l.referral));
-        }
+        referrals = state.store.referrals_of(&ids).await?;
     }
 
     let last_page = (outcome.total.div_ceil(u64::from(req.page_size)) as u32)
@@ -225,7 +223,8 @@ pub async fn list_aanbod(
                 .into_iter()
                 .map(|h| {
                     let mut summary = ListingSummary::from_hit(h, t);
-                    summary.voor_verwijzers = referrals.remove(&summary.id);
+                    summary.voor_verwijzers =
+                        referrals.remove(&summary.id).map(ReferralResponse::from);
                     summary
                 })
                 .collect(),

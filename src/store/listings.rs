@@ -157,6 +157,34 @@ impl Store {
         self.attach_links(rows, &filter).await
     }
 
+    /// The "voor verwijzers" details of these listings, in one query (staff search results).
+    pub async fn referrals_of(&self, ids: &[i64]) -> StoreResult<HashMap<i64, Referral>> {
+        if ids.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows: Vec<(i64, Option<String>, Option<String>, String)> =
+            sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT id, referral_phone, referral_email, referral_notes FROM listings
+                 WHERE id IN ({})",
+                id_list(ids)
+            )))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, phone, email, notes)| {
+                (
+                    id,
+                    Referral {
+                        phone,
+                        email,
+                        notes,
+                    },
+                )
+            })
+            .collect())
+    }
+
     /// Up to `limit` listings with id above `after_id`, in id order: the reindex feed.
     pub async fn listings_after(&self, after_id: i64, limit: i64) -> StoreResult<Vec<Listing>> {
         let rows = sqlx::query(AssertSqlSafe(format!(

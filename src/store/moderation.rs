@@ -21,6 +21,21 @@ pub struct StateChange {
     pub pending_since: Option<String>,
 }
 
+impl StateChange {
+    /// A move to `status` that clears the reason and any proposal and stamps nothing; set the
+    /// other fields with struct update syntax where a step needs them.
+    pub fn to(status: Status) -> StateChange {
+        StateChange {
+            status,
+            review_note: None,
+            pending: None,
+            submitted_by: None,
+            verified_now: false,
+            pending_since: None,
+        }
+    }
+}
+
 /// Which items a management list shows.
 #[derive(Debug, Clone, Default)]
 pub struct ManagedFilter {

@@ -909,6 +909,18 @@ async fn a_direct_edit_replaces_a_waiting_proposal() {
         )
         .await;
     assert_eq!(pending.body["wijziging"]["status"], "ter-beoordeling");
+    // Confirming "nog actueel" keeps the proposal and its place in the queue.
+    let confirmed = app
+        .call(
+            "POST",
+            &format!("{path}/controles"),
+            Some(&partner),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(confirmed.body["wijziging"], pending.body["wijziging"]);
+    let pending = confirmed;
 
     // The editor edits the published version directly instead of deciding on the proposal.
     let mut fix = pending.body["gepubliceerd"].clone();
