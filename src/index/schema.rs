@@ -13,13 +13,13 @@ use crate::domain::{Listing, Taxonomy};
 #[derive(Clone, Copy, Debug)]
 pub struct Fields {
     pub id: Field,
+    /// Every searchable text of the item, stemmed: the field queries match on (see
+    /// [`TEXT_WEIGHTS`]).
+    pub text: Field,
+    /// The title alone, stemmed: a ranking bonus for words in the title.
     pub title: Field,
     pub title_exact: Field,
-    pub summary: Field,
-    pub description: Field,
     pub body_exact: Field,
-    pub organisation: Field,
-    pub tags: Field,
     pub kind: Field,
     pub cost: Field,
     pub commitment: Field,
@@ -57,26 +57,46 @@ pub mod names {
     pub const LONGITUDE: &str = "longitude";
 }
 
-fn text(tokenizer: &str) -> TextOptions {
+fn text(tokenizer: &str, record: IndexRecordOption) -> TextOptions {
     TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(tokenizer)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            .set_index_option(record),
     )
 }
+
+/// How often each part of an item goes into the `text` field. Repeating a part multiplies its
+/// term frequencies and its share of the length, which is BM25F: one BM25 over a weighted
+/// whole, so a word found in several parts is not counted as several independent matches,
+/// and a query word costs one posting list instead of one per part.
+pub struct TextWeights {
+    pub title: usize,
+    pub summary: usize,
+    pub description: usize,
+    pub tags: usize,
+    pub organisation: usize,
+}
+
+pub const TEXT_WEIGHTS: TextWeights = TextWeights {
+    title: 2,
+    summary: 2,
+    description: 1,
+    tags: 2,
+    organisation: 1,
+};
 
 pub fn build_schema() -> (Schema, Fields) {
     use names::*;
     let mut b = Schema::builder();
     let fields = Fields {
         id: b.add_u64_field(ID, INDEXED | FAST | STORED),
-        title: b.add_text_field("title", text(STEMMED)),
-        title_exact: b.add_text_field("title_exact", text(EXACT)),
-        summary: b.add_text_field("summary", text(STEMMED)),
-        description: b.add_text_field("description", text(STEMMED)),
-        body_exact: b.add_text_field("body_exact", text(EXACT)),
-        organisation: b.add_text_field("organisation", text(STEMMED)),
-        tags: b.add_text_field("tags", text(STEMMED)),
+        text: b.add_text_field("text", text(STEMMED, IndexRecordOption::WithFreqs)),
+        title: b.add_text_field("title", text(STEMMED, IndexRecordOption::WithFreqs)),
+        title_exact: b.add_text_field(
+            "title_exact",
+            text(EXACT, IndexRecordOption::WithFreqsAndPositions),
+        ),
+        body_exact: b.add_text_field("body_exact", text(EXACT, IndexRecordOption::WithFreqs)),
         kind: b.add_text_field(KIND, STRING | FAST),
         cost: b.add_text_field(COST, STRING | FAST),
         commitment: b.add_text_field(COMMITMENT, STRING | FAST),
@@ -167,21 +187,37 @@ pub fn sort_key(title: &str) -> String {
 pub fn listing_document(f: &Fields, l: &Listing, taxonomy: &Taxonomy) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_u64(f.id, l.id as u64);
+    let w = &TEXT_WEIGHTS;
+    let mut add_weighted = |text: &str, times: usize| {
+        for _ in 0..times {
+            doc.add_text(f.text, text);
+        }
+    };
+    add_weighted(&l.title, w.title);
+    add_weighted(&l.summary, w.summary);
+    add_weighted(&l.description, w.description);
+    add_weighted(&l.organisation_name, w.organisation);
+    add_weighted(l.kind.label(), w.tags);
+    for key in &l.themes {
+        if let Some(t) = taxonomy.theme(key) {
+            add_weighted(&t.label, w.tags);
+        }
+    }
+    if let Some(v) = &l.vacancy {
+        for key in &v.talents {
+            if let Some(t) = taxonomy.talent(key) {
+                add_weighted(&t.label, w.tags);
+            }
+        }
+    }
     doc.add_text(f.title, &l.title);
     doc.add_text(f.title_exact, &l.title);
-    doc.add_text(f.summary, &l.summary);
-    doc.add_text(f.description, &l.description);
     doc.add_text(f.body_exact, &l.summary);
     doc.add_text(f.body_exact, &l.description);
-    doc.add_text(f.organisation, &l.organisation_name);
     doc.add_text(f.kind, l.kind.as_str());
-    doc.add_text(f.tags, l.kind.label());
     doc.add_text(f.cost, l.cost.as_str());
     for key in &l.themes {
         doc.add_text(f.themes, key);
-        if let Some(t) = taxonomy.theme(key) {
-            doc.add_text(f.tags, &t.label);
-        }
     }
     for key in &l.wijken {
         doc.add_text(f.wijken, key);
@@ -194,9 +230,6 @@ pub fn listing_document(f: &Fields, l: &Listing, taxonomy: &Taxonomy) -> Tantivy
         doc.add_text(f.commitment, v.time_commitment.as_str());
         for key in &v.talents {
             doc.add_text(f.talents, key);
-            if let Some(t) = taxonomy.talent(key) {
-                doc.add_text(f.tags, &t.label);
-            }
         }
         if let Some(end) = v.end_date {
             end_day = epoch_day(end);

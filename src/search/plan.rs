@@ -10,6 +10,7 @@ use tantivy::Term;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 
+use super::any_of::AnyOf;
 use super::synonyms::SYNONYMS;
 use crate::index::compounds::DICTIONARY;
 use crate::index::{SearchIndex, analysis};
@@ -23,6 +24,11 @@ pub const MAX_QUERY_WORDS: usize = 16;
 const BOOST_COMPOUND: f32 = 0.5;
 const BOOST_SYNONYM: f32 = 0.2;
 const BOOST_TYPO: f32 = 0.1;
+/// Ranking bonuses for the user's own words in the title: stemmed, the exact form on top, and
+/// all words as a phrase.
+const TITLE_BONUS: f32 = 3.0;
+const TITLE_EXACT_BONUS: f32 = 1.0;
+const TITLE_PHRASE_BONUS: f32 = 3.0;
 
 /// How an alternative relates to what the user typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,14 +88,9 @@ fn known(index: &SearchIndex, searcher: &Searcher, word: &str) -> bool {
         return true;
     }
     let stem = analysis::stem(word);
-    let f = index.fields();
-    [f.title, f.summary, f.description, f.tags, f.organisation]
-        .into_iter()
-        .any(|field| {
-            searcher
-                .doc_freq(&Term::from_field_text(field, &stem))
-                .is_ok_and(|n| n > 0)
-        })
+    searcher
+        .doc_freq(&Term::from_field_text(index.fields().text, &stem))
+        .is_ok_and(|n| n > 0)
 }
 
 pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> QueryPlan {
@@ -176,43 +177,27 @@ fn boost(kind: MatchKind) -> f32 {
     }
 }
 
-/// The clause matching one word. The user's own words are looked up in every text field,
-/// exact forms scoring above stems; stand-ins (parts, synonyms, corrections) only in the three
-/// main stemmed fields, which keeps an expanded query small.
-fn word_clause(index: &SearchIndex, word: &str, own: bool) -> Box<dyn Query> {
-    let f = index.fields();
-    let stem = analysis::stem(word);
-    let term = |field, text: &str, boost: f32| -> (Occur, Box<dyn Query>) {
-        let q = TermQuery::new(
-            Term::from_field_text(field, text),
-            IndexRecordOption::WithFreqs,
-        );
-        (Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost)))
-    };
-    let mut clauses = vec![
-        term(f.title, &stem, 4.0),
-        term(f.summary, &stem, 2.0),
-        term(f.description, &stem, 1.0),
-    ];
-    if own {
-        clauses.extend([
-            term(f.tags, &stem, 1.5),
-            term(f.organisation, &stem, 1.0),
-            term(f.title_exact, word, 1.5),
-            term(f.body_exact, word, 0.5),
-        ]);
-    }
-    Box::new(BooleanQuery::new(clauses))
+fn term_query(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
 }
 
-fn all_words(index: &SearchIndex, words: &[String], own: bool) -> Box<dyn Query> {
-    if words.len() == 1 {
-        return word_clause(index, &words[0], own);
+/// Matches the items with every word of `words` (as stems) in their combined text.
+fn all_words(index: &SearchIndex, words: &[String]) -> Box<dyn Query> {
+    all_words_in(index.fields().text, words)
+}
+
+/// Matches the items with every word of `words` (as stems) in `field`.
+fn all_words_in(field: tantivy::schema::Field, words: &[String]) -> Box<dyn Query> {
+    if let [word] = words {
+        return term_query(field, &analysis::stem(word));
     }
     Box::new(BooleanQuery::new(
         words
             .iter()
-            .map(|w| (Occur::Must, word_clause(index, w, own)))
+            .map(|w| (Occur::Must, term_query(field, &analysis::stem(w))))
             .collect(),
     ))
 }
@@ -229,50 +214,67 @@ fn can_match(index: &SearchIndex, words: &[String]) -> bool {
 
 /// Every concept must match (`strict`), or at least one (the fallback when strict finds
 /// nothing).
+///
+/// Matching uses only the combined text field: one posting list per word, which keeps a
+/// multi-word query a cheap intersection. Ranking adds optional bonuses that are looked up only
+/// for items that already match: the user's own words in the title (stemmed, and more for the
+/// exact form), and all words as a phrase in the title.
 pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Query> {
-    let occur = if strict { Occur::Must } else { Occur::Should };
-    let mut clauses: Vec<(Occur, Box<dyn Query>)> = plan
+    let f = index.fields();
+    let concepts: Vec<Box<dyn Query>> = plan
         .concepts
         .iter()
         .map(|c| {
-            let alternatives: Vec<(Occur, Box<dyn Query>)> = c
+            let mut alternatives: Vec<Box<dyn Query>> = c
                 .alternatives
                 .iter()
                 .map(|a| {
-                    let q = all_words(index, &a.words, a.kind == MatchKind::Exact);
-                    let q: Box<dyn Query> = if a.kind == MatchKind::Exact {
+                    let q = all_words(index, &a.words);
+                    if a.kind == MatchKind::Exact {
                         q
                     } else {
-                        Box::new(BoostQuery::new(q, boost(a.kind)))
-                    };
-                    (Occur::Should, q)
+                        Box::new(BoostQuery::new(q, boost(a.kind))) as Box<dyn Query>
+                    }
                 })
                 .collect();
-            let q: Box<dyn Query> = if alternatives.len() == 1 {
-                alternatives
-                    .into_iter()
-                    .next()
-                    .map(|(_, q)| q)
-                    .unwrap_or_else(|| Box::new(BooleanQuery::new(Vec::new())))
+            if alternatives.len() == 1 {
+                alternatives.remove(0)
             } else {
-                Box::new(BooleanQuery::new(alternatives))
-            };
-            (occur, q)
+                Box::new(AnyOf::new(alternatives)) as Box<dyn Query>
+            }
         })
         .collect();
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = if strict {
+        concepts.into_iter().map(|q| (Occur::Must, q)).collect()
+    } else {
+        vec![(Occur::Must, Box::new(AnyOf::new(concepts)))]
+    };
+
     let words: Vec<&String> = plan.concepts.iter().flat_map(|c| &c.words).collect();
+    let mut bonuses: Vec<Box<dyn Query>> = Vec::new();
+    for alternative in plan.concepts.iter().flat_map(|c| &c.alternatives) {
+        bonuses.push(Box::new(BoostQuery::new(
+            all_words_in(f.title, &alternative.words),
+            TITLE_BONUS * boost(alternative.kind),
+        )));
+    }
+    for word in &words {
+        bonuses.push(Box::new(BoostQuery::new(
+            term_query(f.title_exact, word),
+            TITLE_EXACT_BONUS,
+        )));
+    }
     if words.len() > 1 {
-        // Bonus for the words as a phrase in the title.
-        let f = index.fields();
         let terms: Vec<Term> = words
             .iter()
             .map(|w| Term::from_field_text(f.title_exact, w))
             .collect();
-        clauses.push((
-            Occur::Should,
-            Box::new(BoostQuery::new(Box::new(PhraseQuery::new(terms)), 3.0)),
-        ));
+        bonuses.push(Box::new(BoostQuery::new(
+            Box::new(PhraseQuery::new(terms)),
+            TITLE_PHRASE_BONUS,
+        )));
     }
+    clauses.push((Occur::Should, Box::new(AnyOf::new(bonuses))));
     Box::new(BooleanQuery::new(clauses))
 }
 

@@ -64,7 +64,15 @@ pub fn suggest(index: &SearchIndex, text: &str, limit: usize) -> Result<Suggesti
         .iter()
         .map(|w| {
             let stem = analysis::stem(w);
+            // Matching on the combined text, with a bonus for titles.
             let q: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(f.text, &stem),
+                        IndexRecordOption::WithFreqs,
+                    )) as Box<dyn Query>,
+                ),
                 (
                     Occur::Should,
                     Box::new(BoostQuery::new(
@@ -73,20 +81,6 @@ pub fn suggest(index: &SearchIndex, text: &str, limit: usize) -> Result<Suggesti
                             IndexRecordOption::WithFreqs,
                         )),
                         3.0,
-                    )) as Box<dyn Query>,
-                ),
-                (
-                    Occur::Should,
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(f.summary, &stem),
-                        IndexRecordOption::WithFreqs,
-                    )),
-                ),
-                (
-                    Occur::Should,
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(f.description, &stem),
-                        IndexRecordOption::WithFreqs,
                     )),
                 ),
             ]));

@@ -216,13 +216,15 @@ async fn near_a_postcode_within_a_radius_sorted_by_distance() {
 }
 
 #[tokio::test]
-async fn snippets_are_the_same_as_with_the_full_dutch_analysis() {
-    // The snippet analyzer skips stemming and decompounding for words that cannot match; it
-    // must highlight exactly what the index analyzer would.
+async fn snippets_mark_exactly_the_words_the_full_dutch_analysis_matches() {
+    // The highlighter analyses only words that could match; on every evaluation query and demo
+    // text it must mark exactly the words whose full analysis yields a query term, pick a
+    // passage whenever tantivy's generator (full analysis everywhere) finds one, and cut
+    // nothing but whole words.
     let app = TestApp::with_demo().await;
     let index = app.index();
     let searcher = index.searcher();
-    let descriptions: Vec<String> = app
+    let texts: Vec<String> = app
         .all_listings()
         .await
         .into_iter()
@@ -237,7 +239,8 @@ async fn snippets_are_the_same_as_with_the_full_dutch_analysis() {
             .filter_map(|q| q["query"].as_str().map(str::to_string))
             .collect();
     assert!(queries.len() > 40);
-    let mut highlighted = 0;
+    let mut analyzer = wegwijzer::index::analysis::decompounding_analyzer();
+    let mut marked = 0;
     for q in &queries {
         let words = wegwijzer::search::plan::query_words(q);
         if words.is_empty() {
@@ -245,19 +248,52 @@ async fn snippets_are_the_same_as_with_the_full_dutch_analysis() {
         }
         let plan = wegwijzer::search::plan::plan(&index, &searcher, &words);
         let query = wegwijzer::search::plan::build(&index, &plan, false);
-        let mut full = tantivy::snippet::SnippetGenerator::create(
-            &searcher,
-            &*query,
-            index.fields().description,
-        )
-        .unwrap();
-        full.set_max_num_chars(200);
-        let fast = wegwijzer::search::snippet_generator(&index, &searcher, &*query).unwrap();
-        for text in &descriptions {
-            let (a, b) = (full.snippet(text), fast.snippet(text));
-            assert_eq!(a.to_html(), b.to_html(), "{q:?} on {text:?}");
-            highlighted += usize::from(!a.is_empty());
+        let full =
+            tantivy::snippet::SnippetGenerator::create(&searcher, &*query, index.fields().text)
+                .unwrap();
+        let mut terms = std::collections::HashSet::new();
+        query.query_terms(&mut |t, _| {
+            if t.field() == index.fields().text && searcher.doc_freq(t).unwrap() > 0 {
+                terms.insert(t.value().as_str().unwrap().to_string());
+            }
+        });
+        let mut fast =
+            wegwijzer::search::snippet::Highlighter::for_query(&index, &searcher, &*query).unwrap();
+        for text in &texts {
+            let ours = fast.snippet(text);
+            assert_eq!(
+                ours.is_some(),
+                !full.snippet(text).is_empty(),
+                "{q:?} on {text:?}: {ours:?}"
+            );
+            let Some(html) = ours else { continue };
+            // Every word of the passage, marked or not, checked against the full analysis.
+            let plain = html
+                .replace("<mark>", "\u{1}")
+                .replace("</mark>", "\u{2}")
+                .replace("&quot;", "\"")
+                .replace("&#x27;", "'")
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&amp;", "&");
+            for piece in plain.split(|c: char| !c.is_alphanumeric() && c != '\u{1}' && c != '\u{2}')
+            {
+                let is_marked = piece.starts_with('\u{1}');
+                let word = piece.trim_matches(|c| c == '\u{1}' || c == '\u{2}');
+                if word.is_empty() {
+                    continue;
+                }
+                let matches = wegwijzer::index::analysis::tokens(&mut analyzer, word)
+                    .iter()
+                    .any(|t| terms.contains(t));
+                assert_eq!(is_marked, matches, "{q:?}: {word:?} in {html}");
+                marked += usize::from(is_marked);
+            }
+            let inner = plain.replace(['\u{1}', '\u{2}'], "");
+            let inner = inner.trim_matches('…');
+            assert!(inner.len() <= 200, "{inner}");
+            assert!(text.contains(inner), "{inner:?} not in {text:?}");
         }
     }
-    assert!(highlighted > 500, "{highlighted}");
+    assert!(marked > 500, "{marked}");
 }

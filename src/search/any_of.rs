@@ -1,0 +1,231 @@
+//! `AnyOf`: a union of queries that scores lazily.
+//!
+//! Tantivy's union for `Should` clauses fills a window of 4,096 documents from every part and
+//! scores every posting in it, whether or not the document survives the rest of the query.
+//! Inside an intersection ("every concept of the query") most of them do not, so that work is
+//! wasted; it was most of the cost of a two-word search. `AnyOf` moves its parts with their own
+//! skip lists and scores a document only when asked, which is only for documents that match
+//! the whole query.
+
+use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
+
+/// Matches the documents matching any of `parts`; the score is the sum of the matching parts'
+/// scores.
+#[derive(Debug)]
+pub struct AnyOf {
+    parts: Vec<Box<dyn Query>>,
+}
+
+impl Clone for AnyOf {
+    fn clone(&self) -> Self {
+        AnyOf {
+            parts: self.parts.iter().map(|p| p.box_clone()).collect(),
+        }
+    }
+}
+
+impl AnyOf {
+    pub fn new(parts: Vec<Box<dyn Query>>) -> AnyOf {
+        AnyOf { parts }
+    }
+}
+
+impl Query for AnyOf {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let parts = self
+            .parts
+            .iter()
+            .map(|p| p.weight(enable_scoring))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        Ok(Box::new(AnyOfWeight { parts }))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        for p in &self.parts {
+            p.query_terms(visitor);
+        }
+    }
+}
+
+struct AnyOfWeight {
+    parts: Vec<Box<dyn Weight>>,
+}
+
+impl Weight for AnyOfWeight {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let mut parts = Vec::with_capacity(self.parts.len());
+        for w in &self.parts {
+            let s = w.scorer(reader, boost)?;
+            if s.doc() != TERMINATED {
+                parts.push(s);
+            }
+        }
+        if parts.len() == 1 {
+            return Ok(parts.remove(0));
+        }
+        let doc = parts.iter().map(|p| p.doc()).min().unwrap_or(TERMINATED);
+        Ok(Box::new(AnyOfScorer { parts, doc }))
+    }
+
+    fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        let mut total = 0.0;
+        let mut details = Vec::new();
+        for w in &self.parts {
+            if let Ok(e) = w.explain(reader, doc) {
+                total += e.value();
+                details.push(e);
+            }
+        }
+        if details.is_empty() {
+            return Err(tantivy::TantivyError::InvalidArgument(format!(
+                "document {doc} matches no part"
+            )));
+        }
+        let mut out = Explanation::new("AnyOf", total);
+        for d in details {
+            out.add_detail(d);
+        }
+        Ok(out)
+    }
+}
+
+struct AnyOfScorer {
+    /// Each positioned at its first document ≥ `doc` (or terminated).
+    parts: Vec<Box<dyn Scorer>>,
+    doc: DocId,
+}
+
+impl AnyOfScorer {
+    fn settle(&mut self) -> DocId {
+        self.doc = self
+            .parts
+            .iter()
+            .map(|p| p.doc())
+            .min()
+            .unwrap_or(TERMINATED);
+        self.doc
+    }
+}
+
+impl DocSet for AnyOfScorer {
+    fn advance(&mut self) -> DocId {
+        let current = self.doc;
+        for p in &mut self.parts {
+            if p.doc() == current {
+                p.advance();
+            }
+        }
+        self.settle()
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        for p in &mut self.parts {
+            if p.doc() < target {
+                p.seek(target);
+            }
+        }
+        self.settle()
+    }
+
+    fn doc(&self) -> DocId {
+        self.doc
+    }
+
+    fn size_hint(&self) -> u32 {
+        self.parts
+            .iter()
+            .map(|p| p.size_hint())
+            .fold(0u32, u32::saturating_add)
+    }
+
+    fn cost(&self) -> u64 {
+        self.parts.iter().map(|p| p.cost()).sum()
+    }
+}
+
+impl Scorer for AnyOfScorer {
+    fn score(&mut self) -> Score {
+        let doc = self.doc;
+        self.parts
+            .iter_mut()
+            .filter(|p| p.doc() == doc)
+            .map(|p| p.score())
+            .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::collector::TopDocs;
+    use tantivy::query::{BooleanQuery, Occur, TermQuery};
+    use tantivy::schema::{IndexRecordOption, STRING, Schema};
+    use tantivy::{Index, TantivyDocument};
+
+    use super::*;
+
+    /// `AnyOf` must find and score exactly what tantivy's own `Should` union does, alone and
+    /// inside an intersection.
+    #[test]
+    fn matches_and_scores_like_a_should_union() {
+        let mut schema = Schema::builder();
+        let f = schema.add_text_field("w", STRING);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for i in 0..3000u32 {
+            let mut doc = TantivyDocument::default();
+            for (word, every) in [("a", 3), ("b", 5), ("c", 7), ("d", 2)] {
+                for _ in 0..(i % every == 0) as u32 + (i % (every * 11) == 0) as u32 {
+                    doc.add_text(f, word);
+                }
+            }
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let term = |w: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(f, w),
+                IndexRecordOption::WithFreqs,
+            ))
+        };
+        let ours: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(AnyOf::new(vec![term("a"), term("b")])),
+            ),
+            (
+                Occur::Must,
+                Box::new(AnyOf::new(vec![term("c"), term("d")])),
+            ),
+        ]));
+        let theirs: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Should, term("a")),
+                    (Occur::Should, term("b")),
+                ])),
+            ),
+            (
+                Occur::Must,
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Should, term("c")),
+                    (Occur::Should, term("d")),
+                ])),
+            ),
+        ]));
+        let top = |q: &dyn Query| {
+            searcher
+                .search(q, &TopDocs::with_limit(3000).order_by_score())
+                .unwrap()
+        };
+        let (a, b) = (top(&*ours), top(&*theirs));
+        assert!(a.len() > 100);
+        assert_eq!(a.len(), b.len());
+        for ((sa, da), (sb, db)) in a.iter().zip(&b) {
+            assert_eq!(da, db);
+            assert!((sa - sb).abs() < 1e-4, "{sa} vs {sb}");
+        }
+    }
+}
