@@ -20,6 +20,11 @@ pub const EXACT: &str = "nl_exact";
 const STOP_WORDS_FILE: &str = include_str!("../../index/stopwoorden.txt");
 
 pub static STOP_WORDS: LazyLock<Vec<String>> = LazyLock::new(|| parse_word_list(STOP_WORDS_FILE));
+static STOP_WORD_SET: LazyLock<std::collections::HashSet<String>> =
+    LazyLock::new(|| STOP_WORDS.iter().cloned().collect());
+
+/// Tokens at least this many bytes long are dropped by the chain (never indexed).
+const LONG_TOKEN: usize = 48;
 
 /// Reads a one-word-per-line list; `#` starts a comment.
 pub fn parse_word_list(text: &str) -> Vec<String> {
@@ -45,7 +50,7 @@ pub fn decompounding_analyzer() -> TextAnalyzer {
 /// Words, lower case, accents folded, stop words dropped: the start of every chain.
 fn dutch_chain() -> tantivy::tokenizer::TextAnalyzerBuilder {
     TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(48))
+        .filter(RemoveLongFilter::limit(LONG_TOKEN))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(StopWordFilter::remove(STOP_WORDS.iter().cloned()))
@@ -167,6 +172,27 @@ thread_local! {
 }
 
 /// Stems one already lower-cased, accent-folded word.
+/// The index terms of one lower-case ASCII word, exactly as the stemmed chain (with
+/// decompounding when `compounds`) makes them, without building a token stream: for callers
+/// that analyse many single words. `None` for other words, which must go through the chain.
+pub fn ascii_word_terms(word: &str, compounds: bool) -> Option<Vec<String>> {
+    if !word
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    {
+        return None;
+    }
+    if word.len() >= LONG_TOKEN || word.is_empty() || STOP_WORD_SET.contains(word) {
+        return Some(Vec::new());
+    }
+    let mut terms = Vec::new();
+    if compounds && let Some(parts) = super::compounds::split_cached(word) {
+        terms.extend(parts.iter().map(|p| stem(p)));
+    }
+    terms.push(stem(word));
+    Some(terms)
+}
+
 pub fn stem(word: &str) -> String {
     STEMS.with(|memo| {
         let mut memo = memo.borrow_mut();

@@ -69,6 +69,23 @@ pub struct SearchIndex {
     features: SearchFeatures,
 }
 
+/// Opens the index in `directory`, or creates it. Stored documents are kept in 4 KiB blocks
+/// instead of tantivy's 16 KiB: showing a result reads and decompresses one block, and a page of
+/// results touches one block per hit, so smaller blocks make result pages cheaper for a
+/// slightly larger index.
+fn open_or_create(
+    directory: MmapDirectory,
+    schema: &tantivy::schema::Schema,
+) -> tantivy::Result<Index> {
+    Index::builder()
+        .schema(schema.clone())
+        .settings(tantivy::IndexSettings {
+            docstore_blocksize: 4096,
+            ..Default::default()
+        })
+        .open_or_create(directory)
+}
+
 impl SearchIndex {
     /// Opens the index in `dir` with every search feature on.
     pub fn open(dir: &Path) -> anyhow::Result<SearchIndex> {
@@ -82,7 +99,7 @@ impl SearchIndex {
             .with_context(|| format!("kan indexmap {} niet aanmaken", dir.display()))?;
         let (schema, fields) = schema::build_schema();
         let directory = MmapDirectory::open(dir).context("indexmap openen")?;
-        let mut index = match Index::open_or_create(directory, schema.clone()) {
+        let mut index = match open_or_create(directory, &schema) {
             Ok(index) => index,
             // The index is derived data: one from an older schema or a damaged one is thrown
             // away and rebuilt from the database.
@@ -97,7 +114,7 @@ impl SearchIndex {
                 std::fs::remove_dir_all(dir).context("oude index verwijderen")?;
                 std::fs::create_dir_all(dir).context("indexmap aanmaken")?;
                 let directory = MmapDirectory::open(dir).context("indexmap openen")?;
-                Index::open_or_create(directory, schema).context("nieuwe index aanmaken")?
+                open_or_create(directory, &schema).context("nieuwe index aanmaken")?
             }
             Err(e) => return Err(e).context("index openen"),
         };

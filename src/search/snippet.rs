@@ -16,7 +16,7 @@ use tantivy::tokenizer::TextAnalyzer;
 
 use super::SearchError;
 use crate::index::SearchIndex;
-use crate::index::analysis::STEMMED;
+use crate::index::analysis::{self, STEMMED};
 
 /// Longest snippet, in bytes of the source text.
 pub const SNIPPET_MAX_BYTES: usize = 200;
@@ -33,6 +33,11 @@ pub struct Highlighter {
     /// shorter than two letters, and every word must be analysed.
     starts: Option<Box<[u64; 1024]>>,
     analyzer: TextAnalyzer,
+    compounds: bool,
+    /// Per lower-cased word: the term it matches, if any (texts of one page repeat words).
+    seen: HashMap<String, Option<usize>>,
+    /// Scratch space for lower-casing.
+    lower: String,
     max_bytes: usize,
 }
 
@@ -73,10 +78,21 @@ impl Highlighter {
             .tokenizers()
             .get(STEMMED)
             .ok_or_else(|| tantivy::TantivyError::InternalError("analyse ontbreekt".into()))?;
-        Ok(Highlighter::new(terms, analyzer, SNIPPET_MAX_BYTES))
+        Ok(Highlighter::new(
+            terms,
+            analyzer,
+            index.features().compounds,
+            SNIPPET_MAX_BYTES,
+        ))
     }
 
-    pub fn new(terms: HashMap<String, f32>, analyzer: TextAnalyzer, max_bytes: usize) -> Self {
+    /// `analyzer` must be the index's stemmed analyzer, decompounding when `compounds`.
+    pub fn new(
+        terms: HashMap<String, f32>,
+        analyzer: TextAnalyzer,
+        compounds: bool,
+        max_bytes: usize,
+    ) -> Self {
         let mut starts = Some(Box::new([0u64; 1024]));
         for term in terms.keys() {
             match (term.as_bytes().first(), term.as_bytes().get(1), &mut starts) {
@@ -97,6 +113,9 @@ impl Highlighter {
             weights,
             starts,
             analyzer,
+            compounds,
+            seen: HashMap::new(),
+            lower: String::new(),
             max_bytes,
         }
     }
@@ -122,20 +141,30 @@ impl Highlighter {
             if word.len() >= LONGEST_WORD || !self.could_match(word) {
                 continue;
             }
-            let mut stream = self.analyzer.token_stream(word);
-            let mut best: Option<usize> = None;
-            while let Some(token) = stream.next() {
-                if let Some(&term) = self.terms.get(&token.text)
-                    && best.is_none_or(|b| self.weights[term] > self.weights[b])
-                {
-                    best = Some(term);
-                }
-            }
+            let best = self.best_term(word);
             if let Some(term) = best {
                 hits.push(Hit { range, term });
             }
         }
         hits
+    }
+
+    /// The heaviest query term among the index terms of `word`.
+    fn best_term(&mut self, word: &str) -> Option<usize> {
+        self.lower.clear();
+        self.lower.push_str(word);
+        self.lower.make_ascii_lowercase();
+        if let Some(known) = self.seen.get(self.lower.as_str()) {
+            return *known;
+        }
+        let terms = analysis::ascii_word_terms(&self.lower, self.compounds)
+            .unwrap_or_else(|| analysis::tokens(&mut self.analyzer, word));
+        let best = terms
+            .iter()
+            .filter_map(|t| self.terms.get(t).copied())
+            .max_by(|a, b| self.weights[*a].total_cmp(&self.weights[*b]));
+        self.seen.insert(self.lower.clone(), best);
+        best
     }
 
     /// False when `word` holds none of the terms' two-letter starts (compared case-blind; a
@@ -184,15 +213,38 @@ impl Highlighter {
 /// The byte ranges of the words of `text`: runs of letters and digits, as the index tokenizer
 /// splits them.
 fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let mut chars = text.char_indices().peekable();
-    std::iter::from_fn(move || {
-        while chars.next_if(|(_, c)| !c.is_alphanumeric()).is_some() {}
-        let (start, first) = chars.next()?;
-        let mut end = start + first.len_utf8();
-        while let Some((i, c)) = chars.next_if(|(_, c)| c.is_alphanumeric()) {
-            end = i + c.len_utf8();
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    // Is the character at byte `i` a letter or digit, and how long is it?
+    let class = move |i: usize| -> (bool, usize) {
+        match bytes[i] {
+            b if b.is_ascii() => (b.is_ascii_alphanumeric(), 1),
+            _ => text[i..]
+                .chars()
+                .next()
+                .map_or((false, 1), |c| (c.is_alphanumeric(), c.len_utf8())),
         }
-        Some(start..end)
+    };
+    std::iter::from_fn(move || {
+        while at < bytes.len() {
+            let (alnum, len) = class(at);
+            if alnum {
+                break;
+            }
+            at += len;
+        }
+        if at >= bytes.len() {
+            return None;
+        }
+        let start = at;
+        while at < bytes.len() {
+            let (alnum, len) = class(at);
+            if !alnum {
+                break;
+            }
+            at += len;
+        }
+        Some(start..at)
     })
 }
 
@@ -262,7 +314,7 @@ mod tests {
 
     fn highlighter(terms: &[&str], max: usize) -> Highlighter {
         let terms = terms.iter().map(|t| (t.to_string(), 1.0)).collect();
-        Highlighter::new(terms, decompounding_analyzer(), max)
+        Highlighter::new(terms, decompounding_analyzer(), true, max)
     }
 
     #[test]
