@@ -20,7 +20,7 @@ pub const EXACT: &str = "nl_exact";
 const STOP_WORDS_FILE: &str = include_str!("../../index/stopwoorden.txt");
 
 pub static STOP_WORDS: LazyLock<Vec<String>> = LazyLock::new(|| parse_word_list(STOP_WORDS_FILE));
-static STOP_WORD_SET: LazyLock<std::collections::HashSet<String>> =
+static STOP_WORD_SET: LazyLock<foldhash::HashSet<String>> =
     LazyLock::new(|| STOP_WORDS.iter().cloned().collect());
 
 /// Tokens at least this many bytes long are dropped by the chain (never indexed).
@@ -167,44 +167,51 @@ const STEM_EXCEPTIONS: [(&str, &str); 3] = [
 const MEMO_LIMIT: usize = 50_000;
 
 thread_local! {
-    static STEMS: std::cell::RefCell<std::collections::HashMap<String, String>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static STEMS: std::cell::RefCell<foldhash::HashMap<String, String>> =
+        std::cell::RefCell::new(foldhash::HashMap::default());
 }
 
-/// Stems one already lower-cased, accent-folded word.
 /// The index terms of one lower-case ASCII word, exactly as the stemmed chain (with
 /// decompounding when `compounds`) makes them, without building a token stream: for callers
 /// that analyse many single words. `None` for other words, which must go through the chain.
-pub fn ascii_word_terms(word: &str, compounds: bool) -> Option<Vec<String>> {
+/// Calls `visit` with each term; returns false (visiting nothing) for other words.
+pub fn visit_ascii_word_terms(word: &str, compounds: bool, visit: &mut dyn FnMut(&str)) -> bool {
     if !word
         .bytes()
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
     {
-        return None;
+        return false;
     }
     if word.len() >= LONG_TOKEN || word.is_empty() || STOP_WORD_SET.contains(word) {
-        return Some(Vec::new());
+        return true;
     }
-    let mut terms = Vec::new();
-    if compounds && let Some(parts) = super::compounds::split_cached(word) {
-        terms.extend(parts.iter().map(|p| stem(p)));
+    if compounds {
+        super::compounds::with_split(word, |parts| {
+            for part in parts.unwrap_or_default() {
+                with_stem(part, &mut *visit);
+            }
+        });
     }
-    terms.push(stem(word));
-    Some(terms)
+    with_stem(word, visit);
+    true
 }
 
+/// Stems one already lower-cased, accent-folded word.
 pub fn stem(word: &str) -> String {
+    with_stem(word, str::to_string)
+}
+
+/// Calls `f` with the stem of `word` (lower case, accents folded), from the per-thread memo.
+pub fn with_stem<R>(word: &str, f: impl FnOnce(&str) -> R) -> R {
     STEMS.with(|memo| {
         let mut memo = memo.borrow_mut();
-        if let Some(s) = memo.get(word) {
-            return s.clone();
+        if !memo.contains_key(word) {
+            if memo.len() >= MEMO_LIMIT {
+                memo.clear();
+            }
+            memo.insert(word.to_string(), stem_uncached(word));
         }
-        let s = stem_uncached(word);
-        if memo.len() >= MEMO_LIMIT {
-            memo.clear();
-        }
-        memo.insert(word.to_string(), s.clone());
-        s
+        f(memo.get(word).map_or("", String::as_str))
     })
 }
 

@@ -26,27 +26,30 @@ pub static DICTIONARY: LazyLock<Decompounder> =
 type Cover = (usize, Vec<(usize, usize)>);
 
 thread_local! {
-    static SPLITS: std::cell::RefCell<std::collections::HashMap<String, Option<Vec<String>>>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static SPLITS: std::cell::RefCell<foldhash::HashMap<String, Option<Vec<String>>>> =
+        std::cell::RefCell::new(foldhash::HashMap::default());
 }
 
 /// [`DICTIONARY`]`.split(word)`, memoised per thread (indexing sees the same words again and
 /// again).
 pub fn split_cached(word: &str) -> Option<Vec<String>> {
+    with_split(word, |parts| parts.map(<[String]>::to_vec))
+}
+
+/// Calls `f` with [`DICTIONARY`]`.split(word)` from the per-thread memo, without copying it.
+pub fn with_split<R>(word: &str, f: impl FnOnce(Option<&[String]>) -> R) -> R {
     if word.len() < MIN_WORD {
-        return None;
+        return f(None);
     }
     SPLITS.with(|memo| {
         let mut memo = memo.borrow_mut();
-        if let Some(parts) = memo.get(word) {
-            return parts.clone();
+        if !memo.contains_key(word) {
+            if memo.len() >= 50_000 {
+                memo.clear();
+            }
+            memo.insert(word.to_string(), DICTIONARY.split(word));
         }
-        let parts = DICTIONARY.split(word);
-        if memo.len() >= 50_000 {
-            memo.clear();
-        }
-        memo.insert(word.to_string(), parts.clone());
-        parts
+        f(memo.get(word).and_then(|p| p.as_deref()))
     })
 }
 

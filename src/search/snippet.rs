@@ -26,7 +26,7 @@ const LONGEST_WORD: usize = 48;
 /// Finds and marks the best passage of texts for one query.
 pub struct Highlighter {
     /// Query term (a stem) → its number in `weights`.
-    terms: HashMap<String, usize>,
+    terms: foldhash::HashMap<String, usize>,
     /// Per term: rarer terms weigh more.
     weights: Vec<f32>,
     /// The two-letter starts of the terms, as a bit per byte pair; `None` when some term is
@@ -35,7 +35,7 @@ pub struct Highlighter {
     analyzer: TextAnalyzer,
     compounds: bool,
     /// Per lower-cased word: the term it matches, if any (texts of one page repeat words).
-    seen: HashMap<String, Option<usize>>,
+    seen: foldhash::HashMap<String, Option<usize>>,
     /// Scratch space for lower-casing.
     lower: String,
     max_bytes: usize,
@@ -114,7 +114,7 @@ impl Highlighter {
             starts,
             analyzer,
             compounds,
-            seen: HashMap::new(),
+            seen: foldhash::HashMap::default(),
             lower: String::new(),
             max_bytes,
         }
@@ -157,12 +157,20 @@ impl Highlighter {
         if let Some(known) = self.seen.get(self.lower.as_str()) {
             return *known;
         }
-        let terms = analysis::ascii_word_terms(&self.lower, self.compounds)
-            .unwrap_or_else(|| analysis::tokens(&mut self.analyzer, word));
-        let best = terms
-            .iter()
-            .filter_map(|t| self.terms.get(t).copied())
-            .max_by(|a, b| self.weights[*a].total_cmp(&self.weights[*b]));
+        let (terms, weights) = (&self.terms, &self.weights);
+        let mut best: Option<usize> = None;
+        let mut consider = |term: &str| {
+            if let Some(&t) = terms.get(term)
+                && best.is_none_or(|b| weights[t] > weights[b])
+            {
+                best = Some(t);
+            }
+        };
+        if !analysis::visit_ascii_word_terms(&self.lower, self.compounds, &mut consider) {
+            for term in analysis::tokens(&mut self.analyzer, word) {
+                consider(&term);
+            }
+        }
         self.seen.insert(self.lower.clone(), best);
         best
     }
