@@ -1,7 +1,12 @@
 //! Benchmark: index build time and peak memory, and search latency p50/p99 for five query
 //! classes, in-process and over HTTP on loopback, at several corpus sizes.
 //!
-//!     cargo bench --bench search -- [--sizes 10000,100000,1000000] [--no-http]
+//!     cargo bench --bench search -- [--sizes 10000,100000,1000000] [--no-http] [--plain]
+//!         [--peer-postgres]
+//!
+//! `--plain` turns synonyms, decompounding and typo tolerance off (as `WEGWIJZER_PLAIN_SEARCH`):
+//! a query then means what PostgreSQL's `plainto_tsquery` means, all stems present, which
+//! separates the cost of the engine from the cost of the Dutch features.
 //!
 //! (a) one word, (b) two words, (c) two words + theme + wijk filters, (d) (c) with all facet
 //! counts, top 20 and snippets, (e) browse without text with all facets. Wegwijzer always
@@ -246,6 +251,7 @@ async fn main() {
         .map(|s| s.split(',').map(|n| n.parse().unwrap()).collect())
         .unwrap_or_else(|| vec![10_000, 100_000]);
     let http = !args.iter().any(|a| a == "--no-http");
+    let plain = args.iter().any(|a| a == "--plain");
     let peer_url = args.iter().any(|a| a == "--peer-postgres").then(|| {
         std::env::var("WEGWIJZER_BENCH_POSTGRES")
             .unwrap_or_else(|_| "postgres://root@127.0.0.1:5432/postgres".into())
@@ -261,12 +267,15 @@ async fn main() {
         let dir = root.join(size.to_string());
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        let config = Config::for_data_dir(&dir);
+        let mut config = Config::for_data_dir(&dir);
+        config.plain_search = plain;
         let store = Store::connect(&config.database_url()).await.unwrap();
         let load = load_corpus(&store, size).await;
 
         reset_peak_rss();
-        let index = Arc::new(SearchIndex::open(&config.index_dir()).unwrap());
+        let index = Arc::new(
+            SearchIndex::open_with(&config.index_dir(), config.search_features()).unwrap(),
+        );
         let indexer = Indexer::new(store.clone(), index.clone()).unwrap();
         let t = Instant::now();
         indexer.rebuild().await.unwrap();
