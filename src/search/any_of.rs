@@ -72,9 +72,14 @@ impl Weight for AnyOfWeight {
         let mut total = 0.0;
         let mut details = Vec::new();
         for w in &self.parts {
-            if let Ok(e) = w.explain(reader, doc) {
-                total += e.value();
-                details.push(e);
+            match w.explain(reader, doc) {
+                Ok(e) => {
+                    total += e.value();
+                    details.push(e);
+                }
+                // Tantivy's way of saying "this part does not match the document".
+                Err(tantivy::TantivyError::InvalidArgument(_)) => {}
+                Err(e) => return Err(e),
             }
         }
         if details.is_empty() {

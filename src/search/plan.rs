@@ -24,8 +24,8 @@ pub const MAX_QUERY_WORDS: usize = 16;
 const BOOST_COMPOUND: f32 = 0.5;
 const BOOST_SYNONYM: f32 = 0.2;
 const BOOST_TYPO: f32 = 0.1;
-/// Ranking bonuses for the user's own words in the title: stemmed, the exact form on top, and
-/// all words as a phrase.
+/// Ranking bonuses for the title: each alternative found there (scaled by its boost), the typed
+/// word's exact form, and all words as a phrase.
 const TITLE_BONUS: f32 = 3.0;
 const TITLE_EXACT_BONUS: f32 = 1.0;
 const TITLE_PHRASE_BONUS: f32 = 3.0;
@@ -216,9 +216,11 @@ fn can_match(index: &SearchIndex, words: &[String]) -> bool {
 /// nothing).
 ///
 /// Matching uses only the combined text field: one posting list per word, which keeps a
-/// multi-word query a cheap intersection. Ranking adds optional bonuses that are looked up only
-/// for items that already match: the user's own words in the title (stemmed, and more for the
-/// exact form), and all words as a phrase in the title.
+/// multi-word query a cheap intersection. Stand-ins (compound parts, synonyms, corrections)
+/// therefore also match the organisation name and the kind, theme and talent labels, as the
+/// typed words always did: a synonym found in an item's theme label is a fair match. Ranking adds optional bonuses that are looked up only
+/// for items that already match: every alternative found in the title (scaled like the
+/// alternative), the typed words' exact forms in the title, and all words as a phrase there.
 pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Query> {
     let f = index.fields();
     let concepts: Vec<Box<dyn Query>> = plan
