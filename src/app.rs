@@ -24,7 +24,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::api::{self, API_VERSION, AppState};
 use crate::config::Config;
-use crate::domain::FieldErrors;
+use crate::domain::taxonomy::TermKind;
+use crate::domain::{Change, FieldErrors, Listing, Taxonomy};
 use crate::error::{ApiError, LoggedError};
 use crate::index::SearchIndex;
 use crate::index::writer::Indexer;
@@ -386,4 +387,41 @@ async fn problem_for_every_error(req: Request, next: Next) -> Response {
         out.headers_mut().insert(header::ALLOW, allow);
     }
     out
+}
+
+/// The indexer reads its change feed from the store: the one place where the index layer and
+/// the database meet.
+impl crate::index::writer::ChangeFeed for Store {
+    async fn changes_after(&self, seq: i64, limit: i64) -> anyhow::Result<Vec<(i64, Change)>> {
+        Ok(self
+            .outbox_after(seq, limit)
+            .await?
+            .into_iter()
+            .map(|e| (e.seq, e.change))
+            .collect())
+    }
+
+    async fn latest_seq(&self) -> anyhow::Result<i64> {
+        Ok(self.latest_outbox_seq().await?)
+    }
+
+    async fn listings(&self, ids: &[i64]) -> anyhow::Result<Vec<Listing>> {
+        Ok(self.find_listings(ids).await?)
+    }
+
+    async fn listings_after(&self, after_id: i64, limit: i64) -> anyhow::Result<Vec<Listing>> {
+        Ok(Store::listings_after(self, after_id, limit).await?)
+    }
+
+    async fn listing_ids_of_organisation(&self, organisation_id: i64) -> anyhow::Result<Vec<i64>> {
+        Ok(Store::listing_ids_of_organisation(self, organisation_id).await?)
+    }
+
+    async fn listing_ids_with_term(&self, kind: TermKind, key: &str) -> anyhow::Result<Vec<i64>> {
+        Ok(Store::listing_ids_with_term(self, kind, key).await?)
+    }
+
+    async fn taxonomy(&self) -> anyhow::Result<Taxonomy> {
+        Ok(self.load_taxonomy().await?)
+    }
 }

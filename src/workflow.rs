@@ -77,23 +77,32 @@ async fn lock_for(
 }
 
 /// Content a revision shows: the pending proposal when there is one, else the row.
-fn working_content(l: &Listing) -> ListingContent {
-    l.pending
-        .as_ref()
-        .and_then(|p| serde_json::from_str(&p.content).ok())
-        .unwrap_or_else(|| ListingContent::from_listing(l))
+fn working_content(l: &Listing) -> NewListing {
+    match &l.pending {
+        Some(p) => (*p.content).clone(),
+        None => l.to_new(),
+    }
+}
+
+/// Checks stored content against today's taxonomy before it goes public.
+fn revalidate(content: &NewListing, taxonomy: &Taxonomy) -> Result<NewListing, ApiError> {
+    validate(&ListingContent::from_new(content), taxonomy)
 }
 
 async fn record(
     tx: &mut Transaction<'_, Any>,
     caller: &Caller,
-    before: Option<&ListingContent>,
+    before: Option<&NewListing>,
     after: &Listing,
     action: &str,
     note: Option<String>,
 ) -> Result<(), ApiError> {
     let content = working_content(after);
-    let changed = diff(before, &content).into_iter().map(|c| c.veld).collect();
+    let before = before.map(ListingContent::from_new);
+    let changed = diff(before.as_ref(), &ListingContent::from_new(&content))
+        .into_iter()
+        .map(|c| c.veld)
+        .collect();
     Store::insert_revision(
         tx,
         NewRevision {
@@ -104,7 +113,7 @@ async fn record(
             user_id: Some(caller.user.id),
             user_name: &caller.user.name,
             changed_fields: changed,
-            content: serde_json::to_string(&content).unwrap_or_default(),
+            content,
             note,
         },
     )
@@ -162,9 +171,8 @@ pub async fn update(
     if current.status == Status::Gepubliceerd && !direct {
         // The validated form (trimmed, postcode normalised), so the review diff shows real
         // changes only.
-        let proposal = serde_json::to_string(&ListingContent::from_new(&new)).unwrap_or_default();
         let change = StateChange {
-            pending: Some((proposal, Status::TerBeoordeling, Some(caller.user.id))),
+            pending: Some((Box::new(new), Status::TerBeoordeling, Some(caller.user.id))),
             ..StateChange::to(Status::Gepubliceerd)
         };
         Store::set_listing_state(&mut tx, id, &change).await?;
@@ -221,7 +229,7 @@ pub async fn submit(
     match (current.status, current.pending.as_ref().map(|p| p.status)) {
         (Status::Concept | Status::Teruggestuurd | Status::Gearchiveerd, _) => {
             // Content may predate a taxonomy change; check it before it goes public.
-            validate(&before, taxonomy)?;
+            revalidate(&before, taxonomy)?;
             let status = if direct {
                 Status::Gepubliceerd
             } else {
@@ -273,13 +281,12 @@ async fn apply_pending(
     current: Listing,
     action: &str,
 ) -> Result<Saved, ApiError> {
-    let before = ListingContent::from_listing(&current);
-    let proposal: ListingContent = current
+    let before = current.to_new();
+    let proposal = current
         .pending
         .as_ref()
-        .and_then(|p| serde_json::from_str(&p.content).ok())
-        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("onleesbare voorgestelde wijziging")))?;
-    let mut new = validate(&proposal, taxonomy)?;
+        .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("geen voorgestelde wijziging")))?;
+    let mut new = revalidate(&proposal.content, taxonomy)?;
     new.status = Status::Gepubliceerd;
     Store::write_listing_row(&mut tx, current.id, current.organisation_id, &new).await?;
     let change = StateChange {
@@ -313,7 +320,7 @@ pub async fn review(
         .is_some_and(|p| p.status == Status::TerBeoordeling);
     match (&decision, current.status) {
         (Decision::Approve, Status::TerBeoordeling) => {
-            validate(&before, taxonomy)?;
+            revalidate(&before, taxonomy)?;
             let change = StateChange {
                 verified_now: true,
                 ..StateChange::to(Status::Gepubliceerd)

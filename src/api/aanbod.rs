@@ -41,6 +41,10 @@ pub struct SearchParams {
     talent: Option<Vec<String>>,
     /// Time commitment of volunteer vacancies: `eenmalig`, `incidenteel`, `wekelijks`.
     tijdsbesteding: Option<Vec<String>>,
+    /// Language key(s) (ISO 639-1, see `/talen`): items offered in any of them.
+    taal: Option<Vec<String>>,
+    /// Accessibility feature key(s) (see `/toegankelijkheid`): items with any of them.
+    toegankelijkheid: Option<Vec<String>>,
     /// Page number, from 1.
     #[param(minimum = 1)]
     page: Option<u32>,
@@ -95,6 +99,10 @@ pub struct FacetsResponse {
     pub talent: Option<Vec<FacetValue>>,
     /// Only when volunteer vacancies are among the results.
     pub tijdsbesteding: Option<Vec<FacetValue>>,
+    /// Languages the offer is given in.
+    pub taal: Vec<FacetValue>,
+    /// Accessibility features.
+    pub toegankelijkheid: Vec<FacetValue>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -236,6 +244,8 @@ pub async fn list_aanbod(
                 kosten: facet(f.cost),
                 talent: f.talent.map(facet),
                 tijdsbesteding: f.commitment.map(facet),
+                taal: facet(f.language),
+                toegankelijkheid: facet(f.accessibility),
             },
             links,
         }),
@@ -302,6 +312,10 @@ pub struct ListingDetail {
     pub contact: ContactResponse,
     pub tijden: String,
     pub vacature: Option<VacancyResponse>,
+    /// Languages in which it is offered.
+    pub talen: Vec<TermResponse>,
+    /// Accessibility features.
+    pub toegankelijkheid: Vec<TermResponse>,
     #[schema(format = DateTime)]
     pub aangemaakt: String,
     #[schema(format = DateTime)]
@@ -365,6 +379,8 @@ pub async fn get_aanbod(
             talenten: TermResponse::list(&v.talents, &t.talents),
             einddatum: v.end_date.map(|d| d.to_string()),
         }),
+        talen: TermResponse::list(&l.languages, &t.languages),
+        toegankelijkheid: TermResponse::list(&l.accessibility, &t.accessibility),
         aangemaakt: l.created_at,
         gewijzigd: l.updated_at,
         laatst_gecontroleerd: l.last_verified_at,

@@ -73,6 +73,10 @@ pub struct ListingSummary {
     pub kosten: String,
     pub plaats: Option<String>,
     pub vacature: Option<VacancyResponse>,
+    /// Languages in which it is offered.
+    pub talen: Vec<TermResponse>,
+    /// Accessibility features.
+    pub toegankelijkheid: Vec<TermResponse>,
     /// Kilometres from the given postcode or coordinates (items with a location only).
     pub afstand_km: Option<f64>,
     /// Why the item matched (with `uitleg=true`).
@@ -169,6 +173,8 @@ impl ListingSummary {
             kosten: p.cost,
             plaats: p.place,
             vacature,
+            talen: TermResponse::list(&p.languages, &t.languages),
+            toegankelijkheid: TermResponse::list(&p.accessibility, &t.accessibility),
             afstand_km: distance_km,
             uitleg: explanation.map(|list| {
                 list.into_iter()

@@ -100,7 +100,7 @@ impl AppState {
     tags(
         (name = "aanbod", description = "Search and read the offer"),
         (name = "organisaties", description = "Organisations"),
-        (name = "taxonomie", description = "Themes, wijken, age groups and talents"),
+        (name = "taxonomie", description = "Themes, wijken, age groups, talents, languages and accessibility features"),
         (name = "sessies", description = "Log in and out"),
         (name = "beheer", description = "Partners and editors: items, review, organisations, accounts; and operations"),
     ),
@@ -138,6 +138,8 @@ pub fn routes() -> (Router<AppState>, oa::OpenApi) {
         .routes(routes!(organisaties::list_organisaties))
         .routes(routes!(organisaties::get_organisatie))
         .routes(routes!(taxonomie::list_themas))
+        .routes(routes!(taxonomie::list_talen))
+        .routes(routes!(taxonomie::list_toegankelijkheid))
         .routes(routes!(taxonomie::list_wijken))
         .routes(routes!(taxonomie::list_leeftijdsgroepen))
         .routes(routes!(taxonomie::list_talenten))
@@ -178,6 +180,7 @@ pub fn routes() -> (Router<AppState>, oa::OpenApi) {
             beheer::gebruikers::update_gebruiker
         ))
         .routes(routes!(beheer::gebruikers::list_audit_log))
+        .routes(routes!(beheer::termen::update_term))
         .split_for_parts();
     add_openapi_path(&mut doc);
     add_version_headers(&mut doc);

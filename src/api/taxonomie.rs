@@ -1,4 +1,5 @@
-//! The taxonomy: themes, wijken, age groups and talents, with labels.
+//! The taxonomy: themes, wijken, age groups, talents, languages and accessibility features,
+//! with labels.
 
 use axum::Json;
 use axum::extract::State;
@@ -35,4 +36,18 @@ pub async fn list_leeftijdsgroepen(
     responses((status = 200, description = "Talents", body = Vec<Term>)))]
 pub async fn list_talenten(State(state): State<AppState>) -> ApiResult<Json<Vec<Term>>> {
     Ok(Json(state.store.load_taxonomy().await?.talents))
+}
+
+/// All languages the offer can be given in, keyed by ISO 639-1 code.
+#[utoipa::path(get, path = "/talen", tag = "taxonomie",
+    responses((status = 200, description = "Languages", body = Vec<Term>)))]
+pub async fn list_talen(State(state): State<AppState>) -> ApiResult<Json<Vec<Term>>> {
+    Ok(Json(state.store.load_taxonomy().await?.languages))
+}
+
+/// All accessibility features an item can name.
+#[utoipa::path(get, path = "/toegankelijkheid", tag = "taxonomie",
+    responses((status = 200, description = "Accessibility features", body = Vec<Term>)))]
+pub async fn list_toegankelijkheid(State(state): State<AppState>) -> ApiResult<Json<Vec<Term>>> {
+    Ok(Json(state.store.load_taxonomy().await?.accessibility))
 }

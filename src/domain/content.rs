@@ -92,6 +92,10 @@ pub struct ListingContent {
     pub vacature: Option<VacancyRecord>,
     /// Only staff see these.
     pub voor_verwijzers: Option<ReferralRecord>,
+    /// Languages in which it is offered: ISO 639-1 keys (see `/talen`), e.g. `nl`, `ar`.
+    pub talen: Vec<String>,
+    /// Accessibility feature keys (see `/toegankelijkheid`).
+    pub toegankelijkheid: Vec<String>,
 }
 
 /// The wire names of [`ListingContent`], to tell unknown fields from forbidden ones.
@@ -111,6 +115,8 @@ pub const CONTENT_FIELDS: &[&str] = &[
     "tijden",
     "vacature",
     "voorVerwijzers",
+    "talen",
+    "toegankelijkheid",
 ];
 
 pub(crate) fn plain_text(
@@ -214,6 +220,10 @@ impl ListingContent {
         };
         let themes = keys("themas", &self.themas, &|k| taxonomy.theme(k).is_some());
         let wijken = keys("wijken", &self.wijken, &|k| taxonomy.wijk(k).is_some());
+        let languages = keys("talen", &self.talen, &|k| taxonomy.language(k).is_some());
+        let accessibility = keys("toegankelijkheid", &self.toegankelijkheid, &|k| {
+            taxonomy.accessibility_feature(k).is_some()
+        });
         if self.themas.is_empty() {
             e.add("themas", "kies minstens één thema");
         }
@@ -279,6 +289,8 @@ impl ListingContent {
             last_verified: None,
             vacancy,
             referral,
+            languages,
+            accessibility,
         })
     }
 
@@ -324,6 +336,8 @@ impl ListingContent {
                 email: l.referral.email.clone(),
                 toelichting: l.referral.notes.clone(),
             }),
+            talen: l.languages.clone(),
+            toegankelijkheid: l.accessibility.clone(),
         }
     }
 

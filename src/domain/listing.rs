@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::taxonomy::TermKind;
+
 wire_enum!(
     /// What kind of offer an item is.
     Kind { Voorziening = "voorziening", Initiatief = "initiatief", Vacature = "vacature" }
@@ -147,6 +149,24 @@ pub struct NewListing {
     pub last_verified: Option<chrono::NaiveDate>,
     pub vacancy: Option<Vacancy>,
     pub referral: Referral,
+    /// Languages (ISO 639-1 keys) in which the service or activity is offered.
+    pub languages: Vec<String>,
+    /// Accessibility feature keys.
+    pub accessibility: Vec<String>,
+}
+
+impl NewListing {
+    /// The keys this item links to in a plain taxonomy list.
+    pub fn term_keys(&self, kind: TermKind) -> &[String] {
+        match kind {
+            TermKind::Theme => &self.themes,
+            TermKind::Wijk => &self.wijken,
+            TermKind::Talent => self.vacancy.as_ref().map_or(&[], |v| &v.talents),
+            TermKind::Language => &self.languages,
+            TermKind::Accessibility => &self.accessibility,
+            TermKind::AgeGroup => &[],
+        }
+    }
 }
 
 /// Details for referrers ("voor verwijzers"): staff see them, the public never does.
@@ -160,8 +180,8 @@ pub struct Referral {
 /// A change to a published item that waits for an editor (or was sent back).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PendingChange {
-    /// JSON of the proposed [`super::content::ListingContent`].
-    pub content: String,
+    /// The proposed content (status, external id and verification date unset).
+    pub content: Box<NewListing>,
     /// `ter-beoordeling` or `teruggestuurd`.
     pub status: Status,
     pub by: Option<i64>,
@@ -194,6 +214,8 @@ pub struct Listing {
     pub version: i64,
     pub vacancy: Option<Vacancy>,
     pub referral: Referral,
+    pub languages: Vec<String>,
+    pub accessibility: Vec<String>,
     /// The editor's reason when the item (or its pending change) was sent back.
     pub review_note: Option<String>,
     pub pending: Option<PendingChange>,
@@ -202,6 +224,30 @@ pub struct Listing {
 }
 
 impl Listing {
+    /// The keys this item links to in a plain taxonomy list.
+    pub fn term_keys(&self, kind: TermKind) -> &[String] {
+        match kind {
+            TermKind::Theme => &self.themes,
+            TermKind::Wijk => &self.wijken,
+            TermKind::Talent => self.vacancy.as_ref().map_or(&[], |v| &v.talents),
+            TermKind::Language => &self.languages,
+            TermKind::Accessibility => &self.accessibility,
+            TermKind::AgeGroup => &[],
+        }
+    }
+
+    /// Where the keys of a plain taxonomy list go (`None`: the item cannot hold them).
+    pub fn term_keys_mut(&mut self, kind: TermKind) -> Option<&mut Vec<String>> {
+        match kind {
+            TermKind::Theme => Some(&mut self.themes),
+            TermKind::Wijk => Some(&mut self.wijken),
+            TermKind::Talent => self.vacancy.as_mut().map(|v| &mut v.talents),
+            TermKind::Language => Some(&mut self.languages),
+            TermKind::Accessibility => Some(&mut self.accessibility),
+            TermKind::AgeGroup => None,
+        }
+    }
+
     /// The stored item's content as a [`NewListing`] (verification date left unset).
     pub fn to_new(&self) -> NewListing {
         NewListing {
@@ -222,6 +268,8 @@ impl Listing {
             last_verified: None,
             vacancy: self.vacancy.clone(),
             referral: self.referral.clone(),
+            languages: self.languages.clone(),
+            accessibility: self.accessibility.clone(),
         }
     }
 

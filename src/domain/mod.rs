@@ -35,12 +35,14 @@ macro_rules! wire_enum {
     };
 }
 
+pub mod change;
 pub mod content;
 pub mod listing;
 pub mod taxonomy;
 pub mod user;
 pub mod validation;
 
+pub use change::Change;
 pub use listing::{
     AgeRange, Contact, Cost, Kind, Listing, Location, NewListing, PendingChange, Referral, Status,
     TimeCommitment, Vacancy,

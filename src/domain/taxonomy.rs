@@ -6,6 +6,52 @@ use serde::{Deserialize, Serialize};
 pub const MAX_TERMS_PER_FACET: usize = 64;
 /// Most age groups; packed into a 16-bit set.
 pub const MAX_AGE_GROUPS: usize = 16;
+/// Most languages; packed into a 32-bit set.
+pub const MAX_LANGUAGES: usize = 32;
+/// Most accessibility features; packed into a 16-bit set.
+pub const MAX_ACCESSIBILITY_FEATURES: usize = 16;
+
+wire_enum!(
+    /// The lists of the taxonomy, by their Dutch wire names (also the outbox's entity names).
+    TermKind {
+        Theme = "thema",
+        Wijk = "wijk",
+        Talent = "talent",
+        AgeGroup = "leeftijdsgroep",
+        Language = "taal",
+        Accessibility = "toegankelijkheid",
+    }
+);
+
+impl TermKind {
+    /// Most terms this list may hold (the search engine packs each list into a bit set).
+    pub fn max_terms(self) -> usize {
+        match self {
+            TermKind::AgeGroup => MAX_AGE_GROUPS,
+            TermKind::Language => MAX_LANGUAGES,
+            TermKind::Accessibility => MAX_ACCESSIBILITY_FEATURES,
+            _ => MAX_TERMS_PER_FACET,
+        }
+    }
+
+    /// True when a key of this list is well formed: ISO 639-1 codes for languages, kebab-case
+    /// otherwise.
+    pub fn is_valid_key(self, key: &str) -> bool {
+        match self {
+            TermKind::Language => key.len() == 2 && key.bytes().all(|b| b.is_ascii_lowercase()),
+            _ => is_valid_key(key),
+        }
+    }
+
+    /// True when the labels of this list are part of an item's searchable text, so a new
+    /// label must reach the index.
+    pub fn label_is_searchable(self) -> bool {
+        matches!(
+            self,
+            TermKind::Theme | TermKind::Talent | TermKind::Language | TermKind::Accessibility
+        )
+    }
+}
 
 /// A taxonomy term: a stable key (kebab-case) and a label for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
@@ -43,6 +89,10 @@ pub struct Taxonomy {
     pub wijken: Vec<Term>,
     pub age_groups: Vec<AgeGroup>,
     pub talents: Vec<Term>,
+    /// Languages an item is offered in, keyed by ISO 639-1 code.
+    pub languages: Vec<Term>,
+    /// Accessibility features (rolstoeltoegankelijk, ringleiding, ...).
+    pub accessibility: Vec<Term>,
 }
 
 impl Taxonomy {
@@ -54,6 +104,41 @@ impl Taxonomy {
     }
     pub fn talent(&self, key: &str) -> Option<&Term> {
         self.talents.iter().find(|t| t.key == key)
+    }
+    pub fn language(&self, key: &str) -> Option<&Term> {
+        self.languages.iter().find(|t| t.key == key)
+    }
+    pub fn accessibility_feature(&self, key: &str) -> Option<&Term> {
+        self.accessibility.iter().find(|t| t.key == key)
+    }
+    /// The plain term list of `kind` (age groups have ranges and are not plain terms).
+    pub fn terms(&self, kind: TermKind) -> &[Term] {
+        match kind {
+            TermKind::Theme => &self.themes,
+            TermKind::Wijk => &self.wijken,
+            TermKind::Talent => &self.talents,
+            TermKind::Language => &self.languages,
+            TermKind::Accessibility => &self.accessibility,
+            TermKind::AgeGroup => &[],
+        }
+    }
+    /// The plain term list of `kind`; `None` for age groups.
+    pub fn terms_mut(&mut self, kind: TermKind) -> Option<&mut Vec<Term>> {
+        match kind {
+            TermKind::Theme => Some(&mut self.themes),
+            TermKind::Wijk => Some(&mut self.wijken),
+            TermKind::Talent => Some(&mut self.talents),
+            TermKind::Language => Some(&mut self.languages),
+            TermKind::Accessibility => Some(&mut self.accessibility),
+            TermKind::AgeGroup => None,
+        }
+    }
+    /// The label of a key of a plain list.
+    pub fn label(&self, kind: TermKind, key: &str) -> Option<&str> {
+        self.terms(kind)
+            .iter()
+            .find(|t| t.key == key)
+            .map(|t| t.label.as_str())
     }
     pub fn age_group(&self, key: &str) -> Option<&AgeGroup> {
         self.age_groups.iter().find(|t| t.key == key)

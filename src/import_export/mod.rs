@@ -106,14 +106,12 @@ pub async fn import_documents(
 
     let mut report = ImportReport::default();
     let mut tx = store.begin().await?;
-    report.taxonomy_terms = import_taxonomy.themes.len()
-        + import_taxonomy.wijken.len()
-        + import_taxonomy.talents.len()
-        + import_taxonomy.age_groups.len();
-    use crate::store::TermTable;
-    Store::upsert_terms(&mut tx, TermTable::Themes, &import_taxonomy.themes, 0).await?;
-    Store::upsert_terms(&mut tx, TermTable::Wijken, &import_taxonomy.wijken, 0).await?;
-    Store::upsert_terms(&mut tx, TermTable::Talents, &import_taxonomy.talents, 0).await?;
+    report.taxonomy_terms = import_taxonomy.age_groups.len();
+    for kind in Store::PLAIN_TERM_LISTS {
+        let terms = import_taxonomy.terms(kind);
+        report.taxonomy_terms += terms.len();
+        Store::upsert_terms(&mut tx, kind, terms, 0).await?;
+    }
     Store::upsert_age_groups(&mut tx, &import_taxonomy.age_groups, 0).await?;
 
     let mut org_ids: HashMap<String, i64> = HashMap::new();
@@ -121,17 +119,11 @@ pub async fn import_documents(
         let existed = Store::organisation_id_by_external_id(&mut tx, &org.external_id)
             .await?
             .is_some();
-        let (id, renamed) = Store::upsert_organisation(&mut tx, org).await?;
+        let id = Store::upsert_organisation(&mut tx, org).await?;
         if existed {
             report.organisations_updated += 1;
         } else {
             report.organisations_created += 1;
-        }
-        if renamed {
-            // Search results show the organisation's name: re-index its listings.
-            for listing_id in Store::listing_ids_of(&mut tx, id).await? {
-                Store::append_outbox(&mut tx, listing_id).await?;
-            }
         }
         org_ids.insert(org.external_id.clone(), id);
     }
@@ -173,5 +165,7 @@ fn extend_taxonomy(base: &mut Taxonomy, extra: &Taxonomy) {
     add(&mut base.themes, &extra.themes, |t| &t.key);
     add(&mut base.wijken, &extra.wijken, |t| &t.key);
     add(&mut base.talents, &extra.talents, |t| &t.key);
+    add(&mut base.languages, &extra.languages, |t| &t.key);
+    add(&mut base.accessibility, &extra.accessibility, |t| &t.key);
     add(&mut base.age_groups, &extra.age_groups, |t| &t.key);
 }

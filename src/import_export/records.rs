@@ -8,7 +8,7 @@ use crate::domain::content::{
     ContactRecord, ListingContent, LocationRecord, ReferralRecord, VacancyRecord, contact,
     parse_date, plain_text,
 };
-use crate::domain::taxonomy::{MAX_TERMS_PER_FACET, is_valid_key};
+use crate::domain::taxonomy::{TermKind, is_valid_key};
 use crate::domain::{AgeGroup, AgeRange, FieldErrors, NewListing, Status, Taxonomy, Term};
 use crate::store::NewOrganisation;
 
@@ -34,6 +34,10 @@ pub struct TaxonomyRecord {
     pub leeftijdsgroepen: Vec<AgeGroupRecord>,
     #[serde(default)]
     pub talenten: Vec<TermRecord>,
+    #[serde(default)]
+    pub talen: Vec<TermRecord>,
+    #[serde(default)]
+    pub toegankelijkheid: Vec<TermRecord>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -93,6 +97,10 @@ pub struct ListingRecord {
     pub vacature: Option<VacancyRecord>,
     /// Details only staff see.
     pub voor_verwijzers: Option<ReferralRecord>,
+    #[serde(default)]
+    pub talen: Vec<String>,
+    #[serde(default)]
+    pub toegankelijkheid: Vec<String>,
 }
 
 /// External ids: letters, digits, `.`, `_` and `-`, 1-100 characters.
@@ -114,6 +122,8 @@ impl ImportDocument {
                 o.wijken.extend(t.wijken);
                 o.leeftijdsgroepen.extend(t.leeftijdsgroepen);
                 o.talenten.extend(t.talenten);
+                o.talen.extend(t.talen);
+                o.toegankelijkheid.extend(t.toegankelijkheid);
             }
             out.organisaties.extend(d.organisaties);
             out.aanbod.extend(d.aanbod);
@@ -126,23 +136,27 @@ impl ImportDocument {
         let Some(t) = &self.taxonomie else {
             return Taxonomy::default();
         };
-        let terms = |errors: &mut FieldErrors, list: &[TermRecord], name: &str| {
+        let terms = |errors: &mut FieldErrors, list: &[TermRecord], name: &str, kind: TermKind| {
             let mut seen = HashSet::new();
-            if list.len() > MAX_TERMS_PER_FACET {
+            let max = kind.max_terms();
+            if list.len() > max {
                 errors.add(
                     format!("taxonomie.{name}"),
-                    format!("hoogstens {MAX_TERMS_PER_FACET} termen"),
+                    format!("hoogstens {max} termen"),
                 );
             }
             list.iter()
                 .enumerate()
                 .map(|(i, r)| {
                     let at = format!("taxonomie.{name}[{i}]");
-                    if !is_valid_key(&r.sleutel) {
-                        errors.add(
-                            format!("{at}.sleutel"),
-                            "alleen kleine letters, cijfers en streepjes",
-                        );
+                    if !kind.is_valid_key(&r.sleutel) {
+                        let rule = match kind {
+                            TermKind::Language => {
+                                "een taalcode van twee kleine letters (ISO 639-1)"
+                            }
+                            _ => "alleen kleine letters, cijfers en streepjes",
+                        };
+                        errors.add(format!("{at}.sleutel"), rule);
                     } else if !seen.insert(r.sleutel.clone()) {
                         errors.add(
                             format!("{at}.sleutel"),
@@ -157,9 +171,16 @@ impl ImportDocument {
                 })
                 .collect::<Vec<_>>()
         };
-        let themes = terms(errors, &t.themas, "themas");
-        let wijken = terms(errors, &t.wijken, "wijken");
-        let talents = terms(errors, &t.talenten, "talenten");
+        let themes = terms(errors, &t.themas, "themas", TermKind::Theme);
+        let wijken = terms(errors, &t.wijken, "wijken", TermKind::Wijk);
+        let talents = terms(errors, &t.talenten, "talenten", TermKind::Talent);
+        let languages = terms(errors, &t.talen, "talen", TermKind::Language);
+        let accessibility = terms(
+            errors,
+            &t.toegankelijkheid,
+            "toegankelijkheid",
+            TermKind::Accessibility,
+        );
         let mut seen = HashSet::new();
         if t.leeftijdsgroepen.len() > 64 {
             errors.add(
@@ -204,6 +225,8 @@ impl ImportDocument {
             wijken,
             age_groups,
             talents,
+            languages,
+            accessibility,
         }
     }
 
@@ -316,6 +339,8 @@ impl ListingRecord {
             tijden: self.tijden.clone(),
             vacature: self.vacature.clone(),
             voor_verwijzers: self.voor_verwijzers.clone(),
+            talen: self.talen.clone(),
+            toegankelijkheid: self.toegankelijkheid.clone(),
         };
         let listing = content.validate(taxonomy, e);
         if !e.is_empty() {

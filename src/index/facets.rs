@@ -15,6 +15,7 @@ use tantivy::columnar::StrColumn;
 use tantivy::index::SegmentId;
 
 use super::schema::names;
+use crate::domain::taxonomy::TermKind;
 use crate::domain::{Cost, Kind, Taxonomy, TimeCommitment};
 
 /// Sentinel for "no value" in `commitment`.
@@ -28,16 +29,20 @@ pub struct Row {
     pub themes: u64,
     pub wijken: u64,
     pub talents: u64,
-    pub id: u64,
+    /// The item id (ids stay far below 2^32 on any municipality's data).
+    pub id: u32,
     /// Seconds since 2000-01-01.
     pub verified: i32,
     pub created: i32,
-    pub end_day: i32,
     pub title_ord: u32,
     /// NaN when the item has no coordinates.
     pub lat: f32,
     pub lon: f32,
+    pub languages: u32,
+    /// Last day shown, in days since 2000-01-01; `u16::MAX` when it never ends.
+    pub end_day: u16,
     pub age_groups: u16,
+    pub accessibility: u16,
     pub min_age: u8,
     pub max_age: u8,
     pub kind: u8,
@@ -45,6 +50,9 @@ pub struct Row {
     pub commitment: u8,
     pub whole: bool,
 }
+
+// A row must stay one cache line: facet counting reads one per matching document.
+const _: () = assert!(std::mem::size_of::<Row>() == 64);
 
 /// The taxonomy with each key's bit position in a [`Row`]'s term sets.
 #[derive(Debug, Default)]
@@ -55,14 +63,24 @@ pub struct FacetSpace {
     theme_bits: HashMap<String, u8>,
     wijk_bits: HashMap<String, u8>,
     talent_bits: HashMap<String, u8>,
+    language_bits: HashMap<String, u8>,
+    accessibility_bits: HashMap<String, u8>,
+}
+
+/// Days from 1970-01-01 to 2000-01-01: the origin of [`Row::end_day`].
+pub const DAY_2000: i64 = 10_957;
+
+/// A day (days since 1970) as a row's `end_day`.
+pub fn row_day(epoch_day: i64) -> u16 {
+    (epoch_day - DAY_2000).clamp(0, i64::from(u16::MAX)) as u16
 }
 
 impl FacetSpace {
     pub fn new(taxonomy: Taxonomy) -> FacetSpace {
-        let bits = |terms: &[crate::domain::Term]| {
+        let bits = |terms: &[crate::domain::Term], max: usize| {
             terms
                 .iter()
-                .take(crate::domain::taxonomy::MAX_TERMS_PER_FACET)
+                .take(max)
                 .enumerate()
                 .map(|(i, t)| (t.key.clone(), i as u8))
                 .collect::<HashMap<_, _>>()
@@ -73,6 +91,8 @@ impl FacetSpace {
             .iter()
             .chain(&taxonomy.wijken)
             .chain(&taxonomy.talents)
+            .chain(&taxonomy.languages)
+            .chain(&taxonomy.accessibility)
         {
             t.key.hash(&mut h);
         }
@@ -82,9 +102,11 @@ impl FacetSpace {
         }
         FacetSpace {
             stamp: h.finish(),
-            theme_bits: bits(&taxonomy.themes),
-            wijk_bits: bits(&taxonomy.wijken),
-            talent_bits: bits(&taxonomy.talents),
+            theme_bits: bits(&taxonomy.themes, TermKind::Theme.max_terms()),
+            wijk_bits: bits(&taxonomy.wijken, TermKind::Wijk.max_terms()),
+            talent_bits: bits(&taxonomy.talents, TermKind::Talent.max_terms()),
+            language_bits: bits(&taxonomy.languages, TermKind::Language.max_terms()),
+            accessibility_bits: bits(&taxonomy.accessibility, TermKind::Accessibility.max_terms()),
             taxonomy,
         }
     }
@@ -97,6 +119,12 @@ impl FacetSpace {
     }
     pub fn talent_bit(&self, key: &str) -> Option<u8> {
         self.talent_bits.get(key).copied()
+    }
+    pub fn language_bit(&self, key: &str) -> Option<u8> {
+        self.language_bits.get(key).copied()
+    }
+    pub fn accessibility_bit(&self, key: &str) -> Option<u8> {
+        self.accessibility_bits.get(key).copied()
     }
 
     /// The age groups an item for ages `min..=max` belongs to, as a bit set.
@@ -175,6 +203,8 @@ fn build_rows(space: &FacetSpace, seg: &SegmentReader) -> tantivy::Result<Segmen
     let themes = ff.str(names::THEMES)?;
     let wijken = ff.str(names::WIJKEN)?;
     let talents = ff.str(names::TALENTS)?;
+    let languages = ff.str(names::LANGUAGES)?;
+    let accessibility = ff.str(names::ACCESSIBILITY)?;
     let title = ff.str(names::TITLE_SORT)?;
     let id = ff.u64(names::ID)?;
     let whole = ff.u64(names::WHOLE)?;
@@ -197,6 +227,8 @@ fn build_rows(space: &FacetSpace, seg: &SegmentReader) -> tantivy::Result<Segmen
     let theme_map = ord_map(&themes, |s| space.theme_bit(s));
     let wijk_map = ord_map(&wijken, |s| space.wijk_bit(s));
     let talent_map = ord_map(&talents, |s| space.talent_bit(s));
+    let language_map = ord_map(&languages, |s| space.language_bit(s));
+    let accessibility_map = ord_map(&accessibility, |s| space.accessibility_bit(s));
 
     let first = |col: &Option<StrColumn>, map: &[Option<u8>], doc: u32| -> Option<u8> {
         let col = col.as_ref()?;
@@ -218,15 +250,14 @@ fn build_rows(space: &FacetSpace, seg: &SegmentReader) -> tantivy::Result<Segmen
             themes: set(&themes, &theme_map, doc),
             wijken: set(&wijken, &wijk_map, doc),
             talents: set(&talents, &talent_map, doc),
-            id: id.first(doc).unwrap_or(0),
+            languages: set(&languages, &language_map, doc) as u32,
+            accessibility: set(&accessibility, &accessibility_map, doc) as u16,
+            id: id.first(doc).unwrap_or(0).min(u64::from(u32::MAX)) as u32,
             verified: since_2000(verified.first(doc).unwrap_or(0)),
             created: since_2000(created.first(doc).unwrap_or(0)),
             lat: lat.first(doc).map(|v| v as f32).unwrap_or(f32::NAN),
             lon: lon.first(doc).map(|v| v as f32).unwrap_or(f32::NAN),
-            end_day: end_day
-                .first(doc)
-                .unwrap_or(i64::MAX)
-                .clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32,
+            end_day: end_day.first(doc).map_or(u16::MAX, row_day),
             age_groups: space.age_group_mask(min, max),
             title_ord: title
                 .as_ref()

@@ -7,6 +7,7 @@ use tantivy::schema::{
 };
 
 use super::analysis::{EXACT, STEMMED};
+use crate::domain::taxonomy::TermKind;
 use crate::domain::{Listing, Taxonomy};
 
 /// Handles to every field, resolved once.
@@ -26,6 +27,8 @@ pub struct Fields {
     pub themes: Field,
     pub wijken: Field,
     pub talents: Field,
+    pub languages: Field,
+    pub accessibility: Field,
     pub whole: Field,
     pub min_age: Field,
     pub max_age: Field,
@@ -46,6 +49,8 @@ pub mod names {
     pub const THEMES: &str = "themes";
     pub const WIJKEN: &str = "wijken";
     pub const TALENTS: &str = "talents";
+    pub const LANGUAGES: &str = "languages";
+    pub const ACCESSIBILITY: &str = "accessibility";
     pub const WHOLE: &str = "whole";
     pub const MIN_AGE: &str = "min_age";
     pub const MAX_AGE: &str = "max_age";
@@ -103,6 +108,8 @@ pub fn build_schema() -> (Schema, Fields) {
         themes: b.add_text_field(THEMES, STRING | FAST),
         wijken: b.add_text_field(WIJKEN, STRING | FAST),
         talents: b.add_text_field(TALENTS, STRING | FAST),
+        languages: b.add_text_field(LANGUAGES, STRING | FAST),
+        accessibility: b.add_text_field(ACCESSIBILITY, STRING | FAST),
         whole: b.add_u64_field(WHOLE, FAST),
         min_age: b.add_u64_field(MIN_AGE, FAST),
         max_age: b.add_u64_field(MAX_AGE, FAST),
@@ -136,6 +143,10 @@ pub struct HitPayload {
     pub time_commitment: Option<String>,
     pub hours_per_week: Option<f64>,
     pub talents: Vec<String>,
+    #[serde(default)]
+    pub languages: Vec<String>,
+    #[serde(default)]
+    pub accessibility: Vec<String>,
     pub end_date: Option<String>,
     pub place: Option<String>,
     #[serde(default)]
@@ -198,15 +209,12 @@ pub fn listing_document(f: &Fields, l: &Listing, taxonomy: &Taxonomy) -> Tantivy
     add_weighted(&l.description, w.description);
     add_weighted(&l.organisation_name, w.organisation);
     add_weighted(l.kind.label(), w.tags);
-    for key in &l.themes {
-        if let Some(t) = taxonomy.theme(key) {
-            add_weighted(&t.label, w.tags);
-        }
-    }
-    if let Some(v) = &l.vacancy {
-        for key in &v.talents {
-            if let Some(t) = taxonomy.talent(key) {
-                add_weighted(&t.label, w.tags);
+    // The labels of the lists whose labels are searchable (themes, talents, languages,
+    // accessibility): "Arabisch" or "rolstoeltoegankelijk" finds items that offer it.
+    for &kind in TermKind::ALL.iter().filter(|k| k.label_is_searchable()) {
+        for key in l.term_keys(kind) {
+            if let Some(label) = taxonomy.label(kind, key) {
+                add_weighted(label, w.tags);
             }
         }
     }
@@ -221,6 +229,12 @@ pub fn listing_document(f: &Fields, l: &Listing, taxonomy: &Taxonomy) -> Tantivy
     }
     for key in &l.wijken {
         doc.add_text(f.wijken, key);
+    }
+    for key in &l.languages {
+        doc.add_text(f.languages, key);
+    }
+    for key in &l.accessibility {
+        doc.add_text(f.accessibility, key);
     }
     doc.add_u64(f.whole, l.whole_municipality as u64);
     doc.add_u64(f.min_age, l.ages.min() as u64);
@@ -271,6 +285,8 @@ pub fn listing_document(f: &Fields, l: &Listing, taxonomy: &Taxonomy) -> Tantivy
             .as_ref()
             .map(|v| v.talents.clone())
             .unwrap_or_default(),
+        languages: l.languages.clone(),
+        accessibility: l.accessibility.clone(),
         end_date: l
             .vacancy
             .as_ref()

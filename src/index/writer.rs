@@ -1,9 +1,14 @@
-//! The indexer: the only owner of the `IndexWriter`. It tails the outbox, re-reads each changed
-//! listing from the database and replaces its document (or removes it when it is no longer
-//! public). Applying a change is idempotent, so replaying part of the outbox after a crash is
-//! harmless; the commit payload records how far it got.
+//! The indexer: the only owner of the `IndexWriter`, and the one place that decides what a
+//! change touches in search. It tails the change feed (the outbox), fans each changed entity out
+//! to the documents it affects (an item: itself; an organisation: its items; a taxonomy term:
+//! the taxonomy cache and the items whose text holds its label), re-reads those items and
+//! replaces their documents (or removes them when they are no longer public). Applying a change
+//! is idempotent, so replaying part of the feed after a crash is harmless; the commit payload
+//! records how far it got.
 
 use std::collections::HashSet;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -12,8 +17,42 @@ use tantivy::{IndexWriter, TantivyDocument, Term};
 use tokio::sync::{Notify, watch};
 
 use super::{SearchIndex, schema};
-use crate::domain::{Listing, Status, Taxonomy};
-use crate::store::Store;
+use crate::domain::taxonomy::TermKind;
+use crate::domain::{Change, Listing, Status, Taxonomy};
+
+/// What the indexer reads: the change feed and the current state of what changed. The store
+/// implements it (wired in `app.rs`); the index layer knows nothing of SQL.
+pub trait ChangeFeed: Send + Sync + 'static {
+    /// Up to `limit` changes after position `seq`, in order.
+    fn changes_after(
+        &self,
+        seq: i64,
+        limit: i64,
+    ) -> impl Future<Output = anyhow::Result<Vec<(i64, Change)>>> + Send;
+    /// The newest position of the feed (0 when empty).
+    fn latest_seq(&self) -> impl Future<Output = anyhow::Result<i64>> + Send;
+    /// The items with these ids, whatever their status; missing ids are skipped.
+    fn listings(&self, ids: &[i64]) -> impl Future<Output = anyhow::Result<Vec<Listing>>> + Send;
+    /// Up to `limit` items with id above `after_id`, in id order: the rebuild feed.
+    fn listings_after(
+        &self,
+        after_id: i64,
+        limit: i64,
+    ) -> impl Future<Output = anyhow::Result<Vec<Listing>>> + Send;
+    /// Ids of an organisation's items.
+    fn listing_ids_of_organisation(
+        &self,
+        organisation_id: i64,
+    ) -> impl Future<Output = anyhow::Result<Vec<i64>>> + Send;
+    /// Ids of the items linked to a taxonomy term.
+    fn listing_ids_with_term(
+        &self,
+        kind: TermKind,
+        key: &str,
+    ) -> impl Future<Output = anyhow::Result<Vec<i64>>> + Send;
+    /// The whole taxonomy.
+    fn taxonomy(&self) -> impl Future<Output = anyhow::Result<Taxonomy>> + Send;
+}
 
 /// Outbox rows applied per commit.
 const BATCH: i64 = 2_000;
@@ -25,16 +64,19 @@ const POLL: Duration = Duration::from_millis(200);
 /// Indexing heap for the writer, shared by its threads.
 const WRITER_HEAP: usize = 256 * 1024 * 1024;
 
-pub struct Indexer {
-    store: Store,
+pub struct Indexer<F> {
+    feed: F,
     index: Arc<SearchIndex>,
     writer: Arc<Mutex<IndexWriter>>,
     wake: Arc<Notify>,
+    /// False until this indexer has loaded the taxonomy once; afterwards only term changes in
+    /// the feed reload it.
+    taxonomy_loaded: AtomicBool,
 }
 
-impl Indexer {
+impl<F: ChangeFeed> Indexer<F> {
     /// Takes the index's single writer lock; fails when another process holds it.
-    pub fn new(store: Store, index: Arc<SearchIndex>) -> anyhow::Result<Indexer> {
+    pub fn new(feed: F, index: Arc<SearchIndex>) -> anyhow::Result<Indexer<F>> {
         let threads = std::thread::available_parallelism()
             .map(|n| n.get().clamp(1, 4))
             .unwrap_or(1);
@@ -43,10 +85,11 @@ impl Indexer {
             .writer_with_num_threads(threads, WRITER_HEAP)
             .context("de index is in gebruik door een ander proces (draait de server nog?)")?;
         Ok(Indexer {
-            store,
+            feed,
             index,
             writer: Arc::new(Mutex::new(writer)),
             wake: Arc::new(Notify::new()),
+            taxonomy_loaded: AtomicBool::new(false),
         })
     }
 
@@ -55,35 +98,64 @@ impl Indexer {
         self.wake.clone()
     }
 
+    /// Reloads the taxonomy into the one cache every request reads.
     async fn refresh_taxonomy(&self) -> anyhow::Result<Taxonomy> {
-        let taxonomy = self.store.load_taxonomy().await?;
+        let taxonomy = self.feed.taxonomy().await?;
         self.index.set_taxonomy(taxonomy.clone());
+        self.taxonomy_loaded.store(true, Ordering::Release);
         Ok(taxonomy)
     }
 
-    /// Brings the index up to the newest outbox entry. A never-built index is rebuilt from the
-    /// database instead of replaying the whole outbox.
+    /// Brings the index up to the newest change. A never-built index is rebuilt from the
+    /// database instead of replaying the whole feed.
     pub async fn catch_up(&self) -> anyhow::Result<()> {
-        let taxonomy = self.refresh_taxonomy().await?;
         let Some(mut applied) = self.index.applied_seq() else {
             return self.rebuild().await;
         };
+        if !self.taxonomy_loaded.load(Ordering::Acquire) {
+            self.refresh_taxonomy().await?;
+        }
         loop {
-            let batch = self.store.outbox_after(applied, BATCH).await?;
-            let Some(last) = batch.last() else {
+            let batch = self.feed.changes_after(applied, BATCH).await?;
+            let Some(&(last_seq, _)) = batch.last() else {
                 return Ok(());
             };
-            let last_seq = last.seq;
-            let mut seen = HashSet::new();
-            let ids: Vec<i64> = batch
-                .iter()
-                .map(|e| e.listing_id)
-                .filter(|id| seen.insert(*id))
-                .collect();
-            let listings = self.store.find_listings(&ids).await?;
+            let taxonomy = if batch.iter().any(|(_, c)| matches!(c, Change::Term(..))) {
+                self.refresh_taxonomy().await?
+            } else {
+                self.index.facet_space().taxonomy.clone()
+            };
+            let ids = self.affected_listings(&batch).await?;
+            let listings = self.feed.listings(&ids).await?;
             self.write(ids, listings, &taxonomy, Some(last_seq)).await?;
             applied = last_seq;
         }
+    }
+
+    /// The items whose documents a batch of changes touches, each once, in first-seen order.
+    async fn affected_listings(&self, batch: &[(i64, Change)]) -> anyhow::Result<Vec<i64>> {
+        let mut seen = HashSet::new();
+        let mut ids = Vec::new();
+        let mut add = |list: Vec<i64>| {
+            ids.extend(list.into_iter().filter(|id| seen.insert(*id)));
+        };
+        let mut done = HashSet::new();
+        for (_, change) in batch {
+            if !done.insert(change) {
+                continue;
+            }
+            match change {
+                Change::Listing(id) => add(vec![*id]),
+                Change::Organisation(id) => add(self.feed.listing_ids_of_organisation(*id).await?),
+                // Wijk and age-group labels are not in the text; the facet space picks up their
+                // new keys and bounds without touching a document.
+                Change::Term(kind, key) if kind.label_is_searchable() => {
+                    add(self.feed.listing_ids_with_term(*kind, key).await?)
+                }
+                Change::Term(..) => {}
+            }
+        }
+        Ok(ids)
     }
 
     /// Replaces the whole index with the database's public listings.
@@ -91,13 +163,13 @@ impl Indexer {
         let taxonomy = self.refresh_taxonomy().await?;
         // Read the outbox position first: changes committed while we copy have a higher
         // sequence and are applied again afterwards, which is harmless.
-        let seq = self.store.latest_outbox_seq().await?;
+        let seq = self.feed.latest_seq().await?;
         let writer = self.writer.clone();
         tokio::task::spawn_blocking(move || lock(&writer).delete_all_documents().map(|_| ()))
             .await??;
         let mut after = 0;
         loop {
-            let listings = self.store.listings_after(after, REBUILD_BATCH).await?;
+            let listings = self.feed.listings_after(after, REBUILD_BATCH).await?;
             let Some(last) = listings.last() else { break };
             after = last.id;
             self.write(Vec::new(), listings, &taxonomy, None).await?;
@@ -155,7 +227,7 @@ impl Indexer {
         Ok(())
     }
 
-    /// Tails the outbox until `shutdown` turns true; errors (a database outage) are logged and
+    /// Tails the feed until `shutdown` turns true; errors (a database outage) are logged and
     /// retried with a back-off, never fatal.
     pub async fn run(self, mut shutdown: watch::Receiver<bool>) {
         let mut failures = 0u32;

@@ -28,7 +28,7 @@ pub use request::{SearchRequest, Sort};
 
 use crate::domain::listing::today;
 use crate::domain::{Cost, Kind, TimeCommitment};
-use crate::index::facets::NO_COMMITMENT;
+use crate::index::facets::{NO_COMMITMENT, row_day};
 use crate::index::schema::{epoch_day, names};
 use crate::index::{FacetSpace, HitPayload, Row, SearchIndex, SegmentRows};
 
@@ -37,14 +37,16 @@ const RELAX_BELOW: u64 = 3;
 /// Lifts items with every word above items with only some of them.
 const ALL_WORDS_BONUS: f32 = 10.0;
 
-const F_KIND: u8 = 1 << 0;
-const F_THEME: u8 = 1 << 1;
-const F_WIJK: u8 = 1 << 2;
-const F_AGE_GROUP: u8 = 1 << 3;
-const F_COST: u8 = 1 << 4;
-const F_TALENT: u8 = 1 << 5;
-const F_COMMITMENT: u8 = 1 << 6;
-const ALL_FACETS: u8 = 0x7f;
+const F_KIND: u16 = 1 << 0;
+const F_THEME: u16 = 1 << 1;
+const F_WIJK: u16 = 1 << 2;
+const F_AGE_GROUP: u16 = 1 << 3;
+const F_COST: u16 = 1 << 4;
+const F_TALENT: u16 = 1 << 5;
+const F_COMMITMENT: u16 = 1 << 6;
+const F_LANGUAGE: u16 = 1 << 7;
+const F_ACCESSIBILITY: u16 = 1 << 8;
+const ALL_FACETS: u16 = 0x1ff;
 
 /// One result of a search.
 #[derive(Debug, Clone)]
@@ -78,6 +80,8 @@ pub struct Facets {
     /// Only when vacancies are among the results (under the other filters).
     pub talent: Option<Vec<FacetCount>>,
     pub commitment: Option<Vec<FacetCount>>,
+    pub language: Vec<FacetCount>,
+    pub accessibility: Vec<FacetCount>,
 }
 
 #[derive(Debug, Clone)]
@@ -100,9 +104,11 @@ pub(crate) struct Filter {
     themes: u64,
     wijken: u64,
     talents: u64,
+    languages: u32,
+    accessibility: u16,
     age_groups: u16,
     age: Option<u8>,
-    today: i32,
+    today: u16,
     origin: Option<(f32, f32)>,
     radius_km: Option<f32>,
 }
@@ -121,6 +127,8 @@ impl Filter {
             themes: bits(&req.themes, &|k| space.theme_bit(k)),
             wijken: bits(&req.wijken, &|k| space.wijk_bit(k)),
             talents: bits(&req.talents, &|k| space.talent_bit(k)),
+            languages: bits(&req.languages, &|k| space.language_bit(k)) as u32,
+            accessibility: bits(&req.accessibility, &|k| space.accessibility_bit(k)) as u16,
             age_groups: req
                 .age_groups
                 .iter()
@@ -128,7 +136,7 @@ impl Filter {
                 .filter(|i| *i < crate::domain::taxonomy::MAX_AGE_GROUPS)
                 .fold(0u16, |m, i| m | (1 << i)),
             age: req.age,
-            today: epoch_day(today()) as i32,
+            today: row_day(epoch_day(today())),
             origin: req.origin.map(|(lat, lon)| (lat as f32, lon as f32)),
             radius_km: req.radius_km.map(|r| r as f32),
         }
@@ -144,13 +152,15 @@ impl Filter {
             && self.themes == 0
             && self.wijken == 0
             && self.talents == 0
+            && self.languages == 0
+            && self.accessibility == 0
             && self.age_groups == 0
             && self.age.is_none()
             && self.radius_km.is_none()
     }
 
     #[inline]
-    fn failures(&self, r: &Row) -> Option<u8> {
+    fn failures(&self, r: &Row) -> Option<u16> {
         if r.end_day < self.today {
             return None;
         }
@@ -166,7 +176,7 @@ impl Filter {
             // Municipality-wide items stay findable from anywhere.
             return None;
         }
-        let mut fail = 0u8;
+        let mut fail = 0u16;
         if self.kinds != 0 && self.kinds & (1 << r.kind) == 0 {
             fail |= F_KIND;
         }
@@ -190,6 +200,12 @@ impl Filter {
         {
             fail |= F_COMMITMENT;
         }
+        if self.languages != 0 && self.languages & r.languages == 0 {
+            fail |= F_LANGUAGE;
+        }
+        if self.accessibility != 0 && self.accessibility & r.accessibility == 0 {
+            fail |= F_ACCESSIBILITY;
+        }
         Some(fail)
     }
 }
@@ -205,6 +221,8 @@ struct Counts {
     wijken: [u64; 64],
     whole: u64,
     talents: [u64; 64],
+    languages: [u64; 32],
+    accessibility: [u64; 16],
     age_groups: [u64; 16],
 }
 
@@ -218,6 +236,8 @@ impl Default for Counts {
             wijken: [0; 64],
             whole: 0,
             talents: [0; 64],
+            languages: [0; 32],
+            accessibility: [0; 16],
             age_groups: [0; 16],
         }
     }
@@ -237,7 +257,7 @@ fn add_bits(counts: &mut [u64], mut bits: u64) {
 impl Counts {
     /// Counts `r` in the facets of `facets`.
     #[inline]
-    fn add(&mut self, r: &Row, facets: u8) {
+    fn add(&mut self, r: &Row, facets: u16) {
         if facets & F_KIND != 0 {
             self.kind[r.kind as usize & 7] += 1;
         }
@@ -263,6 +283,12 @@ impl Counts {
         if facets & F_COMMITMENT != 0 && r.commitment != NO_COMMITMENT {
             self.commitment[r.commitment as usize & 7] += 1;
         }
+        if facets & F_LANGUAGE != 0 {
+            add_bits(&mut self.languages, u64::from(r.languages));
+        }
+        if facets & F_ACCESSIBILITY != 0 {
+            add_bits(&mut self.accessibility, u64::from(r.accessibility));
+        }
     }
 
     fn merge(&mut self, o: &Counts) {
@@ -273,6 +299,8 @@ impl Counts {
         sum(&mut self.themes[..], &o.themes[..]);
         sum(&mut self.wijken[..], &o.wijken[..]);
         sum(&mut self.talents[..], &o.talents[..]);
+        sum(&mut self.languages[..], &o.languages[..]);
+        sum(&mut self.accessibility[..], &o.accessibility[..]);
         sum(&mut self.age_groups[..], &o.age_groups[..]);
         self.whole += o.whole;
     }
@@ -288,7 +316,7 @@ pub(crate) struct Candidate {
 }
 
 fn candidate_key(sort: Sort, score: Score, r: &Row, origin: Option<(f32, f32)>) -> (u32, i64, u64) {
-    let id_asc = u64::MAX - r.id;
+    let id_asc = u64::MAX - u64::from(r.id);
     match sort {
         // Scores are non-negative, so their bit patterns order like the numbers.
         Sort::Relevance => (score.max(0.0).to_bits(), i64::from(r.verified), id_asc),
@@ -395,7 +423,7 @@ impl FacetedTopSegment {
         let n = self.pending;
         self.pending = 0;
         let rows = Arc::clone(&self.rows);
-        let mut touched = 0i32;
+        let mut touched = 0u16;
         for &doc in &self.docs[..n] {
             if let Some(r) = rows.rows.get(doc as usize) {
                 touched ^= r.end_day;
@@ -617,7 +645,7 @@ fn facet_counts(c: &Counts, space: &FacetSpace, req: &SearchRequest) -> Facets {
     let terms = |terms: &[crate::domain::Term], counts: &[u64], extra: u64, selected: &[String]| {
         terms
             .iter()
-            .take(64)
+            .take(counts.len())
             .enumerate()
             .map(|(i, term)| FacetCount {
                 key: term.key.clone(),
@@ -678,5 +706,12 @@ fn facet_counts(c: &Counts, space: &FacetSpace, req: &SearchRequest) -> Facets {
         cost,
         talent: vacancies_in_view.then(|| terms(&t.talents, &c.talents[..], 0, &req.talents)),
         commitment: vacancies_in_view.then_some(commitment),
+        language: terms(&t.languages, &c.languages[..], 0, &req.languages),
+        accessibility: terms(
+            &t.accessibility,
+            &c.accessibility[..],
+            0,
+            &req.accessibility,
+        ),
     }
 }

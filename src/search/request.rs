@@ -48,6 +48,10 @@ pub struct SearchRequest {
     pub costs: Vec<Cost>,
     pub talents: Vec<String>,
     pub commitments: Vec<TimeCommitment>,
+    /// Language keys: items offered in any of them.
+    pub languages: Vec<String>,
+    /// Accessibility feature keys: items with any of them.
+    pub accessibility: Vec<String>,
     pub page: u32,
     pub page_size: u32,
     pub sort: Sort,
@@ -73,6 +77,8 @@ pub const PARAMETERS: &[&str] = &[
     "kosten",
     "talent",
     "tijdsbesteding",
+    "taal",
+    "toegankelijkheid",
     "page",
     "pageSize",
     "sorteer",
@@ -113,6 +119,8 @@ impl SearchRequest {
                     | "kosten"
                     | "talent"
                     | "tijdsbesteding"
+                    | "taal"
+                    | "toegankelijkheid"
             );
             if single {
                 if seen_single.contains(&key) {
@@ -186,6 +194,20 @@ impl SearchRequest {
                     values(),
                     |k| taxonomy.talent(k).is_some(),
                     &mut req.talents,
+                ),
+                "taal" => parse_keys(
+                    &mut errors,
+                    key,
+                    values(),
+                    |k| taxonomy.language(k).is_some(),
+                    &mut req.languages,
+                ),
+                "toegankelijkheid" => parse_keys(
+                    &mut errors,
+                    key,
+                    values(),
+                    |k| taxonomy.accessibility_feature(k).is_some(),
+                    &mut req.accessibility,
                 ),
                 "leeftijdsgroep" => parse_keys(
                     &mut errors,

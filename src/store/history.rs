@@ -1,9 +1,10 @@
 //! Revisions of items (who changed what, when) and the audit log of security-relevant events.
 
-use sqlx::{Any, Transaction};
+use sqlx::any::AnyRow;
+use sqlx::{Any, Row as _, Transaction};
 
 use super::{Store, StoreResult};
-use crate::domain::now_iso;
+use crate::domain::{NewListing, now_iso};
 
 /// A revision to record, in the transaction of the change it describes.
 #[derive(Debug, Clone)]
@@ -17,13 +18,13 @@ pub struct NewRevision<'a> {
     pub user_id: Option<i64>,
     pub user_name: &'a str,
     pub changed_fields: Vec<String>,
-    /// JSON snapshot of the content this revision is about.
-    pub content: String,
+    /// The content this revision is about (kept in the versioned stored form).
+    pub content: NewListing,
     pub note: Option<String>,
 }
 
 /// A stored revision.
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct RevisionRecord {
     pub id: i64,
     pub listing_version: i64,
@@ -32,10 +33,31 @@ pub struct RevisionRecord {
     pub user_id: Option<i64>,
     pub user_name: String,
     pub created_at: String,
-    /// JSON array of wire field names.
-    pub changed_fields: String,
-    pub content: String,
+    /// Wire names of the fields this step changed.
+    pub changed_fields: Vec<String>,
+    pub content: NewListing,
     pub note: Option<String>,
+}
+
+fn revision_from_row(r: &AnyRow) -> Result<RevisionRecord, sqlx::Error> {
+    let undecodable = |column: &str, e: String| {
+        sqlx::Error::Decode(format!("revisie: kolom {column} onleesbaar: {e}").into())
+    };
+    let changed: String = r.try_get("changed_fields")?;
+    let content: String = r.try_get("content")?;
+    Ok(RevisionRecord {
+        id: r.try_get("id")?,
+        listing_version: r.try_get("listing_version")?,
+        action: r.try_get("action")?,
+        status: r.try_get("status")?,
+        user_id: r.try_get("user_id")?,
+        user_name: r.try_get("user_name")?,
+        created_at: r.try_get("created_at")?,
+        changed_fields: serde_json::from_str(&changed)
+            .map_err(|e| undecodable("changed_fields", e.to_string()))?,
+        content: super::decode_content(&content).map_err(|e| undecodable("content", e))?,
+        note: r.try_get("note")?,
+    })
 }
 
 /// A stored audit-log entry.
@@ -68,7 +90,7 @@ impl Store {
         .bind(r.user_name.to_string())
         .bind(now_iso())
         .bind(serde_json::to_string(&r.changed_fields).unwrap_or_else(|_| "[]".into()))
-        .bind(r.content)
+        .bind(super::encode_content(&r.content))
         .bind(r.note)
         .execute(&mut **tx)
         .await?;
@@ -77,14 +99,18 @@ impl Store {
 
     /// All revisions of an item, newest first.
     pub async fn revisions_of(&self, listing_id: i64) -> StoreResult<Vec<RevisionRecord>> {
-        Ok(sqlx::query_as(
+        let rows = sqlx::query(
             "SELECT id, listing_version, action, status, user_id, user_name, created_at,
                  changed_fields, content, note
              FROM revisions WHERE listing_id = $1 ORDER BY id DESC",
         )
         .bind(listing_id)
         .fetch_all(&self.pool)
-        .await?)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(revision_from_row)
+            .collect::<Result<_, _>>()?)
     }
 
     /// Records an event in the audit log (on its own; see `audit_in_tx` for an entry that

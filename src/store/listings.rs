@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use sqlx::{Any, AssertSqlSafe, Row as _, Transaction, any::AnyRow};
 
+use super::taxonomy::link_table;
 use super::{NewRevision, Store, StoreError, StoreResult, id_list};
 use crate::domain::content::{ListingContent, diff};
 use crate::domain::{
@@ -81,6 +82,8 @@ fn listing_from_row(r: &AnyRow) -> Result<Listing, sqlx::Error> {
         description: r.try_get("description")?,
         themes: Vec::new(),
         wijken: Vec::new(),
+        languages: Vec::new(),
+        accessibility: Vec::new(),
         whole_municipality: r.try_get::<i64, _>("whole_municipality")? != 0,
         ages,
         location,
@@ -108,8 +111,10 @@ fn listing_from_row(r: &AnyRow) -> Result<Listing, sqlx::Error> {
             Some(content) => {
                 let st: Option<String> = r.try_get("pending_status")?;
                 let st = st.unwrap_or_default();
+                let content =
+                    super::decode_content(&content).map_err(|e| corrupt("pending_content", &e))?;
                 Some(PendingChange {
-                    content,
+                    content: Box::new(content),
                     status: Status::parse(&st).ok_or_else(|| corrupt("pending_status", &st))?,
                     by: r.try_get("pending_by")?,
                     at: r
@@ -216,39 +221,31 @@ impl Store {
         Ok(listings)
     }
 
-    /// Reads listing rows plus their theme, wijk and talent links (`filter` selects link rows).
+    /// Reads listing rows plus their taxonomy links (`filter` selects link rows).
     async fn attach_links(&self, rows: Vec<AnyRow>, filter: &str) -> StoreResult<Vec<Listing>> {
         let mut listings = rows
             .iter()
             .map(listing_from_row)
             .collect::<Result<Vec<_>, _>>()?;
-        let links = |sql: String| async move {
-            let rows: Vec<(i64, String)> = sqlx::query_as(AssertSqlSafe(sql))
-                .fetch_all(&self.pool)
-                .await?;
+        for kind in Store::PLAIN_TERM_LISTS {
+            let Some((table, column)) = link_table(kind) else {
+                continue;
+            };
+            let rows: Vec<(i64, String)> = sqlx::query_as(AssertSqlSafe(format!(
+                "SELECT listing_id, {column} FROM {table} WHERE {filter}
+                 ORDER BY listing_id, {column}"
+            )))
+            .fetch_all(&self.pool)
+            .await?;
             let mut by_listing: HashMap<i64, Vec<String>> = HashMap::new();
             for (id, key) in rows {
                 by_listing.entry(id).or_default().push(key);
             }
-            Ok::<_, sqlx::Error>(by_listing)
-        };
-        let mut themes = links(format!(
-            "SELECT listing_id, theme_key FROM listing_themes WHERE {filter} ORDER BY listing_id, theme_key"
-        ))
-        .await?;
-        let mut wijken = links(format!(
-            "SELECT listing_id, wijk_key FROM listing_wijken WHERE {filter} ORDER BY listing_id, wijk_key"
-        ))
-        .await?;
-        let mut talents = links(format!(
-            "SELECT listing_id, talent_key FROM listing_talents WHERE {filter} ORDER BY listing_id, talent_key"
-        ))
-        .await?;
-        for l in &mut listings {
-            l.themes = themes.remove(&l.id).unwrap_or_default();
-            l.wijken = wijken.remove(&l.id).unwrap_or_default();
-            if let Some(v) = l.vacancy.as_mut() {
-                v.talents = talents.remove(&l.id).unwrap_or_default();
+            for l in &mut listings {
+                let found = by_listing.remove(&l.id).unwrap_or_default();
+                if let Some(keys) = l.term_keys_mut(kind) {
+                    *keys = found;
+                }
             }
         }
         Ok(listings)
@@ -279,6 +276,8 @@ impl Store {
             None => None,
         };
         let after = ListingContent::from_new(new);
+        let mut snapshot = new.clone();
+        snapshot.status = Status::Concept;
         let (id, outcome, changed, version) = if let Some((id,)) = existing_id {
             let current = Self::listing_in_tx(tx, id).await?;
             if same_content(&current, organisation_id, new) {
@@ -304,7 +303,7 @@ impl Store {
                 user_id: None,
                 user_name: "import",
                 changed_fields: changed.into_iter().map(|c| c.veld).collect(),
-                content: serde_json::to_string(&after).unwrap_or_default(),
+                content: snapshot,
                 note: None,
             },
         )
@@ -436,28 +435,15 @@ impl Store {
             .fetch_one(&mut **tx)
             .await?;
         let mut listing = listing_from_row(&row)?;
-        listing.themes = sqlx::query_as::<_, (String,)>(
-            "SELECT theme_key FROM listing_themes WHERE listing_id = $1 ORDER BY theme_key",
-        )
-        .bind(id)
-        .fetch_all(&mut **tx)
-        .await?
-        .into_iter()
-        .map(|r| r.0)
-        .collect();
-        listing.wijken = sqlx::query_as::<_, (String,)>(
-            "SELECT wijk_key FROM listing_wijken WHERE listing_id = $1 ORDER BY wijk_key",
-        )
-        .bind(id)
-        .fetch_all(&mut **tx)
-        .await?
-        .into_iter()
-        .map(|r| r.0)
-        .collect();
-        if let Some(v) = listing.vacancy.as_mut() {
-            v.talents = sqlx::query_as::<_, (String,)>(
-                "SELECT talent_key FROM listing_talents WHERE listing_id = $1 ORDER BY talent_key",
-            )
+        for kind in Store::PLAIN_TERM_LISTS {
+            let (Some((table, column)), Some(keys)) =
+                (link_table(kind), listing.term_keys_mut(kind))
+            else {
+                continue;
+            };
+            *keys = sqlx::query_as::<_, (String,)>(AssertSqlSafe(format!(
+                "SELECT {column} FROM {table} WHERE listing_id = $1 ORDER BY {column}"
+            )))
             .bind(id)
             .fetch_all(&mut **tx)
             .await?
@@ -473,38 +459,25 @@ impl Store {
         id: i64,
         new: &NewListing,
     ) -> StoreResult<()> {
-        sqlx::query("DELETE FROM listing_themes WHERE listing_id = $1")
+        for kind in Store::PLAIN_TERM_LISTS {
+            let Some((table, column)) = link_table(kind) else {
+                continue;
+            };
+            sqlx::query(AssertSqlSafe(format!(
+                "DELETE FROM {table} WHERE listing_id = $1"
+            )))
             .bind(id)
             .execute(&mut **tx)
             .await?;
-        sqlx::query("DELETE FROM listing_wijken WHERE listing_id = $1")
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
-        sqlx::query("DELETE FROM listing_talents WHERE listing_id = $1")
-            .bind(id)
-            .execute(&mut **tx)
-            .await?;
-        for key in &new.themes {
-            sqlx::query("INSERT INTO listing_themes (listing_id, theme_key) VALUES ($1, $2)")
+            for key in new.term_keys(kind) {
+                sqlx::query(AssertSqlSafe(format!(
+                    "INSERT INTO {table} (listing_id, {column}) VALUES ($1, $2)"
+                )))
                 .bind(id)
                 .bind(key.clone())
                 .execute(&mut **tx)
                 .await?;
-        }
-        for key in &new.wijken {
-            sqlx::query("INSERT INTO listing_wijken (listing_id, wijk_key) VALUES ($1, $2)")
-                .bind(id)
-                .bind(key.clone())
-                .execute(&mut **tx)
-                .await?;
-        }
-        for key in new.vacancy.iter().flat_map(|v| &v.talents) {
-            sqlx::query("INSERT INTO listing_talents (listing_id, talent_key) VALUES ($1, $2)")
-                .bind(id)
-                .bind(key.clone())
-                .execute(&mut **tx)
-                .await?;
+            }
         }
         Ok(())
     }
@@ -512,12 +485,13 @@ impl Store {
     /// Deletes a listing and its links, with an outbox row so every node drops it from search.
     pub async fn delete_listing(&self, id: i64) -> StoreResult<()> {
         let mut tx = self.pool.begin().await?;
-        for sql in [
-            "DELETE FROM listing_themes WHERE listing_id = $1",
-            "DELETE FROM listing_wijken WHERE listing_id = $1",
-            "DELETE FROM listing_talents WHERE listing_id = $1",
-        ] {
-            sqlx::query(sql).bind(id).execute(&mut *tx).await?;
+        for (table, _) in Store::PLAIN_TERM_LISTS.into_iter().filter_map(link_table) {
+            sqlx::query(AssertSqlSafe(format!(
+                "DELETE FROM {table} WHERE listing_id = $1"
+            )))
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         }
         let deleted = sqlx::query("DELETE FROM listings WHERE id = $1")
             .bind(id)
@@ -530,19 +504,6 @@ impl Store {
         Self::append_outbox(&mut tx, id).await?;
         tx.commit().await?;
         Ok(())
-    }
-
-    /// Ids of all listings of an organisation, to re-index after its name changed.
-    pub(crate) async fn listing_ids_of(
-        tx: &mut Transaction<'_, Any>,
-        organisation_id: i64,
-    ) -> StoreResult<Vec<i64>> {
-        let rows: Vec<(i64,)> =
-            sqlx::query_as("SELECT id FROM listings WHERE organisation_id = $1")
-                .bind(organisation_id)
-                .fetch_all(&mut **tx)
-                .await?;
-        Ok(rows.into_iter().map(|r| r.0).collect())
     }
 }
 
@@ -577,5 +538,7 @@ fn same_content(current: &Listing, organisation_id: i64, new: &NewListing) -> bo
         && current.status == new.status
         && current.vacancy == new_vacancy
         && current.referral == new.referral
+        && current.languages == sorted(&new.languages)
+        && current.accessibility == sorted(&new.accessibility)
         && verified_same
 }

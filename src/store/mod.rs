@@ -8,6 +8,7 @@ mod listings;
 mod moderation;
 mod organisations;
 mod outbox;
+mod stored;
 mod taxonomy;
 
 use std::str::FromStr;
@@ -23,7 +24,7 @@ pub use listings::ListingUpsert;
 pub use moderation::{ManagedFilter, StateChange};
 pub use organisations::{NewOrganisation, Organisation, OrganisationFields};
 pub use outbox::OutboxEntry;
-pub use taxonomy::TermTable;
+pub use stored::{CURRENT_VERSION as CONTENT_VERSION, decode_content, encode_content};
 
 /// Errors of the store, in terms the layers above can act on.
 #[derive(Debug, thiserror::Error)]

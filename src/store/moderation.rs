@@ -4,15 +4,15 @@
 use sqlx::{Any, AssertSqlSafe, Transaction};
 
 use super::{Store, StoreError, StoreResult};
-use crate::domain::{Listing, Status, now_iso};
+use crate::domain::{Listing, NewListing, Status, now_iso};
 
 /// The workflow columns of an item, written as a whole.
 #[derive(Debug, Clone)]
 pub struct StateChange {
     pub status: Status,
     pub review_note: Option<String>,
-    /// Proposed content (JSON), its status (`ter-beoordeling` or `teruggestuurd`) and author.
-    pub pending: Option<(String, Status, Option<i64>)>,
+    /// Proposed content, its status (`ter-beoordeling` or `teruggestuurd`) and author.
+    pub pending: Option<(Box<NewListing>, Status, Option<i64>)>,
     /// Set the submitter to this user, now.
     pub submitted_by: Option<Option<i64>>,
     /// Stamp the item as verified now.
@@ -75,7 +75,7 @@ impl Store {
     ) -> StoreResult<()> {
         let now = now_iso();
         let (pending_content, pending_status, pending_by) = match &change.pending {
-            Some((c, s, by)) => (Some(c.clone()), Some(s.as_str()), *by),
+            Some((c, s, by)) => (Some(super::encode_content(c)), Some(s.as_str()), *by),
             None => (None, None, None),
         };
         sqlx::query(

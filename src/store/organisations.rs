@@ -3,6 +3,7 @@
 use sqlx::{Any, Row as _, Transaction, any::AnyRow};
 
 use super::{Store, StoreError, StoreResult};
+use crate::domain::Change;
 use crate::domain::now_iso;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,12 +92,12 @@ impl Store {
         Ok(row.map(|r| r.0))
     }
 
-    /// Inserts or updates an organisation by external id. Returns its id and whether its name
-    /// changed (listings carry the name in the search index, so they must be re-indexed).
+    /// Inserts or updates an organisation by external id and returns its id. A change writes an
+    /// outbox row; the indexer decides what it touches.
     pub(crate) async fn upsert_organisation(
         tx: &mut Transaction<'_, Any>,
         org: &NewOrganisation,
-    ) -> StoreResult<(i64, bool)> {
+    ) -> StoreResult<i64> {
         let now = now_iso();
         let existing = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM organisations WHERE external_id = $1"
@@ -126,8 +127,9 @@ impl Store {
                 .bind(current.id)
                 .execute(&mut **tx)
                 .await?;
+                Self::append_change(tx, &Change::Organisation(current.id)).await?;
             }
-            return Ok((current.id, current.name != org.name));
+            return Ok(current.id);
         }
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO organisations
@@ -143,7 +145,7 @@ impl Store {
         .bind(now)
         .fetch_one(&mut **tx)
         .await?;
-        Ok((id, false))
+        Ok(id)
     }
 
     /// Creates an organisation through the API (no external id).
@@ -230,14 +232,9 @@ impl Store {
             )
             .await?;
         }
-        let mut last_seq = None;
-        if current.name != org.name {
-            for listing in Self::listing_ids_of(&mut tx, id).await? {
-                last_seq = Some(Self::append_outbox(&mut tx, listing).await?);
-            }
-        }
+        let seq = Self::append_change(&mut tx, &Change::Organisation(id)).await?;
         tx.commit().await?;
-        Ok(last_seq)
+        Ok(Some(seq))
     }
 }
 

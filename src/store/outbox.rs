@@ -1,15 +1,42 @@
-//! The outbox: an append-only feed of listing changes that the indexer tails.
+//! The outbox: an append-only feed of changes that the indexer tails. Each row names the entity
+//! that changed (an item, an organisation or a taxonomy term), never which documents that
+//! touches: the indexer alone decides that (see `index::writer`).
 
 use sqlx::{Any, Transaction};
 
 use super::{Store, StoreResult};
-use crate::domain::now_iso;
+use crate::domain::taxonomy::TermKind;
+use crate::domain::{Change, now_iso};
 
-/// One change: "listing `listing_id` changed", at position `seq`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One change at position `seq`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxEntry {
     pub seq: i64,
-    pub listing_id: i64,
+    pub change: Change,
+}
+
+const LISTING: &str = "aanbod";
+const ORGANISATION: &str = "organisatie";
+
+impl Change {
+    /// The stored form: entity name, numeric id, text key.
+    fn columns(&self) -> (&'static str, i64, Option<String>) {
+        match self {
+            Change::Listing(id) => (LISTING, *id, None),
+            Change::Organisation(id) => (ORGANISATION, *id, None),
+            Change::Term(kind, key) => (kind.as_str(), 0, Some(key.clone())),
+        }
+    }
+
+    /// Reads a stored row back. `None` for an entity this version does not know (written by a
+    /// newer node during a rolling upgrade): skipping it is safe, a later `reindex` covers it.
+    fn from_columns(entity: &str, id: i64, key: Option<String>) -> Option<Change> {
+        match entity {
+            LISTING => Some(Change::Listing(id)),
+            ORGANISATION => Some(Change::Organisation(id)),
+            other => Some(Change::Term(TermKind::parse(other)?, key?)),
+        }
+    }
 }
 
 impl Store {
@@ -18,29 +45,42 @@ impl Store {
     /// sequence 10 could commit after one that took 11, and an indexer that already read 11
     /// would never see 10. (SQLite has a single writer, so its order is already the commit
     /// order.)
-    pub(crate) async fn append_outbox(
+    pub(crate) async fn append_change(
         tx: &mut Transaction<'_, Any>,
-        listing_id: i64,
+        change: &Change,
     ) -> StoreResult<i64> {
         if tx.backend_name() == "PostgreSQL" {
             sqlx::query("SELECT pg_advisory_xact_lock(7413690001)")
                 .execute(&mut **tx)
                 .await?;
         }
+        let (entity, id, key) = change.columns();
         let (seq,): (i64,) = sqlx::query_as(
-            "INSERT INTO outbox (listing_id, created_at) VALUES ($1, $2) RETURNING seq",
+            "INSERT INTO outbox (entity, entity_id, entity_key, created_at)
+             VALUES ($1, $2, $3, $4) RETURNING seq",
         )
-        .bind(listing_id)
+        .bind(entity)
+        .bind(id)
+        .bind(key)
         .bind(now_iso())
         .fetch_one(&mut **tx)
         .await?;
         Ok(seq)
     }
 
+    /// Appends "item `listing_id` changed".
+    pub(crate) async fn append_outbox(
+        tx: &mut Transaction<'_, Any>,
+        listing_id: i64,
+    ) -> StoreResult<i64> {
+        Self::append_change(tx, &Change::Listing(listing_id)).await
+    }
+
     /// Up to `limit` entries after `seq`, in order.
     pub async fn outbox_after(&self, seq: i64, limit: i64) -> StoreResult<Vec<OutboxEntry>> {
-        let rows: Vec<(i64, i64)> = sqlx::query_as(
-            "SELECT seq, listing_id FROM outbox WHERE seq > $1 ORDER BY seq LIMIT $2",
+        let rows: Vec<(i64, String, i64, Option<String>)> = sqlx::query_as(
+            "SELECT seq, entity, entity_id, entity_key FROM outbox
+             WHERE seq > $1 ORDER BY seq LIMIT $2",
         )
         .bind(seq)
         .bind(limit)
@@ -48,7 +88,16 @@ impl Store {
         .await?;
         Ok(rows
             .into_iter()
-            .map(|(seq, listing_id)| OutboxEntry { seq, listing_id })
+            .filter_map(|(seq, entity, id, key)| {
+                let change = Change::from_columns(&entity, id, key);
+                if change.is_none() {
+                    tracing::warn!(seq, entity, "onbekende soort wijziging in de outbox");
+                }
+                Some(OutboxEntry {
+                    seq,
+                    change: change?,
+                })
+            })
             .collect())
     }
 

@@ -1,28 +1,76 @@
-//! The taxonomy tables.
+//! The taxonomy tables. Every term that is added or changes label or position writes an outbox
+//! row, so every node refreshes its taxonomy and re-indexes the items whose text holds the label.
 
 use sqlx::{Any, Row as _, Transaction};
 
-use super::{Store, StoreResult};
+use super::{Store, StoreError, StoreResult};
+use crate::domain::Change;
+use crate::domain::taxonomy::TermKind;
 use crate::domain::{AgeGroup, Taxonomy, Term};
+
+/// The table of a plain term list, and of its links to items (table, key column).
+pub(crate) fn term_table(kind: TermKind) -> &'static str {
+    match kind {
+        TermKind::Theme => "themes",
+        TermKind::Wijk => "wijken",
+        TermKind::Talent => "talents",
+        TermKind::AgeGroup => "age_groups",
+        TermKind::Language => "languages",
+        TermKind::Accessibility => "accessibility_features",
+    }
+}
+
+/// The link table between items and a plain term list, and its key column. Age groups have no
+/// links: an item's age range decides its groups.
+pub(crate) fn link_table(kind: TermKind) -> Option<(&'static str, &'static str)> {
+    match kind {
+        TermKind::Theme => Some(("listing_themes", "theme_key")),
+        TermKind::Wijk => Some(("listing_wijken", "wijk_key")),
+        TermKind::Talent => Some(("listing_talents", "talent_key")),
+        TermKind::Language => Some(("listing_languages", "language_key")),
+        TermKind::Accessibility => Some(("listing_accessibility", "feature_key")),
+        TermKind::AgeGroup => None,
+    }
+}
+
+impl Store {
+    /// The plain term lists, in the order the taxonomy shows them.
+    pub const PLAIN_TERM_LISTS: [TermKind; 5] = PLAIN_LISTS;
+}
+
+const PLAIN_LISTS: [TermKind; 5] = [
+    TermKind::Theme,
+    TermKind::Wijk,
+    TermKind::Talent,
+    TermKind::Language,
+    TermKind::Accessibility,
+];
 
 impl Store {
     /// The whole taxonomy, each list in display order.
     pub async fn load_taxonomy(&self) -> StoreResult<Taxonomy> {
-        let terms = |sql: &'static str| async move {
-            let rows = sqlx::query(sql).fetch_all(&self.pool).await?;
-            rows.iter()
+        let mut taxonomy = Taxonomy::default();
+        for kind in PLAIN_LISTS {
+            let sql = format!(
+                "SELECT key, label FROM {} ORDER BY position, key",
+                term_table(kind)
+            );
+            let terms = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
                 .map(|r| {
                     Ok(Term {
                         key: r.try_get("key")?,
                         label: r.try_get("label")?,
                     })
                 })
-                .collect::<Result<Vec<_>, sqlx::Error>>()
-        };
-        let themes = terms("SELECT key, label FROM themes ORDER BY position, key").await?;
-        let wijken = terms("SELECT key, label FROM wijken ORDER BY position, key").await?;
-        let talents = terms("SELECT key, label FROM talents ORDER BY position, key").await?;
-        let age_groups = sqlx::query(
+                .collect::<Result<Vec<_>, sqlx::Error>>()?;
+            if let Some(list) = taxonomy.terms_mut(kind) {
+                *list = terms;
+            }
+        }
+        taxonomy.age_groups = sqlx::query(
             "SELECT key, label, min_age, max_age FROM age_groups ORDER BY position, key",
         )
         .fetch_all(&self.pool)
@@ -37,44 +85,78 @@ impl Store {
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
-        Ok(Taxonomy {
-            themes,
-            wijken,
-            age_groups,
-            talents,
-        })
+        Ok(taxonomy)
     }
 
-    /// Inserts or relabels terms; `table` is one of our fixed table names.
+    /// Inserts or relabels terms of a plain list; each term that changed gets an outbox row.
+    /// Returns the last outbox position written, if any.
     pub(crate) async fn upsert_terms(
         tx: &mut Transaction<'_, Any>,
-        table: TermTable,
+        kind: TermKind,
         terms: &[Term],
         first_position: i64,
-    ) -> StoreResult<()> {
-        let sql = match table {
-            TermTable::Themes => {
-                "INSERT INTO themes (key, label, position) VALUES ($1, $2, $3)
-                 ON CONFLICT (key) DO UPDATE SET label = excluded.label, position = excluded.position"
-            }
-            TermTable::Wijken => {
-                "INSERT INTO wijken (key, label, position) VALUES ($1, $2, $3)
-                 ON CONFLICT (key) DO UPDATE SET label = excluded.label, position = excluded.position"
-            }
-            TermTable::Talents => {
-                "INSERT INTO talents (key, label, position) VALUES ($1, $2, $3)
-                 ON CONFLICT (key) DO UPDATE SET label = excluded.label, position = excluded.position"
-            }
-        };
+    ) -> StoreResult<Option<i64>> {
+        let table = term_table(kind);
+        let mut last_seq = None;
         for (i, t) in terms.iter().enumerate() {
-            sqlx::query(sql)
-                .bind(t.key.clone())
-                .bind(t.label.clone())
-                .bind(first_position + i as i64)
-                .execute(&mut **tx)
-                .await?;
+            let position = first_position + i as i64;
+            let current: Option<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT label, position FROM {table} WHERE key = $1"
+            )))
+            .bind(t.key.clone())
+            .fetch_optional(&mut **tx)
+            .await?;
+            if current.as_ref() == Some(&(t.label.clone(), position)) {
+                continue;
+            }
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO {table} (key, label, position) VALUES ($1, $2, $3)
+                 ON CONFLICT (key) DO UPDATE SET label = excluded.label, position = excluded.position"
+            )))
+            .bind(t.key.clone())
+            .bind(t.label.clone())
+            .bind(position)
+            .execute(&mut **tx)
+            .await?;
+            last_seq = Some(Self::append_change(tx, &Change::Term(kind, t.key.clone())).await?);
         }
-        Ok(())
+        Ok(last_seq)
+    }
+
+    /// Changes the label of one existing term (the editors' taxonomy endpoint), with an audit
+    /// entry and an outbox row in the same transaction. Returns the outbox position.
+    pub async fn relabel_term(
+        &self,
+        kind: TermKind,
+        key: &str,
+        label: &str,
+        actor: (i64, &str),
+    ) -> StoreResult<i64> {
+        let mut tx = self.pool.begin().await?;
+        let table = term_table(kind);
+        let updated = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE {table} SET label = $1 WHERE key = $2"
+        )))
+        .bind(label.to_string())
+        .bind(key.to_string())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if updated == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let subject = format!("{} {key}", kind.as_str());
+        Self::audit_in_tx(
+            &mut tx,
+            (Some(actor.0), actor.1),
+            "term-hernoemd",
+            &subject,
+            label,
+        )
+        .await?;
+        let seq = Self::append_change(&mut tx, &Change::Term(kind, key.to_string())).await?;
+        tx.commit().await?;
+        Ok(seq)
     }
 
     pub(crate) async fn upsert_age_groups(
@@ -83,6 +165,22 @@ impl Store {
         first_position: i64,
     ) -> StoreResult<()> {
         for (i, g) in groups.iter().enumerate() {
+            let position = first_position + i as i64;
+            let current: Option<(String, i64, i64, i64)> = sqlx::query_as(
+                "SELECT label, min_age, max_age, position FROM age_groups WHERE key = $1",
+            )
+            .bind(g.key.clone())
+            .fetch_optional(&mut **tx)
+            .await?;
+            let wanted = (
+                g.label.clone(),
+                i64::from(g.min_age),
+                i64::from(g.max_age),
+                position,
+            );
+            if current.as_ref() == Some(&wanted) {
+                continue;
+            }
             sqlx::query(
                 "INSERT INTO age_groups (key, label, min_age, max_age, position)
                  VALUES ($1, $2, $3, $4, $5)
@@ -94,17 +192,35 @@ impl Store {
             .bind(g.label.clone())
             .bind(g.min_age as i64)
             .bind(g.max_age as i64)
-            .bind(first_position + i as i64)
+            .bind(position)
             .execute(&mut **tx)
             .await?;
+            Self::append_change(tx, &Change::Term(TermKind::AgeGroup, g.key.clone())).await?;
         }
         Ok(())
     }
-}
 
-#[derive(Debug, Clone, Copy)]
-pub enum TermTable {
-    Themes,
-    Wijken,
-    Talents,
+    /// Ids of the items linked to a term, to re-index after its label changed.
+    pub async fn listing_ids_with_term(&self, kind: TermKind, key: &str) -> StoreResult<Vec<i64>> {
+        let Some((table, column)) = link_table(kind) else {
+            return Ok(Vec::new());
+        };
+        let rows: Vec<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT listing_id FROM {table} WHERE {column} = $1 ORDER BY listing_id"
+        )))
+        .bind(key.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    /// Ids of all items of an organisation, to re-index after its details changed.
+    pub async fn listing_ids_of_organisation(&self, organisation_id: i64) -> StoreResult<Vec<i64>> {
+        let rows: Vec<(i64,)> =
+            sqlx::query_as("SELECT id FROM listings WHERE organisation_id = $1 ORDER BY id")
+                .bind(organisation_id)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
 }

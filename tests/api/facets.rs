@@ -8,7 +8,7 @@ use crate::helpers::TestApp;
 use wegwijzer::domain::{Listing, Taxonomy};
 
 /// (facet name on the wire, filter parameter)
-const FACETS: [(&str, &str); 7] = [
+const FACETS: [(&str, &str); 9] = [
     ("soort", "soort"),
     ("thema", "thema"),
     ("wijk", "wijk"),
@@ -16,6 +16,8 @@ const FACETS: [(&str, &str); 7] = [
     ("kosten", "kosten"),
     ("talent", "talent"),
     ("tijdsbesteding", "tijdsbesteding"),
+    ("taal", "taal"),
+    ("toegankelijkheid", "toegankelijkheid"),
 ];
 
 fn matches(l: &Listing, param: &str, value: &str, t: &Taxonomy) -> bool {
@@ -33,6 +35,8 @@ fn matches(l: &Listing, param: &str, value: &str, t: &Taxonomy) -> bool {
             .vacancy
             .as_ref()
             .is_some_and(|v| v.time_commitment.as_str() == value),
+        "taal" => has(&l.languages),
+        "toegankelijkheid" => has(&l.accessibility),
         other => panic!("unknown facet {other}"),
     }
 }
@@ -90,6 +94,22 @@ async fn facet_counts_equal_brute_force_counts() {
             ],
         ),
         ("q=vrijwilligers", vec![]),
+        ("", vec![("taal", vec!["ar", "ti"])]),
+        (
+            "",
+            vec![
+                ("toegankelijkheid", vec!["rolstoeltoegankelijk"]),
+                ("taal", vec!["en"]),
+                ("soort", vec!["voorziening"]),
+            ],
+        ),
+        (
+            "q=taal",
+            vec![
+                ("toegankelijkheid", vec!["ringleiding", "eenvoudige-taal"]),
+                ("wijk", vec!["leusden-centrum"]),
+            ],
+        ),
     ];
     for (extra, filters) in cases {
         // The base set: what the text query / age matches with no facet filter at all.

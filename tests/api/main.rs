@@ -16,3 +16,4 @@ mod openapi;
 mod operations;
 mod quality;
 mod search;
+mod taxonomy;

@@ -100,7 +100,7 @@ impl ManagedListing {
         let proposal: Option<ListingContent> = l
             .pending
             .as_ref()
-            .and_then(|p| serde_json::from_str(&p.content).ok());
+            .map(|p| ListingContent::from_new(&p.content));
         let stale_before = chrono::Utc::now() - chrono::Duration::days(STALE_AFTER_DAYS);
         let verouderd = l.status == Status::Gepubliceerd
             && chrono::DateTime::parse_from_rfc3339(&l.last_verified_at)
@@ -672,8 +672,8 @@ impl From<RevisionRecord> for RevisionResponse {
                 naam: r.user_name,
             },
             tijdstip: r.created_at,
-            gewijzigde_velden: serde_json::from_str(&r.changed_fields).unwrap_or_default(),
-            inhoud: serde_json::from_str(&r.content).unwrap_or_default(),
+            gewijzigde_velden: r.changed_fields,
+            inhoud: ListingContent::from_new(&r.content),
             reden: r.note,
         }
     }
@@ -767,7 +767,7 @@ pub async fn list_beoordelingen(
                 let proposal: Option<ListingContent> = l
                     .pending
                     .as_ref()
-                    .and_then(|p| serde_json::from_str(&p.content).ok());
+                    .map(|p| ListingContent::from_new(&p.content));
                 let (soort, verschillen, ingediend) = match &proposal {
                     Some(p) => (
                         "wijziging",

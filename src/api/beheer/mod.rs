@@ -4,3 +4,4 @@
 pub mod aanbod;
 pub mod gebruikers;
 pub mod organisaties;
+pub mod termen;

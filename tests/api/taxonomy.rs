@@ -1,0 +1,212 @@
+//! Languages and accessibility as filters, and relabelled terms reaching search on every node
+//! without a manual reindex.
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::helpers::TestApp;
+use wegwijzer::import_export::import_documents;
+
+/// Searches `query` on `node` until `ok` holds for the body (panics after 10 s).
+async fn eventually(node: &TestApp, query: &str, ok: impl Fn(&serde_json::Value) -> bool) {
+    let start = Instant::now();
+    loop {
+        let body = node.search(query).await;
+        if ok(&body) {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{query} never matched: {body}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+fn total(body: &serde_json::Value) -> u64 {
+    body["totaal"].as_u64().unwrap()
+}
+
+#[tokio::test]
+async fn residents_filter_by_language_and_accessibility() {
+    let app = TestApp::with_demo().await;
+    let arabic = app.search("taal=ar&pageSize=100").await;
+    assert!(total(&arabic) > 0, "demo data offers some items in Arabic");
+    for hit in arabic["resultaten"].as_array().unwrap() {
+        let talen = hit["talen"].as_array().unwrap();
+        assert!(
+            talen
+                .iter()
+                .any(|t| t["sleutel"] == "ar" && t["label"] == "Arabisch"),
+            "{hit}"
+        );
+    }
+    let wheelchair = app
+        .search("toegankelijkheid=rolstoeltoegankelijk&q=formulieren")
+        .await;
+    assert!(total(&wheelchair) > 0);
+    let facet = wheelchair["facetten"]["toegankelijkheid"]
+        .as_array()
+        .unwrap();
+    let ticked = facet
+        .iter()
+        .find(|f| f["waarde"] == "rolstoeltoegankelijk")
+        .unwrap();
+    assert_eq!(ticked["geselecteerd"], true);
+    assert_eq!(ticked["aantal"].as_u64(), Some(total(&wheelchair)));
+    // The language label is searchable text: "Tigrinya" finds items offered in Tigrinya.
+    let by_word = app.search("q=tigrinya").await;
+    assert!(total(&by_word) > 0, "{by_word}");
+    // Unknown keys are refused by name.
+    let bad = app
+        .get("/api/v1/aanbod?taal=xx&toegankelijkheid=trap")
+        .await;
+    assert_eq!(bad.status(), 400);
+    let problem: serde_json::Value = bad.json().await.unwrap();
+    let names: Vec<&str> = problem["invalidParams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["taal", "toegankelijkheid"]);
+}
+
+#[tokio::test]
+async fn partners_set_languages_and_accessibility_and_bad_keys_are_named() {
+    let app = TestApp::with_demo().await;
+    let org = app.organisation_id("org-samen-leusden").await;
+    let editor = app.token_for("redacteur", None).await;
+    let mut content = crate::helpers::item("Huiswerkklas in het Oekraïens");
+    content["organisatieId"] = json!(org);
+    content["talen"] = json!(["uk", "nl"]);
+    content["toegankelijkheid"] = json!(["prikkelarm"]);
+    let created = app
+        .call(
+            "POST",
+            "/api/v1/beheer/aanbod",
+            Some(&editor),
+            None,
+            Some(content.clone()),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    assert_eq!(created.body["inhoud"]["talen"], json!(["nl", "uk"]));
+    assert_eq!(
+        created.body["inhoud"]["toegankelijkheid"],
+        json!(["prikkelarm"])
+    );
+
+    content["talen"] = json!(["klingon"]);
+    content["toegankelijkheid"] = json!(["trap"]);
+    let refused = app
+        .call(
+            "POST",
+            "/api/v1/beheer/aanbod",
+            Some(&editor),
+            None,
+            Some(content),
+        )
+        .await;
+    assert_eq!(refused.status, 400);
+    let names: Vec<&str> = refused.body["invalidParams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, vec!["talen", "toegankelijkheid"]);
+}
+
+#[tokio::test]
+async fn a_relabelled_theme_and_talent_are_found_by_their_new_label_on_both_nodes() {
+    let a = TestApp::with_demo().await;
+    let b = TestApp::second_node(&a).await;
+    // Neither word occurs anywhere in the demo data yet.
+    for node in [&a, &b] {
+        assert_eq!(total(&node.search("q=florijnen").await), 0);
+        assert_eq!(total(&node.search("q=mandoline").await), 0);
+    }
+    let money_items = total(&a.search("thema=geldzaken").await);
+    assert!(money_items > 0);
+
+    // By import: a new label for the theme "geldzaken".
+    let doc = json!({"taxonomie": {"themas": [{"sleutel": "geldzaken", "label": "Florijnen"}]}});
+    import_documents(&a.store, vec![serde_json::from_value(doc).unwrap()])
+        .await
+        .unwrap();
+    for node in [&a, &b] {
+        eventually(node, "q=florijnen&thema=geldzaken", |body| {
+            total(body) == money_items
+        })
+        .await;
+        // The facet shows the new label too.
+        eventually(node, "thema=geldzaken", |body| {
+            body["facetten"]["thema"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|f| f["waarde"] == "geldzaken" && f["label"] == "Florijnen")
+        })
+        .await;
+    }
+
+    // By the API: an editor relabels a talent; this node answers once search shows it.
+    let talent = "muziek";
+    let talent_items = total(&a.search(&format!("talent={talent}")).await);
+    assert!(talent_items > 0, "demo vacancies ask for {talent}");
+    let editor = a.token_for("redacteur", None).await;
+    let answer = a
+        .call(
+            "PUT",
+            &format!("/api/v1/beheer/termen/talenten/{talent}"),
+            Some(&editor),
+            None,
+            Some(json!({"label": "Mandoline"})),
+        )
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(
+        answer.body,
+        json!({"sleutel": talent, "label": "Mandoline"})
+    );
+    let here = a.search("q=mandoline").await;
+    assert_eq!(total(&here), talent_items, "read your own relabel: {here}");
+    eventually(&b, "q=mandoline", |body| total(body) == talent_items).await;
+
+    // Partners may not; unknown lists and keys are 404; an empty label is named.
+    let org = a.organisation_id("org-samen-leusden").await;
+    let partner = a.token_for("partner", Some(org)).await;
+    let path = format!("/api/v1/beheer/termen/talenten/{talent}");
+    let body = Some(json!({"label": "Iets anders"}));
+    assert_eq!(
+        a.call("PUT", &path, Some(&partner), None, body.clone())
+            .await
+            .status,
+        403
+    );
+    let missing = "/api/v1/beheer/termen/talenten/bestaat-niet";
+    assert_eq!(
+        a.call("PUT", missing, Some(&editor), None, body.clone())
+            .await
+            .status,
+        404
+    );
+    let list = "/api/v1/beheer/termen/kleuren/rood";
+    assert_eq!(
+        a.call("PUT", list, Some(&editor), None, body).await.status,
+        404
+    );
+    let empty = a
+        .call(
+            "PUT",
+            &path,
+            Some(&editor),
+            None,
+            Some(json!({"label": " "})),
+        )
+        .await;
+    assert_eq!(empty.status, 400);
+    assert_eq!(empty.body["invalidParams"][0]["name"], "label");
+}
