@@ -1,6 +1,8 @@
 //! Authentication: argon2id password hashes, opaque bearer tokens stored as SHA-256 hashes,
 //! session expiry (idle and absolute), login throttling per account and per client address,
-//! and the [`Caller`] extractor that every protected handler takes.
+//! and the [`Caller`] of a request with the role rules it must pass. This module knows no HTTP
+//! responses: it says what went wrong in an [`AuthError`], and `error.rs` alone maps that to a
+//! status. The extractor that turns a request into a [`Caller`] lives in `api::extract`.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
@@ -9,16 +11,34 @@ use std::time::{Duration, Instant};
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher as _, PasswordVerifier as _};
-use axum::extract::{ConnectInfo, FromRequestParts, OptionalFromRequestParts};
-use axum::http::header;
+use axum::extract::ConnectInfo;
 use axum::http::request::Parts;
 use rand::RngCore as _;
 use sha2::{Digest as _, Sha256};
 
-use crate::api::AppState;
 use crate::domain::Role;
-use crate::error::ApiError;
-use crate::store::User;
+use crate::store::{Store, StoreError, User};
+
+/// What authentication or a role rule refused, in our own words.
+#[derive(Debug, thiserror::Error)]
+pub enum AuthError {
+    /// No usable session: missing, malformed, unknown, expired or revoked token.
+    #[error("niet ingelogd: {0}")]
+    Unauthenticated(&'static str),
+    /// Logged in, but this role may not do this.
+    #[error("geen toegang")]
+    Forbidden,
+    /// The service is shutting down and takes no more password checks.
+    #[error("afsluiten")]
+    ShuttingDown,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("interne fout: {0:#}")]
+    Internal(anyhow::Error),
+}
+
+/// Why a session no longer counts.
+pub const SESSION_GONE: &str = "Uw sessie is verlopen of beëindigd. Log opnieuw in.";
 
 /// Failed logins after which an account is locked for a while.
 pub const FAILURES_BEFORE_LOCK: i64 = 5;
@@ -92,28 +112,57 @@ impl Auth {
 
     /// Checks a password on a blocking thread, at most a few at a time: each check holds
     /// 19 MiB, so a flood of logins waits instead of exhausting memory.
-    pub async fn verify(&self, password: String, hash: String) -> Result<bool, ApiError> {
+    pub async fn verify(&self, password: String, hash: String) -> Result<bool, AuthError> {
         let _permit = self
             .hashing
             .acquire()
             .await
-            .map_err(|_| ApiError::Unavailable("afsluiten".into()))?;
+            .map_err(|_| AuthError::ShuttingDown)?;
         tokio::task::spawn_blocking(move || verify_password(&password, &hash))
             .await
-            .map_err(|e| ApiError::Internal(e.into()))
+            .map_err(|e| AuthError::Internal(e.into()))
     }
 
     /// Hashes a new password on a blocking thread, under the same limit as [`Auth::verify`].
-    pub async fn hash(&self, password: String) -> Result<String, ApiError> {
+    pub async fn hash(&self, password: String) -> Result<String, AuthError> {
         let _permit = self
             .hashing
             .acquire()
             .await
-            .map_err(|_| ApiError::Unavailable("afsluiten".into()))?;
+            .map_err(|_| AuthError::ShuttingDown)?;
         tokio::task::spawn_blocking(move || hash_password(&password))
             .await
-            .map_err(|e| ApiError::Internal(e.into()))?
-            .map_err(ApiError::Internal)
+            .map_err(|e| AuthError::Internal(e.into()))?
+            .map_err(AuthError::Internal)
+    }
+
+    /// The caller behind a bearer token (or session cookie): checks the session's idle and
+    /// absolute expiry and the account, and refreshes the idle clock now and then.
+    pub async fn authenticate(&self, store: &Store, token: &str) -> Result<Caller, AuthError> {
+        let hash = sha256_hex(token);
+        let Some(session) = store.find_session(&hash).await? else {
+            return Err(AuthError::Unauthenticated(SESSION_GONE));
+        };
+        let now = chrono::Utc::now();
+        let age = |ts: &str| {
+            chrono::DateTime::parse_from_rfc3339(ts)
+                .map(|t| now.signed_duration_since(t).to_std().unwrap_or_default())
+                .unwrap_or(Duration::MAX)
+        };
+        let idle = age(&session.last_seen_at);
+        if !session.user.active || idle >= self.idle || age(&session.created_at) >= self.absolute {
+            store.delete_session(&hash).await?;
+            return Err(AuthError::Unauthenticated(SESSION_GONE));
+        }
+        // Refresh the idle clock, but not on every request: one write a minute (or a tenth of
+        // the idle time, if shorter) keeps the expiry accurate enough.
+        if idle >= (self.idle / 10).min(Duration::from_secs(60)) {
+            store.touch_session(&hash).await?;
+        }
+        Ok(Caller {
+            user: session.user,
+            token_hash: hash,
+        })
     }
 }
 
@@ -233,103 +282,27 @@ impl Caller {
         self.user.role.is_editor()
     }
 
-    /// Editors and admins; anyone else gets 403.
-    pub fn require_editor(&self) -> Result<(), ApiError> {
+    /// Editors and admins; anyone else is refused.
+    pub fn require_editor(&self) -> Result<(), AuthError> {
         if self.is_editor() {
             Ok(())
         } else {
-            Err(ApiError::Forbidden)
+            Err(AuthError::Forbidden)
         }
     }
 
-    /// Partners and editors (the roles that manage items); staff get 403.
-    pub fn require_manager(&self) -> Result<(), ApiError> {
+    /// Partners and editors (the roles that manage items); staff are refused.
+    pub fn require_manager(&self) -> Result<(), AuthError> {
         if self.is_editor() || self.user.role == Role::Partner {
             Ok(())
         } else {
-            Err(ApiError::Forbidden)
+            Err(AuthError::Forbidden)
         }
     }
 
     /// True when this caller may see and change things of `organisation_id`.
     pub fn manages_organisation(&self, organisation_id: i64) -> bool {
         self.is_editor() || self.user.organisation_id == Some(organisation_id)
-    }
-}
-
-fn bearer(parts: &Parts) -> Option<Result<String, ApiError>> {
-    let value = parts.headers.get(header::AUTHORIZATION)?;
-    let token = value
-        .to_str()
-        .ok()
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .map(str::trim)
-        .filter(|t| !t.is_empty() && t.len() <= 200);
-    Some(token.map(str::to_string).ok_or(ApiError::Unauthorized(
-        "De Authorization-header moet de vorm 'Bearer <token>' hebben.",
-    )))
-}
-
-const SESSION_GONE: &str = "Uw sessie is verlopen of beëindigd. Log opnieuw in.";
-
-async fn authenticate(state: &AppState, token: &str) -> Result<Caller, ApiError> {
-    let hash = sha256_hex(token);
-    let Some(session) = state.store.find_session(&hash).await? else {
-        return Err(ApiError::Unauthorized(SESSION_GONE));
-    };
-    let now = chrono::Utc::now();
-    let age = |ts: &str| {
-        chrono::DateTime::parse_from_rfc3339(ts)
-            .map(|t| now.signed_duration_since(t).to_std().unwrap_or_default())
-            .unwrap_or(Duration::MAX)
-    };
-    let idle = age(&session.last_seen_at);
-    if !session.user.active
-        || idle >= state.auth.idle
-        || age(&session.created_at) >= state.auth.absolute
-    {
-        state.store.delete_session(&hash).await?;
-        return Err(ApiError::Unauthorized(SESSION_GONE));
-    }
-    // Refresh the idle clock, but not on every request: one write a minute (or a tenth of the
-    // idle time, if shorter) keeps the expiry accurate enough.
-    if idle >= (state.auth.idle / 10).min(Duration::from_secs(60)) {
-        state.store.touch_session(&hash).await?;
-    }
-    Ok(Caller {
-        user: session.user,
-        token_hash: hash,
-    })
-}
-
-impl FromRequestParts<AppState> for Caller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        match bearer(parts) {
-            None => Err(ApiError::Unauthorized(
-                "Log in en stuur het token mee als 'Authorization: Bearer <token>'.",
-            )),
-            Some(token) => authenticate(state, &token?).await,
-        }
-    }
-}
-
-/// Public endpoints take an optional caller: no header means anonymous, a bad token is 401.
-impl OptionalFromRequestParts<AppState> for Caller {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Option<Self>, ApiError> {
-        match bearer(parts) {
-            None => Ok(None),
-            Some(token) => authenticate(state, &token?).await.map(Some),
-        }
     }
 }
 

@@ -95,9 +95,44 @@ fn is_transient(e: &sqlx::Error) -> bool {
     }
 }
 
+impl From<crate::auth::AuthError> for ApiError {
+    fn from(e: crate::auth::AuthError) -> Self {
+        use crate::auth::AuthError;
+        match e {
+            AuthError::Unauthenticated(why) => ApiError::Unauthorized(why),
+            AuthError::Forbidden => ApiError::Forbidden,
+            AuthError::ShuttingDown => ApiError::Unavailable("afsluiten".into()),
+            AuthError::Store(e) => e.into(),
+            AuthError::Internal(e) => ApiError::Internal(e),
+        }
+    }
+}
+
 impl From<crate::search::SearchError> for ApiError {
     fn from(e: crate::search::SearchError) -> Self {
         ApiError::Internal(e.into())
+    }
+}
+
+/// What a problem answer with `status` means, for the OpenAPI document.
+pub fn documented(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::BAD_REQUEST => {
+            "Invalid input: every offending field or parameter is listed in `invalidParams`"
+        }
+        StatusCode::UNAUTHORIZED => {
+            "Not logged in: no token, an invalid or expired one, or wrong credentials"
+        }
+        StatusCode::FORBIDDEN => "This role may not do this",
+        StatusCode::NOT_FOUND => "Not found, or not visible to this caller",
+        StatusCode::CONFLICT => "Not possible in the current state; `detail` says why",
+        StatusCode::PRECONDITION_FAILED => "Changed since your `ETag`: read it again",
+        StatusCode::PRECONDITION_REQUIRED => "`If-Match` missing: send the `ETag` you read",
+        StatusCode::TOO_MANY_REQUESTS => "Too many attempts: retry after `Retry-After` seconds",
+        StatusCode::SERVICE_UNAVAILABLE => {
+            "Temporarily unavailable (busy, index being built, database down): retry after `Retry-After` seconds"
+        }
+        _ => "Error",
     }
 }
 

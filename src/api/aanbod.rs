@@ -8,13 +8,13 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
 use super::dto::{
-    Link, ListingSummary, OrganisationRef, ReferralResponse, TermResponse, VacancyResponse,
+    ListingSummary, OrganisationRef, PageLinks, ReferralResponse, TermResponse, VacancyResponse,
 };
 use super::extract::{ApiPath, QueryPairs};
 use crate::auth::Caller;
 use crate::domain::listing::today;
 use crate::domain::{Contact, Location};
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult};
 use crate::search::{FacetCount, SearchRequest};
 
 /// Query parameters of the search (documentation; parsed by [`SearchRequest::parse`]).
@@ -106,16 +106,6 @@ pub struct FacetsResponse {
 }
 
 #[derive(Debug, Serialize, ToSchema)]
-pub struct PageLinks {
-    #[serde(rename = "self")]
-    pub self_: Link,
-    pub first: Link,
-    pub prev: Option<Link>,
-    pub next: Option<Link>,
-    pub last: Link,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SearchResponse {
     /// Number of matching items.
@@ -134,23 +124,6 @@ pub struct SearchResponse {
     pub links: PageLinks,
 }
 
-/// The URL of another page of the same search.
-fn page_url(pairs: &[(String, String)], page: u32) -> String {
-    let mut s = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in pairs.iter().filter(|(k, _)| k != "page") {
-        s.append_pair(k, v);
-    }
-    if page > 1 {
-        s.append_pair("page", &page.to_string());
-    }
-    let q = s.finish();
-    if q.is_empty() {
-        "/api/v1/aanbod".to_string()
-    } else {
-        format!("/api/v1/aanbod?{q}")
-    }
-}
-
 /// Search and browse the public offer.
 #[utoipa::path(
     get,
@@ -160,10 +133,6 @@ fn page_url(pairs: &[(String, String)], page: u32) -> String {
     security((), ("bearerAuth" = [])),
     responses(
         (status = 200, description = "Search results with facet counts. `Link` header: first, prev, next, last.", body = SearchResponse),
-        (status = 400, description = "Invalid parameters; every offending one is listed.", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "`uitleg` without login, or an invalid token", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`uitleg` asked by a partner", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Too busy; retry after the `Retry-After` seconds.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_aanbod(
@@ -193,16 +162,7 @@ pub async fn list_aanbod(
 
     let last_page = (outcome.total.div_ceil(u64::from(req.page_size)) as u32)
         .clamp(1, crate::search::request::MAX_RESULT_WINDOW / req.page_size);
-    let link = |page: u32| Link {
-        href: page_url(&pairs, page),
-    };
-    let links = PageLinks {
-        self_: link(req.page),
-        first: link(1),
-        prev: (req.page > 1).then(|| link((req.page - 1).min(last_page))),
-        next: (req.page < last_page).then(|| link(req.page + 1)),
-        last: link(last_page),
-    };
+    let links = PageLinks::new("/api/v1/aanbod", &pairs, req.page, last_page);
     let mut headers = HeaderMap::new();
     let mut parts = vec![format!("<{}>; rel=\"first\"", links.first.href)];
     if let Some(p) = &links.prev {
@@ -337,9 +297,6 @@ pub struct ListingDetail {
     security((), ("bearerAuth" = [])),
     responses(
         (status = 200, description = "The item (with `voorVerwijzers` for logged-in staff)", body = ListingDetail),
-        (status = 400, description = "The id is not a number", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "An invalid or expired token was sent", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such published item", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn get_aanbod(

@@ -191,3 +191,88 @@ impl ListingSummary {
         }
     }
 }
+
+/// Links to the other pages of a list (HAL style, as ADR 2.2 suggests).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PageLinks {
+    #[serde(rename = "self")]
+    pub self_: Link,
+    pub first: Link,
+    pub prev: Option<Link>,
+    pub next: Option<Link>,
+    pub last: Link,
+}
+
+impl PageLinks {
+    /// Links for page `page` of `last_page` of the list at `path`, keeping the other query
+    /// parameters of the request (`pairs`) as they were.
+    pub fn new(path: &str, pairs: &[(String, String)], page: u32, last_page: u32) -> PageLinks {
+        let url = |page: u32| {
+            let mut s = form_urlencoded::Serializer::new(String::new());
+            for (k, v) in pairs.iter().filter(|(k, _)| k != "page") {
+                s.append_pair(k, v);
+            }
+            if page > 1 {
+                s.append_pair("page", &page.to_string());
+            }
+            let q = s.finish();
+            Link {
+                href: if q.is_empty() {
+                    path.to_string()
+                } else {
+                    format!("{path}?{q}")
+                },
+            }
+        };
+        PageLinks {
+            self_: url(page),
+            first: url(1),
+            prev: (page > 1).then(|| url((page - 1).min(last_page))),
+            next: (page < last_page).then(|| url(page + 1)),
+            last: url(last_page),
+        }
+    }
+}
+
+/// Declares the paged envelope every list answers with: the total over all pages, the page,
+/// its size, its entries and links to the other pages.
+macro_rules! paged_list {
+    ($(#[$meta:meta])* $name:ident of $item:ty) => {
+        $(#[$meta])*
+        #[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+        #[serde(rename_all = "camelCase")]
+        pub struct $name {
+            /// Number of entries over all pages.
+            pub totaal: i64,
+            pub pagina: u32,
+            pub pagina_grootte: u32,
+            pub resultaten: Vec<$item>,
+            #[serde(rename = "_links")]
+            pub links: $crate::api::dto::PageLinks,
+        }
+
+        impl $name {
+            /// Page `page` (of `size` entries) of a list of `total` entries at `path`.
+            pub fn new(
+                path: &str,
+                pairs: &[(String, String)],
+                (page, size): (u32, u32),
+                total: i64,
+                resultaten: Vec<$item>,
+            ) -> $name {
+                let last = u32::try_from(total.max(1).div_euclid(i64::from(size))
+                    + i64::from(total.max(1) % i64::from(size) != 0))
+                .unwrap_or(u32::MAX)
+                .max(1);
+                $name {
+                    links: $crate::api::dto::PageLinks::new(path, pairs, page, last),
+                    totaal: total,
+                    pagina: page,
+                    pagina_grootte: size,
+                    resultaten,
+                }
+            }
+        }
+    };
+}
+pub(crate) use paged_list;

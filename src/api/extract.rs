@@ -5,6 +5,8 @@ use axum::extract::{FromRequestParts, Path, RawQuery};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
+use super::AppState;
+use crate::auth::Caller;
 use crate::domain::FieldErrors;
 use crate::error::ApiError;
 
@@ -19,7 +21,7 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        match Path::<T>::from_request_parts(parts, state).await {
+        match <Path<T> as FromRequestParts<S>>::from_request_parts(parts, state).await {
             Ok(Path(v)) => Ok(ApiPath(v)),
             Err(_) => {
                 let mut e = FieldErrors::new();
@@ -219,4 +221,51 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
 pub fn etag(version: i64) -> axum::http::HeaderValue {
     axum::http::HeaderValue::from_str(&format!("\"{version}\""))
         .unwrap_or_else(|_| axum::http::HeaderValue::from_static("\"0\""))
+}
+
+/// The bearer token of a request: `None` without an `Authorization` header, an error when the
+/// header is malformed.
+fn bearer(parts: &Parts) -> Option<Result<String, ApiError>> {
+    let value = parts.headers.get(axum::http::header::AUTHORIZATION)?;
+    let token = value
+        .to_str()
+        .ok()
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() <= 200);
+    Some(token.map(str::to_string).ok_or(ApiError::Unauthorized(
+        "De Authorization-header moet de vorm 'Bearer <token>' hebben.",
+    )))
+}
+
+/// Protected endpoints take a [`Caller`]: no token is 401.
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match bearer(parts) {
+            None => Err(ApiError::Unauthorized(
+                "Log in en stuur het token mee als 'Authorization: Bearer <token>'.",
+            )),
+            Some(token) => Ok(state.auth.authenticate(&state.store, &token?).await?),
+        }
+    }
+}
+
+/// Public endpoints take an optional caller: no header means anonymous, a bad token is 401.
+impl axum::extract::OptionalFromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, ApiError> {
+        match bearer(parts) {
+            None => Ok(None),
+            Some(token) => Ok(Some(state.auth.authenticate(&state.store, &token?).await?)),
+        }
+    }
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::AppState;
-use crate::error::{ApiError, Problem};
+use crate::error::ApiError;
 
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -37,7 +37,6 @@ pub struct Health {
 #[utoipa::path(get, path = "/health", tag = "beheer",
     responses(
         (status = 200, description = "Ready", body = Health),
-        (status = 503, description = "Not ready", body = Problem, content_type = "application/problem+json"),
     ))]
 pub async fn get_health(State(state): State<AppState>) -> Response {
     let latest = state.store.latest_outbox_seq().await.ok();

@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::http::StatusCode;
 use tokio::sync::Semaphore;
 use utoipa::OpenApi;
 use utoipa::openapi::{self as oa, RefOr};
@@ -183,6 +184,7 @@ pub fn routes() -> (Router<AppState>, oa::OpenApi) {
         .routes(routes!(beheer::termen::update_term))
         .split_for_parts();
     add_openapi_path(&mut doc);
+    add_problem_responses(&mut doc);
     add_version_headers(&mut doc);
     add_etag_headers(&mut doc);
     (router, doc)
@@ -272,6 +274,92 @@ fn add_version_headers(doc: &mut oa::OpenApi) {
                     r.headers
                         .insert("API-Version".into(), RefOr::T(header.clone()));
                 }
+            }
+        }
+    }
+}
+
+/// Operations refused with 409 when the item or account is not in a state that allows them.
+const MAY_CONFLICT: &[&str] = &[
+    "create_archivering",
+    "create_beoordeling",
+    "create_controle",
+    "create_indiening",
+    "update_gebruiker",
+];
+/// Operations that count attempts per account and client address.
+const THROTTLED: &[&str] = &["create_sessie"];
+/// Operations that check credentials without a session.
+const CHECKS_CREDENTIALS: &[&str] = &["create_sessie"];
+/// Public operations that refuse some roles (`uitleg` is for staff).
+const ROLE_CHECKED_PUBLIC: &[&str] = &["list_aanbod"];
+
+/// Adds the problem+json answers of every operation, derived from what the operation takes, so
+/// handlers do not repeat them: 400 when it takes input, 401 when it needs or checks a
+/// session, 403 for role rules, 404 with a path parameter, 412/428 with `If-Match`, 409 and 429
+/// from the tables above, and 503 (busy, index building, database down) everywhere. The texts
+/// come from the error code table in `error.rs`.
+fn add_problem_responses(doc: &mut oa::OpenApi) {
+    let problem = |status: StatusCode| {
+        oa::ResponseBuilder::new()
+            .description(crate::error::documented(status))
+            .content(
+                "application/problem+json",
+                oa::ContentBuilder::new()
+                    .schema(Some(oa::Ref::from_schema_name("Problem")))
+                    .build(),
+            )
+            .build()
+    };
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let ops = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in ops.into_iter().flatten() {
+            let id = op.operation_id.clone().unwrap_or_default();
+            if id == "get_openapi" {
+                continue;
+            }
+            let params = op.parameters.as_deref().unwrap_or_default();
+            let has = |name: &str| {
+                params
+                    .iter()
+                    .any(|p| matches!(p, RefOr::T(p) if p.name == name))
+            };
+            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+            let mut statuses = Vec::new();
+            if op.request_body.is_some() || !params.is_empty() {
+                statuses.push(StatusCode::BAD_REQUEST);
+            }
+            if secured || CHECKS_CREDENTIALS.contains(&id.as_str()) {
+                statuses.push(StatusCode::UNAUTHORIZED);
+            }
+            if path.starts_with("/beheer/") || ROLE_CHECKED_PUBLIC.contains(&id.as_str()) {
+                statuses.push(StatusCode::FORBIDDEN);
+            }
+            if path.contains('{') {
+                statuses.push(StatusCode::NOT_FOUND);
+            }
+            if MAY_CONFLICT.contains(&id.as_str()) {
+                statuses.push(StatusCode::CONFLICT);
+            }
+            if has("If-Match") {
+                statuses.push(StatusCode::PRECONDITION_FAILED);
+                statuses.push(StatusCode::PRECONDITION_REQUIRED);
+            }
+            if THROTTLED.contains(&id.as_str()) {
+                statuses.push(StatusCode::TOO_MANY_REQUESTS);
+            }
+            statuses.push(StatusCode::SERVICE_UNAVAILABLE);
+            for status in statuses {
+                op.responses
+                    .responses
+                    .entry(status.as_str().to_string())
+                    .or_insert_with(|| RefOr::T(problem(status)));
             }
         }
     }

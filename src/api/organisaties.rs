@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 use super::AppState;
 use super::extract::{ApiPath, QueryPairs, parse_paging};
 use crate::domain::listing::today;
-use crate::error::{ApiResult, Problem};
+use crate::error::ApiResult;
 use crate::store::Organisation;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -71,7 +71,6 @@ pub struct OrganisationDetail {
     ),
     responses(
         (status = 200, description = "One page of organisations", body = OrganisationList),
-        (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_organisaties(
@@ -100,8 +99,6 @@ pub async fn list_organisaties(
     params(("id" = i64, Path, description = "Organisation id")),
     responses(
         (status = 200, description = "The organisation", body = OrganisationDetail),
-        (status = 400, description = "The id is not a number", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such organisation", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn get_organisatie(

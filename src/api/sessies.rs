@@ -10,7 +10,7 @@ use super::AppState;
 use super::extract::{JsonObject, fields_from};
 use crate::auth::{self, Caller};
 use crate::domain::{FieldErrors, UserEmail};
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult};
 use crate::store::User;
 
 /// Login credentials.
@@ -85,9 +85,6 @@ const WRONG: &str = "E-mailadres of wachtwoord onjuist.";
     request_body = LoginRequest,
     responses(
         (status = 201, description = "Logged in", body = SessionResponse),
-        (status = 400, description = "Missing or malformed fields", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "E-mail address or password wrong, or account disabled", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many attempts; see `Retry-After`", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn create_sessie(
@@ -201,7 +198,6 @@ pub async fn create_sessie(
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The logged-in account", body = UserResponse),
-        (status = 401, description = "Not logged in or session expired", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn get_huidige_sessie(caller: Caller) -> ApiResult<Json<UserResponse>> {
@@ -216,7 +212,6 @@ pub async fn get_huidige_sessie(caller: Caller) -> ApiResult<Json<UserResponse>>
     security(("bearerAuth" = [])),
     responses(
         (status = 204, description = "Logged out"),
-        (status = 401, description = "Not logged in or session expired", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn delete_huidige_sessie(

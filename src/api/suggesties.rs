@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::AppState;
 use super::extract::QueryPairs;
 use crate::domain::FieldErrors;
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult};
 
 /// Longest accepted input, in characters.
 const MAX_CHARS: usize = 100;
@@ -54,8 +54,6 @@ pub struct SuggestResponse {
     params(SuggestParams),
     responses(
         (status = 200, description = "Suggestions", body = SuggestResponse),
-        (status = 400, description = "Missing or too long `q`", body = Problem, content_type = "application/problem+json"),
-        (status = 503, description = "Busy or index not ready", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_suggesties(

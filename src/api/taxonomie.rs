@@ -1,5 +1,5 @@
 //! The taxonomy: themes, wijken, age groups, talents, languages and accessibility features,
-//! with labels.
+//! with labels, from the one taxonomy cache that the indexer refreshes on every term change.
 
 use axum::Json;
 use axum::extract::State;
@@ -12,14 +12,14 @@ use crate::error::ApiResult;
 #[utoipa::path(get, path = "/themas", tag = "taxonomie",
     responses((status = 200, description = "Themes", body = Vec<Term>)))]
 pub async fn list_themas(State(state): State<AppState>) -> ApiResult<Json<Vec<Term>>> {
-    Ok(Json(state.store.load_taxonomy().await?.themes))
+    Ok(Json(state.index.facet_space().taxonomy.themes.clone()))
 }
 
 /// All wijken (neighbourhoods and villages), in display order.
 #[utoipa::path(get, path = "/wijken", tag = "taxonomie",
     responses((status = 200, description = "Wijken", body = Vec<Term>)))]
 pub async fn list_wijken(State(state): State<AppState>) -> ApiResult<Json<Vec<Term>>> {
-    Ok(Json(state.store.load_taxonomy().await?.wijken))
+    Ok(Json(state.index.facet_space().taxonomy.wijken.clone()))
 }
 
 /// All age groups with their age bounds.
@@ -28,26 +28,28 @@ pub async fn list_wijken(State(state): State<AppState>) -> ApiResult<Json<Vec<Te
 pub async fn list_leeftijdsgroepen(
     State(state): State<AppState>,
 ) -> ApiResult<Json<Vec<AgeGroup>>> {
-    Ok(Json(state.store.load_taxonomy().await?.age_groups))
+    Ok(Json(state.index.facet_space().taxonomy.age_groups.clone()))
 }
 
 /// All talents volunteer vacancies can ask for.
 #[utoipa::path(get, path = "/talenten", tag = "taxonomie",
     responses((status = 200, description = "Talents", body = Vec<Term>)))]
 pub async fn list_talenten(State(state): State<AppState>) -> ApiResult<Json<Vec<Term>>> {
-    Ok(Json(state.store.load_taxonomy().await?.talents))
+    Ok(Json(state.index.facet_space().taxonomy.talents.clone()))
 }
 
 /// All languages the offer can be given in, keyed by ISO 639-1 code.
 #[utoipa::path(get, path = "/talen", tag = "taxonomie",
     responses((status = 200, description = "Languages", body = Vec<Term>)))]
 pub async fn list_talen(State(state): State<AppState>) -> ApiResult<Json<Vec<Term>>> {
-    Ok(Json(state.store.load_taxonomy().await?.languages))
+    Ok(Json(state.index.facet_space().taxonomy.languages.clone()))
 }
 
 /// All accessibility features an item can name.
 #[utoipa::path(get, path = "/toegankelijkheid", tag = "taxonomie",
     responses((status = 200, description = "Accessibility features", body = Vec<Term>)))]
 pub async fn list_toegankelijkheid(State(state): State<AppState>) -> ApiResult<Json<Vec<Term>>> {
-    Ok(Json(state.store.load_taxonomy().await?.accessibility))
+    Ok(Json(
+        state.index.facet_space().taxonomy.accessibility.clone(),
+    ))
 }

@@ -199,8 +199,7 @@ async fn disabling_an_account_or_changing_its_role_revokes_its_tokens() {
     let audit = app
         .call("GET", "/api/v1/beheer/audit-log", Some(&admin), None, None)
         .await;
-    let actions: Vec<&str> = audit
-        .body
+    let actions: Vec<&str> = audit.body["resultaten"]
         .as_array()
         .unwrap()
         .iter()

@@ -84,8 +84,7 @@ async fn a_partner_item_goes_through_review_into_search_and_edits_wait_for_appro
         )
         .await;
     assert_eq!(queue.status, 200);
-    let entry = queue
-        .body
+    let entry = queue.body["resultaten"]
         .as_array()
         .unwrap()
         .iter()
@@ -207,8 +206,7 @@ async fn a_partner_item_goes_through_review_into_search_and_edits_wait_for_appro
             None,
         )
         .await;
-    let entry = queue
-        .body
+    let entry = queue.body["resultaten"]
         .as_array()
         .unwrap()
         .iter()
@@ -242,7 +240,13 @@ async fn a_partner_item_goes_through_review_into_search_and_edits_wait_for_appro
             None,
         )
         .await;
-    assert!(queue.body.as_array().unwrap().iter().all(|e| e["id"] != id));
+    assert!(
+        queue.body["resultaten"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["id"] != id)
+    );
 
     // Archiving takes it out of search at once.
     let archived = app
@@ -302,8 +306,7 @@ async fn a_partner_item_goes_through_review_into_search_and_edits_wait_for_appro
     let audit = app
         .call("GET", "/api/v1/beheer/audit-log", Some(&editor), None, None)
         .await;
-    let actions: Vec<&str> = audit
-        .body
+    let actions: Vec<&str> = audit.body["resultaten"]
         .as_array()
         .unwrap()
         .iter()
@@ -942,8 +945,7 @@ async fn a_direct_edit_replaces_a_waiting_proposal() {
         )
         .await;
     assert!(
-        queue
-            .body
+        queue.body["resultaten"]
             .as_array()
             .unwrap()
             .iter()

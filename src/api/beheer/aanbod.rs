@@ -9,12 +9,12 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::super::AppState;
-use super::super::dto::{Link, OrganisationRef};
+use super::super::dto::{Link, OrganisationRef, paged_list};
 use super::super::extract::{ApiPath, IfMatch, JsonObject, QueryPairs, etag, fields_from};
 use crate::auth::Caller;
 use crate::domain::content::{CONTENT_FIELDS, FieldChange, ListingContent, diff};
 use crate::domain::{FieldErrors, Listing, Status};
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult};
 use crate::store::{ManagedFilter, RevisionRecord};
 use crate::workflow::{self, Decision, Saved};
 
@@ -190,14 +190,15 @@ pub struct ManagedParams {
     page_size: Option<u32>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ManagedList {
-    pub totaal: i64,
-    pub pagina: u32,
-    pub pagina_grootte: u32,
-    pub resultaten: Vec<ManagedListing>,
-}
+paged_list!(
+    /// One page of the items a caller manages.
+    ManagedList of ManagedListing
+);
+
+paged_list!(
+    /// One page of the review queue, oldest first.
+    ReviewList of ReviewItem
+);
 
 /// Items the caller manages: a partner its organisation's (every status), editors all.
 #[utoipa::path(
@@ -208,9 +209,6 @@ pub struct ManagedList {
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "One page of items", body = ManagedList),
-        (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Role may not manage items", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_beheer_aanbod(
@@ -267,15 +265,16 @@ pub async fn list_beheer_aanbod(
         .await?;
     let mut listings = state.store.find_listings(&ids).await?;
     listings.sort_by_key(|l| ids.iter().position(|id| *id == l.id));
-    Ok(Json(ManagedList {
-        totaal: total,
-        pagina: page,
-        pagina_grootte: size,
-        resultaten: listings
+    Ok(Json(ManagedList::new(
+        "/api/v1/beheer/aanbod",
+        &pairs,
+        (page, size),
+        total,
+        listings
             .into_iter()
             .map(ManagedListing::from_listing)
             .collect(),
-    }))
+    )))
 }
 
 /// Create an item (as a concept). Partners create for their own organisation; editors name
@@ -289,9 +288,6 @@ pub async fn list_beheer_aanbod(
     responses(
         (status = 201, description = "Created; `Location` and `ETag` set", body = ManagedListing),
         (status = 202, description = "Created; search shows it within seconds", body = ManagedListing),
-        (status = 400, description = "Invalid or forbidden fields; every one is listed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Role may not create items", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn create_beheer_aanbod(
@@ -376,10 +372,6 @@ async fn managed(state: &AppState, caller: &Caller, id: i64) -> ApiResult<Listin
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The item; `ETag` holds its version", body = ManagedListing),
-        (status = 400, description = "The id is not a number", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Role may not manage items", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such item, or not the caller's", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn get_beheer_aanbod(
@@ -411,12 +403,6 @@ pub async fn get_beheer_aanbod(
     responses(
         (status = 200, description = "Saved; search shows it", body = ManagedListing),
         (status = 202, description = "Saved; search shows it within seconds", body = ManagedListing),
-        (status = 400, description = "Invalid or forbidden fields; every one is listed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Role may not manage items", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such item, or not the caller's", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Someone changed it since your `ETag`", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "`If-Match` missing", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn update_beheer_aanbod(
@@ -458,13 +444,6 @@ pub async fn update_beheer_aanbod(
     responses(
         (status = 200, description = "Submitted (or published)", body = ManagedListing),
         (status = 202, description = "Published; search shows it within seconds", body = ManagedListing),
-        (status = 400, description = "The content no longer validates", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Role may not manage items", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such item, or not the caller's", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Nothing to submit in this state", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Someone changed it since your `ETag`", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "`If-Match` missing", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn create_indiening(
@@ -513,13 +492,6 @@ pub struct ReviewRequest {
     responses(
         (status = 200, description = "Decided", body = ManagedListing),
         (status = 202, description = "Approved; search shows it within seconds", body = ManagedListing),
-        (status = 400, description = "Invalid decision or missing reason", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only editors review", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such item", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Nothing waits for review", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since your `ETag`", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "`If-Match` missing", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn create_beoordeling(
@@ -584,13 +556,6 @@ pub async fn create_beoordeling(
     responses(
         (status = 200, description = "Archived", body = ManagedListing),
         (status = 202, description = "Archived; search drops it within seconds", body = ManagedListing),
-        (status = 400, description = "The id is not a number", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Role may not manage items", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such item, or not the caller's", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already archived", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since your `ETag`", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "`If-Match` missing", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn create_archivering(
@@ -614,11 +579,6 @@ pub async fn create_archivering(
     responses(
         (status = 200, description = "Confirmed; `laatstGecontroleerd` is now", body = ManagedListing),
         (status = 202, description = "Confirmed; search shows it within seconds", body = ManagedListing),
-        (status = 400, description = "The id is not a number", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Role may not manage items", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such item, or not the caller's", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Archived items cannot be confirmed", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn create_controle(
@@ -688,10 +648,6 @@ impl From<RevisionRecord> for RevisionResponse {
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "Revisions, newest first", body = Vec<RevisionResponse>),
-        (status = 400, description = "The id is not a number", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Role may not manage items", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such item, or not the caller's", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_revisies(
@@ -735,17 +691,14 @@ pub struct ReviewItem {
     ),
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "What waits for review", body = Vec<ReviewItem>),
-        (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only editors review", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "What waits for review", body = ReviewList),
     )
 )]
 pub async fn list_beoordelingen(
     State(state): State<AppState>,
     caller: Caller,
     QueryPairs(pairs): QueryPairs,
-) -> ApiResult<Json<Vec<ReviewItem>>> {
+) -> ApiResult<Json<ReviewList>> {
     caller.require_editor()?;
     let (page, size) = super::super::extract::parse_paging(&pairs, 100)?;
     let filter = ManagedFilter {
@@ -753,13 +706,17 @@ pub async fn list_beoordelingen(
         ..Default::default()
     };
     let offset = i64::from(page - 1) * i64::from(size);
-    let (ids, _) = state
+    let (ids, total) = state
         .store
         .managed_listing_ids(&filter, offset, i64::from(size))
         .await?;
     let mut listings = state.store.find_listings(&ids).await?;
     listings.sort_by_key(|l| ids.iter().position(|id| *id == l.id));
-    Ok(Json(
+    Ok(Json(ReviewList::new(
+        "/api/v1/beheer/beoordelingen",
+        &pairs,
+        (page, size),
+        total,
         listings
             .into_iter()
             .map(|l| {
@@ -789,5 +746,5 @@ pub async fn list_beoordelingen(
                 }
             })
             .collect(),
-    ))
+    )))
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::super::AppState;
+use super::super::dto::paged_list;
 use super::super::extract::{
     ApiPath, IfMatch, JsonObject, QueryPairs, etag, fields_from, parse_paging,
 };
@@ -17,7 +18,7 @@ use crate::auth::Caller;
 use crate::domain::content::plain_text;
 use crate::domain::user::password_problem;
 use crate::domain::{FieldErrors, Role, UserEmail};
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult};
 use crate::store::{User, UserChanges};
 
 /// A new account.
@@ -89,6 +90,16 @@ async fn check_role(
     Ok(Some(role))
 }
 
+paged_list!(
+    /// One page of accounts, by e-mail address.
+    UserList of UserResponse
+);
+
+paged_list!(
+    /// One page of the audit log, newest first.
+    AuditList of AuditResponse
+);
+
 /// All accounts (editors).
 #[utoipa::path(
     get,
@@ -100,24 +111,27 @@ async fn check_role(
     ),
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "Accounts by e-mail address", body = Vec<UserResponse>),
-        (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only editors manage accounts", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "Accounts by e-mail address", body = UserList),
     )
 )]
 pub async fn list_gebruikers(
     State(state): State<AppState>,
     caller: Caller,
     QueryPairs(pairs): QueryPairs,
-) -> ApiResult<Json<Vec<UserResponse>>> {
+) -> ApiResult<Json<UserList>> {
     caller.require_editor()?;
     let (page, size) = parse_paging(&pairs, 100)?;
-    let (users, _) = state
+    let (users, total) = state
         .store
         .list_users(i64::from(page - 1) * i64::from(size), i64::from(size))
         .await?;
-    Ok(Json(users.into_iter().map(Into::into).collect()))
+    Ok(Json(UserList::new(
+        "/api/v1/beheer/gebruikers",
+        &pairs,
+        (page, size),
+        total,
+        users.into_iter().map(Into::into).collect(),
+    )))
 }
 
 /// Create an account (editors; only admins create admins).
@@ -129,9 +143,6 @@ pub async fn list_gebruikers(
     security(("bearerAuth" = [])),
     responses(
         (status = 201, description = "Created", body = UserResponse),
-        (status = 400, description = "Invalid fields (or e-mail address taken); every one is listed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed for this role", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn create_gebruiker(
@@ -206,10 +217,6 @@ async fn visible(state: &AppState, caller: &Caller, id: i64) -> ApiResult<User> 
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "The account", body = UserResponse),
-        (status = 400, description = "The id is not a number", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not your account", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn get_gebruiker(
@@ -236,13 +243,6 @@ pub async fn get_gebruiker(
     security(("bearerAuth" = [])),
     responses(
         (status = 200, description = "Saved", body = UserResponse),
-        (status = 400, description = "Invalid or forbidden fields; every one is listed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Not allowed for this role", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such account", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Would leave no active admin", body = Problem, content_type = "application/problem+json"),
-        (status = 412, description = "Changed since your `ETag`", body = Problem, content_type = "application/problem+json"),
-        (status = 428, description = "`If-Match` missing", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn update_gebruiker(
@@ -366,24 +366,25 @@ pub struct AuditResponse {
     ),
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "Entries, newest first", body = Vec<AuditResponse>),
-        (status = 400, description = "Invalid parameters", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only editors read the audit log", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "Entries, newest first", body = AuditList),
     )
 )]
 pub async fn list_audit_log(
     State(state): State<AppState>,
     caller: Caller,
     QueryPairs(pairs): QueryPairs,
-) -> ApiResult<Json<Vec<AuditResponse>>> {
+) -> ApiResult<Json<AuditList>> {
     caller.require_editor()?;
     let (page, size) = parse_paging(&pairs, 100)?;
-    let (entries, _) = state
+    let (entries, total) = state
         .store
         .list_audit(i64::from(page - 1) * i64::from(size), i64::from(size))
         .await?;
-    Ok(Json(
+    Ok(Json(AuditList::new(
+        "/api/v1/beheer/audit-log",
+        &pairs,
+        (page, size),
+        total,
         entries
             .into_iter()
             .map(|a| AuditResponse {
@@ -396,5 +397,5 @@ pub async fn list_audit_log(
                 toelichting: a.detail,
             })
             .collect(),
-    ))
+    )))
 }

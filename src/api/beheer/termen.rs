@@ -13,7 +13,7 @@ use super::super::extract::{ApiPath, JsonObject, fields_from};
 use crate::auth::Caller;
 use crate::domain::taxonomy::TermKind;
 use crate::domain::{FieldErrors, Term};
-use crate::error::{ApiError, ApiResult, Problem};
+use crate::error::{ApiError, ApiResult};
 
 /// A new label for a term.
 #[derive(Debug, Deserialize, ToSchema)]
@@ -50,10 +50,6 @@ fn list_kind(list: &str) -> Option<TermKind> {
     responses(
         (status = 200, description = "Relabelled; search shows it", body = Term),
         (status = 202, description = "Relabelled; search shows it within seconds", body = Term),
-        (status = 400, description = "Invalid label; every offending field is listed", body = Problem, content_type = "application/problem+json"),
-        (status = 401, description = "Not logged in", body = Problem, content_type = "application/problem+json"),
-        (status = 403, description = "Only editors change the taxonomy", body = Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such list or term", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn update_term(
