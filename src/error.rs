@@ -108,6 +108,21 @@ impl From<crate::auth::AuthError> for ApiError {
     }
 }
 
+impl From<crate::workflow::WorkflowError> for ApiError {
+    fn from(e: crate::workflow::WorkflowError) -> Self {
+        use crate::workflow::WorkflowError;
+        use crate::workflow::rules::Refusal;
+        match e {
+            WorkflowError::Invalid(errors) => errors.into(),
+            WorkflowError::NotFound => ApiError::NotFound,
+            WorkflowError::StaleVersion => ApiError::PreconditionFailed,
+            WorkflowError::Refused(Refusal::NotAReviewer) => ApiError::Forbidden,
+            WorkflowError::Refused(refusal) => ApiError::Conflict(refusal.message().into()),
+            WorkflowError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<crate::search::SearchError> for ApiError {
     fn from(e: crate::search::SearchError) -> Self {
         ApiError::Internal(e.into())

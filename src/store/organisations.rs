@@ -80,6 +80,19 @@ impl Store {
     }
 
     /// Ids of organisations by external id, for resolving references in an import.
+    /// Whether an organisation is trusted (its partners publish without review), read inside
+    /// a change's transaction.
+    pub(crate) async fn organisation_is_trusted(
+        tx: &mut Transaction<'_, Any>,
+        organisation_id: i64,
+    ) -> StoreResult<bool> {
+        let (trusted,): (i64,) = sqlx::query_as("SELECT trusted FROM organisations WHERE id = $1")
+            .bind(organisation_id)
+            .fetch_one(&mut **tx)
+            .await?;
+        Ok(trusted != 0)
+    }
+
     pub(crate) async fn organisation_id_by_external_id(
         tx: &mut Transaction<'_, Any>,
         external_id: &str,

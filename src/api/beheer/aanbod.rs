@@ -565,7 +565,14 @@ pub async fn create_archivering(
     IfMatch(version): IfMatch,
 ) -> ApiResult<Response> {
     caller.require_manager()?;
-    let saved = workflow::archive(&state.store, &caller, id, version).await?;
+    let saved = workflow::archive(
+        &state.store,
+        &taxonomy(&state).taxonomy,
+        &caller,
+        id,
+        version,
+    )
+    .await?;
     Ok(respond(&state, saved, StatusCode::OK, None).await)
 }
 
@@ -587,7 +594,8 @@ pub async fn create_controle(
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Response> {
     caller.require_manager()?;
-    let saved = workflow::confirm_current(&state.store, &caller, id).await?;
+    let saved =
+        workflow::confirm_current(&state.store, &taxonomy(&state).taxonomy, &caller, id).await?;
     Ok(respond(&state, saved, StatusCode::OK, None).await)
 }
 
