@@ -328,7 +328,8 @@ mod tests {
     #[test]
     fn the_state_diagram_as_a_table() {
         let back = Action::Return("adres klopt niet".into());
-        let cases: Vec<(&str, State, Action, Actor, Result<Status, Refusal>)> = vec![
+        type Case = (&'static str, State, Action, Actor, Result<Status, Refusal>);
+        let cases: Vec<Case> = vec![
             (
                 "partner submits a concept",
                 at(Concept),
