@@ -277,7 +277,17 @@ pub struct Problem {
     pub code: String,
     /// One entry per offending parameter or field (400 only).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub invalid_params: Option<Vec<FieldError>>,
+    pub invalid_params: Option<Vec<InvalidParam>>,
+}
+
+/// One offending field, as ADR's `invalidParams` entries name it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = FieldError)]
+pub struct InvalidParam {
+    /// The field's name on the wire (for nested records, a path such as `aanbod[3].titel`).
+    pub name: String,
+    /// What is wrong, in Dutch.
+    pub reason: String,
 }
 
 /// Kept in the response's extensions so the logging middleware can record internal errors.
@@ -294,7 +304,14 @@ impl IntoResponse for ApiError {
             detail: self.detail(),
             code: code.code.into(),
             invalid_params: match &self {
-                ApiError::Invalid(errs) => Some(errs.clone()),
+                ApiError::Invalid(errs) => Some(
+                    errs.iter()
+                        .map(|e| InvalidParam {
+                            name: e.name.clone(),
+                            reason: e.reason.clone(),
+                        })
+                        .collect(),
+                ),
                 _ => None,
             },
         };

@@ -7,13 +7,11 @@ use serde::Serialize;
 use utoipa::{IntoParams, ToSchema};
 
 use super::AppState;
-use super::dto::{
-    ListingSummary, OrganisationRef, PageLinks, ReferralResponse, TermResponse, VacancyResponse,
-};
+use super::content::{ContactBody, LocationBody, ReferralBody};
+use super::dto::{ListingSummary, OrganisationRef, PageLinks, TermResponse, VacancyResponse};
 use super::extract::{ApiPath, QueryPairs};
 use crate::auth::Caller;
 use crate::domain::listing::today;
-use crate::domain::{Contact, Location};
 use crate::error::{ApiError, ApiResult};
 use crate::search::{FacetCount, SearchRequest};
 
@@ -191,8 +189,7 @@ pub async fn list_aanbod(
                 .into_iter()
                 .map(|h| {
                     let mut summary = ListingSummary::from_hit(h, t);
-                    summary.voor_verwijzers =
-                        referrals.remove(&summary.id).map(ReferralResponse::from);
+                    summary.voor_verwijzers = referrals.remove(&summary.id).map(ReferralBody::from);
                     summary
                 })
                 .collect(),
@@ -212,45 +209,6 @@ pub async fn list_aanbod(
     ))
 }
 
-/// Contact details of an item.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ContactResponse {
-    pub telefoon: Option<String>,
-    pub email: Option<String>,
-    pub website: Option<String>,
-}
-
-impl From<Contact> for ContactResponse {
-    fn from(c: Contact) -> Self {
-        ContactResponse {
-            telefoon: c.phone,
-            email: c.email,
-            website: c.website,
-        }
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct LocationResponse {
-    pub adres: Option<String>,
-    pub postcode: Option<String>,
-    pub plaats: Option<String>,
-    pub breedtegraad: Option<f64>,
-    pub lengtegraad: Option<f64>,
-}
-
-impl From<Location> for LocationResponse {
-    fn from(l: Location) -> Self {
-        LocationResponse {
-            adres: l.address,
-            postcode: l.postcode,
-            plaats: l.city,
-            breedtegraad: l.latitude,
-            lengtegraad: l.longitude,
-        }
-    }
-}
-
 /// One published item, in full.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -267,9 +225,9 @@ pub struct ListingDetail {
     pub hele_gemeente: bool,
     pub min_leeftijd: u8,
     pub max_leeftijd: u8,
-    pub locatie: Option<LocationResponse>,
+    pub locatie: Option<LocationBody>,
     pub kosten: String,
-    pub contact: ContactResponse,
+    pub contact: ContactBody,
     pub tijden: String,
     pub vacature: Option<VacancyResponse>,
     /// Languages in which it is offered.
@@ -285,7 +243,7 @@ pub struct ListingDetail {
     pub versie: i64,
     /// Details for referrers: only for logged-in staff.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub voor_verwijzers: Option<ReferralResponse>,
+    pub voor_verwijzers: Option<ReferralBody>,
 }
 
 /// One published item.

@@ -5,14 +5,48 @@ use utoipa::ToSchema;
 
 use crate::domain::{Taxonomy, Term};
 
-/// A taxonomy term as it appears inside an item.
-#[derive(Debug, Serialize, ToSchema)]
+/// A taxonomy term: a stable key and a label for people.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+#[schema(as = Term)]
 pub struct TermResponse {
     /// Stable key, usable as filter value.
     #[schema(example = "geldzaken")]
     pub sleutel: String,
     #[schema(example = "Geld en schulden")]
     pub label: String,
+}
+
+impl From<&Term> for TermResponse {
+    fn from(t: &Term) -> Self {
+        TermResponse {
+            sleutel: t.key.clone(),
+            label: t.label.clone(),
+        }
+    }
+}
+
+/// An age group: items count in every group their own age range overlaps.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = AgeGroup)]
+pub struct AgeGroupResponse {
+    #[schema(example = "tieners")]
+    pub sleutel: String,
+    #[schema(example = "Tieners (12-17)")]
+    pub label: String,
+    pub min_leeftijd: u8,
+    pub max_leeftijd: u8,
+}
+
+impl From<&crate::domain::AgeGroup> for AgeGroupResponse {
+    fn from(g: &crate::domain::AgeGroup) -> Self {
+        AgeGroupResponse {
+            sleutel: g.key.clone(),
+            label: g.label.clone(),
+            min_leeftijd: g.min_age,
+            max_leeftijd: g.max_age,
+        }
+    }
 }
 
 impl TermResponse {
@@ -88,27 +122,9 @@ pub struct ListingSummary {
     /// Details for referrers: only in answers to logged-in staff (medewerker, redacteur,
     /// admin).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub voor_verwijzers: Option<ReferralResponse>,
+    pub voor_verwijzers: Option<super::content::ReferralBody>,
     #[serde(rename = "_links")]
     pub links: SelfLink,
-}
-
-/// "Voor verwijzers": what staff need to refer a client; never shown to the public.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct ReferralResponse {
-    pub telefoon: Option<String>,
-    pub email: Option<String>,
-    pub toelichting: String,
-}
-
-impl From<crate::domain::Referral> for ReferralResponse {
-    fn from(r: crate::domain::Referral) -> Self {
-        ReferralResponse {
-            telefoon: r.phone,
-            email: r.email,
-            toelichting: r.notes,
-        }
-    }
 }
 
 /// How one part of the query matched.

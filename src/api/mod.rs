@@ -3,6 +3,7 @@
 
 pub mod aanbod;
 pub mod beheer;
+pub mod content;
 pub mod dto;
 pub mod extract;
 pub mod health;

@@ -1,105 +1,75 @@
-//! The editable content of an item, as partners and editors send it and as revisions keep it.
-//! One wire shape serves the API, the import format, pending changes and revision snapshots;
-//! [`ListingContent::validate`] turns it into a [`NewListing`] or lists every offending field.
+//! The editable content of an item as it arrives, before validation: [`ListingInput`] holds raw
+//! values (no serde, no wire names); the API's request type and the import format's record each
+//! convert into it at their own edge. [`ListingInput::validate`] turns it into a [`NewListing`]
+//! or lists every offending field, under the field names people see (`titel`,
+//! `contact.telefoon`), which are the domain's Dutch vocabulary for its fields.
 
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::validation::{
     is_https_url, is_valid_dutch_phone, is_valid_email, looks_like_html, normalise_postcode,
 };
 use super::{
-    AgeRange, Contact, Cost, FieldErrors, Kind, Listing, Location, NewListing, Referral, Status,
-    Taxonomy, TimeCommitment, Vacancy,
+    AgeRange, Contact, Cost, FieldErrors, Kind, Location, NewListing, Referral, Status, Taxonomy,
+    TimeCommitment, Vacancy,
 };
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LocationRecord {
-    pub adres: Option<String>,
-    /// Dutch postcode, `1234 AB`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LocationInput {
+    pub address: Option<String>,
     pub postcode: Option<String>,
-    pub plaats: Option<String>,
-    pub breedtegraad: Option<f64>,
-    pub lengtegraad: Option<f64>,
+    pub city: Option<String>,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ContactRecord {
-    /// Dutch phone number.
-    pub telefoon: Option<String>,
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ContactInput {
+    pub phone: Option<String>,
     pub email: Option<String>,
-    /// An `https://` address; the server never fetches it.
     pub website: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-pub struct VacancyRecord {
-    /// `eenmalig`, `incidenteel` or `wekelijks`.
-    pub tijdsbesteding: String,
-    pub uren_per_week: Option<f64>,
-    #[serde(default)]
-    pub talenten: Vec<String>,
-    /// Last day the vacancy shows, `YYYY-MM-DD`.
-    #[schema(format = Date, value_type = Option<String>)]
-    pub einddatum: Option<String>,
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VacancyInput {
+    pub time_commitment: String,
+    pub hours_per_week: Option<f64>,
+    pub talents: Vec<String>,
+    /// `YYYY-MM-DD`.
+    pub end_date: Option<String>,
 }
 
-/// "Voor verwijzers": practical details only staff see, never the public.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ReferralRecord {
-    /// A direct line for referrers.
-    pub telefoon: Option<String>,
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReferralInput {
+    pub phone: Option<String>,
     pub email: Option<String>,
-    /// Intake procedure, waiting time, what to bring.
-    #[serde(default)]
-    pub toelichting: String,
+    pub notes: String,
 }
 
-/// What a partner or editor may set on an item. Every field is optional on the wire so that
-/// a wrong type in one field can be reported by name; required fields are checked by
-/// [`ListingContent::validate`].
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(default, deny_unknown_fields, rename_all = "camelCase")]
-pub struct ListingContent {
-    /// `voorziening`, `initiatief` or `vacature`.
-    pub soort: String,
-    /// 3-120 characters.
-    pub titel: String,
-    /// 1-300 characters.
-    pub samenvatting: String,
-    /// Up to 5000 characters of plain text.
-    pub beschrijving: String,
-    /// Theme keys; at least one.
-    pub themas: Vec<String>,
-    /// Wijk keys; at least one unless `heleGemeente`.
+/// An item's content as sent, unchecked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ListingInput {
+    pub kind: String,
+    pub title: String,
+    pub summary: String,
+    pub description: String,
+    pub themes: Vec<String>,
     pub wijken: Vec<String>,
-    pub hele_gemeente: bool,
-    /// 0-120; default 0.
-    pub min_leeftijd: Option<i64>,
-    /// 0-120, at least `minLeeftijd`; default 120.
-    pub max_leeftijd: Option<i64>,
-    pub locatie: Option<LocationRecord>,
-    /// `gratis`, `kleine-bijdrage` or `betaald`.
-    pub kosten: String,
-    pub contact: Option<ContactRecord>,
-    /// Opening hours or meeting times, up to 500 characters.
-    pub tijden: String,
-    /// Required for kind `vacature`, refused for other kinds.
-    pub vacature: Option<VacancyRecord>,
-    /// Only staff see these.
-    pub voor_verwijzers: Option<ReferralRecord>,
-    /// Languages in which it is offered: ISO 639-1 keys (see `/talen`), e.g. `nl`, `ar`.
-    pub talen: Vec<String>,
-    /// Accessibility feature keys (see `/toegankelijkheid`).
-    pub toegankelijkheid: Vec<String>,
+    pub whole_municipality: bool,
+    pub min_age: Option<i64>,
+    pub max_age: Option<i64>,
+    pub location: Option<LocationInput>,
+    pub cost: String,
+    pub contact: Option<ContactInput>,
+    pub schedule: String,
+    pub vacancy: Option<VacancyInput>,
+    pub referral: Option<ReferralInput>,
+    pub languages: Vec<String>,
+    pub accessibility: Vec<String>,
 }
 
-/// The wire names of [`ListingContent`], to tell unknown fields from forbidden ones.
-pub const CONTENT_FIELDS: &[&str] = &[
+/// The names of the content's fields, in form order: the names field errors and diffs use.
+pub const FIELD_NAMES: &[&str] = &[
     "soort",
     "titel",
     "samenvatting",
@@ -119,13 +89,8 @@ pub const CONTENT_FIELDS: &[&str] = &[
     "toegankelijkheid",
 ];
 
-pub(crate) fn plain_text(
-    errors: &mut FieldErrors,
-    name: &str,
-    value: &str,
-    min: usize,
-    max: usize,
-) {
+/// Checks a plain-text field: length in characters and no HTML.
+pub fn plain_text(errors: &mut FieldErrors, name: &str, value: &str, min: usize, max: usize) {
     errors.check_len(name, value, min, max);
     if looks_like_html(value) {
         errors.add(name, "mag geen HTML bevatten; gebruik platte tekst");
@@ -140,7 +105,7 @@ pub(crate) fn non_empty(s: &Option<String>) -> Option<String> {
 }
 
 /// Validates optional phone, e-mail and website fields; `at` prefixes the field names.
-pub(crate) fn contact(
+pub fn contact(
     errors: &mut FieldErrors,
     at: &str,
     phone: &Option<String>,
@@ -173,7 +138,8 @@ pub(crate) fn contact(
     c
 }
 
-pub(crate) fn parse_date(
+/// A `YYYY-MM-DD` date, or an error on `name`.
+pub fn parse_date(
     errors: &mut FieldErrors,
     name: &str,
     value: &Option<String>,
@@ -188,52 +154,59 @@ pub(crate) fn parse_date(
     }
 }
 
-impl ListingContent {
+/// Known keys of one taxonomy list, each once, in the order given; unknown keys are errors.
+fn known_keys(
+    e: &mut FieldErrors,
+    name: &str,
+    list: &[String],
+    known: impl Fn(&str) -> bool,
+) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for k in list {
+        if !known(k) {
+            e.add(
+                name,
+                format!(
+                    "onbekende sleutel {:?}",
+                    k.chars().take(64).collect::<String>()
+                ),
+            );
+        } else if !out.contains(k) {
+            out.push(k.clone());
+        }
+    }
+    out
+}
+
+impl ListingInput {
     /// Checks every field against the limits and the taxonomy. The result has status
     /// `concept`, no external id and no verification date: the caller decides those.
     pub fn validate(&self, taxonomy: &Taxonomy, e: &mut FieldErrors) -> Option<NewListing> {
-        let kind = Kind::parse(&self.soort);
+        let kind = Kind::parse(&self.kind);
         if kind.is_none() {
             e.add("soort", format!("kies uit: {}", Kind::allowed()));
         }
-        plain_text(e, "titel", self.titel.trim(), 3, 120);
-        plain_text(e, "samenvatting", self.samenvatting.trim(), 1, 300);
-        plain_text(e, "beschrijving", &self.beschrijving, 0, 5000);
-        plain_text(e, "tijden", &self.tijden, 0, 500);
-
-        let mut keys = |name: &str, list: &[String], known: &dyn Fn(&str) -> bool| {
-            let mut out: Vec<String> = Vec::new();
-            for k in list {
-                if !known(k) {
-                    e.add(
-                        name,
-                        format!(
-                            "onbekende sleutel {:?}",
-                            k.chars().take(64).collect::<String>()
-                        ),
-                    );
-                } else if !out.contains(k) {
-                    out.push(k.clone());
-                }
-            }
-            out
-        };
-        let themes = keys("themas", &self.themas, &|k| taxonomy.theme(k).is_some());
-        let wijken = keys("wijken", &self.wijken, &|k| taxonomy.wijk(k).is_some());
-        let languages = keys("talen", &self.talen, &|k| taxonomy.language(k).is_some());
-        let accessibility = keys("toegankelijkheid", &self.toegankelijkheid, &|k| {
+        plain_text(e, "titel", self.title.trim(), 3, 120);
+        plain_text(e, "samenvatting", self.summary.trim(), 1, 300);
+        plain_text(e, "beschrijving", &self.description, 0, 5000);
+        plain_text(e, "tijden", &self.schedule, 0, 500);
+        let themes = known_keys(e, "themas", &self.themes, |k| taxonomy.theme(k).is_some());
+        let wijken = known_keys(e, "wijken", &self.wijken, |k| taxonomy.wijk(k).is_some());
+        let languages = known_keys(e, "talen", &self.languages, |k| {
+            taxonomy.language(k).is_some()
+        });
+        let accessibility = known_keys(e, "toegankelijkheid", &self.accessibility, |k| {
             taxonomy.accessibility_feature(k).is_some()
         });
-        if self.themas.is_empty() {
+        if self.themes.is_empty() {
             e.add("themas", "kies minstens één thema");
         }
-        if self.wijken.is_empty() && !self.hele_gemeente {
+        if self.wijken.is_empty() && !self.whole_municipality {
             e.add("wijken", "kies minstens één wijk, of zet heleGemeente aan");
         }
         let ages = match AgeRange::parse(
-            self.min_leeftijd.unwrap_or(0),
-            self.max_leeftijd
-                .unwrap_or(i64::from(super::listing::MAX_AGE)),
+            self.min_age.unwrap_or(0),
+            self.max_age.unwrap_or(i64::from(super::listing::MAX_AGE)),
         ) {
             Ok(a) => Some(a),
             Err(msg) => {
@@ -241,22 +214,22 @@ impl ListingContent {
                 None
             }
         };
-        let cost = Cost::parse(&self.kosten);
+        let cost = Cost::parse(&self.cost);
         if cost.is_none() {
             e.add("kosten", format!("kies uit: {}", Cost::allowed()));
         }
         let c = self.contact.clone().unwrap_or_default();
-        let contact = contact(e, "contact.", &c.telefoon, &c.email, &c.website);
-        let r = self.voor_verwijzers.clone().unwrap_or_default();
-        let rc = contact_no_web(e, "voorVerwijzers.", &r.telefoon, &r.email);
-        plain_text(e, "voorVerwijzers.toelichting", &r.toelichting, 0, 2000);
+        let contact = contact(e, "contact.", &c.phone, &c.email, &c.website);
+        let r = self.referral.clone().unwrap_or_default();
+        let rc = self::contact(e, "voorVerwijzers.", &r.phone, &r.email, &None);
+        plain_text(e, "voorVerwijzers.toelichting", &r.notes, 0, 2000);
         let referral = Referral {
             phone: rc.phone,
             email: rc.email,
-            notes: r.toelichting.trim().to_string(),
+            notes: r.notes.trim().to_string(),
         };
-        let location = self.locatie.as_ref().map(|l| location(e, l));
-        let vacancy = match (kind, &self.vacature) {
+        let location = self.location.as_ref().map(|l| location(e, l));
+        let vacancy = match (kind, &self.vacancy) {
             (Some(Kind::Vacature), None) => {
                 e.add("vacature", "is verplicht bij soort vacature");
                 None
@@ -274,17 +247,17 @@ impl ListingContent {
         Some(NewListing {
             external_id: None,
             kind: kind?,
-            title: self.titel.trim().to_string(),
-            summary: self.samenvatting.trim().to_string(),
-            description: self.beschrijving.trim().to_string(),
+            title: self.title.trim().to_string(),
+            summary: self.summary.trim().to_string(),
+            description: self.description.trim().to_string(),
             themes,
             wijken,
-            whole_municipality: self.hele_gemeente,
+            whole_municipality: self.whole_municipality,
             ages: ages?,
             location,
             cost: cost?,
             contact,
-            schedule: self.tijden.trim().to_string(),
+            schedule: self.schedule.trim().to_string(),
             status: Status::Concept,
             last_verified: None,
             vacancy,
@@ -294,87 +267,139 @@ impl ListingContent {
         })
     }
 
-    /// The content of a stored item, in wire form.
-    pub fn from_listing(l: &Listing) -> ListingContent {
-        ListingContent::from_new(&l.to_new())
-    }
-
-    /// The content of a validated item, in wire form.
-    pub fn from_new(l: &NewListing) -> ListingContent {
-        ListingContent {
-            soort: l.kind.as_str().into(),
-            titel: l.title.clone(),
-            samenvatting: l.summary.clone(),
-            beschrijving: l.description.clone(),
-            themas: l.themes.clone(),
+    /// The content of a validated item, as input again (to re-check it, or to show it).
+    pub fn from_new(l: &NewListing) -> ListingInput {
+        ListingInput {
+            kind: l.kind.as_str().into(),
+            title: l.title.clone(),
+            summary: l.summary.clone(),
+            description: l.description.clone(),
+            themes: l.themes.clone(),
             wijken: l.wijken.clone(),
-            hele_gemeente: l.whole_municipality,
-            min_leeftijd: Some(i64::from(l.ages.min())),
-            max_leeftijd: Some(i64::from(l.ages.max())),
-            locatie: l.location.as_ref().map(|loc| LocationRecord {
-                adres: loc.address.clone(),
+            whole_municipality: l.whole_municipality,
+            min_age: Some(i64::from(l.ages.min())),
+            max_age: Some(i64::from(l.ages.max())),
+            location: l.location.as_ref().map(|loc| LocationInput {
+                address: loc.address.clone(),
                 postcode: loc.postcode.clone(),
-                plaats: loc.city.clone(),
-                breedtegraad: loc.latitude,
-                lengtegraad: loc.longitude,
+                city: loc.city.clone(),
+                latitude: loc.latitude,
+                longitude: loc.longitude,
             }),
-            kosten: l.cost.as_str().into(),
-            contact: Some(ContactRecord {
-                telefoon: l.contact.phone.clone(),
+            cost: l.cost.as_str().into(),
+            contact: Some(ContactInput {
+                phone: l.contact.phone.clone(),
                 email: l.contact.email.clone(),
                 website: l.contact.website.clone(),
             }),
-            tijden: l.schedule.clone(),
-            vacature: l.vacancy.as_ref().map(|v| VacancyRecord {
-                tijdsbesteding: v.time_commitment.as_str().into(),
-                uren_per_week: v.hours_per_week,
-                talenten: v.talents.clone(),
-                einddatum: v.end_date.map(|d| d.to_string()),
+            schedule: l.schedule.clone(),
+            vacancy: l.vacancy.as_ref().map(|v| VacancyInput {
+                time_commitment: v.time_commitment.as_str().into(),
+                hours_per_week: v.hours_per_week,
+                talents: v.talents.clone(),
+                end_date: v.end_date.map(|d| d.to_string()),
             }),
-            voor_verwijzers: Some(ReferralRecord {
-                telefoon: l.referral.phone.clone(),
+            referral: Some(ReferralInput {
+                phone: l.referral.phone.clone(),
                 email: l.referral.email.clone(),
-                toelichting: l.referral.notes.clone(),
+                notes: l.referral.notes.clone(),
             }),
-            talen: l.languages.clone(),
-            toegankelijkheid: l.accessibility.clone(),
+            languages: l.languages.clone(),
+            accessibility: l.accessibility.clone(),
         }
     }
 
-    /// The content as a flat map `veld` or `veld.sub` → value, for field-by-field diffs.
+    /// The content as a flat list `veld` or `veld.sub` → value, for field-by-field diffs. An
+    /// absent block is one `null` entry under its own name.
     pub fn flatten(&self) -> Vec<(String, Value)> {
-        let mut out = Vec::new();
-        if let Ok(Value::Object(map)) = serde_json::to_value(self) {
-            for (k, v) in map {
-                match v {
-                    Value::Object(inner) => {
-                        for (ik, iv) in inner {
-                            out.push((format!("{k}.{ik}"), iv));
-                        }
-                    }
-                    other => out.push((k, other)),
-                }
-            }
-        }
+        let text = |s: &str| Value::String(s.to_string());
+        let opt = |s: &Option<String>| s.clone().map_or(Value::Null, Value::String);
+        let list = |v: &[String]| Value::Array(v.iter().map(|s| text(s)).collect());
+        let num = |n: Option<f64>| n.map_or(Value::Null, Value::from);
+        let int = |n: Option<i64>| n.map_or(Value::Null, Value::from);
+        let mut out: Vec<(String, Value)> = vec![
+            ("soort".into(), text(&self.kind)),
+            ("titel".into(), text(&self.title)),
+            ("samenvatting".into(), text(&self.summary)),
+            ("beschrijving".into(), text(&self.description)),
+            ("themas".into(), list(&self.themes)),
+            ("wijken".into(), list(&self.wijken)),
+            ("heleGemeente".into(), Value::Bool(self.whole_municipality)),
+            ("minLeeftijd".into(), int(self.min_age)),
+            ("maxLeeftijd".into(), int(self.max_age)),
+            ("kosten".into(), text(&self.cost)),
+            ("tijden".into(), text(&self.schedule)),
+            ("talen".into(), list(&self.languages)),
+            ("toegankelijkheid".into(), list(&self.accessibility)),
+        ];
+        let mut block = |name: &str, fields: Option<Vec<(&str, Value)>>| match fields {
+            None => out.push((name.to_string(), Value::Null)),
+            Some(fields) => out.extend(
+                fields
+                    .into_iter()
+                    .map(|(sub, v)| (format!("{name}.{sub}"), v)),
+            ),
+        };
+        block(
+            "locatie",
+            self.location.as_ref().map(|l| {
+                vec![
+                    ("adres", opt(&l.address)),
+                    ("postcode", opt(&l.postcode)),
+                    ("plaats", opt(&l.city)),
+                    ("breedtegraad", num(l.latitude)),
+                    ("lengtegraad", num(l.longitude)),
+                ]
+            }),
+        );
+        block(
+            "contact",
+            self.contact.as_ref().map(|c| {
+                vec![
+                    ("telefoon", opt(&c.phone)),
+                    ("email", opt(&c.email)),
+                    ("website", opt(&c.website)),
+                ]
+            }),
+        );
+        block(
+            "vacature",
+            self.vacancy.as_ref().map(|v| {
+                vec![
+                    ("tijdsbesteding", text(&v.time_commitment)),
+                    ("urenPerWeek", num(v.hours_per_week)),
+                    ("talenten", list(&v.talents)),
+                    ("einddatum", opt(&v.end_date)),
+                ]
+            }),
+        );
+        block(
+            "voorVerwijzers",
+            self.referral.as_ref().map(|r| {
+                vec![
+                    ("telefoon", opt(&r.phone)),
+                    ("email", opt(&r.email)),
+                    ("toelichting", text(&r.notes)),
+                ]
+            }),
+        );
         out
     }
 }
 
 /// One field that differs between two versions of an item.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct FieldChange {
-    /// Wire name, e.g. `titel` or `contact.telefoon`.
-    pub veld: String,
-    /// Value before (absent for a new item).
-    #[schema(value_type = Object)]
-    pub oud: Value,
-    #[schema(value_type = Object)]
-    pub nieuw: Value,
+    /// The field's name, e.g. `titel` or `contact.telefoon`.
+    pub field: String,
+    /// Value before (`null` for a new item).
+    pub old: Value,
+    pub new: Value,
 }
 
-/// The fields that differ between `old` (None: a new item) and `new`. Empty and absent
-/// values count as the same, so an omitted optional block is not reported as a change.
-pub fn diff(old: Option<&ListingContent>, new: &ListingContent) -> Vec<FieldChange> {
+/// The fields that differ between `old` (None: a new item) and `new`, in form order. Empty
+/// and absent values count as the same, so an omitted optional block is not a change.
+pub fn diff(old: Option<&NewListing>, new: &NewListing) -> Vec<FieldChange> {
     let blank = |v: &Value| match v {
         Value::Null => true,
         Value::String(s) => s.is_empty(),
@@ -383,53 +408,47 @@ pub fn diff(old: Option<&ListingContent>, new: &ListingContent) -> Vec<FieldChan
         _ => false,
     };
     let before: std::collections::HashMap<String, Value> = old
-        .map(|o| o.flatten().into_iter().collect())
+        .map(|o| ListingInput::from_new(o).flatten().into_iter().collect())
         .unwrap_or_default();
     let mut changes = Vec::new();
-    let after = new.flatten();
+    let after = ListingInput::from_new(new).flatten();
     let mut seen = std::collections::HashSet::new();
     for (k, v) in &after {
         seen.insert(k.clone());
         let o = before.get(k).cloned().unwrap_or(Value::Null);
         if o != *v && !(blank(&o) && blank(v)) {
             changes.push(FieldChange {
-                veld: k.clone(),
-                oud: o,
-                nieuw: v.clone(),
+                field: k.clone(),
+                old: o,
+                new: v.clone(),
             });
         }
     }
     for (k, o) in before {
         if !seen.contains(&k) && !blank(&o) {
             changes.push(FieldChange {
-                veld: k,
-                oud: o,
-                nieuw: Value::Null,
+                field: k,
+                old: o,
+                new: Value::Null,
             });
         }
     }
-    // In form order, as an editor reads the item.
-    let rank = |veld: &str| {
-        let top = veld.split('.').next().unwrap_or(veld);
-        CONTENT_FIELDS
+    let rank = |field: &str| {
+        let top = field.split('.').next().unwrap_or(field);
+        FIELD_NAMES
             .iter()
             .position(|f| *f == top)
             .unwrap_or(usize::MAX)
     };
-    changes.sort_by(|a, b| rank(&a.veld).cmp(&rank(&b.veld)).then(a.veld.cmp(&b.veld)));
+    changes.sort_by(|a, b| {
+        rank(&a.field)
+            .cmp(&rank(&b.field))
+            .then(a.field.cmp(&b.field))
+    });
     changes
 }
 
-fn contact_no_web(
-    errors: &mut FieldErrors,
-    at: &str,
-    phone: &Option<String>,
-    email: &Option<String>,
-) -> Contact {
-    contact(errors, at, phone, email, &None)
-}
-
-fn location(e: &mut FieldErrors, l: &LocationRecord) -> Location {
+fn location(e: &mut FieldErrors, l: &LocationInput) -> Location {
     let postcode = non_empty(&l.postcode).and_then(|p| {
         let n = normalise_postcode(&p);
         if n.is_none() {
@@ -437,7 +456,7 @@ fn location(e: &mut FieldErrors, l: &LocationRecord) -> Location {
         }
         n
     });
-    match (l.breedtegraad, l.lengtegraad) {
+    match (l.latitude, l.longitude) {
         (Some(lat), Some(lon)) => {
             if !(-90.0..=90.0).contains(&lat) {
                 e.add("locatie.breedtegraad", "moet tussen -90 en 90 liggen");
@@ -452,51 +471,40 @@ fn location(e: &mut FieldErrors, l: &LocationRecord) -> Location {
             "geef breedtegraad en lengtegraad allebei, of geen van beide",
         ),
     }
-    for (name, v) in [("locatie.adres", &l.adres), ("locatie.plaats", &l.plaats)] {
+    for (name, v) in [("locatie.adres", &l.address), ("locatie.plaats", &l.city)] {
         if let Some(v) = v {
             plain_text(e, name, v, 0, 200);
         }
     }
     Location {
-        address: non_empty(&l.adres),
+        address: non_empty(&l.address),
         postcode,
-        city: non_empty(&l.plaats),
-        latitude: l.breedtegraad,
-        longitude: l.lengtegraad,
+        city: non_empty(&l.city),
+        latitude: l.latitude,
+        longitude: l.longitude,
     }
 }
 
-fn vacancy(e: &mut FieldErrors, taxonomy: &Taxonomy, v: &VacancyRecord) -> Option<Vacancy> {
-    let tc = TimeCommitment::parse(&v.tijdsbesteding);
+fn vacancy(e: &mut FieldErrors, taxonomy: &Taxonomy, v: &VacancyInput) -> Option<Vacancy> {
+    let tc = TimeCommitment::parse(&v.time_commitment);
     if tc.is_none() {
         e.add(
             "vacature.tijdsbesteding",
             format!("kies uit: {}", TimeCommitment::allowed()),
         );
     }
-    if let Some(h) = v.uren_per_week
+    if let Some(h) = v.hours_per_week
         && !(0.0..=40.0).contains(&h)
     {
         e.add("vacature.urenPerWeek", "moet tussen 0 en 40 liggen");
     }
-    let mut talents = Vec::new();
-    for k in &v.talenten {
-        if taxonomy.talent(k).is_none() {
-            e.add(
-                "vacature.talenten",
-                format!(
-                    "onbekende sleutel {:?}",
-                    k.chars().take(64).collect::<String>()
-                ),
-            );
-        } else if !talents.contains(k) {
-            talents.push(k.clone());
-        }
-    }
-    let end_date = parse_date(e, "vacature.einddatum", &v.einddatum);
+    let talents = known_keys(e, "vacature.talenten", &v.talents, |k| {
+        taxonomy.talent(k).is_some()
+    });
+    let end_date = parse_date(e, "vacature.einddatum", &v.end_date);
     tc.map(|time_commitment| Vacancy {
         time_commitment,
-        hours_per_week: v.uren_per_week,
+        hours_per_week: v.hours_per_week,
         talents,
         end_date,
     })
@@ -506,22 +514,60 @@ fn vacancy(e: &mut FieldErrors, taxonomy: &Taxonomy, v: &VacancyRecord) -> Optio
 mod tests {
     use super::*;
 
-    #[test]
-    fn diff_reports_changed_fields_by_wire_name() {
-        let a = ListingContent {
-            titel: "Taalcafé".into(),
-            contact: Some(ContactRecord {
-                telefoon: Some("033 000 0101".into()),
+    fn taxonomy() -> Taxonomy {
+        let term = |k: &str| super::super::Term {
+            key: k.into(),
+            label: k.into(),
+        };
+        Taxonomy {
+            themes: vec![term("ontmoeting")],
+            languages: vec![term("nl"), term("ar")],
+            ..Default::default()
+        }
+    }
+
+    fn input() -> ListingInput {
+        ListingInput {
+            kind: "voorziening".into(),
+            title: "Taalcafé".into(),
+            summary: "Samen Nederlands oefenen.".into(),
+            themes: vec!["ontmoeting".into()],
+            whole_municipality: true,
+            cost: "gratis".into(),
+            contact: Some(ContactInput {
+                phone: Some("033 000 0101".into()),
                 ..Default::default()
             }),
+            languages: vec!["nl".into(), "ar".into()],
             ..Default::default()
-        };
-        let mut b = a.clone();
-        b.titel = "Taalcafé Leusden".into();
-        b.contact = Some(ContactRecord::default());
-        let changed: Vec<String> = diff(Some(&a), &b).into_iter().map(|c| c.veld).collect();
-        assert_eq!(changed, vec!["titel", "contact.telefoon"]);
+        }
+    }
+
+    #[test]
+    fn diff_reports_changed_fields_by_name_in_form_order() {
+        let t = taxonomy();
+        let a = input().validate(&t, &mut FieldErrors::new()).unwrap();
+        let mut b_input = input();
+        b_input.title = "Taalcafé Leusden".into();
+        b_input.contact = None;
+        b_input.languages = vec!["nl".into()];
+        let b = b_input.validate(&t, &mut FieldErrors::new()).unwrap();
+        let changed: Vec<String> = diff(Some(&a), &b).into_iter().map(|c| c.field).collect();
+        assert_eq!(changed, vec!["titel", "contact.telefoon", "talen"]);
         assert!(diff(Some(&a), &a).is_empty());
-        assert!(diff(None, &a).iter().any(|c| c.veld == "titel"));
+        assert!(diff(None, &a).iter().any(|c| c.field == "titel"));
+    }
+
+    #[test]
+    fn every_offending_field_is_named() {
+        let mut bad = input();
+        bad.kind = "winkel".into();
+        bad.title = "<b>x</b>".into();
+        bad.languages = vec!["xx".into()];
+        bad.vacancy = Some(VacancyInput::default());
+        let mut e = FieldErrors::new();
+        assert!(bad.validate(&taxonomy(), &mut e).is_none());
+        let names: Vec<&str> = e.as_slice().iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, vec!["soort", "titel", "talen"]);
     }
 }

@@ -1,7 +1,5 @@
 //! The offer: voorzieningen, initiatieven and vrijwilligersvacatures.
 
-use serde::{Deserialize, Serialize};
-
 use super::taxonomy::TermKind;
 
 wire_enum!(
@@ -92,40 +90,31 @@ impl AgeRange {
 }
 
 /// Where an item takes place.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Location {
-    #[serde(rename = "adres")]
     pub address: Option<String>,
     pub postcode: Option<String>,
-    #[serde(rename = "plaats")]
     pub city: Option<String>,
-    #[serde(rename = "breedtegraad")]
+    /// WGS84.
     pub latitude: Option<f64>,
-    #[serde(rename = "lengtegraad")]
     pub longitude: Option<f64>,
 }
 
 /// How to get in touch about an item.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Contact {
-    #[serde(rename = "telefoon")]
     pub phone: Option<String>,
     pub email: Option<String>,
     pub website: Option<String>,
 }
 
 /// What a volunteer vacancy adds to an item.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Vacancy {
-    #[serde(rename = "tijdsbesteding")]
     pub time_commitment: TimeCommitment,
-    #[serde(rename = "urenPerWeek")]
     pub hours_per_week: Option<f64>,
-    #[serde(rename = "talenten")]
     pub talents: Vec<String>,
-    /// Last day the vacancy shows (`YYYY-MM-DD`), if any.
-    #[serde(rename = "einddatum")]
+    /// Last day the vacancy shows, if any.
     pub end_date: Option<chrono::NaiveDate>,
 }
 

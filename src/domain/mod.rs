@@ -1,13 +1,14 @@
 //! Validated domain types: the offer ("aanbod"), organisations and the taxonomy.
 //! Past the API boundary no raw string stands for a kind, status, age range or taxonomy key.
 
-/// An enum with stable Dutch wire names, parsed and printed without serde.
+/// An enum with stable Dutch names (the keys in the database and on every wire), parsed and
+/// printed by hand so the domain carries no serialisation attributes.
 macro_rules! wire_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $wire:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
         pub enum $name {
-            $(#[serde(rename = $wire)] $variant),+
+            $($variant),+
         }
 
         impl $name {

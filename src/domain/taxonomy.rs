@@ -1,7 +1,5 @@
 //! The taxonomy is data, not code: themes, wijken, age groups and talents with Dutch labels.
 
-use serde::{Deserialize, Serialize};
-
 /// Most terms one facet may hold; the search engine packs a facet's terms into a 64-bit set.
 pub const MAX_TERMS_PER_FACET: usize = 64;
 /// Most age groups; packed into a 16-bit set.
@@ -54,24 +52,20 @@ impl TermKind {
 }
 
 /// A taxonomy term: a stable key (kebab-case) and a label for people.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
     /// Stable key, e.g. `geldzaken`.
-    #[serde(rename = "sleutel")]
     pub key: String,
     /// Label shown to people, e.g. `Geld en schulden`.
     pub label: String,
 }
 
 /// An age group: a labelled age range; items count in every group their own range overlaps.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgeGroup {
-    #[serde(rename = "sleutel")]
     pub key: String,
     pub label: String,
-    #[serde(rename = "minLeeftijd")]
     pub min_age: u8,
-    #[serde(rename = "maxLeeftijd")]
     pub max_age: u8,
 }
 
@@ -83,7 +77,7 @@ impl AgeGroup {
 }
 
 /// The whole taxonomy, each list in display order.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Taxonomy {
     pub themes: Vec<Term>,
     pub wijken: Vec<Term>,

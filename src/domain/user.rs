@@ -1,7 +1,5 @@
 //! Accounts: roles, e-mail addresses and password rules.
 
-use serde::{Deserialize, Serialize};
-
 use super::validation::is_valid_email;
 
 wire_enum!(

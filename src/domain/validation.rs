@@ -1,9 +1,7 @@
 //! Collects every field error of an input instead of stopping at the first one.
 
-use serde::Serialize;
-
-/// One offending field, in the shape of ADR's `invalidParams` entries.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+/// One offending field.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     /// The field's name on the wire (for nested records, a path such as `aanbod[3].titel`).
     pub name: String,

@@ -5,8 +5,8 @@ use std::collections::HashSet;
 use serde::Deserialize;
 
 use crate::domain::content::{
-    ContactRecord, ListingContent, LocationRecord, ReferralRecord, VacancyRecord, contact,
-    parse_date, plain_text,
+    ContactInput, ListingInput, LocationInput, ReferralInput, VacancyInput, contact, parse_date,
+    plain_text,
 };
 use crate::domain::taxonomy::{TermKind, is_valid_key};
 use crate::domain::{AgeGroup, AgeRange, FieldErrors, NewListing, Status, Taxonomy, Term};
@@ -101,6 +101,43 @@ pub struct ListingRecord {
     pub talen: Vec<String>,
     #[serde(default)]
     pub toegankelijkheid: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LocationRecord {
+    pub adres: Option<String>,
+    pub postcode: Option<String>,
+    pub plaats: Option<String>,
+    pub breedtegraad: Option<f64>,
+    pub lengtegraad: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactRecord {
+    pub telefoon: Option<String>,
+    pub email: Option<String>,
+    pub website: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct VacancyRecord {
+    pub tijdsbesteding: String,
+    pub uren_per_week: Option<f64>,
+    #[serde(default)]
+    pub talenten: Vec<String>,
+    pub einddatum: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralRecord {
+    pub telefoon: Option<String>,
+    pub email: Option<String>,
+    #[serde(default)]
+    pub toelichting: String,
 }
 
 /// External ids: letters, digits, `.`, `_` and `-`, 1-100 characters.
@@ -323,24 +360,43 @@ impl ListingRecord {
         if last_verified.is_some_and(|d| d > crate::domain::listing::today()) {
             e.add("laatstGecontroleerd", "ligt in de toekomst");
         }
-        let content = ListingContent {
-            soort: self.soort.clone(),
-            titel: self.titel.clone(),
-            samenvatting: self.samenvatting.clone(),
-            beschrijving: self.beschrijving.clone(),
-            themas: self.themas.clone(),
+        let content = ListingInput {
+            kind: self.soort.clone(),
+            title: self.titel.clone(),
+            summary: self.samenvatting.clone(),
+            description: self.beschrijving.clone(),
+            themes: self.themas.clone(),
             wijken: self.wijken.clone(),
-            hele_gemeente: self.hele_gemeente,
-            min_leeftijd: Some(self.min_leeftijd),
-            max_leeftijd: Some(self.max_leeftijd),
-            locatie: self.locatie.clone(),
-            kosten: self.kosten.clone(),
-            contact: self.contact.clone(),
-            tijden: self.tijden.clone(),
-            vacature: self.vacature.clone(),
-            voor_verwijzers: self.voor_verwijzers.clone(),
-            talen: self.talen.clone(),
-            toegankelijkheid: self.toegankelijkheid.clone(),
+            whole_municipality: self.hele_gemeente,
+            min_age: Some(self.min_leeftijd),
+            max_age: Some(self.max_leeftijd),
+            location: self.locatie.as_ref().map(|l| LocationInput {
+                address: l.adres.clone(),
+                postcode: l.postcode.clone(),
+                city: l.plaats.clone(),
+                latitude: l.breedtegraad,
+                longitude: l.lengtegraad,
+            }),
+            cost: self.kosten.clone(),
+            contact: self.contact.as_ref().map(|c| ContactInput {
+                phone: c.telefoon.clone(),
+                email: c.email.clone(),
+                website: c.website.clone(),
+            }),
+            schedule: self.tijden.clone(),
+            vacancy: self.vacature.as_ref().map(|v| VacancyInput {
+                time_commitment: v.tijdsbesteding.clone(),
+                hours_per_week: v.uren_per_week,
+                talents: v.talenten.clone(),
+                end_date: v.einddatum.clone(),
+            }),
+            referral: self.voor_verwijzers.as_ref().map(|r| ReferralInput {
+                phone: r.telefoon.clone(),
+                email: r.email.clone(),
+                notes: r.toelichting.clone(),
+            }),
+            languages: self.talen.clone(),
+            accessibility: self.toegankelijkheid.clone(),
         };
         let listing = content.validate(taxonomy, e);
         if !e.is_empty() {

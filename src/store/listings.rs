@@ -7,7 +7,7 @@ use sqlx::{Any, AssertSqlSafe, Row as _, Transaction, any::AnyRow};
 
 use super::taxonomy::link_table;
 use super::{NewRevision, Store, StoreError, StoreResult, id_list};
-use crate::domain::content::{ListingContent, diff};
+use crate::domain::content::diff;
 use crate::domain::{
     AgeRange, Contact, Cost, Kind, Listing, Location, NewListing, PendingChange, Referral, Status,
     TimeCommitment, Vacancy, now_iso,
@@ -275,22 +275,19 @@ impl Store {
             }
             None => None,
         };
-        let after = ListingContent::from_new(new);
-        let mut snapshot = new.clone();
-        snapshot.status = Status::Concept;
+
         let (id, outcome, changed, version) = if let Some((id,)) = existing_id {
             let current = Self::listing_in_tx(tx, id).await?;
             if same_content(&current, organisation_id, new) {
                 return Ok(ListingUpsert::Unchanged(id));
             }
             Self::write_listing_row(tx, id, organisation_id, new).await?;
-            let before = ListingContent::from_listing(&current);
-            let changed = diff(Some(&before), &after);
+            let changed = diff(Some(&current.to_new()), new);
             (id, ListingUpsert::Updated(id), changed, current.version + 1)
         } else {
             let id = Self::insert_listing_row(tx, organisation_id, new).await?;
             Self::replace_links(tx, id, new).await?;
-            (id, ListingUpsert::Created(id), diff(None, &after), 1)
+            (id, ListingUpsert::Created(id), diff(None, new), 1)
         };
         // Imports are changes too: keep them in the item's history.
         Self::insert_revision(
@@ -302,8 +299,8 @@ impl Store {
                 status: new.status.as_str(),
                 user_id: None,
                 user_name: "import",
-                changed_fields: changed.into_iter().map(|c| c.veld).collect(),
-                content: snapshot,
+                changed_fields: changed.into_iter().map(|c| c.field).collect(),
+                content: new.clone(),
                 note: None,
             },
         )

@@ -9,7 +9,7 @@ pub mod rules;
 use sqlx::{Any, Transaction};
 
 use crate::auth::Caller;
-use crate::domain::content::{ListingContent, diff};
+use crate::domain::content::{ListingInput, diff};
 use crate::domain::{FieldErrors, Listing, NewListing, Taxonomy};
 use crate::store::{NewRevision, StateChange, Store, StoreError};
 use rules::{Action, Actor, Check, ContentStep, NoteStep, PendingStep, Plan, Refusal, State};
@@ -66,7 +66,7 @@ impl From<sqlx::Error> for WorkflowError {
 type Result<T> = std::result::Result<T, WorkflowError>;
 
 /// Validates content sent by a partner or editor.
-pub fn validate(content: &ListingContent, taxonomy: &Taxonomy) -> Result<NewListing> {
+pub fn validate(content: &ListingInput, taxonomy: &Taxonomy) -> Result<NewListing> {
     let mut e = FieldErrors::new();
     match content.validate(taxonomy, &mut e) {
         Some(l) if e.is_empty() => Ok(l),
@@ -76,7 +76,7 @@ pub fn validate(content: &ListingContent, taxonomy: &Taxonomy) -> Result<NewList
 
 /// Checks stored content against today's taxonomy (it may predate a change).
 fn revalidate(content: &NewListing, taxonomy: &Taxonomy) -> Result<NewListing> {
-    validate(&ListingContent::from_new(content), taxonomy)
+    validate(&ListingInput::from_new(content), taxonomy)
 }
 
 /// Content a revision shows: the pending proposal when there is one, else the row.
@@ -93,7 +93,7 @@ pub async fn create(
     taxonomy: &Taxonomy,
     caller: &Caller,
     organisation_id: i64,
-    content: &ListingContent,
+    content: &ListingInput,
 ) -> Result<Saved> {
     let new = validate(content, taxonomy)?;
     let mut tx = store.begin().await?;
@@ -112,7 +112,7 @@ pub async fn update(
     caller: &Caller,
     id: i64,
     expected_version: i64,
-    content: &ListingContent,
+    content: &ListingInput,
 ) -> Result<Saved> {
     let sent = validate(content, taxonomy)?;
     step(
@@ -351,10 +351,9 @@ async fn record(
     note: Option<String>,
 ) -> Result<()> {
     let content = working_content(after);
-    let before = before.map(ListingContent::from_new);
-    let changed = diff(before.as_ref(), &ListingContent::from_new(&content))
+    let changed = diff(before, &content)
         .into_iter()
-        .map(|c| c.veld)
+        .map(|c| c.field)
         .collect();
     Store::insert_revision(
         tx,

@@ -9,10 +9,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::super::AppState;
+use super::super::content::{CONTENT_FIELDS, FieldChangeResponse, ListingContent};
 use super::super::dto::{Link, OrganisationRef, paged_list};
 use super::super::extract::{ApiPath, IfMatch, JsonObject, QueryPairs, etag, fields_from};
 use crate::auth::Caller;
-use crate::domain::content::{CONTENT_FIELDS, FieldChange, ListingContent, diff};
+use crate::domain::content::{ListingInput, diff};
 use crate::domain::{FieldErrors, Listing, Status};
 use crate::error::{ApiError, ApiResult};
 use crate::store::{ManagedFilter, RevisionRecord};
@@ -96,11 +97,11 @@ pub struct ManagedListing {
 
 impl ManagedListing {
     pub fn from_listing(l: Listing) -> ManagedListing {
-        let published = ListingContent::from_listing(&l);
+        let published = ListingContent::from(&l.to_new());
         let proposal: Option<ListingContent> = l
             .pending
             .as_ref()
-            .map(|p| ListingContent::from_new(&p.content));
+            .map(|p| ListingContent::from(&*p.content));
         let stale_before = chrono::Utc::now() - chrono::Duration::days(STALE_AFTER_DAYS);
         let verouderd = l.status == Status::Gepubliceerd
             && chrono::DateTime::parse_from_rfc3339(&l.last_verified_at)
@@ -329,7 +330,7 @@ pub async fn create_beheer_aanbod(
             &taxonomy(&state).taxonomy,
             &caller,
             content.1,
-            &content.0,
+            &ListingInput::from(&content.0),
         )
         .await?;
         return Ok(respond(&state, saved, StatusCode::CREATED, None).await);
@@ -341,7 +342,7 @@ pub async fn create_beheer_aanbod(
         &taxonomy(&state).taxonomy,
         &caller,
         organisation_id,
-        &content,
+        &ListingInput::from(&content),
     )
     .await?;
     Ok(respond(
@@ -421,7 +422,7 @@ pub async fn update_beheer_aanbod(
         &caller,
         id,
         version,
-        &content,
+        &ListingInput::from(&content),
     )
     .await?;
     let note = saved.listing.pending.as_ref().map(|_| {
@@ -641,7 +642,7 @@ impl From<RevisionRecord> for RevisionResponse {
             },
             tijdstip: r.created_at,
             gewijzigde_velden: r.changed_fields,
-            inhoud: ListingContent::from_new(&r.content),
+            inhoud: ListingContent::from(&r.content),
             reden: r.note,
         }
     }
@@ -682,7 +683,7 @@ pub struct ReviewItem {
     /// Send as `If-Match` with the decision.
     pub versie: i64,
     /// Field by field: what the published version says and what is proposed.
-    pub verschillen: Vec<FieldChange>,
+    pub verschillen: Vec<FieldChangeResponse>,
     #[serde(rename = "_links")]
     pub links: ManagedLinks,
 }
@@ -728,19 +729,16 @@ pub async fn list_beoordelingen(
         listings
             .into_iter()
             .map(|l| {
-                let published = ListingContent::from_listing(&l);
-                let proposal: Option<ListingContent> = l
-                    .pending
-                    .as_ref()
-                    .map(|p| ListingContent::from_new(&p.content));
-                let (soort, verschillen, ingediend) = match &proposal {
+                let published = l.to_new();
+                let (soort, changes, ingediend) = match &l.pending {
                     Some(p) => (
                         "wijziging",
-                        diff(Some(&published), p),
-                        l.pending.as_ref().map(|p| p.at.clone()),
+                        diff(Some(&published), &p.content),
+                        Some(p.at.clone()),
                     ),
                     None => ("nieuw", diff(None, &published), l.submitted_at.clone()),
                 };
+                let verschillen = changes.into_iter().map(Into::into).collect();
                 let managed = ManagedListing::from_listing(l);
                 ReviewItem {
                     id: managed.id,

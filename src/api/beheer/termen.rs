@@ -9,10 +9,11 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::super::AppState;
+use super::super::dto::TermResponse;
 use super::super::extract::{ApiPath, JsonObject, fields_from};
 use crate::auth::Caller;
+use crate::domain::FieldErrors;
 use crate::domain::taxonomy::TermKind;
-use crate::domain::{FieldErrors, Term};
 use crate::error::{ApiError, ApiResult};
 
 /// A new label for a term.
@@ -48,8 +49,8 @@ fn list_kind(list: &str) -> Option<TermKind> {
     request_body = TermUpdateRequest,
     security(("bearerAuth" = [])),
     responses(
-        (status = 200, description = "Relabelled; search shows it", body = Term),
-        (status = 202, description = "Relabelled; search shows it within seconds", body = Term),
+        (status = 200, description = "Relabelled; search shows it", body = TermResponse),
+        (status = 202, description = "Relabelled; search shows it within seconds", body = TermResponse),
     )
 )]
 pub async fn update_term(
@@ -82,5 +83,12 @@ pub async fn update_term(
     } else {
         StatusCode::ACCEPTED
     };
-    Ok((status, Json(Term { key, label })).into_response())
+    Ok((
+        status,
+        Json(TermResponse {
+            sleutel: key,
+            label,
+        }),
+    )
+        .into_response())
 }
