@@ -11,6 +11,7 @@ use super::content::{ContactBody, LocationBody, ReferralBody};
 use super::dto::{ListingSummary, OrganisationRef, PageLinks, TermResponse, VacancyResponse};
 use super::extract::{ApiPath, QueryPairs};
 use crate::auth::Caller;
+use crate::domain::iso;
 use crate::domain::listing::today;
 use crate::error::{ApiError, ApiResult};
 use crate::search::{FacetCount, SearchRequest};
@@ -296,9 +297,9 @@ pub async fn get_aanbod(
         }),
         talen: TermResponse::list(&l.languages, &t.languages),
         toegankelijkheid: TermResponse::list(&l.accessibility, &t.accessibility),
-        aangemaakt: l.created_at,
-        gewijzigd: l.updated_at,
-        laatst_gecontroleerd: l.last_verified_at,
+        aangemaakt: iso(&l.created_at),
+        gewijzigd: iso(&l.updated_at),
+        laatst_gecontroleerd: iso(&l.last_verified_at),
         versie: l.version,
         voor_verwijzers: staff.then(|| l.referral.into()),
     }))

@@ -19,7 +19,7 @@ pub struct TermResponse {
 impl From<&Term> for TermResponse {
     fn from(t: &Term) -> Self {
         TermResponse {
-            sleutel: t.key.clone(),
+            sleutel: t.key.to_string(),
             label: t.label.clone(),
         }
     }
@@ -41,7 +41,7 @@ pub struct AgeGroupResponse {
 impl From<&crate::domain::AgeGroup> for AgeGroupResponse {
     fn from(g: &crate::domain::AgeGroup) -> Self {
         AgeGroupResponse {
-            sleutel: g.key.clone(),
+            sleutel: g.key.to_string(),
             label: g.label.clone(),
             min_leeftijd: g.min_age,
             max_leeftijd: g.max_age,
@@ -51,15 +51,15 @@ impl From<&crate::domain::AgeGroup> for AgeGroupResponse {
 
 impl TermResponse {
     /// The labelled terms for `keys`; a key unknown to the taxonomy shows as its own label.
-    pub fn list(keys: &[String], terms: &[Term]) -> Vec<TermResponse> {
+    pub fn list<K: std::ops::Deref<Target = str>>(keys: &[K], terms: &[Term]) -> Vec<TermResponse> {
         keys.iter()
             .map(|k| TermResponse {
-                sleutel: k.clone(),
+                sleutel: k.to_string(),
                 label: terms
                     .iter()
-                    .find(|t| &t.key == k)
+                    .find(|t| t.key.as_str() == &**k)
                     .map(|t| t.label.clone())
-                    .unwrap_or_else(|| k.clone()),
+                    .unwrap_or_else(|| k.to_string()),
             })
             .collect()
     }

@@ -1,6 +1,6 @@
 //! What changed, as the outbox records it: the entity, never the search documents it touches.
 
-use super::taxonomy::TermKind;
+use super::taxonomy::{TermKey, TermKind};
 
 /// One changed entity.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -10,5 +10,5 @@ pub enum Change {
     /// An organisation's details (its name is part of its items' searchable text).
     Organisation(i64),
     /// A taxonomy term was added, relabelled or moved.
-    Term(TermKind, String),
+    Term(TermKind, TermKey),
 }

@@ -6,6 +6,7 @@
 
 use serde_json::Value;
 
+use super::taxonomy::{TermKey, key_strings};
 use super::validation::{
     is_https_url, is_valid_dutch_phone, is_valid_email, looks_like_html, normalise_postcode,
 };
@@ -160,10 +161,11 @@ fn known_keys(
     name: &str,
     list: &[String],
     known: impl Fn(&str) -> bool,
-) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+) -> Vec<TermKey> {
+    let mut out: Vec<TermKey> = Vec::new();
     for k in list {
-        if !known(k) {
+        let key = TermKey::parse(k).filter(|_| known(k));
+        let Some(key) = key else {
             e.add(
                 name,
                 format!(
@@ -171,8 +173,10 @@ fn known_keys(
                     k.chars().take(64).collect::<String>()
                 ),
             );
-        } else if !out.contains(k) {
-            out.push(k.clone());
+            continue;
+        };
+        if !out.contains(&key) {
+            out.push(key);
         }
     }
     out
@@ -274,8 +278,8 @@ impl ListingInput {
             title: l.title.clone(),
             summary: l.summary.clone(),
             description: l.description.clone(),
-            themes: l.themes.clone(),
-            wijken: l.wijken.clone(),
+            themes: key_strings(&l.themes),
+            wijken: key_strings(&l.wijken),
             whole_municipality: l.whole_municipality,
             min_age: Some(i64::from(l.ages.min())),
             max_age: Some(i64::from(l.ages.max())),
@@ -296,7 +300,7 @@ impl ListingInput {
             vacancy: l.vacancy.as_ref().map(|v| VacancyInput {
                 time_commitment: v.time_commitment.as_str().into(),
                 hours_per_week: v.hours_per_week,
-                talents: v.talents.clone(),
+                talents: key_strings(&v.talents),
                 end_date: v.end_date.map(|d| d.to_string()),
             }),
             referral: Some(ReferralInput {
@@ -304,8 +308,8 @@ impl ListingInput {
                 email: l.referral.email.clone(),
                 notes: l.referral.notes.clone(),
             }),
-            languages: l.languages.clone(),
-            accessibility: l.accessibility.clone(),
+            languages: key_strings(&l.languages),
+            accessibility: key_strings(&l.accessibility),
         }
     }
 
@@ -516,7 +520,7 @@ mod tests {
 
     fn taxonomy() -> Taxonomy {
         let term = |k: &str| super::super::Term {
-            key: k.into(),
+            key: crate::domain::TermKey::parse(k).unwrap(),
             label: k.into(),
         };
         Taxonomy {

@@ -1,6 +1,6 @@
 //! The offer: voorzieningen, initiatieven and vrijwilligersvacatures.
 
-use super::taxonomy::TermKind;
+use super::taxonomy::{TermKey, TermKind};
 
 wire_enum!(
     /// What kind of offer an item is.
@@ -113,7 +113,7 @@ pub struct Contact {
 pub struct Vacancy {
     pub time_commitment: TimeCommitment,
     pub hours_per_week: Option<f64>,
-    pub talents: Vec<String>,
+    pub talents: Vec<TermKey>,
     /// Last day the vacancy shows, if any.
     pub end_date: Option<chrono::NaiveDate>,
 }
@@ -126,8 +126,8 @@ pub struct NewListing {
     pub title: String,
     pub summary: String,
     pub description: String,
-    pub themes: Vec<String>,
-    pub wijken: Vec<String>,
+    pub themes: Vec<TermKey>,
+    pub wijken: Vec<TermKey>,
     pub whole_municipality: bool,
     pub ages: AgeRange,
     pub location: Option<Location>,
@@ -139,14 +139,26 @@ pub struct NewListing {
     pub vacancy: Option<Vacancy>,
     pub referral: Referral,
     /// Languages (ISO 639-1 keys) in which the service or activity is offered.
-    pub languages: Vec<String>,
+    pub languages: Vec<TermKey>,
     /// Accessibility feature keys.
-    pub accessibility: Vec<String>,
+    pub accessibility: Vec<TermKey>,
 }
 
 impl NewListing {
+    /// Where the keys of a plain taxonomy list go (`None`: the item cannot hold them).
+    pub fn term_keys_mut(&mut self, kind: TermKind) -> Option<&mut Vec<TermKey>> {
+        match kind {
+            TermKind::Theme => Some(&mut self.themes),
+            TermKind::Wijk => Some(&mut self.wijken),
+            TermKind::Talent => self.vacancy.as_mut().map(|v| &mut v.talents),
+            TermKind::Language => Some(&mut self.languages),
+            TermKind::Accessibility => Some(&mut self.accessibility),
+            TermKind::AgeGroup => None,
+        }
+    }
+
     /// The keys this item links to in a plain taxonomy list.
-    pub fn term_keys(&self, kind: TermKind) -> &[String] {
+    pub fn term_keys(&self, kind: TermKind) -> &[TermKey] {
         match kind {
             TermKind::Theme => &self.themes,
             TermKind::Wijk => &self.wijken,
@@ -174,7 +186,7 @@ pub struct PendingChange {
     /// `ter-beoordeling` or `teruggestuurd`.
     pub status: Status,
     pub by: Option<i64>,
-    pub at: String,
+    pub at: super::Timestamp,
 }
 
 /// An item as stored, with its organisation's name.
@@ -188,8 +200,8 @@ pub struct Listing {
     pub title: String,
     pub summary: String,
     pub description: String,
-    pub themes: Vec<String>,
-    pub wijken: Vec<String>,
+    pub themes: Vec<TermKey>,
+    pub wijken: Vec<TermKey>,
     pub whole_municipality: bool,
     pub ages: AgeRange,
     pub location: Option<Location>,
@@ -197,24 +209,24 @@ pub struct Listing {
     pub contact: Contact,
     pub schedule: String,
     pub status: Status,
-    pub created_at: String,
-    pub updated_at: String,
-    pub last_verified_at: String,
+    pub created_at: super::Timestamp,
+    pub updated_at: super::Timestamp,
+    pub last_verified_at: super::Timestamp,
     pub version: i64,
     pub vacancy: Option<Vacancy>,
     pub referral: Referral,
-    pub languages: Vec<String>,
-    pub accessibility: Vec<String>,
+    pub languages: Vec<TermKey>,
+    pub accessibility: Vec<TermKey>,
     /// The editor's reason when the item (or its pending change) was sent back.
     pub review_note: Option<String>,
     pub pending: Option<PendingChange>,
     pub submitted_by: Option<i64>,
-    pub submitted_at: Option<String>,
+    pub submitted_at: Option<super::Timestamp>,
 }
 
 impl Listing {
     /// The keys this item links to in a plain taxonomy list.
-    pub fn term_keys(&self, kind: TermKind) -> &[String] {
+    pub fn term_keys(&self, kind: TermKind) -> &[TermKey] {
         match kind {
             TermKind::Theme => &self.themes,
             TermKind::Wijk => &self.wijken,
@@ -226,7 +238,7 @@ impl Listing {
     }
 
     /// Where the keys of a plain taxonomy list go (`None`: the item cannot hold them).
-    pub fn term_keys_mut(&mut self, kind: TermKind) -> Option<&mut Vec<String>> {
+    pub fn term_keys_mut(&mut self, kind: TermKind) -> Option<&mut Vec<TermKey>> {
         match kind {
             TermKind::Theme => Some(&mut self.themes),
             TermKind::Wijk => Some(&mut self.wijken),

@@ -48,11 +48,20 @@ pub use listing::{
     AgeRange, Contact, Cost, Kind, Listing, Location, NewListing, PendingChange, Referral, Status,
     TimeCommitment, Vacancy,
 };
-pub use taxonomy::{AgeGroup, Taxonomy, Term};
+pub use taxonomy::{AgeGroup, Taxonomy, Term, TermKey};
 pub use user::{Role, UserEmail};
 pub use validation::{FieldError, FieldErrors};
 
+/// A moment in UTC. Typed inside; encoded as ISO 8601 text at the store and wire boundaries.
+pub type Timestamp = chrono::DateTime<chrono::Utc>;
+
+/// ISO 8601 in UTC with milliseconds (`2026-12-02T10:15:00.000Z`): the text form of a
+/// [`Timestamp`] in the store and on the wire.
+pub fn iso(ts: &Timestamp) -> String {
+    ts.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
 /// Current time as ISO-8601 text in UTC, the portable timestamp format of the store.
 pub fn now_iso() -> String {
-    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+    iso(&chrono::Utc::now())
 }

@@ -51,11 +51,69 @@ impl TermKind {
     }
 }
 
-/// A taxonomy term: a stable key (kebab-case) and a label for people.
+/// The stable key of a taxonomy term: lower-case letters, digits and single hyphens, 1-64
+/// characters (languages: their ISO 639-1 code). Only [`TermKey::parse`] makes one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TermKey(String);
+
+impl TermKey {
+    /// A key, when `s` is well formed.
+    pub fn parse(s: &str) -> Option<TermKey> {
+        is_valid_key(s).then(|| TermKey(s.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for TermKey {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for TermKey {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for TermKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl PartialEq<str> for TermKey {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<String> for TermKey {
+    fn eq(&self, other: &String) -> bool {
+        &self.0 == other
+    }
+}
+
+/// The keys as plain strings (for the wire and the stored form).
+pub fn key_strings(keys: &[TermKey]) -> Vec<String> {
+    keys.iter().map(|k| k.0.clone()).collect()
+}
+
+impl PartialEq<&str> for TermKey {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+/// A taxonomy term: a stable key and a label for people.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Term {
     /// Stable key, e.g. `geldzaken`.
-    pub key: String,
+    pub key: TermKey,
     /// Label shown to people, e.g. `Geld en schulden`.
     pub label: String,
 }
@@ -63,7 +121,7 @@ pub struct Term {
 /// An age group: a labelled age range; items count in every group their own range overlaps.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgeGroup {
-    pub key: String,
+    pub key: TermKey,
     pub label: String,
     pub min_age: u8,
     pub max_age: u8,
@@ -174,7 +232,7 @@ mod tests {
     #[test]
     fn age_groups_overlap_inclusively() {
         let tieners = AgeGroup {
-            key: "tieners".into(),
+            key: crate::domain::TermKey::parse("tieners").unwrap(),
             label: "Tieners".into(),
             min_age: 12,
             max_age: 17,

@@ -9,7 +9,7 @@ use crate::domain::content::{
     plain_text,
 };
 use crate::domain::taxonomy::{TermKind, is_valid_key};
-use crate::domain::{AgeGroup, AgeRange, FieldErrors, NewListing, Status, Taxonomy, Term};
+use crate::domain::{AgeGroup, AgeRange, FieldErrors, NewListing, Status, Taxonomy, Term, TermKey};
 use crate::store::NewOrganisation;
 
 #[derive(Debug, Default, Deserialize)]
@@ -184,7 +184,7 @@ impl ImportDocument {
             }
             list.iter()
                 .enumerate()
-                .map(|(i, r)| {
+                .filter_map(|(i, r)| {
                     let at = format!("taxonomie.{name}[{i}]");
                     if !kind.is_valid_key(&r.sleutel) {
                         let rule = match kind {
@@ -201,10 +201,11 @@ impl ImportDocument {
                         );
                     }
                     plain_text(errors, &format!("{at}.label"), &r.label, 1, 100);
-                    Term {
-                        key: r.sleutel.clone(),
+                    // A malformed key was reported above; the term is left out.
+                    TermKey::parse(&r.sleutel).map(|key| Term {
+                        key,
                         label: r.label.trim().to_string(),
-                    }
+                    })
                 })
                 .collect::<Vec<_>>()
         };
@@ -243,9 +244,10 @@ impl ImportDocument {
                     );
                 }
                 plain_text(errors, &format!("{at}.label"), &r.label, 1, 100);
+                let key = TermKey::parse(&r.sleutel);
                 match AgeRange::parse(r.min_leeftijd, r.max_leeftijd) {
-                    Ok(range) => Some(AgeGroup {
-                        key: r.sleutel.clone(),
+                    Ok(range) => key.map(|key| AgeGroup {
+                        key,
                         label: r.label.trim().to_string(),
                         min_age: range.min(),
                         max_age: range.max(),

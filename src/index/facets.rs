@@ -82,7 +82,7 @@ impl FacetSpace {
                 .iter()
                 .take(max)
                 .enumerate()
-                .map(|(i, t)| (t.key.clone(), i as u8))
+                .map(|(i, t)| (t.key.to_string(), i as u8))
                 .collect::<HashMap<_, _>>()
         };
         let mut h = std::collections::hash_map::DefaultHasher::new();

@@ -7,7 +7,7 @@ use tantivy::schema::{
 };
 
 use super::analysis::{EXACT, STEMMED};
-use crate::domain::taxonomy::TermKind;
+use crate::domain::taxonomy::{TermKind, key_strings};
 use crate::domain::{Listing, Taxonomy};
 
 /// Handles to every field, resolved once.
@@ -166,12 +166,6 @@ pub fn epoch_day(date: chrono::NaiveDate) -> i64 {
 /// Seconds since 2000-01-01 UTC: fits an i32 until 2068, which keeps facet rows small.
 pub const EPOCH_2000: i64 = 946_684_800;
 
-fn epoch_seconds(iso: &str) -> i64 {
-    chrono::DateTime::parse_from_rfc3339(iso)
-        .map(|t| t.timestamp())
-        .unwrap_or(0)
-}
-
 /// Lower-cased, accent-folded title: sorts "Één" with "een" and "Zwemmen" after "activiteit".
 pub fn sort_key(title: &str) -> String {
     // Stop words stay in a sort key, so fold by hand instead of analysing.
@@ -225,16 +219,16 @@ pub fn listing_document(f: &Fields, l: &Listing, taxonomy: &Taxonomy) -> Tantivy
     doc.add_text(f.kind, l.kind.as_str());
     doc.add_text(f.cost, l.cost.as_str());
     for key in &l.themes {
-        doc.add_text(f.themes, key);
+        doc.add_text(f.themes, key.as_str());
     }
     for key in &l.wijken {
-        doc.add_text(f.wijken, key);
+        doc.add_text(f.wijken, key.as_str());
     }
     for key in &l.languages {
-        doc.add_text(f.languages, key);
+        doc.add_text(f.languages, key.as_str());
     }
     for key in &l.accessibility {
-        doc.add_text(f.accessibility, key);
+        doc.add_text(f.accessibility, key.as_str());
     }
     doc.add_u64(f.whole, l.whole_municipality as u64);
     doc.add_u64(f.min_age, l.ages.min() as u64);
@@ -243,15 +237,15 @@ pub fn listing_document(f: &Fields, l: &Listing, taxonomy: &Taxonomy) -> Tantivy
     if let Some(v) = &l.vacancy {
         doc.add_text(f.commitment, v.time_commitment.as_str());
         for key in &v.talents {
-            doc.add_text(f.talents, key);
+            doc.add_text(f.talents, key.as_str());
         }
         if let Some(end) = v.end_date {
             end_day = epoch_day(end);
         }
     }
     doc.add_i64(f.end_day, end_day);
-    doc.add_i64(f.verified, epoch_seconds(&l.last_verified_at));
-    doc.add_i64(f.created, epoch_seconds(&l.created_at));
+    doc.add_i64(f.verified, l.last_verified_at.timestamp());
+    doc.add_i64(f.created, l.created_at.timestamp());
     doc.add_text(f.title_sort, sort_key(&l.title));
     if let Some((lat, lon)) = l
         .location
@@ -269,8 +263,8 @@ pub fn listing_document(f: &Fields, l: &Listing, taxonomy: &Taxonomy) -> Tantivy
         description: l.description.clone(),
         organisation_id: l.organisation_id,
         organisation_name: l.organisation_name.clone(),
-        themes: l.themes.clone(),
-        wijken: l.wijken.clone(),
+        themes: key_strings(&l.themes),
+        wijken: key_strings(&l.wijken),
         whole_municipality: l.whole_municipality,
         min_age: l.ages.min(),
         max_age: l.ages.max(),
@@ -283,10 +277,10 @@ pub fn listing_document(f: &Fields, l: &Listing, taxonomy: &Taxonomy) -> Tantivy
         talents: l
             .vacancy
             .as_ref()
-            .map(|v| v.talents.clone())
+            .map(|v| key_strings(&v.talents))
             .unwrap_or_default(),
-        languages: l.languages.clone(),
-        accessibility: l.accessibility.clone(),
+        languages: key_strings(&l.languages),
+        accessibility: key_strings(&l.accessibility),
         end_date: l
             .vacancy
             .as_ref()
@@ -295,8 +289,8 @@ pub fn listing_document(f: &Fields, l: &Listing, taxonomy: &Taxonomy) -> Tantivy
         place: l.location.as_ref().and_then(|loc| loc.city.clone()),
         latitude: l.location.as_ref().and_then(|loc| loc.latitude),
         longitude: l.location.as_ref().and_then(|loc| loc.longitude),
-        last_verified_at: l.last_verified_at.clone(),
-        updated_at: l.updated_at.clone(),
+        last_verified_at: crate::domain::iso(&l.last_verified_at),
+        updated_at: crate::domain::iso(&l.updated_at),
     };
     doc.add_text(
         f.payload,

@@ -648,10 +648,10 @@ fn facet_counts(c: &Counts, space: &FacetSpace, req: &SearchRequest) -> Facets {
             .take(counts.len())
             .enumerate()
             .map(|(i, term)| FacetCount {
-                key: term.key.clone(),
+                key: term.key.to_string(),
                 label: term.label.clone(),
                 count: counts[i] + extra,
-                selected: selected.contains(&term.key),
+                selected: selected.iter().any(|s| term.key == *s),
             })
             .collect::<Vec<_>>()
     };
@@ -688,10 +688,10 @@ fn facet_counts(c: &Counts, space: &FacetSpace, req: &SearchRequest) -> Facets {
         .take(crate::domain::taxonomy::MAX_AGE_GROUPS)
         .enumerate()
         .map(|(i, g)| FacetCount {
-            key: g.key.clone(),
+            key: g.key.to_string(),
             label: g.label.clone(),
             count: c.age_groups[i],
-            selected: req.age_groups.contains(&g.key),
+            selected: req.age_groups.iter().any(|s| g.key == *s),
         })
         .collect();
     // Vacancy facets show when vacancies are in view: the kind facet (computed without the kind

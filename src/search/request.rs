@@ -359,16 +359,16 @@ mod tests {
     fn taxonomy() -> Taxonomy {
         Taxonomy {
             themes: vec![Term {
-                key: "geldzaken".into(),
+                key: crate::domain::TermKey::parse("geldzaken").unwrap(),
                 label: "Geld".into(),
             }],
             wijken: vec![
                 Term {
-                    key: "hamersveld".into(),
+                    key: crate::domain::TermKey::parse("hamersveld").unwrap(),
                     label: "Hamersveld".into(),
                 },
                 Term {
-                    key: "achterveld".into(),
+                    key: crate::domain::TermKey::parse("achterveld").unwrap(),
                     label: "Achterveld".into(),
                 },
             ],

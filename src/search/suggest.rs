@@ -147,11 +147,11 @@ pub fn suggest(index: &SearchIndex, text: &str, limit: usize) -> Result<Suggesti
             ("talent", &t.talents),
         ] {
             for term in list.iter().filter(|x| matches(&x.label)) {
-                terms.push((facet, term.key.clone(), term.label.clone()));
+                terms.push((facet, term.key.to_string(), term.label.clone()));
             }
         }
         for g in t.age_groups.iter().filter(|g| matches(&g.label)) {
-            terms.push(("leeftijdsgroep", g.key.clone(), g.label.clone()));
+            terms.push(("leeftijdsgroep", g.key.to_string(), g.label.clone()));
         }
         terms.truncate(limit);
     }

@@ -10,7 +10,7 @@ use super::{NewRevision, Store, StoreError, StoreResult, id_list};
 use crate::domain::content::diff;
 use crate::domain::{
     AgeRange, Contact, Cost, Kind, Listing, Location, NewListing, PendingChange, Referral, Status,
-    TimeCommitment, Vacancy, now_iso,
+    TermKey, TimeCommitment, Timestamp, Vacancy, iso, now_iso,
 };
 
 const SELECT_LISTING: &str = "SELECT l.id, l.external_id, l.kind, l.organisation_id,
@@ -32,6 +32,28 @@ pub enum ListingUpsert {
 
 fn corrupt(column: &str, value: &str) -> sqlx::Error {
     sqlx::Error::Decode(format!("onverwachte waarde {value:?} in kolom {column}").into())
+}
+
+/// A stored taxonomy key, typed.
+pub(crate) fn stored_key(column: &str, text: &str) -> Result<TermKey, sqlx::Error> {
+    TermKey::parse(text).ok_or_else(|| corrupt(column, text))
+}
+
+/// A stored ISO 8601 timestamp, typed.
+fn timestamp(r: &AnyRow, column: &str) -> Result<Timestamp, sqlx::Error> {
+    let text: String = r.try_get(column)?;
+    parse_timestamp(column, &text)
+}
+
+fn optional_timestamp(r: &AnyRow, column: &str) -> Result<Option<Timestamp>, sqlx::Error> {
+    let text: Option<String> = r.try_get(column)?;
+    text.map(|t| parse_timestamp(column, &t)).transpose()
+}
+
+fn parse_timestamp(column: &str, text: &str) -> Result<Timestamp, sqlx::Error> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| corrupt(column, text))
 }
 
 fn listing_from_row(r: &AnyRow) -> Result<Listing, sqlx::Error> {
@@ -95,9 +117,9 @@ fn listing_from_row(r: &AnyRow) -> Result<Listing, sqlx::Error> {
         },
         schedule: r.try_get("schedule")?,
         status: Status::parse(&status).ok_or_else(|| corrupt("status", &status))?,
-        created_at: r.try_get("created_at")?,
-        updated_at: r.try_get("updated_at")?,
-        last_verified_at: r.try_get("last_verified_at")?,
+        created_at: timestamp(r, "created_at")?,
+        updated_at: timestamp(r, "updated_at")?,
+        last_verified_at: timestamp(r, "last_verified_at")?,
         version: r.try_get("version")?,
         vacancy,
         referral: Referral {
@@ -117,14 +139,13 @@ fn listing_from_row(r: &AnyRow) -> Result<Listing, sqlx::Error> {
                     content: Box::new(content),
                     status: Status::parse(&st).ok_or_else(|| corrupt("pending_status", &st))?,
                     by: r.try_get("pending_by")?,
-                    at: r
-                        .try_get::<Option<String>, _>("pending_at")?
-                        .unwrap_or_default(),
+                    at: optional_timestamp(r, "pending_at")?
+                        .ok_or_else(|| corrupt("pending_at", ""))?,
                 })
             }
         },
         submitted_by: r.try_get("submitted_by")?,
-        submitted_at: r.try_get("submitted_at")?,
+        submitted_at: optional_timestamp(r, "submitted_at")?,
     })
 }
 
@@ -237,9 +258,12 @@ impl Store {
             )))
             .fetch_all(&self.pool)
             .await?;
-            let mut by_listing: HashMap<i64, Vec<String>> = HashMap::new();
+            let mut by_listing: HashMap<i64, Vec<TermKey>> = HashMap::new();
             for (id, key) in rows {
-                by_listing.entry(id).or_default().push(key);
+                by_listing
+                    .entry(id)
+                    .or_default()
+                    .push(stored_key(column, &key)?);
             }
             for l in &mut listings {
                 let found = by_listing.remove(&l.id).unwrap_or_default();
@@ -445,8 +469,8 @@ impl Store {
             .fetch_all(&mut **tx)
             .await?
             .into_iter()
-            .map(|r| r.0)
-            .collect();
+            .map(|r| stored_key(column, &r.0))
+            .collect::<Result<_, _>>()?;
         }
         Ok(listing)
     }
@@ -471,7 +495,7 @@ impl Store {
                     "INSERT INTO {table} (listing_id, {column}) VALUES ($1, $2)"
                 )))
                 .bind(id)
-                .bind(key.clone())
+                .bind(key.to_string())
                 .execute(&mut **tx)
                 .await?;
             }
@@ -504,38 +528,24 @@ impl Store {
     }
 }
 
-/// True when storing `new` would not change `current`.
+/// True when storing `new` would not change `current`: the same content (key lists compared
+/// as sets), organisation and status, and no newer verification date.
 fn same_content(current: &Listing, organisation_id: i64, new: &NewListing) -> bool {
-    let sorted = |v: &[String]| {
-        let mut v = v.to_vec();
-        v.sort();
-        v.dedup();
-        v
+    let normal = |mut l: NewListing| {
+        for kind in Store::PLAIN_TERM_LISTS {
+            if let Some(keys) = l.term_keys_mut(kind) {
+                keys.sort();
+                keys.dedup();
+            }
+        }
+        l.external_id = None;
+        l.last_verified = None;
+        l
     };
     let verified_same = new
         .last_verified
-        .is_none_or(|d| current.last_verified_at == date_to_timestamp(d));
-    let mut new_vacancy = new.vacancy.clone();
-    if let Some(v) = new_vacancy.as_mut() {
-        v.talents = sorted(&v.talents);
-    }
+        .is_none_or(|d| iso(&current.last_verified_at) == date_to_timestamp(d));
     current.organisation_id == organisation_id
-        && current.kind == new.kind
-        && current.title == new.title
-        && current.summary == new.summary
-        && current.description == new.description
-        && current.themes == sorted(&new.themes)
-        && current.wijken == sorted(&new.wijken)
-        && current.whole_municipality == new.whole_municipality
-        && current.ages == new.ages
-        && current.location == new.location
-        && current.cost == new.cost
-        && current.contact == new.contact
-        && current.schedule == new.schedule
-        && current.status == new.status
-        && current.vacancy == new_vacancy
-        && current.referral == new.referral
-        && current.languages == sorted(&new.languages)
-        && current.accessibility == sorted(&new.accessibility)
         && verified_same
+        && normal(current.to_new()) == normal(new.clone())
 }

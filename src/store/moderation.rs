@@ -18,7 +18,7 @@ pub struct StateChange {
     /// Stamp the item as verified now.
     pub verified_now: bool,
     /// Keep this proposal time instead of "now" (the proposal itself did not change).
-    pub pending_since: Option<String>,
+    pub pending_since: Option<crate::domain::Timestamp>,
 }
 
 impl StateChange {
@@ -99,7 +99,7 @@ impl Store {
         .bind(change.submitted_by.flatten())
         .bind(change.verified_now as i64)
         .bind(id)
-        .bind(change.pending_since.clone())
+        .bind(change.pending_since.as_ref().map(crate::domain::iso))
         .execute(&mut **tx)
         .await?;
         Ok(())

@@ -5,7 +5,7 @@
 use sqlx::{Any, Transaction};
 
 use super::{Store, StoreResult};
-use crate::domain::taxonomy::TermKind;
+use crate::domain::taxonomy::{TermKey, TermKind};
 use crate::domain::{Change, now_iso};
 
 /// One change at position `seq`.
@@ -24,7 +24,7 @@ impl Change {
         match self {
             Change::Listing(id) => (LISTING, *id, None),
             Change::Organisation(id) => (ORGANISATION, *id, None),
-            Change::Term(kind, key) => (kind.as_str(), 0, Some(key.clone())),
+            Change::Term(kind, key) => (kind.as_str(), 0, Some(key.to_string())),
         }
     }
 
@@ -34,7 +34,10 @@ impl Change {
         match entity {
             LISTING => Some(Change::Listing(id)),
             ORGANISATION => Some(Change::Organisation(id)),
-            other => Some(Change::Term(TermKind::parse(other)?, key?)),
+            other => Some(Change::Term(
+                TermKind::parse(other)?,
+                TermKey::parse(key.as_deref()?)?,
+            )),
         }
     }
 }

@@ -11,6 +11,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::domain::taxonomy::{TermKey, key_strings};
 use crate::domain::{
     AgeRange, Contact, Cost, Kind, Location, NewListing, Referral, Status, TimeCommitment, Vacancy,
 };
@@ -138,8 +139,8 @@ pub fn encode_content(l: &NewListing) -> String {
         title: l.title.clone(),
         summary: l.summary.clone(),
         description: l.description.clone(),
-        themes: l.themes.clone(),
-        wijken: l.wijken.clone(),
+        themes: key_strings(&l.themes),
+        wijken: key_strings(&l.wijken),
         whole_municipality: l.whole_municipality,
         min_age: l.ages.min(),
         max_age: l.ages.max(),
@@ -160,7 +161,7 @@ pub fn encode_content(l: &NewListing) -> String {
         vacancy: l.vacancy.as_ref().map(|v| VacancyV2 {
             time_commitment: v.time_commitment.as_str().into(),
             hours_per_week: v.hours_per_week,
-            talents: v.talents.clone(),
+            talents: key_strings(&v.talents),
             end_date: v.end_date.map(|d| d.to_string()),
         }),
         referral: ReferralV2 {
@@ -168,8 +169,8 @@ pub fn encode_content(l: &NewListing) -> String {
             email: l.referral.email.clone(),
             notes: l.referral.notes.clone(),
         },
-        languages: l.languages.clone(),
-        accessibility: l.accessibility.clone(),
+        languages: key_strings(&l.languages),
+        accessibility: key_strings(&l.accessibility),
     };
     // Serialising plain strings, numbers and lists cannot fail.
     serde_json::to_string(&v2).unwrap_or_default()
@@ -196,6 +197,12 @@ fn parse<T>(what: &str, value: &str, parse: fn(&str) -> Option<T>) -> Result<T, 
     parse(value).ok_or_else(|| format!("onverwachte {what} {value:?}"))
 }
 
+fn keys(list: Vec<String>) -> Result<Vec<TermKey>, String> {
+    list.iter()
+        .map(|k| TermKey::parse(k).ok_or_else(|| format!("onverwachte sleutel {k:?}")))
+        .collect()
+}
+
 fn date(value: Option<String>) -> Result<Option<chrono::NaiveDate>, String> {
     value
         .map(|d| d.parse().map_err(|_| format!("onverwachte datum {d:?}")))
@@ -210,8 +217,8 @@ fn from_v2(c: ContentV2) -> Result<NewListing, String> {
         title: c.title,
         summary: c.summary,
         description: c.description,
-        themes: c.themes,
-        wijken: c.wijken,
+        themes: keys(c.themes)?,
+        wijken: keys(c.wijken)?,
         whole_municipality: c.whole_municipality,
         ages: AgeRange::parse(c.min_age.into(), c.max_age.into())?,
         location: c.location.map(|l| Location {
@@ -240,7 +247,7 @@ fn from_v2(c: ContentV2) -> Result<NewListing, String> {
                         TimeCommitment::parse,
                     )?,
                     hours_per_week: v.hours_per_week,
-                    talents: v.talents,
+                    talents: keys(v.talents)?,
                     end_date: date(v.end_date)?,
                 })
             })
@@ -250,8 +257,8 @@ fn from_v2(c: ContentV2) -> Result<NewListing, String> {
             email: c.referral.email,
             notes: c.referral.notes,
         },
-        languages: c.languages,
-        accessibility: c.accessibility,
+        languages: keys(c.languages)?,
+        accessibility: keys(c.accessibility)?,
     })
 }
 
@@ -264,8 +271,8 @@ fn from_v1(c: ContentV1) -> Result<NewListing, String> {
         title: c.titel,
         summary: c.samenvatting,
         description: c.beschrijving,
-        themes: c.themas,
-        wijken: c.wijken,
+        themes: keys(c.themas)?,
+        wijken: keys(c.wijken)?,
         whole_municipality: c.hele_gemeente,
         ages: AgeRange::parse(
             c.min_leeftijd.unwrap_or(0),
@@ -298,7 +305,7 @@ fn from_v1(c: ContentV1) -> Result<NewListing, String> {
                         TimeCommitment::parse,
                     )?,
                     hours_per_week: v.uren_per_week,
-                    talents: v.talenten,
+                    talents: keys(v.talenten)?,
                     end_date: date(v.einddatum)?,
                 })
             })
@@ -334,7 +341,7 @@ mod tests {
         assert_eq!(l.contact.phone.as_deref(), Some("033 000 0101"));
         let v = l.vacancy.as_ref().unwrap();
         assert_eq!(v.time_commitment, TimeCommitment::Wekelijks);
-        assert_eq!(v.talents, vec!["taal"]);
+        assert_eq!(v.talents, vec![TermKey::parse("taal").unwrap()]);
         assert_eq!(
             v.end_date.map(|d| d.to_string()).as_deref(),
             Some("2027-01-31")
@@ -347,8 +354,11 @@ mod tests {
     #[test]
     fn the_current_form_carries_its_version_and_every_field() {
         let mut l = decode_content(STORED_V1).unwrap();
-        l.languages = vec!["nl".into(), "ar".into()];
-        l.accessibility = vec!["ringleiding".into()];
+        l.languages = ["nl", "ar"]
+            .iter()
+            .filter_map(|k| TermKey::parse(k))
+            .collect();
+        l.accessibility = vec![TermKey::parse("ringleiding").unwrap()];
         let text = encode_content(&l);
         assert!(text.starts_with(r#"{"v":2,"#), "{text}");
         assert_eq!(decode_content(&text).unwrap(), l);

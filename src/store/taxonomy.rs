@@ -6,7 +6,7 @@ use sqlx::{Any, Row as _, Transaction};
 use super::{Store, StoreError, StoreResult};
 use crate::domain::Change;
 use crate::domain::taxonomy::TermKind;
-use crate::domain::{AgeGroup, Taxonomy, Term};
+use crate::domain::{AgeGroup, Taxonomy, Term, TermKey};
 
 /// The table of a plain term list, and of its links to items (table, key column).
 pub(crate) fn term_table(kind: TermKind) -> &'static str {
@@ -60,8 +60,9 @@ impl Store {
                 .await?
                 .iter()
                 .map(|r| {
+                    let key: String = r.try_get("key")?;
                     Ok(Term {
-                        key: r.try_get("key")?,
+                        key: super::listings::stored_key("key", &key)?,
                         label: r.try_get("label")?,
                     })
                 })
@@ -78,7 +79,7 @@ impl Store {
         .iter()
         .map(|r| {
             Ok(AgeGroup {
-                key: r.try_get("key")?,
+                key: super::listings::stored_key("key", &r.try_get::<String, _>("key")?)?,
                 label: r.try_get("label")?,
                 min_age: r.try_get::<i64, _>("min_age")?.clamp(0, 120) as u8,
                 max_age: r.try_get::<i64, _>("max_age")?.clamp(0, 120) as u8,
@@ -103,7 +104,7 @@ impl Store {
             let current: Option<(String, i64)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
                 "SELECT label, position FROM {table} WHERE key = $1"
             )))
-            .bind(t.key.clone())
+            .bind(t.key.to_string())
             .fetch_optional(&mut **tx)
             .await?;
             if current.as_ref() == Some(&(t.label.clone(), position)) {
@@ -113,7 +114,7 @@ impl Store {
                 "INSERT INTO {table} (key, label, position) VALUES ($1, $2, $3)
                  ON CONFLICT (key) DO UPDATE SET label = excluded.label, position = excluded.position"
             )))
-            .bind(t.key.clone())
+            .bind(t.key.to_string())
             .bind(t.label.clone())
             .bind(position)
             .execute(&mut **tx)
@@ -128,7 +129,7 @@ impl Store {
     pub async fn relabel_term(
         &self,
         kind: TermKind,
-        key: &str,
+        key: &TermKey,
         label: &str,
         actor: (i64, &str),
     ) -> StoreResult<i64> {
@@ -154,7 +155,7 @@ impl Store {
             label,
         )
         .await?;
-        let seq = Self::append_change(&mut tx, &Change::Term(kind, key.to_string())).await?;
+        let seq = Self::append_change(&mut tx, &Change::Term(kind, key.clone())).await?;
         tx.commit().await?;
         Ok(seq)
     }
@@ -169,7 +170,7 @@ impl Store {
             let current: Option<(String, i64, i64, i64)> = sqlx::query_as(
                 "SELECT label, min_age, max_age, position FROM age_groups WHERE key = $1",
             )
-            .bind(g.key.clone())
+            .bind(g.key.to_string())
             .fetch_optional(&mut **tx)
             .await?;
             let wanted = (
@@ -188,7 +189,7 @@ impl Store {
                      min_age = excluded.min_age, max_age = excluded.max_age,
                      position = excluded.position",
             )
-            .bind(g.key.clone())
+            .bind(g.key.to_string())
             .bind(g.label.clone())
             .bind(g.min_age as i64)
             .bind(g.max_age as i64)

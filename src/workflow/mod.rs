@@ -334,7 +334,7 @@ fn state_change(
         pending,
         // A proposal that did not change keeps its place in the review queue.
         pending_since: (plan.pending == PendingStep::Keep)
-            .then(|| existing.map(|p| p.at.clone()))
+            .then(|| existing.map(|p| p.at))
             .flatten(),
         submitted_by: plan.stamp_submitter.then_some(Some(caller.user.id)),
         verified_now: plan.verified_now,

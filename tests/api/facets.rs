@@ -21,7 +21,7 @@ const FACETS: [(&str, &str); 9] = [
 ];
 
 fn matches(l: &Listing, param: &str, value: &str, t: &Taxonomy) -> bool {
-    let has = |v: &[String]| v.iter().any(|x| x == value);
+    let has = |v: &[wegwijzer::domain::TermKey]| v.iter().any(|x| x.as_str() == value);
     match param {
         "soort" => l.kind.as_str() == value,
         "thema" => has(&l.themes),

@@ -91,7 +91,7 @@ async fn filters_agree_with_a_brute_force_pass_over_the_database() {
     let app = TestApp::with_demo().await;
     let public = app.public_listings().await;
     type Pred = Box<dyn Fn(&wegwijzer::domain::Listing) -> bool>;
-    let has = |v: &[String], k: &str| v.iter().any(|x| x == k);
+    let has = |v: &[wegwijzer::domain::TermKey], k: &str| v.iter().any(|x| x.as_str() == k);
     let cases: Vec<(&str, &str, Pred)> = vec![
         (
             "kind",

@@ -14,7 +14,7 @@ use super::super::dto::{Link, OrganisationRef, paged_list};
 use super::super::extract::{ApiPath, IfMatch, JsonObject, QueryPairs, etag, fields_from};
 use crate::auth::Caller;
 use crate::domain::content::{ListingInput, diff};
-use crate::domain::{FieldErrors, Listing, Status};
+use crate::domain::{FieldErrors, Listing, Status, iso};
 use crate::error::{ApiError, ApiResult};
 use crate::store::{ManagedFilter, RevisionRecord};
 use crate::workflow::{self, Decision, Saved};
@@ -103,9 +103,7 @@ impl ManagedListing {
             .as_ref()
             .map(|p| ListingContent::from(&*p.content));
         let stale_before = chrono::Utc::now() - chrono::Duration::days(STALE_AFTER_DAYS);
-        let verouderd = l.status == Status::Gepubliceerd
-            && chrono::DateTime::parse_from_rfc3339(&l.last_verified_at)
-                .is_ok_and(|t| t < stale_before);
+        let verouderd = l.status == Status::Gepubliceerd && l.last_verified_at < stale_before;
         ManagedListing {
             verouderd,
             links: ManagedLinks {
@@ -130,13 +128,13 @@ impl ManagedListing {
             inhoud: proposal.unwrap_or(published),
             wijziging: l.pending.map(|p| PendingResponse {
                 status: p.status.as_str().into(),
-                voorgesteld: p.at,
+                voorgesteld: iso(&p.at),
             }),
             reden_teruggestuurd: l.review_note,
-            aangemaakt: l.created_at,
-            gewijzigd: l.updated_at,
-            laatst_gecontroleerd: l.last_verified_at,
-            ingediend: l.submitted_at,
+            aangemaakt: iso(&l.created_at),
+            gewijzigd: iso(&l.updated_at),
+            laatst_gecontroleerd: iso(&l.last_verified_at),
+            ingediend: l.submitted_at.as_ref().map(iso),
             melding: None,
         }
     }
@@ -734,9 +732,13 @@ pub async fn list_beoordelingen(
                     Some(p) => (
                         "wijziging",
                         diff(Some(&published), &p.content),
-                        Some(p.at.clone()),
+                        Some(iso(&p.at)),
                     ),
-                    None => ("nieuw", diff(None, &published), l.submitted_at.clone()),
+                    None => (
+                        "nieuw",
+                        diff(None, &published),
+                        l.submitted_at.as_ref().map(iso),
+                    ),
                 };
                 let verschillen = changes.into_iter().map(Into::into).collect();
                 let managed = ManagedListing::from_listing(l);

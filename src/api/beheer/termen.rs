@@ -61,6 +61,7 @@ pub async fn update_term(
 ) -> ApiResult<Response> {
     caller.require_editor()?;
     let kind = list_kind(&list).ok_or(ApiError::NotFound)?;
+    let key = crate::domain::TermKey::parse(&key).ok_or(ApiError::NotFound)?;
     let request: TermUpdateRequest = fields_from(
         body,
         &["label"],
@@ -86,7 +87,7 @@ pub async fn update_term(
     Ok((
         status,
         Json(TermResponse {
-            sleutel: key,
+            sleutel: key.to_string(),
             label,
         }),
     )
