@@ -304,3 +304,34 @@ pub async fn get_aanbod(
         voor_verwijzers: staff.then(|| l.referral.into()),
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use utoipa::IntoParams as _;
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::{Schema, SchemaType, Type};
+
+    /// The documented search parameters are exactly the ones the parser knows, in the same
+    /// order, and the repeatable ones are documented as arrays.
+    #[test]
+    fn documented_search_parameters_are_the_parsed_ones() {
+        let documented: Vec<(String, bool)> = super::SearchParams::into_params(|| None)
+            .into_iter()
+            .map(|p| {
+                let array = matches!(
+                    p.schema,
+                    Some(RefOr::T(Schema::Array(_)))
+                ) || matches!(
+                    p.schema,
+                    Some(RefOr::T(Schema::Object(ref o))) if o.schema_type == SchemaType::Type(Type::Array)
+                );
+                (p.name, array)
+            })
+            .collect();
+        let parsed: Vec<(String, bool)> = crate::search::request::PARAMETERS
+            .iter()
+            .map(|(name, repeatable)| (name.to_string(), *repeatable))
+            .collect();
+        assert_eq!(documented, parsed);
+    }
+}

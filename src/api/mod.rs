@@ -152,19 +152,19 @@ pub fn routes() -> (Router<AppState>, oa::OpenApi) {
             sessies::delete_huidige_sessie
         ))
         .routes(routes!(
-            beheer::aanbod::list_beheer_aanbod,
-            beheer::aanbod::create_beheer_aanbod
+            beheer::aanbod::list::list_beheer_aanbod,
+            beheer::aanbod::create::create_beheer_aanbod
         ))
         .routes(routes!(
-            beheer::aanbod::get_beheer_aanbod,
-            beheer::aanbod::update_beheer_aanbod
+            beheer::aanbod::get::get_beheer_aanbod,
+            beheer::aanbod::update::update_beheer_aanbod
         ))
-        .routes(routes!(beheer::aanbod::create_indiening))
-        .routes(routes!(beheer::aanbod::create_beoordeling))
-        .routes(routes!(beheer::aanbod::create_archivering))
-        .routes(routes!(beheer::aanbod::create_controle))
-        .routes(routes!(beheer::aanbod::list_revisies))
-        .routes(routes!(beheer::aanbod::list_beoordelingen))
+        .routes(routes!(beheer::aanbod::submit::create_indiening))
+        .routes(routes!(beheer::aanbod::review::create_beoordeling))
+        .routes(routes!(beheer::aanbod::archive::create_archivering))
+        .routes(routes!(beheer::aanbod::confirm::create_controle))
+        .routes(routes!(beheer::aanbod::revisions::list_revisies))
+        .routes(routes!(beheer::aanbod::queue::list_beoordelingen))
         .routes(routes!(
             beheer::organisaties::list_beheer_organisaties,
             beheer::organisaties::create_beheer_organisatie

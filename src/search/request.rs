@@ -66,27 +66,29 @@ pub struct SearchRequest {
 /// Largest search radius.
 pub const MAX_RADIUS_KM: f64 = 100.0;
 
-/// The query parameters the search endpoint understands (wire names).
-pub const PARAMETERS: &[&str] = &[
-    "q",
-    "soort",
-    "thema",
-    "wijk",
-    "leeftijd",
-    "leeftijdsgroep",
-    "kosten",
-    "talent",
-    "tijdsbesteding",
-    "taal",
-    "toegankelijkheid",
-    "page",
-    "pageSize",
-    "sorteer",
-    "postcode",
-    "breedtegraad",
-    "lengtegraad",
-    "straal",
-    "uitleg",
+/// The query parameters the search endpoint understands (wire names), in documentation order,
+/// and whether each may repeat (filters: `wijk=a&wijk=b` or `wijk=a,b`). The API documents the
+/// same list (`api::aanbod::SearchParams`); a test keeps the two equal.
+pub const PARAMETERS: &[(&str, bool)] = &[
+    ("q", false),
+    ("soort", true),
+    ("thema", true),
+    ("wijk", true),
+    ("leeftijd", false),
+    ("leeftijdsgroep", true),
+    ("kosten", true),
+    ("talent", true),
+    ("tijdsbesteding", true),
+    ("taal", true),
+    ("toegankelijkheid", true),
+    ("page", false),
+    ("pageSize", false),
+    ("sorteer", false),
+    ("postcode", false),
+    ("breedtegraad", false),
+    ("lengtegraad", false),
+    ("straal", false),
+    ("uitleg", false),
 ];
 
 impl SearchRequest {
@@ -103,26 +105,15 @@ impl SearchRequest {
         let (mut postcode, mut lat, mut lon) = (None, None, None);
         for (key, value) in pairs {
             let key = key.as_str();
-            if !PARAMETERS.contains(&key) {
+            let Some(&(_, repeatable)) = PARAMETERS.iter().find(|(name, _)| *name == key) else {
+                let names: Vec<&str> = PARAMETERS.iter().map(|(name, _)| *name).collect();
                 errors.add(
                     key,
-                    format!("onbekende parameter; toegestaan: {}", PARAMETERS.join(", ")),
+                    format!("onbekende parameter; toegestaan: {}", names.join(", ")),
                 );
                 continue;
-            }
-            let single = !matches!(
-                key,
-                "soort"
-                    | "thema"
-                    | "wijk"
-                    | "leeftijdsgroep"
-                    | "kosten"
-                    | "talent"
-                    | "tijdsbesteding"
-                    | "taal"
-                    | "toegankelijkheid"
-            );
-            if single {
+            };
+            if !repeatable {
                 if seen_single.contains(&key) {
                     errors.add(key, "mag maar één keer voorkomen");
                     continue;

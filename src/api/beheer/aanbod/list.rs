@@ -1,0 +1,89 @@
+//! `GET /beheer/aanbod`: the items a caller manages.
+
+use axum::Json;
+use axum::extract::State;
+
+use super::{ManagedList, ManagedListing, ManagedParams, STALE_AFTER_DAYS};
+use crate::api::AppState;
+use crate::api::extract::QueryPairs;
+use crate::auth::Caller;
+use crate::domain::{FieldErrors, Status};
+use crate::error::{ApiError, ApiResult};
+use crate::store::ManagedFilter;
+
+/// Items the caller manages: a partner its organisation's (every status), editors all.
+#[utoipa::path(
+    get,
+    path = "/beheer/aanbod",
+    tag = "beheer",
+    params(ManagedParams),
+    security(("bearerAuth" = [])),
+    responses(
+        (status = 200, description = "One page of items", body = ManagedList),
+    )
+)]
+pub async fn list_beheer_aanbod(
+    State(state): State<AppState>,
+    caller: Caller,
+    QueryPairs(pairs): QueryPairs,
+) -> ApiResult<Json<ManagedList>> {
+    caller.require_manager()?;
+    let mut e = FieldErrors::new();
+    let mut filter = ManagedFilter {
+        organisation_id: caller.user.organisation_id.filter(|_| !caller.is_editor()),
+        ..Default::default()
+    };
+    let mut paging = Vec::new();
+    for (k, v) in &pairs {
+        match k.as_str() {
+            "status" => match Status::parse(v) {
+                Some(s) => filter.status = Some(s),
+                None => e.add("status", format!("kies uit: {}", Status::allowed())),
+            },
+            "verouderd" => match v.as_str() {
+                "true" => {
+                    let before = chrono::Utc::now() - chrono::Duration::days(STALE_AFTER_DAYS);
+                    filter.verified_before =
+                        Some(before.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
+                }
+                "false" => {}
+                _ => e.add("verouderd", "moet true of false zijn"),
+            },
+            "organisatie" => match v.parse::<i64>() {
+                Ok(id) if caller.is_editor() => filter.organisation_id = Some(id),
+                Ok(_) => {}
+                Err(_) => e.add("organisatie", "moet een geheel getal zijn"),
+            },
+            _ => paging.push((k.clone(), v.clone())),
+        }
+    }
+    let paging = crate::api::extract::parse_paging(&paging, 100);
+    let (page, size) = match paging {
+        Ok(p) if e.is_empty() => p,
+        Ok(_) => return Err(e.into()),
+        Err(ApiError::Invalid(more)) => {
+            for m in more {
+                e.add(m.name, m.reason);
+            }
+            return Err(e.into());
+        }
+        Err(other) => return Err(other),
+    };
+    let offset = i64::from(page - 1) * i64::from(size);
+    let (ids, total) = state
+        .store
+        .managed_listing_ids(&filter, offset, i64::from(size))
+        .await?;
+    let mut listings = state.store.find_listings(&ids).await?;
+    listings.sort_by_key(|l| ids.iter().position(|id| *id == l.id));
+    Ok(Json(ManagedList::new(
+        "/api/v1/beheer/aanbod",
+        &pairs,
+        (page, size),
+        total,
+        listings
+            .into_iter()
+            .map(ManagedListing::from_listing)
+            .collect(),
+    )))
+}
