@@ -220,10 +220,11 @@ impl ImportDocument {
             TermKind::Accessibility,
         );
         let mut seen = HashSet::new();
-        if t.leeftijdsgroepen.len() > 64 {
+        let max_groups = TermKind::AgeGroup.max_terms();
+        if t.leeftijdsgroepen.len() > max_groups {
             errors.add(
                 "taxonomie.leeftijdsgroepen",
-                "hoogstens 64 leeftijdsgroepen",
+                format!("hoogstens {max_groups} leeftijdsgroepen"),
             );
         }
         let age_groups = t
