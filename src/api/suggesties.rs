@@ -30,7 +30,8 @@ pub struct TitleSuggestion {
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TermSuggestion {
-    /// Filter parameter: `thema`, `wijk`, `talent` or `leeftijdsgroep`.
+    /// Filter parameter: `thema`, `wijk`, `talent`, `leeftijdsgroep`, `taal` or
+    /// `toegankelijkheid`.
     pub filter: String,
     pub sleutel: String,
     pub label: String,

@@ -256,7 +256,7 @@ fn add_bits(counts: &mut [u64], mut bits: u64) {
 
 impl Counts {
     /// Counts `r` in the facets of `facets`.
-    #[inline]
+    #[inline(always)]
     fn add(&mut self, r: &Row, facets: u16) {
         if facets & F_KIND != 0 {
             self.kind[r.kind as usize & 7] += 1;
@@ -283,11 +283,14 @@ impl Counts {
         if facets & F_COMMITMENT != 0 && r.commitment != NO_COMMITMENT {
             self.commitment[r.commitment as usize & 7] += 1;
         }
-        if facets & F_LANGUAGE != 0 {
-            add_bits(&mut self.languages, u64::from(r.languages));
-        }
-        if facets & F_ACCESSIBILITY != 0 {
-            add_bits(&mut self.accessibility, u64::from(r.accessibility));
+        // Most items name no language or accessibility feature: one test skips both.
+        if r.languages | u32::from(r.accessibility) != 0 {
+            if facets & F_LANGUAGE != 0 {
+                add_bits(&mut self.languages, u64::from(r.languages));
+            }
+            if facets & F_ACCESSIBILITY != 0 {
+                add_bits(&mut self.accessibility, u64::from(r.accessibility));
+            }
         }
     }
 
@@ -438,7 +441,7 @@ impl FacetedTopSegment {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn look_at(&mut self, doc: DocId, score: Score, r: &Row) {
         let fail = if self.only_expiry {
             if r.end_day < self.filter.today {

@@ -145,6 +145,8 @@ pub fn suggest(index: &SearchIndex, text: &str, limit: usize) -> Result<Suggesti
             ("thema", &t.themes),
             ("wijk", &t.wijken),
             ("talent", &t.talents),
+            ("taal", &t.languages),
+            ("toegankelijkheid", &t.accessibility),
         ] {
             for term in list.iter().filter(|x| matches(&x.label)) {
                 terms.push((facet, term.key.to_string(), term.label.clone()));

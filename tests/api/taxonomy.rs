@@ -58,6 +58,16 @@ async fn residents_filter_by_language_and_accessibility() {
     // The language label is searchable text: "Tigrinya" finds items offered in Tigrinya.
     let by_word = app.search("q=tigrinya").await;
     assert!(total(&by_word) > 0, "{by_word}");
+    // Typing a language's name suggests it as a filter.
+    let suggestions = app.get_json("/api/v1/suggesties?q=arab").await;
+    assert!(
+        suggestions["taxonomie"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["filter"] == "taal" && t["sleutel"] == "ar"),
+        "{suggestions}"
+    );
     // Unknown keys are refused by name.
     let bad = app
         .get("/api/v1/aanbod?taal=xx&toegankelijkheid=trap")
