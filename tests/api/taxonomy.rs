@@ -129,29 +129,40 @@ async fn partners_set_languages_and_accessibility_and_bad_keys_are_named() {
     assert_eq!(names, vec!["talen", "toegankelijkheid"]);
 }
 
+/// Both nodes find `word` in exactly `expected` items.
+async fn found_everywhere(nodes: [&TestApp; 2], word: &str, expected: u64) {
+    for node in nodes {
+        eventually(node, &format!("q={word}"), |body| total(body) == expected).await;
+    }
+}
+
 #[tokio::test]
 async fn a_relabelled_theme_and_talent_are_found_by_their_new_label_on_both_nodes() {
     let a = TestApp::with_demo().await;
     let b = TestApp::second_node(&a).await;
-    // Neither word occurs anywhere in the demo data yet.
+    // None of the new labels occurs anywhere in the demo data yet.
     for node in [&a, &b] {
-        assert_eq!(total(&node.search("q=florijnen").await), 0);
-        assert_eq!(total(&node.search("q=mandoline").await), 0);
+        for word in ["florijnen", "mandoline", "dukaten", "theorbe"] {
+            assert_eq!(total(&node.search(&format!("q={word}")).await), 0, "{word}");
+        }
     }
     let money_items = total(&a.search("thema=geldzaken").await);
-    assert!(money_items > 0);
+    let talent = "muziek";
+    let talent_items = total(&a.search(&format!("talent={talent}")).await);
+    assert!(money_items > 0 && talent_items > 0);
 
-    // By import: a new label for the theme "geldzaken".
-    let doc = json!({"taxonomie": {"themas": [{"sleutel": "geldzaken", "label": "Florijnen"}]}});
+    // By import: new labels for the theme "geldzaken" and the talent "muziek".
+    let doc = json!({"taxonomie": {
+        "themas": [{"sleutel": "geldzaken", "label": "Florijnen"}],
+        "talenten": [{"sleutel": talent, "label": "Mandoline"}],
+    }});
     import_documents(&a.store, vec![serde_json::from_value(doc).unwrap()])
         .await
         .unwrap();
+    found_everywhere([&a, &b], "florijnen", money_items).await;
+    found_everywhere([&a, &b], "mandoline", talent_items).await;
     for node in [&a, &b] {
-        eventually(node, "q=florijnen&thema=geldzaken", |body| {
-            total(body) == money_items
-        })
-        .await;
-        // The facet shows the new label too.
+        // The facet shows the new label too, and the old one no longer finds the items by label.
         eventually(node, "thema=geldzaken", |body| {
             body["facetten"]["thema"]
                 .as_array()
@@ -162,28 +173,32 @@ async fn a_relabelled_theme_and_talent_are_found_by_their_new_label_on_both_node
         .await;
     }
 
-    // By the API: an editor relabels a talent; this node answers once search shows it.
-    let talent = "muziek";
-    let talent_items = total(&a.search(&format!("talent={talent}")).await);
-    assert!(talent_items > 0, "demo vacancies ask for {talent}");
+    // By the API: an editor relabels both again; this node answers once search shows it.
     let editor = a.token_for("redacteur", None).await;
-    let answer = a
-        .call(
-            "PUT",
-            &format!("/api/v1/beheer/termen/talenten/{talent}"),
-            Some(&editor),
-            None,
-            Some(json!({"label": "Mandoline"})),
-        )
-        .await;
-    assert_eq!(answer.status, 200, "{}", answer.body);
+    for (list, key, label, word, expected) in [
+        ("themas", "geldzaken", "Dukaten", "dukaten", money_items),
+        ("talenten", talent, "Theorbe", "theorbe", talent_items),
+    ] {
+        let answer = a
+            .call(
+                "PUT",
+                &format!("/api/v1/beheer/termen/{list}/{key}"),
+                Some(&editor),
+                None,
+                Some(json!({ "label": label })),
+            )
+            .await;
+        assert_eq!(answer.status, 200, "{}", answer.body);
+        assert_eq!(answer.body, json!({"sleutel": key, "label": label}));
+        let here = a.search(&format!("q={word}")).await;
+        assert_eq!(total(&here), expected, "read your own relabel: {here}");
+        found_everywhere([&a, &b], word, expected).await;
+    }
     assert_eq!(
-        answer.body,
-        json!({"sleutel": talent, "label": "Mandoline"})
+        total(&b.search("q=mandoline").await),
+        0,
+        "the old label is gone"
     );
-    let here = a.search("q=mandoline").await;
-    assert_eq!(total(&here), talent_items, "read your own relabel: {here}");
-    eventually(&b, "q=mandoline", |body| total(body) == talent_items).await;
 
     // Partners may not; unknown lists and keys are 404; an empty label is named.
     let org = a.organisation_id("org-samen-leusden").await;
