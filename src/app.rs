@@ -79,6 +79,7 @@ impl App {
                 .with_trusted_proxies(config.trusted_proxies.clone()),
             ),
             write_wait: Duration::from_millis(config.write_wait_ms),
+            site: Arc::new(crate::web::Site::from_config(config)?),
         };
         let (shutdown, shutdown_rx) = watch::channel(false);
         let indexer = tokio::spawn(indexer.run(shutdown_rx.clone()));
@@ -213,10 +214,13 @@ pub fn router(state: AppState, max_in_flight: usize) -> Router {
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .with_state(state.clone());
     let shed_state = state.clone();
+    let web = crate::web::routes().with_state(state.clone());
     Router::new()
         .nest("/api/v1", api)
-        .route("/metrics", get(metrics).with_state(state))
-        .fallback(|| async { ApiError::NotFound })
+        .route("/metrics", get(metrics).with_state(state.clone()))
+        .merge(web)
+        .fallback(page_or_problem_not_found)
+        .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(
             CorsLayer::new()
@@ -289,6 +293,18 @@ pub fn router(state: AppState, max_in_flight: usize) -> Router {
         ))
 }
 
+/// Outside `/api` a missing page is an HTML page; inside, problem+json.
+async fn page_or_problem_not_found(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    uri: axum::http::Uri,
+) -> Response {
+    if uri.path().starts_with("/api/") || uri.path() == "/api" || uri.path() == "/metrics" {
+        ApiError::NotFound.into_response()
+    } else {
+        crate::web::not_found(&state.site)
+    }
+}
+
 /// Answers depend on who asks (staff see more): caches must key on `Authorization`, and never
 /// store an answer to a logged-in request.
 async fn private_when_authenticated(req: Request, next: Next) -> Response {
@@ -358,11 +374,12 @@ async fn problem_for_every_error(req: Request, next: Next) -> Response {
     if !(status.is_client_error() || status.is_server_error()) {
         return res;
     }
-    let is_problem = res
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
-    if is_problem {
+    // Problems pass as they are, and so do pages: the website renders its own error pages.
+    let is_problem_or_page = res.headers().get(header::CONTENT_TYPE).is_some_and(|v| {
+        v.as_bytes().starts_with(b"application/problem+json")
+            || v.as_bytes().starts_with(b"text/html")
+    });
+    if is_problem_or_page {
         return res;
     }
     let allow = res.headers().get(header::ALLOW).cloned();

@@ -107,6 +107,55 @@ pub struct Config {
         global = true
     )]
     pub write_wait_ms: u64,
+
+    /// The website's name, in the header and page titles.
+    #[arg(
+        long,
+        env = "WEGWIJZER_SITE_NAME",
+        default_value = "Sociale kaart Leusden",
+        global = true
+    )]
+    pub site_name: String,
+
+    /// The municipality, as residents call it.
+    #[arg(
+        long,
+        env = "WEGWIJZER_MUNICIPALITY",
+        default_value = "gemeente Leusden",
+        global = true
+    )]
+    pub municipality: String,
+
+    /// The public address of the site, for canonical links, the sitemap and shared links.
+    #[arg(long, env = "WEGWIJZER_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
+    /// The main colour of the site (CSS colour; text on it is white, so pick a dark one).
+    #[arg(
+        long,
+        env = "WEGWIJZER_SITE_COLOUR",
+        default_value = "#00567a",
+        global = true
+    )]
+    pub site_colour: String,
+
+    /// Who residents can call when they cannot find what they need.
+    #[arg(
+        long,
+        env = "WEGWIJZER_HELP_LINE",
+        default_value = "Het wijkteam helpt u graag. Bel 14 033 (op werkdagen van 9 tot 17 uur).",
+        global = true
+    )]
+    pub help_line: String,
+
+    /// The wijkteam's phone number, as a `tel:` link on pages.
+    #[arg(
+        long,
+        env = "WEGWIJZER_HELP_PHONE",
+        default_value = "14033",
+        global = true
+    )]
+    pub help_phone: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -132,6 +181,13 @@ impl Config {
             login_attempts_per_minute: 20,
             write_wait_ms: 2000,
             trusted_proxies: Vec::new(),
+            site_name: "Sociale kaart Leusden".into(),
+            municipality: "gemeente Leusden".into(),
+            public_url: None,
+            site_colour: "#00567a".into(),
+            help_line: "Het wijkteam helpt u graag. Bel 14 033 (op werkdagen van 9 tot 17 uur)."
+                .into(),
+            help_phone: "14033".into(),
         }
     }
 

@@ -30,5 +30,7 @@ pub mod search;
 pub mod store;
 /// Logging setup.
 pub mod telemetry;
+/// The public website: server-rendered pages on the same search and store code.
+pub mod web;
 /// The editing workflow: drafts, review, pending changes, revisions.
 pub mod workflow;

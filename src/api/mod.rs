@@ -47,6 +47,8 @@ pub struct AppState {
     pub auth: Arc<crate::auth::Auth>,
     /// How long a save waits for the local index before answering 202.
     pub write_wait: Duration,
+    /// The website's settings and per-node state.
+    pub site: Arc<crate::web::Site>,
 }
 
 impl AppState {
@@ -183,6 +185,8 @@ pub fn routes() -> (Router<AppState>, oa::OpenApi) {
         ))
         .routes(routes!(beheer::gebruikers::list_audit_log))
         .routes(routes!(beheer::termen::update_term))
+        .routes(routes!(beheer::meldingen::list_meldingen))
+        .routes(routes!(beheer::meldingen::update_melding))
         .split_for_parts();
     add_openapi_path(&mut doc);
     add_problem_responses(&mut doc);

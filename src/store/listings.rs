@@ -549,3 +549,59 @@ fn same_content(current: &Listing, organisation_id: i64, new: &NewListing) -> bo
         && verified_same
         && normal(current.to_new()) == normal(new.clone())
 }
+
+/// One line of the sitemap: a public item or an organisation with public items.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SitemapEntry {
+    pub id: i64,
+    pub title: String,
+    /// `YYYY-MM-DD` of the last change.
+    pub last_modified: String,
+}
+
+impl Store {
+    /// Published items (with their vacancy end date, for the caller to filter on) and the
+    /// organisations that have any, for the sitemap.
+    pub async fn sitemap_entries(
+        &self,
+    ) -> StoreResult<(Vec<(SitemapEntry, Option<String>)>, Vec<SitemapEntry>)> {
+        let items: Vec<(i64, String, String, Option<String>)> = sqlx::query_as(
+            "SELECT id, title, updated_at, end_date FROM listings
+             WHERE status = 'gepubliceerd' ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let organisations: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT o.id, o.name, MAX(l.updated_at) FROM organisations o
+             JOIN listings l ON l.organisation_id = o.id AND l.status = 'gepubliceerd'
+             GROUP BY o.id, o.name ORDER BY o.id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let day = |ts: &str| ts.chars().take(10).collect::<String>();
+        Ok((
+            items
+                .into_iter()
+                .map(|(id, title, updated, end)| {
+                    let last_modified = day(&updated);
+                    (
+                        SitemapEntry {
+                            id,
+                            title,
+                            last_modified,
+                        },
+                        end,
+                    )
+                })
+                .collect(),
+            organisations
+                .into_iter()
+                .map(|(id, title, updated)| SitemapEntry {
+                    id,
+                    title,
+                    last_modified: day(&updated),
+                })
+                .collect(),
+        ))
+    }
+}

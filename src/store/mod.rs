@@ -8,6 +8,7 @@ mod listings;
 mod moderation;
 mod organisations;
 mod outbox;
+mod reports;
 mod stored;
 mod taxonomy;
 
@@ -20,10 +21,11 @@ use sqlx::{AnyPool, ConnectOptions as _, Executor as _};
 
 pub use accounts::{SessionRecord, User, UserChanges};
 pub use history::{AuditEntry, NewRevision, RevisionRecord};
-pub use listings::ListingUpsert;
+pub use listings::{ListingUpsert, SitemapEntry};
 pub use moderation::{ManagedFilter, StateChange};
 pub use organisations::{NewOrganisation, Organisation, OrganisationFields};
 pub use outbox::OutboxEntry;
+pub use reports::ReportFilter;
 pub use stored::{CURRENT_VERSION as CONTENT_VERSION, decode_content, encode_content};
 
 /// Errors of the store, in terms the layers above can act on.

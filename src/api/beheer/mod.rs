@@ -3,5 +3,6 @@
 
 pub mod aanbod;
 pub mod gebruikers;
+pub mod meldingen;
 pub mod organisaties;
 pub mod termen;

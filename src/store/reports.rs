@@ -1,0 +1,143 @@
+//! Residents' reports of mistakes ("meldingen").
+
+use sqlx::Row as _;
+use sqlx::any::AnyRow;
+
+use super::{Store, StoreError, StoreResult};
+use crate::domain::report::{NewReport, Report, ReportReason, ReportStatus};
+use crate::domain::{Timestamp, now_iso};
+
+/// Which reports a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct ReportFilter {
+    /// Only reports on this organisation's items (partners always).
+    pub organisation_id: Option<i64>,
+    pub status: Option<ReportStatus>,
+}
+
+const SELECT_REPORT: &str =
+    "SELECT r.id, r.listing_id, l.title AS listing_title, l.organisation_id,
+        r.reason, r.message, r.email, r.status, r.created_at, r.handled_at
+    FROM reports r JOIN listings l ON l.id = r.listing_id";
+
+fn undecodable(column: &str, value: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("onverwachte waarde {value:?} in kolom {column}").into())
+}
+
+fn time(column: &str, text: &str) -> Result<Timestamp, sqlx::Error> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|_| undecodable(column, text))
+}
+
+fn report_from_row(r: &AnyRow) -> Result<Report, sqlx::Error> {
+    let reason: String = r.try_get("reason")?;
+    let status: String = r.try_get("status")?;
+    let created: String = r.try_get("created_at")?;
+    let handled: Option<String> = r.try_get("handled_at")?;
+    Ok(Report {
+        id: r.try_get("id")?,
+        listing_id: r.try_get("listing_id")?,
+        listing_title: r.try_get("listing_title")?,
+        organisation_id: r.try_get("organisation_id")?,
+        reason: ReportReason::parse(&reason).ok_or_else(|| undecodable("reason", &reason))?,
+        message: r.try_get("message")?,
+        email: r.try_get("email")?,
+        status: ReportStatus::parse(&status).ok_or_else(|| undecodable("status", &status))?,
+        created_at: time("created_at", &created)?,
+        handled_at: handled.map(|h| time("handled_at", &h)).transpose()?,
+    })
+}
+
+impl Store {
+    /// Stores a report and returns its id.
+    pub async fn insert_report(&self, report: &NewReport) -> StoreResult<i64> {
+        let (id,): (i64,) = sqlx::query_as(
+            "INSERT INTO reports (listing_id, reason, message, email, created_at)
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(report.listing_id)
+        .bind(report.reason.as_str())
+        .bind(report.message.clone())
+        .bind(report.email.clone())
+        .bind(now_iso())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    /// One page of reports, open ones first, then newest first; and the total.
+    pub async fn list_reports(
+        &self,
+        filter: &ReportFilter,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<(Vec<Report>, i64)> {
+        let mut conditions = vec!["1 = 1".to_string()];
+        if let Some(org) = filter.organisation_id {
+            conditions.push(format!("l.organisation_id = {org}"));
+        }
+        if let Some(status) = filter.status {
+            // A fixed key from the enum, not user text.
+            conditions.push(format!("r.status = '{}'", status.as_str()));
+        }
+        let wherever = conditions.join(" AND ");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SELECT_REPORT} WHERE {wherever}
+             ORDER BY CASE WHEN r.status = 'open' THEN 0 ELSE 1 END, r.id DESC
+             LIMIT $1 OFFSET $2"
+        )))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let (total,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM reports r JOIN listings l ON l.id = r.listing_id WHERE {wherever}"
+        )))
+        .fetch_one(&self.pool)
+        .await?;
+        let reports = rows.iter().map(report_from_row).collect::<Result<_, _>>()?;
+        Ok((reports, total))
+    }
+
+    /// One report.
+    pub async fn find_report(&self, id: i64) -> StoreResult<Report> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "{SELECT_REPORT} WHERE r.id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        Ok(report_from_row(&row)?)
+    }
+
+    /// Marks a report handled and erases the resident's e-mail address in the same write, with
+    /// an audit entry by `actor`.
+    pub async fn handle_report(&self, id: i64, actor: (i64, &str)) -> StoreResult<Report> {
+        let mut tx = self.pool.begin().await?;
+        let updated = sqlx::query(
+            "UPDATE reports SET status = 'afgehandeld', email = NULL, handled_at = $1,
+                 handled_by = $2
+             WHERE id = $3 AND status = 'open'",
+        )
+        .bind(now_iso())
+        .bind(actor.0)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if updated > 0 {
+            Self::audit_in_tx(
+                &mut tx,
+                (Some(actor.0), actor.1),
+                "melding-afgehandeld",
+                &format!("melding {id}"),
+                "",
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        self.find_report(id).await
+    }
+}

@@ -1,0 +1,290 @@
+//! The public website: server-rendered pages from the same binary, calling the same search,
+//! store and validation code as the JSON API. Pages work without JavaScript; `site.js` only
+//! enhances them. Templates are askama (checked at compile time, HTML-escaped by default).
+//!
+//! Why askama: templates are compiled into the binary and type-checked against their view
+//! structs, so a missing field or a typo fails the build instead of a page; escaping is on by
+//! default; and nothing is parsed at run time.
+
+mod pages;
+mod report;
+mod views;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use sha2::{Digest as _, Sha256};
+
+use crate::api::AppState;
+use crate::config::Config;
+
+const CSS: &str = include_str!("../../assets/site.css");
+const JS: &str = include_str!("../../assets/site.js");
+
+/// What a municipality configures about its site, and the names of the embedded assets.
+#[derive(Debug)]
+pub struct Site {
+    pub name: String,
+    pub municipality: String,
+    /// Without a trailing slash, e.g. `https://socialekaart.leusden.nl`.
+    pub public_url: String,
+    pub colour: String,
+    pub help_line: String,
+    pub help_phone: String,
+    pub css_path: String,
+    pub js_path: String,
+    css: String,
+    /// Reports per client address on this node.
+    pub reports: report::ReportLimiter,
+}
+
+/// True for `#rgb` and `#rrggbb`: the only colours accepted, so configuration cannot inject CSS.
+fn is_hex_colour(s: &str) -> bool {
+    let hex = s.strip_prefix('#').unwrap_or("");
+    (hex.len() == 3 || hex.len() == 6) && hex.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+fn content_hash(text: &str) -> String {
+    let digest = Sha256::digest(text.as_bytes());
+    digest[..5].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Site {
+    pub fn from_config(config: &Config) -> anyhow::Result<Site> {
+        anyhow::ensure!(
+            is_hex_colour(&config.site_colour),
+            "--site-colour moet een kleur zijn als #00567a"
+        );
+        let public_url = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", config.bind))
+            .trim_end_matches('/')
+            .to_string();
+        // The municipality's colour goes into the stylesheet itself: no inline styles, so the
+        // Content-Security-Policy can forbid them.
+        let css = format!("{CSS}\n:root {{ --ww-accent: {}; }}\n", config.site_colour);
+        Ok(Site {
+            name: config.site_name.clone(),
+            municipality: config.municipality.clone(),
+            public_url,
+            colour: config.site_colour.clone(),
+            help_line: config.help_line.clone(),
+            help_phone: config.help_phone.clone(),
+            css_path: format!("/assets/site-{}.css", content_hash(&css)),
+            js_path: format!("/assets/site-{}.js", content_hash(JS)),
+            css,
+            reports: report::ReportLimiter::default(),
+        })
+    }
+}
+
+/// The site's routes, merged into the app's router next to `/api/v1`.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/zoeken", get(pages::search))
+        .route("/vrijwilligerswerk", get(pages::vacancies))
+        .route("/aanbod/{slug}", get(pages::detail))
+        .route("/aanbod/{slug}/melding", post(report::create_report))
+        .route("/organisaties/{slug}", get(pages::organisation))
+        .route("/sitemap.xml", get(pages::sitemap))
+        .route("/robots.txt", get(pages::robots))
+        .route("/assets/{file}", get(asset))
+        .layer(axum::middleware::from_fn(page_headers))
+}
+
+/// The stylesheet and script, under content-hashed names: cached for a year, since a change
+/// gives a new name.
+async fn asset(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::Path(file): axum::extract::Path<String>,
+) -> Response {
+    let site = &state.site;
+    let (body, kind) = if format!("/assets/{file}") == site.css_path {
+        (site.css.clone(), "text/css; charset=utf-8")
+    } else if format!("/assets/{file}") == site.js_path {
+        (JS.to_string(), "text/javascript; charset=utf-8")
+    } else {
+        return not_found(site);
+    };
+    (
+        [
+            (header::CONTENT_TYPE, kind),
+            (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Security headers for every page: no inline script or style, no framing, no referrer that
+/// would carry a resident's search words to another site.
+async fn page_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    let set = |h: &mut axum::http::HeaderMap, name: &'static str, value: &'static str| {
+        h.insert(name, HeaderValue::from_static(value));
+    };
+    set(
+        h,
+        "content-security-policy",
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; \
+         object-src 'none'",
+    );
+    set(h, "x-content-type-options", "nosniff");
+    set(h, "referrer-policy", "same-origin");
+    set(h, "x-frame-options", "DENY");
+    set(
+        h,
+        "permissions-policy",
+        "geolocation=(self), camera=(), microphone=()",
+    );
+    res
+}
+
+/// What every page tells the layout.
+#[derive(Debug, Clone, Default)]
+pub struct PageMeta {
+    pub title: String,
+    pub description: String,
+    pub canonical: Option<String>,
+    /// Search result pages and forms are not for search engines.
+    pub noindex: bool,
+    /// schema.org JSON-LD, already safe to put inside `<script>`.
+    pub json_ld: Option<String>,
+}
+
+/// Renders a template, or a plain error page if rendering fails.
+pub fn render(status: StatusCode, template: &impl Template) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "pagina renderen mislukt");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Html("<!doctype html><html lang=\"nl\"><title>Fout</title><p>Er ging iets mis. Probeer het later opnieuw.</p></html>"),
+            )
+                .into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "message.html")]
+struct MessagePage<'a> {
+    site: &'a Site,
+    page: PageMeta,
+    message: &'a str,
+}
+
+/// A page with a title and one sentence, for errors.
+pub fn message(site: &Site, status: StatusCode, title: &str, text: &str) -> Response {
+    let page = PageMeta {
+        title: title.into(),
+        description: text.into(),
+        noindex: true,
+        ..Default::default()
+    };
+    render(
+        status,
+        &MessagePage {
+            site,
+            page,
+            message: text,
+        },
+    )
+}
+
+pub fn not_found(site: &Site) -> Response {
+    message(
+        site,
+        StatusCode::NOT_FOUND,
+        "Deze pagina bestaat niet",
+        "We kunnen deze pagina niet vinden. Misschien is het aanbod gestopt of is de link niet goed.",
+    )
+}
+
+/// The HTML 404 for paths outside `/api`.
+pub async fn fallback(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    not_found(&state.site)
+}
+
+/// A readable URL part for a title: `Schuldhulpverlening van de gemeente` →
+/// `schuldhulpverlening-van-de-gemeente`.
+pub fn slug(title: &str) -> String {
+    let folded = crate::index::schema::sort_key(title);
+    let mut out = String::with_capacity(folded.len());
+    for c in folded.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+        if out.len() >= 60 {
+            break;
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// The id at the start of a `{id}-{slug}` path part.
+pub fn id_of(slug: &str) -> Option<i64> {
+    let digits: String = slug.chars().take_while(char::is_ascii_digit).collect();
+    if digits.is_empty() || digits.starts_with('0') {
+        return None;
+    }
+    match slug[digits.len()..].chars().next() {
+        None | Some('-') => digits.parse().ok(),
+        _ => None,
+    }
+}
+
+/// JSON for a `<script type="application/ld+json">` block: `<` is escaped so no text can end
+/// the script element.
+pub fn json_ld(value: &serde_json::Value) -> String {
+    serde_json::to_string(value)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_readable_and_ids_parse_strictly() {
+        assert_eq!(
+            slug("Schuldhulpverlening van de gemeente"),
+            "schuldhulpverlening-van-de-gemeente"
+        );
+        assert_eq!(
+            slug("Taalcafé: samen Nederlands!"),
+            "taalcafe-samen-nederlands"
+        );
+        assert_eq!(id_of("12-schuld"), Some(12));
+        assert_eq!(id_of("12"), Some(12));
+        assert_eq!(id_of("012-x"), None);
+        assert_eq!(id_of("12x"), None);
+        assert_eq!(id_of("x"), None);
+    }
+
+    #[test]
+    fn json_ld_cannot_close_its_script_element() {
+        let v = serde_json::json!({"name": "</script><script>alert(1)</script>"});
+        assert!(!json_ld(&v).contains("</script>"));
+    }
+
+    #[test]
+    fn only_plain_hex_colours_are_accepted() {
+        assert!(is_hex_colour("#00567a") && is_hex_colour("#fff"));
+        assert!(!is_hex_colour("red; } body { display: none"));
+    }
+}
