@@ -79,7 +79,10 @@ impl App {
                 .with_trusted_proxies(config.trusted_proxies.clone()),
             ),
             write_wait: Duration::from_millis(config.write_wait_ms),
-            site: Arc::new(crate::web::Site::from_config(config)?),
+            site: Arc::new(crate::web::Site::from_config(
+                config,
+                listener.local_addr().context("luisteradres")?,
+            )?),
         };
         let (shutdown, shutdown_rx) = watch::channel(false);
         let indexer = tokio::spawn(indexer.run(shutdown_rx.clone()));

@@ -54,7 +54,8 @@ fn content_hash(text: &str) -> String {
 }
 
 impl Site {
-    pub fn from_config(config: &Config) -> anyhow::Result<Site> {
+    /// The site of a node listening on `listening` (the public address defaults to it).
+    pub fn from_config(config: &Config, listening: std::net::SocketAddr) -> anyhow::Result<Site> {
         anyhow::ensure!(
             is_hex_colour(&config.site_colour),
             "--site-colour moet een kleur zijn als #00567a"
@@ -62,7 +63,7 @@ impl Site {
         let public_url = config
             .public_url
             .clone()
-            .unwrap_or_else(|| format!("http://{}", config.bind))
+            .unwrap_or_else(|| format!("http://{listening}"))
             .trim_end_matches('/')
             .to_string();
         // The municipality's colour goes into the stylesheet itself: no inline styles, so the

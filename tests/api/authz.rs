@@ -30,10 +30,13 @@ async fn snapshot(app: &TestApp) -> Vec<i64> {
         (SELECT COUNT(*) FROM listings), (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM listings),
         (SELECT COUNT(*) FROM organisations), (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM organisations),
         (SELECT COUNT(*) FROM users), (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM users),
-        (SELECT COUNT(*) FROM revisions), (SELECT COUNT(*) FROM outbox)";
-    let row: (i64, i64, i64, i64, i64, i64, i64, i64) =
+        (SELECT COUNT(*) FROM revisions), (SELECT COUNT(*) FROM outbox),
+        (SELECT COUNT(*) FROM reports WHERE status = 'open')";
+    let row: (i64, i64, i64, i64, i64, i64, i64, i64, i64) =
         sqlx::query_as(q).fetch_one(app.store.pool()).await.unwrap();
-    vec![row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7]
+    vec![
+        row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8,
+    ]
 }
 
 async fn version_of(app: &TestApp, table: &str, id: i64) -> i64 {
@@ -133,6 +136,15 @@ async fn every_protected_endpoint_by_role_and_organisation() {
         .create_account("ander@voorbeeld.example", "partner", Some(other))
         .await;
 
+    // A resident's report on an item of the other organisation.
+    let report = app
+        .store
+        .insert_report(
+            &wegwijzer::domain::report::NewReport::parse(items[1], "tijden", "", "").unwrap(),
+        )
+        .await
+        .unwrap();
+
     let aanbod = "/api/v1/beheer/aanbod";
     let edit = |title: &str| Some(item(title));
     let decision = Some(json!({"besluit": "terugsturen", "reden": "Graag aanvullen."}));
@@ -217,6 +229,27 @@ async fn every_protected_endpoint_by_role_and_organisation() {
             "/api/v1/beheer/audit-log".into(),
             None,
             None,
+            [401, 403, 403, 200, 200],
+        ),
+        case(
+            "GET",
+            "/api/v1/beheer/meldingen".into(),
+            None,
+            None,
+            [401, 200, 403, 200, 200],
+        ),
+        case(
+            "PATCH",
+            format!("/api/v1/beheer/meldingen/{report}"),
+            None,
+            Some(json!({"status": "afgehandeld"})),
+            [401, 403, 403, 200, 200],
+        ),
+        case(
+            "PUT",
+            "/api/v1/beheer/termen/themas/ontmoeting".into(),
+            None,
+            Some(json!({"label": "Ontmoeting en vrije tijd"})),
             [401, 403, 403, 200, 200],
         ),
         case(

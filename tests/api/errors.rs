@@ -99,7 +99,7 @@ async fn unknown_paths_methods_and_big_bodies_get_problem_json() {
     for path in [
         "/api/v1/bestaat-niet",
         "/api/v1/aanbod/",
-        "/",
+        "/api",
         "/api/v2/aanbod",
         "/api/v1/aanbod/999999",
     ] {

@@ -17,3 +17,4 @@ mod operations;
 mod quality;
 mod search;
 mod taxonomy;
+mod web;
