@@ -225,6 +225,8 @@ pub fn router(state: AppState, max_in_flight: usize) -> Router {
         .fallback(page_or_problem_not_found)
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        // Pages, CSS, JS and JSON shrink 4-8x with gzip; tiny answers are left alone.
+        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(
             CorsLayer::new()
                 .allow_origin(Any)
