@@ -374,6 +374,30 @@ async fn main() {
                     p99,
                 });
             }
+            // The website's results page for the (d) queries: the same search, rendered as HTML.
+            let page_base = format!("http://{}/zoeken", app.addr);
+            let d_queries = classes()
+                .into_iter()
+                .find(|(class, _)| class.starts_with("(d)"))
+                .map(|(_, q)| q)
+                .unwrap_or_default();
+            let (p50, p99) = measure(iterations, &d_queries, |q| {
+                let client = client.clone();
+                let url = format!("{page_base}?{q}");
+                async move {
+                    let res = client.get(url).send().await.unwrap();
+                    assert_eq!(res.status(), 200);
+                    std::hint::black_box(res.bytes().await.unwrap());
+                }
+            })
+            .await;
+            rows.push(Row {
+                size,
+                class: "(g) (d) as the website's results page (HTML)",
+                mode: "HTTP",
+                p50,
+                p99,
+            });
             // The floor: a round trip through the same middleware that reads neither index nor
             // database (the Prometheus text, from memory).
             let floor_url = format!("http://{}/metrics", app.addr);

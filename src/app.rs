@@ -316,7 +316,16 @@ async fn private_when_authenticated(req: Request, next: Next) -> Response {
     let authenticated = req.headers().contains_key(header::AUTHORIZATION);
     let mut res = next.run(req).await;
     let headers = res.headers_mut();
-    headers.append(header::VARY, HeaderValue::from_static("Authorization"));
+    // One `Vary` line listing everything (compression adds `accept-encoding`).
+    let mut vary: Vec<String> = headers
+        .get_all(header::VARY)
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_string))
+        .collect();
+    vary.push("Authorization".into());
+    if let Ok(v) = HeaderValue::from_str(&vary.join(", ")) {
+        headers.insert(header::VARY, v);
+    }
     if authenticated {
         headers.insert(
             header::CACHE_CONTROL,
