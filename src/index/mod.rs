@@ -171,6 +171,7 @@ impl SearchIndex {
         let v = vocabulary::Vocabulary::build(
             &searcher,
             &[self.fields.title_exact, self.fields.body_exact],
+            self.fields.surface,
         )?;
         *self.vocabulary.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(v);
         Ok(())

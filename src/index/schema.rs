@@ -21,6 +21,9 @@ pub struct Fields {
     pub title: Field,
     pub title_exact: Field,
     pub body_exact: Field,
+    /// The words of title, summary and description that carry accents, lower-cased but not
+    /// folded ("café", "één"): how people write the words that suggestions complete.
+    pub surface: Field,
     pub kind: Field,
     pub cost: Field,
     pub commitment: Field,
@@ -102,6 +105,7 @@ pub fn build_schema() -> (Schema, Fields) {
             text(EXACT, IndexRecordOption::WithFreqsAndPositions),
         ),
         body_exact: b.add_text_field("body_exact", text(EXACT, IndexRecordOption::WithFreqs)),
+        surface: b.add_text_field("surface", STRING),
         kind: b.add_text_field(KIND, STRING | FAST),
         cost: b.add_text_field(COST, STRING | FAST),
         commitment: b.add_text_field(COMMITMENT, STRING | FAST),
@@ -188,6 +192,22 @@ pub fn sort_key(title: &str) -> String {
     out.trim().to_string()
 }
 
+/// The distinct lower-cased words with a non-ASCII letter in `texts`, in first-seen order.
+pub fn accented_words(texts: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for text in texts {
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
+            if !word.is_ascii() && word.chars().count() >= 2 {
+                let lower = word.to_lowercase();
+                if !out.contains(&lower) {
+                    out.push(lower);
+                }
+            }
+        }
+    }
+    out
+}
+
 /// The index document for a public listing.
 pub fn listing_document(f: &Fields, l: &Listing, taxonomy: &Taxonomy) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
@@ -216,6 +236,9 @@ pub fn listing_document(f: &Fields, l: &Listing, taxonomy: &Taxonomy) -> Tantivy
     doc.add_text(f.title_exact, &l.title);
     doc.add_text(f.body_exact, &l.summary);
     doc.add_text(f.body_exact, &l.description);
+    for word in accented_words(&[&l.title, &l.summary, &l.description]) {
+        doc.add_text(f.surface, &word);
+    }
     doc.add_text(f.kind, l.kind.as_str());
     doc.add_text(f.cost, l.cost.as_str());
     for key in &l.themes {

@@ -2,10 +2,33 @@
 //! correction, "bedoelde je" and search-as-you-type complete against. Rebuilt by the indexer
 //! after each commit, never on a search.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use tantivy::Searcher;
 use tantivy::schema::Field;
+
+/// Folded form → the most frequent accented spelling, from the `surface` field's terms.
+fn surface_forms(searcher: &Searcher, field: Field) -> tantivy::Result<HashMap<String, String>> {
+    let mut best: HashMap<String, (String, u32)> = HashMap::new();
+    for seg in searcher.segment_readers() {
+        let inverted = seg.inverted_index(field)?;
+        let mut terms = inverted.terms().stream()?;
+        while terms.advance() {
+            let Ok(word) = std::str::from_utf8(terms.key()) else {
+                continue;
+            };
+            let folded = super::schema::sort_key(word);
+            let df = terms.value().doc_freq;
+            let entry = best.entry(folded).or_insert_with(|| (word.to_string(), 0));
+            if entry.0 == word {
+                entry.1 += df;
+            } else if df > entry.1 {
+                *entry = (word.to_string(), df);
+            }
+        }
+    }
+    Ok(best.into_iter().map(|(k, (w, _))| (k, w)).collect())
+}
 
 #[derive(Debug, Default)]
 pub struct Vocabulary {
@@ -14,10 +37,19 @@ pub struct Vocabulary {
     /// Stems of every word and of every part of the compounds among them: what the stemmed
     /// fields can match, known without touching the index.
     stems: HashSet<String>,
+    /// Folded word → how people write it, where that differs ("mantelzorgcafe" →
+    /// "mantelzorgcafé"): the most frequent accented spelling in the texts.
+    surface: HashMap<String, String>,
 }
 
 impl Vocabulary {
-    pub fn build(searcher: &Searcher, fields: &[Field]) -> tantivy::Result<Vocabulary> {
+    /// The words of `fields`, and the accented spellings of `surface` (see
+    /// [`super::schema::Fields::surface`]).
+    pub fn build(
+        searcher: &Searcher,
+        fields: &[Field],
+        surface: Field,
+    ) -> tantivy::Result<Vocabulary> {
         let mut freq: BTreeMap<String, u32> = BTreeMap::new();
         for seg in searcher.segment_readers() {
             for field in fields {
@@ -33,7 +65,14 @@ impl Vocabulary {
                 }
             }
         }
-        Ok(Self::from_sorted(freq.into_iter().collect()))
+        let mut vocabulary = Self::from_sorted(freq.into_iter().collect());
+        vocabulary.surface = surface_forms(searcher, surface)?;
+        Ok(vocabulary)
+    }
+
+    /// How people write `folded` (with its accents), when the texts say.
+    pub fn surface<'a>(&'a self, folded: &'a str) -> &'a str {
+        self.surface.get(folded).map_or(folded, String::as_str)
     }
 
     pub fn from_words(words: impl IntoIterator<Item = (String, u32)>) -> Vocabulary {
@@ -49,7 +88,11 @@ impl Vocabulary {
                 stems.insert(super::analysis::stem(&part));
             }
         }
-        Vocabulary { words, stems }
+        Vocabulary {
+            words,
+            stems,
+            surface: HashMap::new(),
+        }
     }
 
     /// True when some document holds a word with this stem (compound parts included).

@@ -46,14 +46,16 @@ pub fn suggest(index: &SearchIndex, text: &str, limit: usize) -> Result<Suggesti
             .collect(),
         None => Vec::new(),
     };
+    // Shown as people write them: "mantelzorgcafé", not the folded "mantelzorgcafe".
     let queries = completions
         .iter()
         .take(limit)
         .map(|c| {
+            let shown = vocabulary.surface(c);
             if before.is_empty() {
-                c.clone()
+                shown.to_string()
             } else {
-                format!("{before} {c}")
+                format!("{before} {shown}")
             }
         })
         .collect();

@@ -132,6 +132,14 @@ async fn suggestions_complete_the_last_word_and_show_titles_and_terms() {
             .starts_with("hulp bij geld"),
         "{body}"
     );
+    // Completions are shown as people write them, with their accents.
+    let cafe = app.get_json("/api/v1/suggesties?q=mantelzorgc").await;
+    assert_eq!(cafe["zoekvragen"][0], "mantelzorgcafé", "{cafe}");
+    let taal = app.get_json("/api/v1/suggesties?q=taalca").await;
+    assert_eq!(taal["zoekvragen"][0], "taalcafé", "{taal}");
+    // And searching the accented form finds the same as the folded one.
+    let accented = app.search("q=mantelzorgcaf%C3%A9").await["totaal"].clone();
+    assert_eq!(accented, app.search("q=mantelzorgcafe").await["totaal"]);
     let terms = app.get_json("/api/v1/suggesties?q=mantel").await;
     assert!(
         terms["taxonomie"]
