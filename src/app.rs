@@ -215,6 +215,15 @@ pub fn router(state: AppState, max_in_flight: usize) -> Router {
         ))
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        // JSON is data, never a document: browsers must not sniff it or run anything in it.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static("default-src 'none'; frame-ancestors 'none'"),
+        ))
         .with_state(state.clone());
     let shed_state = state.clone();
     let web = crate::web::routes().with_state(state.clone());

@@ -21,6 +21,14 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        // One canonical form per id: `/aanbod/1` exists, `/aanbod/+1` and `/aanbod/0001` do not.
+        if let Ok(raw) =
+            <axum::extract::RawPathParams as FromRequestParts<S>>::from_request_parts(parts, state)
+                .await
+            && raw.iter().any(|(_, v)| is_non_canonical_number(v))
+        {
+            return Err(ApiError::NotFound);
+        }
         match <Path<T> as FromRequestParts<S>>::from_request_parts(parts, state).await {
             Ok(Path(v)) => Ok(ApiPath(v)),
             Err(_) => {
@@ -30,6 +38,14 @@ where
             }
         }
     }
+}
+
+/// True for a number written in a second form: a sign, or a leading zero (`+1`, `0001`).
+fn is_non_canonical_number(v: &str) -> bool {
+    let digits = v.strip_prefix('+').unwrap_or(v);
+    !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (v.starts_with('+') || (digits.len() > 1 && digits.starts_with('0')))
 }
 
 /// The query string as ordered key/value pairs, for parameters that may repeat.

@@ -91,7 +91,11 @@ pub async fn create_sessie(
     State(state): State<AppState>,
     client: ClientIp,
     JsonObject(body): JsonObject,
-) -> ApiResult<(StatusCode, Json<SessionResponse>)> {
+) -> ApiResult<(
+    StatusCode,
+    [(axum::http::HeaderName, &'static str); 1],
+    Json<SessionResponse>,
+)> {
     let req: LoginRequest = fields_from(body, &["email", "wachtwoord"], &[], "")?;
     let mut e = FieldErrors::new();
     if req.email.trim().is_empty() {
@@ -163,6 +167,8 @@ pub async fn create_sessie(
                 .unwrap_or_default();
             Ok((
                 StatusCode::CREATED,
+                // The answer carries the token: no cache may keep it.
+                [(axum::http::header::CACHE_CONTROL, "no-store")],
                 Json(SessionResponse {
                     token,
                     inactief_na_seconden: state.auth.idle.as_secs(),

@@ -96,6 +96,19 @@ pub fn plain_text(errors: &mut FieldErrors, name: &str, value: &str, min: usize,
     if looks_like_html(value) {
         errors.add(name, "mag geen HTML bevatten; gebruik platte tekst");
     }
+    if has_direction_override(value) {
+        errors.add(
+            name,
+            "bevat onzichtbare tekens die de leesrichting omdraaien; typ de tekst opnieuw",
+        );
+    }
+}
+
+/// True when the text holds a bidirectional embedding, override or isolate character (U+202A
+/// to U+202E, U+2066 to U+2069): they can make a title read differently from what it says.
+pub fn has_direction_override(s: &str) -> bool {
+    s.chars()
+        .any(|c| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
 }
 
 pub(crate) fn non_empty(s: &Option<String>) -> Option<String> {
@@ -560,6 +573,16 @@ mod tests {
         assert_eq!(changed, vec!["titel", "contact.telefoon", "talen"]);
         assert!(diff(Some(&a), &a).is_empty());
         assert!(diff(None, &a).iter().any(|c| c.field == "titel"));
+    }
+
+    #[test]
+    fn direction_overrides_are_refused_in_plain_text() {
+        let mut e = FieldErrors::new();
+        plain_text(&mut e, "titel", "Taalcaf\u{202E}e", 3, 120);
+        assert_eq!(e.as_slice().len(), 1);
+        let mut ok = FieldErrors::new();
+        plain_text(&mut ok, "titel", "Taalcafé (العربية)", 3, 120);
+        assert!(ok.is_empty(), "right-to-left script itself is fine");
     }
 
     #[test]

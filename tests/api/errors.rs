@@ -151,3 +151,39 @@ async fn every_response_carries_the_api_version_and_openapi_is_open_to_all_origi
     let res = app.get("/api/v1/openapi.json").await;
     assert_eq!(res.headers()["access-control-allow-origin"], "*");
 }
+
+#[tokio::test]
+async fn ids_have_one_canonical_form_and_api_answers_are_never_sniffed_or_cached_with_a_token() {
+    let app = TestApp::with_demo().await;
+    let id = app.search("pageSize=1").await["resultaten"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let ok = app.get(&format!("/api/v1/aanbod/{id}")).await;
+    assert_eq!(ok.status(), 200);
+    assert_eq!(ok.headers()["x-content-type-options"], "nosniff");
+    assert!(
+        ok.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'none'")
+    );
+    for other in [format!("+{id}"), format!("000{id}"), format!("%2B{id}")] {
+        let (status, _) = problem(app.get(&format!("/api/v1/aanbod/{other}")).await).await;
+        assert_eq!(
+            status, 404,
+            "/aanbod/{other} is not a second address of item {id}"
+        );
+    }
+    // The login answer carries a token: no cache may keep it.
+    app.create_account("cache@voorbeeld.example", "medewerker", None)
+        .await;
+    let res = app
+        .client
+        .post(format!("{}/api/v1/sessies", app.base))
+        .json(&serde_json::json!({"email": "cache@voorbeeld.example", "wachtwoord": crate::helpers::PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+}
