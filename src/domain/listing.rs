@@ -286,16 +286,50 @@ impl Listing {
     }
 }
 
-/// Today's date in the Netherlands, the day that decides whether a vacancy has ended.
+/// Today's date in the Netherlands, the day that decides whether a vacancy has ended: an item
+/// ending "on" a day stays visible through that day, Dutch time.
 pub fn today() -> chrono::NaiveDate {
-    // Europe/Amsterdam is UTC+1 or UTC+2; an item ending "on" a day stays visible through it.
-    // Without a tz database we take UTC+1, which is off by at most one hour in summer.
-    (chrono::Utc::now() + chrono::Duration::hours(1)).date_naive()
+    date_in_netherlands(chrono::Utc::now())
+}
+
+/// The calendar date in Europe/Amsterdam (CET, CEST in summer) at `moment`.
+pub fn date_in_netherlands(moment: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    moment
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .date_naive()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_day_changes_at_dutch_midnight_in_summer_and_winter() {
+        let at = |s: &str| {
+            chrono::DateTime::parse_from_rfc3339(s)
+                .unwrap()
+                .with_timezone(&chrono::Utc)
+        };
+        let day = |s: &str| s.parse::<chrono::NaiveDate>().unwrap();
+        // Summer time is UTC+2: 22:30 UTC on 1 July is already 2 July in Leusden.
+        assert_eq!(
+            date_in_netherlands(at("2026-07-01T22:30:00Z")),
+            day("2026-07-02")
+        );
+        assert_eq!(
+            date_in_netherlands(at("2026-07-01T21:30:00Z")),
+            day("2026-07-01")
+        );
+        // Winter time is UTC+1.
+        assert_eq!(
+            date_in_netherlands(at("2026-12-01T22:30:00Z")),
+            day("2026-12-01")
+        );
+        assert_eq!(
+            date_in_netherlands(at("2026-12-01T23:30:00Z")),
+            day("2026-12-02")
+        );
+    }
 
     #[test]
     fn age_range_rejects_out_of_bounds_and_inverted() {
