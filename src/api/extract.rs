@@ -95,6 +95,26 @@ pub fn parse_paging(pairs: &[(String, String)], max: u32) -> Result<(u32, u32), 
     e.finish(|| (page, size)).map_err(ApiError::from)
 }
 
+/// Page and page size from `rest` (the pairs a list's own filters did not take), reported
+/// together with the filter errors already collected in `errors`: one 400 lists them all.
+pub fn parse_paging_after(
+    mut errors: FieldErrors,
+    rest: &[(String, String)],
+    max: u32,
+) -> Result<(u32, u32), ApiError> {
+    match parse_paging(rest, max) {
+        Ok(p) if errors.is_empty() => Ok(p),
+        Ok(_) => Err(errors.into()),
+        Err(ApiError::Invalid(more)) => {
+            for m in more {
+                errors.add(m.name, m.reason);
+            }
+            Err(errors.into())
+        }
+        Err(other) => Err(other),
+    }
+}
+
 /// A JSON object body. Anything else (no JSON content type, malformed JSON, an array) is a
 /// 400 problem+json; field-level checks follow in [`fields_from`].
 pub struct JsonObject(pub serde_json::Map<String, serde_json::Value>);

@@ -128,9 +128,22 @@ impl Store {
         Ok(())
     }
 
+    /// The items of one page of a management list, in the list's order, and the total.
+    pub async fn managed_listings(
+        &self,
+        filter: &ManagedFilter,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<(Vec<Listing>, i64)> {
+        let (ids, total) = self.managed_listing_ids(filter, offset, limit).await?;
+        let mut listings = self.find_listings(&ids).await?;
+        listings.sort_by_key(|l| ids.iter().position(|id| *id == l.id));
+        Ok((listings, total))
+    }
+
     /// Ids of the items a management list shows (one page), and the total. Review lists are
     /// oldest submission first; the others by last change, newest first.
-    pub async fn managed_listing_ids(
+    async fn managed_listing_ids(
         &self,
         filter: &ManagedFilter,
         offset: i64,

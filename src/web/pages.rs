@@ -121,19 +121,14 @@ pub async fn home(State(state): State<AppState>) -> Response {
     )
 }
 
-/// A browse request (no text) with these filters, one result: for facet counts only.
-fn browse(pairs: &[(&str, &str)]) -> SearchRequest {
-    let mut req = SearchRequest {
+/// A browse request (no text) for these kinds, one result: for facet counts only.
+fn browse(kinds: &[Kind]) -> SearchRequest {
+    SearchRequest {
         page: 1,
         page_size: 1,
+        kinds: kinds.to_vec(),
         ..Default::default()
-    };
-    for (k, v) in pairs {
-        if *k == "soort" {
-            req.kinds.extend(Kind::parse(v));
-        }
     }
-    req
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -528,7 +523,7 @@ struct VacanciesPage<'a> {
 
 pub async fn vacancies(State(state): State<AppState>) -> Response {
     let site = &state.site;
-    let outcome = match state.search(browse(&[("soort", "vacature")])).await {
+    let outcome = match state.search(browse(&[Kind::Vacature])).await {
         Ok(o) => o,
         Err(e) => return unavailable(site, e),
     };

@@ -8,11 +8,11 @@ use utoipa::ToSchema;
 
 use crate::api::AppState;
 use crate::api::dto::{Link, paged_list};
-use crate::api::extract::{ApiPath, JsonObject, QueryPairs, fields_from, parse_paging};
+use crate::api::extract::{ApiPath, JsonObject, QueryPairs, fields_from, parse_paging_after};
 use crate::auth::Caller;
 use crate::domain::report::{Report, ReportStatus};
 use crate::domain::{FieldErrors, iso};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::store::ReportFilter;
 
 /// The item a report is about.
@@ -115,17 +115,7 @@ pub async fn list_meldingen(
             _ => paging.push((k.clone(), v.clone())),
         }
     }
-    let (page, size) = match parse_paging(&paging, 100) {
-        Ok(p) if e.is_empty() => p,
-        Ok(_) => return Err(e.into()),
-        Err(ApiError::Invalid(more)) => {
-            for m in more {
-                e.add(m.name, m.reason);
-            }
-            return Err(e.into());
-        }
-        Err(other) => return Err(other),
-    };
+    let (page, size) = parse_paging_after(e, &paging, 100)?;
     let offset = i64::from(page - 1) * i64::from(size);
     let (reports, total) = state
         .store

@@ -8,7 +8,7 @@ use crate::api::AppState;
 use crate::api::extract::QueryPairs;
 use crate::auth::Caller;
 use crate::domain::{FieldErrors, Status};
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::store::ManagedFilter;
 
 /// Items the caller manages: a partner its organisation's (every status), editors all.
@@ -57,25 +57,12 @@ pub async fn list_beheer_aanbod(
             _ => paging.push((k.clone(), v.clone())),
         }
     }
-    let paging = crate::api::extract::parse_paging(&paging, 100);
-    let (page, size) = match paging {
-        Ok(p) if e.is_empty() => p,
-        Ok(_) => return Err(e.into()),
-        Err(ApiError::Invalid(more)) => {
-            for m in more {
-                e.add(m.name, m.reason);
-            }
-            return Err(e.into());
-        }
-        Err(other) => return Err(other),
-    };
+    let (page, size) = crate::api::extract::parse_paging_after(e, &paging, 100)?;
     let offset = i64::from(page - 1) * i64::from(size);
-    let (ids, total) = state
+    let (listings, total) = state
         .store
-        .managed_listing_ids(&filter, offset, i64::from(size))
+        .managed_listings(&filter, offset, i64::from(size))
         .await?;
-    let mut listings = state.store.find_listings(&ids).await?;
-    listings.sort_by_key(|l| ids.iter().position(|id| *id == l.id));
     Ok(Json(ManagedList::new(
         "/api/v1/beheer/aanbod",
         &pairs,

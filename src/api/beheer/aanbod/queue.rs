@@ -67,12 +67,10 @@ pub async fn list_beoordelingen(
         ..Default::default()
     };
     let offset = i64::from(page - 1) * i64::from(size);
-    let (ids, total) = state
+    let (listings, total) = state
         .store
-        .managed_listing_ids(&filter, offset, i64::from(size))
+        .managed_listings(&filter, offset, i64::from(size))
         .await?;
-    let mut listings = state.store.find_listings(&ids).await?;
-    listings.sort_by_key(|l| ids.iter().position(|id| *id == l.id));
     Ok(Json(ReviewList::new(
         "/api/v1/beheer/beoordelingen",
         &pairs,
