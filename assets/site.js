@@ -63,4 +63,15 @@
       });
     });
   });
+
+  // Referral lists: a print button where printing makes sense (Ctrl+P works without it).
+  document.querySelectorAll(".print-button").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+
+  // A new share link: select it when it gets focus, ready to copy.
+  document.querySelectorAll("#deellink-tekst").forEach(function (input) {
+    input.addEventListener("focus", function () { input.select(); });
+  });
 })();

@@ -226,7 +226,7 @@ pub fn router(state: AppState, max_in_flight: usize) -> Router {
         ))
         .with_state(state.clone());
     let shed_state = state.clone();
-    let web = crate::web::routes().with_state(state.clone());
+    let web = crate::web::routes(&state).with_state(state.clone());
     Router::new()
         .nest("/api/v1", api)
         .route("/metrics", get(metrics).with_state(state.clone()))

@@ -168,6 +168,151 @@ impl Auth {
 
 const MINUTE: Duration = Duration::from_secs(60);
 
+/// The one answer to a wrong e-mail address or password: which of the two is not told.
+pub const WRONG_CREDENTIALS: &str = "E-mailadres of wachtwoord onjuist.";
+
+/// Why a login did not give a session.
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    /// A field is missing or too long.
+    #[error("ongeldige invoer")]
+    Invalid(crate::domain::FieldErrors),
+    /// Unknown address, wrong password or inactive account: told apart to no one.
+    #[error("onjuist")]
+    Wrong,
+    /// Too many attempts: from this address this minute, or on this account in a row.
+    #[error("te veel pogingen; over {0} s opnieuw")]
+    Throttled(u64),
+    #[error(transparent)]
+    Auth(#[from] AuthError),
+}
+
+impl From<StoreError> for LoginError {
+    fn from(e: StoreError) -> Self {
+        LoginError::Auth(AuthError::Store(e))
+    }
+}
+
+/// A session just started: the token is handed out once; the store keeps its hash.
+#[derive(Debug)]
+pub struct NewSession {
+    pub token: String,
+    pub user: User,
+    /// The session ends at this moment at the latest.
+    pub valid_until: chrono::DateTime<chrono::Utc>,
+}
+
+impl Auth {
+    /// Logs in with an e-mail address and password, for the API and the login page alike.
+    ///
+    /// Unknown addresses and wrong passwords get the same answer in the same time. Both limits
+    /// count the attempt before the password is checked, so a burst of parallel guesses gets
+    /// no further than a slow series would. Every attempt is in the audit log.
+    pub async fn login(
+        &self,
+        store: &Store,
+        email: &str,
+        password: &str,
+        client: Option<IpAddr>,
+    ) -> Result<NewSession, LoginError> {
+        let mut e = crate::domain::FieldErrors::new();
+        if email.trim().is_empty() {
+            e.add("email", "is verplicht");
+        }
+        if password.is_empty() {
+            e.add("wachtwoord", "is verplicht");
+        } else if password.chars().count() > crate::domain::user::MAX_PASSWORD_CHARS {
+            e.add("wachtwoord", "is te lang");
+        }
+        if !e.is_empty() {
+            return Err(LoginError::Invalid(e));
+        }
+        if let Some(ip) = client
+            && let Err(secs) = self.reserve(ip)
+        {
+            return Err(LoginError::Throttled(secs));
+        }
+        let key = account_key(email);
+        let attempt = store
+            .begin_login_attempt(&key, FAILURES_BEFORE_LOCK, &lock_schedule())
+            .await?;
+        let attempt_no = match attempt {
+            Ok(n) => n,
+            Err(until) => {
+                let left = chrono::DateTime::parse_from_rfc3339(&until)
+                    .map(|u| u.signed_duration_since(chrono::Utc::now()).num_seconds())
+                    .unwrap_or(1);
+                return Err(LoginError::Throttled(left.max(0) as u64 + 1));
+            }
+        };
+        let account = match crate::domain::UserEmail::parse(email) {
+            Some(email) => store.user_by_email(email.as_str()).await?,
+            None => None,
+        };
+        let hash = account
+            .as_ref()
+            .map(|(_, h)| h.clone())
+            .unwrap_or_else(|| decoy_hash().to_string());
+        let matches = self.verify(password.to_string(), hash).await?;
+        match account {
+            Some((user, _)) if matches && user.active => {
+                store.clear_login_failures(&key).await?;
+                if let Some(ip) = client {
+                    self.refund(ip);
+                }
+                let (token, token_hash) = new_token();
+                let created = store.create_session(&token_hash, user.id).await?;
+                store
+                    .audit(
+                        Some((user.id, &user.name)),
+                        "inloggen",
+                        &format!("gebruiker {}", user.id),
+                        "",
+                    )
+                    .await?;
+                let started = chrono::DateTime::parse_from_rfc3339(&created)
+                    .map(|t| t.to_utc())
+                    .unwrap_or_else(|_| chrono::Utc::now());
+                Ok(NewSession {
+                    token,
+                    user,
+                    valid_until: started
+                        + chrono::Duration::from_std(self.absolute).unwrap_or_default(),
+                })
+            }
+            other => {
+                let (who, subject) = match &other {
+                    Some((u, _)) => (Some((u.id, u.name.as_str())), format!("gebruiker {}", u.id)),
+                    None => (None, "onbekend account".to_string()),
+                };
+                store
+                    .audit(
+                        who,
+                        "inloggen-mislukt",
+                        &subject,
+                        &format!("poging {attempt_no} op rij"),
+                    )
+                    .await?;
+                Err(LoginError::Wrong)
+            }
+        }
+    }
+
+    /// Ends a session at once (logging out), with an audit entry.
+    pub async fn logout(&self, store: &Store, caller: &Caller) -> Result<(), AuthError> {
+        store.delete_session(&caller.token_hash).await?;
+        store
+            .audit(
+                Some((caller.user.id, &caller.user.name)),
+                "uitloggen",
+                &format!("gebruiker {}", caller.user.id),
+                "",
+            )
+            .await?;
+        Ok(())
+    }
+}
+
 /// How long an account stays locked after `failures` failed logins in a row: none before the
 /// fifth, then 30 s, doubling per further failure, at most 15 minutes.
 pub fn lock_duration(failures: i64) -> Option<chrono::Duration> {
@@ -233,6 +378,13 @@ pub fn new_token() -> (String, String) {
     (token, hash)
 }
 
+/// A new share token for a referral list (128 random bits, URL-safe).
+pub fn new_share_token() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    hex(&bytes)
+}
+
 /// The throttling key of an e-mail address: a hash, so the table holds no addresses.
 pub fn account_key(email: &str) -> String {
     sha256_hex(&format!("login:{}", email.trim().to_lowercase()))
@@ -294,6 +446,16 @@ impl Caller {
     /// Partners and editors (the roles that manage items); staff are refused.
     pub fn require_manager(&self) -> Result<(), AuthError> {
         if self.is_editor() || self.user.role == Role::Partner {
+            Ok(())
+        } else {
+            Err(AuthError::Forbidden)
+        }
+    }
+
+    /// Staff of the welfare organisation, editors and admins (who refer residents); partners
+    /// are refused.
+    pub fn require_staff(&self) -> Result<(), AuthError> {
+        if self.user.role.is_staff() {
             Ok(())
         } else {
             Err(AuthError::Forbidden)

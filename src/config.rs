@@ -156,6 +156,15 @@ pub struct Config {
         global = true
     )]
     pub help_phone: String,
+
+    /// A referral list's share link works this many seconds (default 30 days).
+    #[arg(
+        long,
+        env = "WEGWIJZER_SHARE_LINK_SECS",
+        default_value_t = 30 * 24 * 60 * 60,
+        global = true
+    )]
+    pub share_link_secs: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -188,6 +197,7 @@ impl Config {
             help_line: "Het wijkteam helpt u graag. Bel 14 033 (op werkdagen van 9 tot 17 uur)."
                 .into(),
             help_phone: "14033".into(),
+            share_link_secs: 30 * 24 * 60 * 60,
         }
     }
 

@@ -123,6 +123,32 @@ impl From<crate::workflow::WorkflowError> for ApiError {
     }
 }
 
+impl From<crate::referrals::ReferralError> for ApiError {
+    fn from(e: crate::referrals::ReferralError) -> Self {
+        use crate::referrals::ReferralError;
+        match e {
+            ReferralError::NotFound | ReferralError::NoSuchOffer | ReferralError::LinkGone => {
+                ApiError::NotFound
+            }
+            ReferralError::Invalid(errors) => errors.into(),
+            ReferralError::Auth(e) => e.into(),
+            ReferralError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::auth::LoginError> for ApiError {
+    fn from(e: crate::auth::LoginError) -> Self {
+        use crate::auth::LoginError;
+        match e {
+            LoginError::Invalid(errors) => errors.into(),
+            LoginError::Wrong => ApiError::Unauthorized(crate::auth::WRONG_CREDENTIALS),
+            LoginError::Throttled(seconds) => ApiError::TooManyRequests(seconds),
+            LoginError::Auth(e) => e.into(),
+        }
+    }
+}
+
 impl From<crate::search::SearchError> for ApiError {
     fn from(e: crate::search::SearchError) -> Self {
         ApiError::Internal(e.into())

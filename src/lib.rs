@@ -24,6 +24,8 @@ pub mod import_export;
 pub mod index;
 /// Prometheus metrics.
 pub mod metrics;
+/// Referral lists for staff: who may touch which list, share links.
+pub mod referrals;
 /// Search: request parsing, query building, disjunctive facets.
 pub mod search;
 /// All SQL: SQLite or PostgreSQL through sqlx's `AnyPool`.

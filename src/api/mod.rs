@@ -11,6 +11,7 @@ pub mod organisaties;
 pub mod sessies;
 pub mod suggesties;
 pub mod taxonomie;
+pub mod verwijslijsten;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -106,6 +107,7 @@ impl AppState {
         (name = "organisaties", description = "Organisations"),
         (name = "taxonomie", description = "Themes, wijken, age groups, talents, languages and accessibility features"),
         (name = "sessies", description = "Log in and out"),
+        (name = "verwijslijsten", description = "Referral lists for staff, and shared lists"),
         (name = "beheer", description = "Partners and editors: items, review, organisations, accounts; and operations"),
     ),
     components(schemas(crate::error::Problem)),
@@ -187,6 +189,22 @@ pub fn routes() -> (Router<AppState>, oa::OpenApi) {
         .routes(routes!(beheer::termen::update_term))
         .routes(routes!(beheer::meldingen::list_meldingen))
         .routes(routes!(beheer::meldingen::update_melding))
+        .routes(routes!(
+            verwijslijsten::list_verwijslijsten,
+            verwijslijsten::create_verwijslijst
+        ))
+        .routes(routes!(
+            verwijslijsten::get_verwijslijst,
+            verwijslijsten::update_verwijslijst,
+            verwijslijsten::delete_verwijslijst
+        ))
+        .routes(routes!(
+            verwijslijsten::put_verwijslijst_aanbod,
+            verwijslijsten::delete_verwijslijst_aanbod
+        ))
+        .routes(routes!(verwijslijsten::create_deellink))
+        .routes(routes!(verwijslijsten::delete_deellink))
+        .routes(routes!(verwijslijsten::get_gedeelde_verwijslijst))
         .split_for_parts();
     add_openapi_path(&mut doc);
     add_problem_responses(&mut doc);
@@ -284,6 +302,10 @@ fn add_version_headers(doc: &mut oa::OpenApi) {
     }
 }
 
+/// Operations without body or parameters that still answer 400: a staff member with the
+/// most lists allowed cannot start another.
+const REFUSES_WITHOUT_INPUT: &[&str] = &["create_verwijslijst"];
+
 /// Operations refused with 409 when the item or account is not in a state that allows them.
 const MAY_CONFLICT: &[&str] = &[
     "create_archivering",
@@ -337,13 +359,19 @@ fn add_problem_responses(doc: &mut oa::OpenApi) {
             };
             let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
             let mut statuses = Vec::new();
-            if op.request_body.is_some() || !params.is_empty() {
+            if op.request_body.is_some()
+                || !params.is_empty()
+                || REFUSES_WITHOUT_INPUT.contains(&id.as_str())
+            {
                 statuses.push(StatusCode::BAD_REQUEST);
             }
             if secured || CHECKS_CREDENTIALS.contains(&id.as_str()) {
                 statuses.push(StatusCode::UNAUTHORIZED);
             }
-            if path.starts_with("/beheer/") || ROLE_CHECKED_PUBLIC.contains(&id.as_str()) {
+            if path.starts_with("/beheer/")
+                || path.starts_with("/verwijslijsten")
+                || ROLE_CHECKED_PUBLIC.contains(&id.as_str())
+            {
                 statuses.push(StatusCode::FORBIDDEN);
             }
             if path.contains('{') {

@@ -9,7 +9,6 @@ use utoipa::ToSchema;
 use super::AppState;
 use super::extract::{JsonObject, fields_from};
 use crate::auth::{self, Caller};
-use crate::domain::{FieldErrors, UserEmail};
 use crate::error::{ApiError, ApiResult};
 use crate::store::User;
 
@@ -71,8 +70,6 @@ pub struct SessionResponse {
     pub gebruiker: UserResponse,
 }
 
-const WRONG: &str = "E-mailadres of wachtwoord onjuist.";
-
 /// Log in with e-mail address and password.
 ///
 /// Unknown addresses and wrong passwords get the same answer in the same time. After 5 failed
@@ -97,103 +94,21 @@ pub async fn create_sessie(
     Json<SessionResponse>,
 )> {
     let req: LoginRequest = fields_from(body, &["email", "wachtwoord"], &[], "")?;
-    let mut e = FieldErrors::new();
-    if req.email.trim().is_empty() {
-        e.add("email", "is verplicht");
-    }
-    if req.wachtwoord.is_empty() {
-        e.add("wachtwoord", "is verplicht");
-    } else if req.wachtwoord.chars().count() > crate::domain::user::MAX_PASSWORD_CHARS {
-        e.add("wachtwoord", "is te lang");
-    }
-    if !e.is_empty() {
-        return Err(e.into());
-    }
-    // Both limits count the attempt before the password is checked, so a burst of parallel
-    // guesses gets no further than a slow series would.
-    if let Some(ip) = client.0
-        && let Err(secs) = state.auth.reserve(ip)
-    {
-        return Err(ApiError::TooManyRequests(secs));
-    }
-    let key = auth::account_key(&req.email);
-    let attempt = state
-        .store
-        .begin_login_attempt(&key, auth::FAILURES_BEFORE_LOCK, &auth::lock_schedule())
+    let session = state
+        .auth
+        .login(&state.store, &req.email, &req.wachtwoord, client.0)
         .await?;
-    let attempt_no = match attempt {
-        Ok(n) => n,
-        Err(until) => {
-            let left = chrono::DateTime::parse_from_rfc3339(&until)
-                .map(|u| u.signed_duration_since(chrono::Utc::now()).num_seconds())
-                .unwrap_or(1);
-            return Err(ApiError::TooManyRequests(left.max(0) as u64 + 1));
-        }
-    };
-
-    let account = match UserEmail::parse(&req.email) {
-        Some(email) => state.store.user_by_email(email.as_str()).await?,
-        None => None,
-    };
-    let hash = account
-        .as_ref()
-        .map(|(_, h)| h.clone())
-        .unwrap_or_else(|| auth::decoy_hash().to_string());
-    let matches = state.auth.verify(req.wachtwoord.clone(), hash).await?;
-
-    match account {
-        Some((user, _)) if matches && user.active => {
-            state.store.clear_login_failures(&key).await?;
-            if let Some(ip) = client.0 {
-                state.auth.refund(ip);
-            }
-            let (token, token_hash) = auth::new_token();
-            let created = state.store.create_session(&token_hash, user.id).await?;
-            state
-                .store
-                .audit(
-                    Some((user.id, &user.name)),
-                    "inloggen",
-                    &format!("gebruiker {}", user.id),
-                    "",
-                )
-                .await?;
-            let until = chrono::DateTime::parse_from_rfc3339(&created)
-                .map(|t| {
-                    (t + chrono::Duration::from_std(state.auth.absolute).unwrap_or_default())
-                        .to_utc()
-                        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-                })
-                .unwrap_or_default();
-            Ok((
-                StatusCode::CREATED,
-                // The answer carries the token: no cache may keep it.
-                [(axum::http::header::CACHE_CONTROL, "no-store")],
-                Json(SessionResponse {
-                    token,
-                    inactief_na_seconden: state.auth.idle.as_secs(),
-                    uiterlijk_geldig_tot: until,
-                    gebruiker: user.into(),
-                }),
-            ))
-        }
-        other => {
-            let (who, subject) = match &other {
-                Some((u, _)) => (Some((u.id, u.name.as_str())), format!("gebruiker {}", u.id)),
-                None => (None, "onbekend account".to_string()),
-            };
-            state
-                .store
-                .audit(
-                    who,
-                    "inloggen-mislukt",
-                    &subject,
-                    &format!("poging {attempt_no} op rij"),
-                )
-                .await?;
-            Err(ApiError::Unauthorized(WRONG))
-        }
-    }
+    Ok((
+        StatusCode::CREATED,
+        // The answer carries the token: no cache may keep it.
+        [(axum::http::header::CACHE_CONTROL, "no-store")],
+        Json(SessionResponse {
+            token: session.token,
+            inactief_na_seconden: state.auth.idle.as_secs(),
+            uiterlijk_geldig_tot: crate::domain::iso(&session.valid_until),
+            gebruiker: session.user.into(),
+        }),
+    ))
 }
 
 /// The current session's account.
@@ -224,16 +139,7 @@ pub async fn delete_huidige_sessie(
     State(state): State<AppState>,
     caller: Caller,
 ) -> ApiResult<StatusCode> {
-    state.store.delete_session(&caller.token_hash).await?;
-    state
-        .store
-        .audit(
-            Some((caller.user.id, &caller.user.name)),
-            "uitloggen",
-            &format!("gebruiker {}", caller.user.id),
-            "",
-        )
-        .await?;
+    state.auth.logout(&state.store, &caller).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -39,6 +39,7 @@ macro_rules! wire_enum {
 pub mod change;
 pub mod content;
 pub mod listing;
+pub mod referral;
 pub mod report;
 pub mod taxonomy;
 pub mod user;

@@ -40,12 +40,15 @@ pub(crate) fn stored_key(column: &str, text: &str) -> Result<TermKey, sqlx::Erro
 }
 
 /// A stored ISO 8601 timestamp, typed.
-fn timestamp(r: &AnyRow, column: &str) -> Result<Timestamp, sqlx::Error> {
+pub(crate) fn timestamp(r: &AnyRow, column: &str) -> Result<Timestamp, sqlx::Error> {
     let text: String = r.try_get(column)?;
     parse_timestamp(column, &text)
 }
 
-fn optional_timestamp(r: &AnyRow, column: &str) -> Result<Option<Timestamp>, sqlx::Error> {
+pub(crate) fn optional_timestamp(
+    r: &AnyRow,
+    column: &str,
+) -> Result<Option<Timestamp>, sqlx::Error> {
     let text: Option<String> = r.try_get(column)?;
     text.map(|t| parse_timestamp(column, &t)).transpose()
 }

@@ -8,6 +8,7 @@ mod listings;
 mod moderation;
 mod organisations;
 mod outbox;
+mod referrals;
 mod reports;
 mod stored;
 mod taxonomy;

@@ -8,7 +8,11 @@
 
 mod pages;
 mod report;
+pub mod session;
+mod staff;
 mod views;
+
+pub use pages::{item_url, organisation_url};
 
 use askama::Template;
 use axum::Router;
@@ -21,6 +25,7 @@ use sha2::{Digest as _, Sha256};
 
 use crate::api::AppState;
 use crate::config::Config;
+use session::StaffSession;
 
 const CSS: &str = include_str!("../../assets/site.css");
 const JS: &str = include_str!("../../assets/site.js");
@@ -35,6 +40,11 @@ pub struct Site {
     pub colour: String,
     pub help_line: String,
     pub help_phone: String,
+    /// How long a referral list's share link works.
+    pub share_link: std::time::Duration,
+    /// Session cookies carry `Secure` (and the `__Host-` name) unless the site runs on plain
+    /// http on this machine, where a browser would not send a secure cookie back.
+    pub secure_cookies: bool,
     pub css_path: String,
     pub js_path: String,
     css: String,
@@ -46,6 +56,27 @@ pub struct Site {
 fn is_hex_colour(s: &str) -> bool {
     let hex = s.strip_prefix('#').unwrap_or("");
     (hex.len() == 3 || hex.len() == 6) && hex.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// True for `http://localhost…`, `http://127.…` and `http://[::1]…`.
+fn is_plain_http_on_localhost(url: &str) -> bool {
+    let Some(rest) = url.strip_prefix("http://") else {
+        return false;
+    };
+    let host = rest.split('/').next().unwrap_or("");
+    let host = if host.starts_with('[') {
+        host.split(']')
+            .next()
+            .map(|h| format!("{h}]"))
+            .unwrap_or_default()
+    } else {
+        host.split(':').next().unwrap_or("").to_string()
+    };
+    host == "localhost"
+        || host == "[::1]"
+        || host
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 fn content_hash(text: &str) -> String {
@@ -72,10 +103,12 @@ impl Site {
         Ok(Site {
             name: config.site_name.clone(),
             municipality: config.municipality.clone(),
+            secure_cookies: !is_plain_http_on_localhost(&public_url),
             public_url,
             colour: config.site_colour.clone(),
             help_line: config.help_line.clone(),
             help_phone: config.help_phone.clone(),
+            share_link: std::time::Duration::from_secs(config.share_link_secs.max(1)),
             css_path: format!("/assets/site-{}.css", content_hash(&css)),
             js_path: format!("/assets/site-{}.js", content_hash(JS)),
             css,
@@ -85,7 +118,7 @@ impl Site {
 }
 
 /// The site's routes, merged into the app's router next to `/api/v1`.
-pub fn routes() -> Router<AppState> {
+pub fn routes(state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/", get(pages::home))
         .route("/zoeken", get(pages::search))
@@ -96,6 +129,27 @@ pub fn routes() -> Router<AppState> {
         .route("/sitemap.xml", get(pages::sitemap))
         .route("/robots.txt", get(pages::robots))
         .route("/assets/{file}", get(asset))
+        .route("/inloggen", get(staff::login_form).post(staff::login))
+        .route("/uitloggen", post(staff::logout))
+        .route(
+            "/verwijslijsten",
+            get(staff::lists).post(staff::create_list),
+        )
+        .route("/verwijslijsten/toevoegen", post(staff::add_to_current))
+        .route("/verwijslijsten/{id}", get(staff::list))
+        .route(
+            "/verwijslijsten/{id}/aanbod/{listing}",
+            post(staff::entry_action),
+        )
+        .route("/verwijslijsten/{id}/delen", post(staff::share))
+        .route("/verwijslijsten/{id}/intrekken", post(staff::revoke))
+        .route("/verwijslijsten/{id}/verwijderen", post(staff::delete_list))
+        .route("/verwijslijsten/{id}/afdrukken", get(staff::print))
+        .route("/lijst/{token}", get(staff::shared))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::same_site_posts,
+        ))
         .layer(axum::middleware::from_fn(page_headers))
 }
 
@@ -126,8 +180,20 @@ async fn asset(
 /// Security headers for every page: no inline script or style, no framing, no referrer that
 /// would carry a resident's search words to another site.
 async fn page_headers(req: Request, next: Next) -> Response {
+    // A page for a logged-in staff member is theirs alone: no cache may keep or share it.
+    let with_cookie = req
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .any(|v| v.to_str().is_ok_and(|v| v.contains("wegwijzer-sessie=")));
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if with_cookie && !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        );
+    }
     let set = |h: &mut axum::http::HeaderMap, name: &'static str, value: &'static str| {
         h.insert(name, HeaderValue::from_static(value));
     };
@@ -139,7 +205,9 @@ async fn page_headers(req: Request, next: Next) -> Response {
          object-src 'none'",
     );
     set(h, "x-content-type-options", "nosniff");
-    set(h, "referrer-policy", "same-origin");
+    if !h.contains_key(header::REFERRER_POLICY) {
+        set(h, "referrer-policy", "same-origin");
+    }
     set(h, "x-frame-options", "DENY");
     set(
         h,
@@ -159,6 +227,41 @@ pub struct PageMeta {
     pub noindex: bool,
     /// schema.org JSON-LD, already safe to put inside `<script>`.
     pub json_ld: Option<String>,
+    /// The logged-in staff member, for the header and the "op mijn lijst" buttons.
+    pub staff: Option<StaffNav>,
+}
+
+/// What a page shows a logged-in staff member: who they are, the token their forms carry,
+/// and which offers are on the list they are working on.
+#[derive(Debug, Clone, Default)]
+pub struct StaffNav {
+    pub name: String,
+    pub csrf: String,
+    pub list_id: Option<i64>,
+    pub on_list: Vec<i64>,
+}
+
+impl StaffNav {
+    pub fn has(&self, listing_id: &i64) -> bool {
+        self.on_list.contains(listing_id)
+    }
+
+    /// The header and buttons of a staff member, with their current list.
+    pub async fn load(state: &AppState, session: Option<&StaffSession>) -> Option<StaffNav> {
+        let session = session.filter(|s| s.caller.user.role.is_staff())?;
+        let current = crate::referrals::current(&state.store, &session.caller)
+            .await
+            .ok()
+            .flatten();
+        Some(StaffNav {
+            name: session.caller.user.name.clone(),
+            csrf: session.csrf.clone(),
+            list_id: current.as_ref().map(|l| l.id),
+            on_list: current
+                .map(|l| l.entries.iter().map(|e| e.listing_id).collect())
+                .unwrap_or_default(),
+        })
+    }
 }
 
 /// Renders a template, or a plain error page if rendering fails.
@@ -281,6 +384,18 @@ mod tests {
     fn json_ld_cannot_close_its_script_element() {
         let v = serde_json::json!({"name": "</script><script>alert(1)</script>"});
         assert!(!json_ld(&v).contains("</script>"));
+    }
+
+    #[test]
+    fn cookies_are_secure_except_on_plain_http_on_this_machine() {
+        assert!(is_plain_http_on_localhost("http://127.0.0.1:8080"));
+        assert!(is_plain_http_on_localhost("http://localhost:8080/"));
+        assert!(is_plain_http_on_localhost("http://[::1]:8080"));
+        assert!(!is_plain_http_on_localhost("https://127.0.0.1:8080"));
+        assert!(!is_plain_http_on_localhost(
+            "http://socialekaart.leusden.nl"
+        ));
+        assert!(!is_plain_http_on_localhost("http://127.0.0.1.evil.example"));
     }
 
     #[test]

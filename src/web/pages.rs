@@ -5,7 +5,8 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::{PageMeta, Site, id_of, json_ld, message, not_found, render, slug, views};
+use super::session::StaffSession;
+use super::{PageMeta, Site, StaffNav, id_of, json_ld, message, not_found, render, slug, views};
 use crate::api::AppState;
 use crate::domain::listing::today;
 use crate::domain::{Kind, Listing, Taxonomy, TimeCommitment};
@@ -85,7 +86,7 @@ struct HomePage<'a> {
     themes: Vec<Tile>,
 }
 
-pub async fn home(State(state): State<AppState>) -> Response {
+pub async fn home(State(state): State<AppState>, session: Option<StaffSession>) -> Response {
     let site = &state.site;
     let outcome = match state.search(browse(&[])).await {
         Ok(o) => o,
@@ -110,6 +111,7 @@ pub async fn home(State(state): State<AppState>) -> Response {
                 "query-input": "required name=q",
             }
         }))),
+        staff: StaffNav::load(&state, session.as_ref()).await,
     };
     render(
         StatusCode::OK,
@@ -158,6 +160,7 @@ pub struct ActiveFilter {
 }
 
 pub struct Card {
+    pub id: i64,
     pub url: String,
     pub kind: &'static str,
     pub title: String,
@@ -200,6 +203,8 @@ struct SearchPage<'a> {
     pages: Vec<PageLink>,
     prev_url: Option<String>,
     next_url: Option<String>,
+    /// This page's own address, for the "op mijn lijst" buttons to come back to.
+    here: String,
 }
 
 /// Facet parameters as the page shows them: (parameter, legend, help, "show more" text).
@@ -339,6 +344,7 @@ fn card(hit: Hit, taxonomy: &Taxonomy, site: &Site) -> Card {
         s
     });
     Card {
+        id: p.id,
         url: item_url(p.id, &p.title),
         kind: views::kind(&p.kind),
         title: p.title,
@@ -360,7 +366,11 @@ fn card(hit: Hit, taxonomy: &Taxonomy, site: &Site) -> Card {
     }
 }
 
-pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+pub async fn search(
+    State(state): State<AppState>,
+    session: Option<StaffSession>,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let site = &state.site;
     let pairs = query_pairs(raw);
     let space = state.index.facet_space();
@@ -393,7 +403,9 @@ pub async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery) -> R
             canonical: None,
             noindex: true,
             json_ld: None,
+            staff: StaffNav::load(&state, session.as_ref()).await,
         },
+        here: search_url(&pairs),
         heading: if q.is_empty() {
             "Zoeken".into()
         } else {
@@ -521,7 +533,7 @@ struct VacanciesPage<'a> {
     times: Vec<Tile>,
 }
 
-pub async fn vacancies(State(state): State<AppState>) -> Response {
+pub async fn vacancies(State(state): State<AppState>, session: Option<StaffSession>) -> Response {
     let site = &state.site;
     let outcome = match state.search(browse(&[Kind::Vacature])).await {
         Ok(o) => o,
@@ -536,6 +548,7 @@ pub async fn vacancies(State(state): State<AppState>) -> Response {
         canonical: Some(format!("{}/vrijwilligerswerk", site.public_url)),
         noindex: false,
         json_ld: None,
+        staff: StaffNav::load(&state, session.as_ref()).await,
     };
     let talents = tiles(outcome.facets.talent.as_deref().unwrap_or_default());
     let times = TimeCommitment::ALL
@@ -581,6 +594,7 @@ pub struct VacancyView {
 }
 
 pub struct ItemView {
+    pub id: i64,
     pub url: String,
     pub kind: &'static str,
     pub title: String,
@@ -700,13 +714,9 @@ fn item_json_ld(l: &Listing, url: &str, site: &Site, place: &str) -> serde_json:
     })
 }
 
-/// An item's page, for a published item still current.
-pub fn detail_page<'a>(
-    site: &'a Site,
-    taxonomy: &Taxonomy,
-    l: &Listing,
-    report: ReportForm,
-) -> DetailPage<'a> {
+/// Everything public about an item, ready for a template: for its page, and for referral
+/// lists (printed or shared).
+pub fn item_view(site: &Site, taxonomy: &Taxonomy, l: &Listing) -> ItemView {
     let url = item_url(l.id, &l.title);
     let place = views::place(
         &l.wijken,
@@ -729,7 +739,8 @@ pub fn detail_page<'a>(
             "https://www.openstreetmap.org/?mlat={lat:.5}&mlon={lon:.5}#map=17/{lat:.5}/{lon:.5}"
         ))
     });
-    let item = ItemView {
+    ItemView {
+        id: l.id,
         url: url.clone(),
         kind: l.kind.label(),
         title: l.title.clone(),
@@ -755,7 +766,20 @@ pub fn detail_page<'a>(
             talents: labels(&v.talents, &taxonomy.talents),
             end: v.end_date.map(views::date),
         }),
-    };
+    }
+}
+
+/// An item's page, for a published item still current.
+pub fn detail_page<'a>(
+    site: &'a Site,
+    taxonomy: &Taxonomy,
+    l: &Listing,
+    report: ReportForm,
+    staff: Option<StaffNav>,
+) -> DetailPage<'a> {
+    let item = item_view(site, taxonomy, l);
+    let url = item.url.clone();
+    let place = item.place.clone();
     let canonical = format!("{}{url}", site.public_url);
     let page = PageMeta {
         title: l.title.clone(),
@@ -763,6 +787,7 @@ pub fn detail_page<'a>(
         canonical: Some(canonical.clone()),
         noindex: false,
         json_ld: Some(json_ld(&item_json_ld(l, &canonical, site, &place))),
+        staff,
     };
     DetailPage {
         site,
@@ -787,6 +812,7 @@ pub async fn public_listing(state: &AppState, slug_part: &str) -> Result<Listing
 
 pub async fn detail(
     State(state): State<AppState>,
+    session: Option<StaffSession>,
     Path(slug_part): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Response {
@@ -806,7 +832,13 @@ pub async fn detail(
         .any(|(k, v)| k == "melding" && v == "verzonden");
     render(
         StatusCode::OK,
-        &detail_page(&state.site, &space.taxonomy, &l, report),
+        &detail_page(
+            &state.site,
+            &space.taxonomy,
+            &l,
+            report,
+            StaffNav::load(&state, session.as_ref()).await,
+        ),
     )
 }
 
@@ -835,6 +867,7 @@ struct OrganisationPage<'a> {
 
 pub async fn organisation(
     State(state): State<AppState>,
+    session: Option<StaffSession>,
     Path(slug_part): Path<String>,
 ) -> Response {
     let site = &state.site;
@@ -883,6 +916,7 @@ pub async fn organisation(
             "telephone": org.phone,
             "email": org.email,
         }))),
+        staff: StaffNav::load(&state, session.as_ref()).await,
     };
     render(
         StatusCode::OK,

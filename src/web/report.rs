@@ -117,7 +117,7 @@ pub async fn create_report(
             let space = state.index.facet_space();
             render(
                 StatusCode::BAD_REQUEST,
-                &detail_page(site, &space.taxonomy, &listing, form),
+                &detail_page(site, &space.taxonomy, &listing, form, None),
             )
         }
     }

@@ -99,6 +99,12 @@ pub fn phone(number: &str) -> (String, String) {
     (number.to_string(), target)
 }
 
+/// A moment as people in the Netherlands read it: "2 december 2026 om 14:05".
+pub fn moment(ts: &crate::domain::Timestamp) -> String {
+    let local = ts.with_timezone(&chrono_tz::Europe::Amsterdam);
+    format!("{} om {}", date(local.date_naive()), local.format("%H:%M"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,3 +122,4 @@ mod tests {
         assert_eq!(phone("033 - 000 0101").1, "0330000101");
     }
 }
+

@@ -31,11 +31,13 @@ async fn snapshot(app: &TestApp) -> Vec<i64> {
         (SELECT COUNT(*) FROM organisations), (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM organisations),
         (SELECT COUNT(*) FROM users), (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM users),
         (SELECT COUNT(*) FROM revisions), (SELECT COUNT(*) FROM outbox),
-        (SELECT COUNT(*) FROM reports WHERE status = 'open')";
-    let row: (i64, i64, i64, i64, i64, i64, i64, i64, i64) =
-        sqlx::query_as(q).fetch_one(app.store.pool()).await.unwrap();
+        (SELECT COUNT(*) FROM reports WHERE status = 'open'),
+        (SELECT COUNT(*) FROM referral_lists), (SELECT COUNT(*) FROM referral_items),
+        (SELECT COUNT(*) FROM referral_lists WHERE share_hash IS NOT NULL)";
+    type Row = (i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64);
+    let row: Row = sqlx::query_as(q).fetch_one(app.store.pool()).await.unwrap();
     vec![
-        row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8,
+        row.0, row.1, row.2, row.3, row.4, row.5, row.6, row.7, row.8, row.9, row.10, row.11,
     ]
 }
 
@@ -145,6 +147,20 @@ async fn every_protected_endpoint_by_role_and_organisation() {
         .await
         .unwrap();
 
+    // A referral list of the staff member, and a published item to put on it.
+    let staff_list = app
+        .call(
+            "POST",
+            "/api/v1/verwijslijsten",
+            tokens[2].as_deref(),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(staff_list.status, 201, "{}", staff_list.body);
+    let list = format!("/api/v1/verwijslijsten/{}", staff_list.body["id"]);
+    let published = app.public_listings().await[0].id;
+
     let aanbod = "/api/v1/beheer/aanbod";
     let edit = |title: &str| Some(item(title));
     let decision = Some(json!({"besluit": "terugsturen", "reden": "Graag aanvullen."}));
@@ -251,6 +267,64 @@ async fn every_protected_endpoint_by_role_and_organisation() {
             None,
             Some(json!({"label": "Ontmoeting en vrije tijd"})),
             [401, 403, 403, 200, 200],
+        ),
+        // Referral lists: staff, editors and admins have their own; another's is 404.
+        case(
+            "GET",
+            "/api/v1/verwijslijsten".into(),
+            None,
+            None,
+            [401, 403, 200, 200, 200],
+        ),
+        case("GET", list.clone(), None, None, [401, 403, 200, 404, 404]),
+        case(
+            "PUT",
+            format!("{list}/aanbod/{published}"),
+            None,
+            Some(json!({"notitie": "Past goed."})),
+            [401, 403, 201, 404, 404],
+        ),
+        case(
+            "PATCH",
+            list.clone(),
+            None,
+            Some(json!({"volgorde": [published]})),
+            [401, 403, 200, 404, 404],
+        ),
+        case(
+            "POST",
+            format!("{list}/deellinks"),
+            None,
+            None,
+            [401, 403, 201, 404, 404],
+        ),
+        case(
+            "DELETE",
+            format!("{list}/deellinks/huidige"),
+            None,
+            None,
+            [401, 403, 204, 404, 404],
+        ),
+        case(
+            "DELETE",
+            format!("{list}/aanbod/{published}"),
+            None,
+            None,
+            [401, 403, 204, 404, 404],
+        ),
+        case(
+            "POST",
+            "/api/v1/verwijslijsten".into(),
+            None,
+            None,
+            [401, 403, 201, 201, 201],
+        ),
+        case(
+            "DELETE",
+            list.clone(),
+            None,
+            None,
+            [401, 403, 204, 404, 404],
         ),
         case(
             "GET",

@@ -15,6 +15,7 @@ mod nodes;
 mod openapi;
 mod operations;
 mod quality;
+mod referrals;
 mod search;
 mod taxonomy;
 mod web;
