@@ -6,7 +6,7 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
@@ -49,15 +49,42 @@ async function waitUntilUp(url, ms) {
   throw new Error(`${url} did not come up`);
 }
 
-before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), "wegwijzer-browser-"));
+const STAFF_EMAIL = "medewerker@leusden.example";
+const STAFF_PASSWORD = "een-lang-wachtwoord-voor-tests";
+
+/** Creates a staff account with the real CLI, as an administrator would. */
+function addStaff(dir) {
+  const made = spawnSync(binary, ["--data-dir", dir, "user", "add", "--email", STAFF_EMAIL,
+    "--naam", "Mila de Wit", "--rol", "medewerker"], {
+    env: { ...process.env, WEGWIJZER_PASSWORD: STAFF_PASSWORD, WEGWIJZER_LOG: "warn" },
+    encoding: "utf8",
+  });
+  assert.equal(made.status, 0, made.stderr);
+}
+
+/** Starts the binary on the demo data in `dir`; resolves to its address. */
+async function startServer(dir, extra = []) {
   const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = spawn(binary, ["--data-dir", dataDir, "--bind", `127.0.0.1:${port}`, "serve", "--demo"], {
+  const child = spawn(binary, ["--data-dir", dir, "--bind", `127.0.0.1:${port}`, ...extra, "serve", "--demo"], {
     stdio: ["ignore", "inherit", "inherit"],
     env: { ...process.env, WEGWIJZER_LOG: "warn" },
   });
-  await waitUntilUp(`${base}/api/v1/health`, 60_000);
+  const address = `http://127.0.0.1:${port}`;
+  await waitUntilUp(`${address}/api/v1/health`, 60_000);
+  return { child, address };
+}
+
+async function stopServer(child) {
+  child.kill("SIGTERM");
+  await new Promise((r) => child.on("exit", r));
+}
+
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), "wegwijzer-browser-"));
+  addStaff(dataDir);
+  const started = await startServer(dataDir);
+  server = started.child;
+  base = started.address;
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -209,4 +236,138 @@ test("organisation, empty results and missing pages are accessible too", { timeo
   assert.equal(await page.locator(".filters").isVisible(), false, "print hides the filters");
   await context.close();
   assert.ok(axeStates.length >= 10, `axe ran on ${axeStates.length} states`);
+});
+
+test("a staff member logs in, builds a referral list, prints it and shares it", { timeout: 120_000 }, async () => {
+  const { context, page } = await newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${base}/inloggen`);
+  await expectAccessible(page, "staff login");
+  await page.getByRole("button", { name: "Inloggen" }).click();
+  await assert.doesNotReject(page.locator("#email-fout").waitFor());
+  await expectAccessible(page, "staff login with errors");
+  await page.getByLabel("E-mailadres").fill(STAFF_EMAIL);
+  await page.getByLabel("Wachtwoord").fill(STAFF_PASSWORD);
+  await Promise.all([page.waitForURL(/\/verwijslijsten$/), page.getByRole("button", { name: "Inloggen" }).click()]);
+  const cookies = await context.cookies();
+  const session = cookies.find((c) => c.name === "wegwijzer-sessie");
+  assert.ok(session && session.httpOnly && session.sameSite === "Lax", JSON.stringify(cookies));
+
+  // Collect three results and one item from its own page.
+  await page.goto(`${base}/zoeken?q=taal`);
+  for (let i = 0; i < 3; i += 1) {
+    await page.getByRole("button", { name: /^Op mijn lijst zetten/ }).first().click();
+    await page.locator(".results .on-list").nth(i).waitFor();
+  }
+  await expectAccessible(page, "results for staff");
+  await page.goto(`${base}/zoeken?q=eenzaam`);
+  await page.locator(".results .card:not(:has(.on-list)) h3 a").first().click();
+  await page.waitForURL(/\/aanbod\/\d+-/);
+  const fourth = await page.locator("h1").textContent();
+  await page.getByRole("button", { name: "Op mijn lijst zetten" }).click();
+  await page.locator(".on-list").waitFor();
+  await page.getByRole("link", { name: "Mijn verwijslijst (4)" }).click();
+  await page.waitForURL(/\/verwijslijsten\/\d+$/);
+  assert.equal(await page.locator(".referral-list > li").count(), 4);
+  assert.equal((await page.locator(".referral-list > li h2").last().textContent()).trim(), fourth.trim());
+
+  // A note with a phone number is refused next to the field; a note about the offer is kept.
+  const firstNote = page.locator(".referral-list > li").first().getByLabel(/^Notitie bij dit aanbod/);
+  await firstNote.fill("Mevrouw belt zelf: 06-12345678");
+  await page.locator(".referral-list > li").first().getByRole("button", { name: /^Notitie bewaren/ }).click();
+  await assert.doesNotReject(page.getByText("Dit lijkt op een telefoonnummer.").waitFor());
+  assert.equal(await page.locator(".referral-list > li").first().getByLabel(/^Notitie bij dit aanbod/).inputValue(),
+    "Mevrouw belt zelf: 06-12345678");
+  await expectAccessible(page, "referral list with a refused note");
+  await page.locator(".referral-list > li").first().getByLabel(/^Notitie bij dit aanbod/).fill("Gratis, op dinsdagochtend.");
+  await page.locator(".referral-list > li").first().getByRole("button", { name: /^Notitie bewaren/ }).click();
+  await page.waitForURL(/#aanbod-\d+$/);
+
+  // Move the last offer up one place.
+  const titles = async () => (await page.locator(".referral-list > li h2").allTextContents()).map((t) => t.trim());
+  const before = await titles();
+  await page.locator(".referral-list > li").last().getByRole("button", { name: /^Omhoog/ }).click();
+  await page.waitForURL(/#aanbod-\d+$/);
+  const after = await titles();
+  assert.deepEqual(after, [before[0], before[1], before[3], before[2]]);
+  await expectAccessible(page, "filled referral list");
+  await shoot(page, "referral-list-desktop");
+
+  // Print: A4, large type, no site navigation or forms.
+  await page.getByRole("link", { name: "Afdrukken" }).click();
+  await page.waitForURL(/\/afdrukken$/);
+  await expectAccessible(page, "referral list print view");
+  await page.emulateMedia({ media: "print" });
+  assert.equal(await page.locator(".site-header nav").isVisible(), false, "print hides the menu");
+  assert.equal(await page.locator(".logout").isVisible(), false, "print hides the logout button");
+  const size = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector(".printed")).fontSize));
+  assert.ok(size >= 18, `large type in print: ${size}px`);
+  assert.ok(await page.getByText("Gratis, op dinsdagochtend.").isVisible());
+  const pdf = await page.pdf({ format: "A4" });
+  assert.equal(pdf.subarray(0, 4).toString(), "%PDF");
+  await shoot(page, "referral-list-print");
+  await page.emulateMedia({ media: "screen" });
+
+  // Share by link; open it logged out, on a phone.
+  await page.getByRole("link", { name: "Terug naar de lijst" }).click();
+  await page.getByRole("button", { name: "Deel via een link" }).click();
+  const link = await page.getByLabel(/^Kopieer deze link nu/).inputValue();
+  assert.match(link, /\/lijst\/[0-9a-f]{32}$/);
+  await expectAccessible(page, "share link made");
+  const visitor = await newPage({ viewport: { width: 390, height: 800 } });
+  await visitor.page.goto(link);
+  assert.equal(await visitor.page.locator(".referral-list > li").count(), 4);
+  assert.ok(await visitor.page.getByText("Gratis, op dinsdagochtend.").isVisible());
+  assert.equal(await visitor.page.getByRole("button", { name: /^Omhoog/ }).count(), 0, "nothing to change");
+  assert.equal(await visitor.page.getByText("Mila de Wit").count(), 0, "no staff name");
+  const wide = await visitor.page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(wide <= 390, `shared list is ${wide}px wide`);
+  await expectAccessible(visitor.page, "shared list, logged out");
+  await shoot(visitor.page, "shared-list-phone");
+
+  // Revoked: the link stops working at once.
+  await page.getByRole("button", { name: "Link intrekken" }).click();
+  const gone = await visitor.page.goto(link);
+  assert.equal(gone.status(), 404);
+  await assert.doesNotReject(visitor.page.getByText("Deze link werkt niet meer").first().waitFor());
+  await expectAccessible(visitor.page, "revoked share link");
+  await visitor.context.close();
+
+  await page.getByRole("button", { name: "Uitloggen" }).click();
+  await assert.doesNotReject(page.getByText("U bent uitgelogd").first().waitFor());
+  const res = await page.goto(`${base}/verwijslijsten`);
+  assert.match(page.url(), /\/inloggen\?terug=/, `after logout: ${res.status()}`);
+  await context.close();
+});
+
+test("a share link expires", { timeout: 120_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "wegwijzer-browser-expiry-"));
+  addStaff(dir);
+  const { child, address } = await startServer(dir, ["--share-link-secs", "2"]);
+  try {
+    const api = async (method, path, token, body) => {
+      const res = await fetch(`${address}/api/v1${path}`, {
+        method,
+        headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      return { status: res.status, body: res.status === 204 ? null : await res.json() };
+    };
+    const login = await api("POST", "/sessies", null, { email: STAFF_EMAIL, wachtwoord: STAFF_PASSWORD });
+    assert.equal(login.status, 201);
+    const token = login.body.token;
+    const list = await api("POST", "/verwijslijsten", token);
+    const offer = (await api("GET", "/aanbod?q=taal")).body.resultaten[0].id;
+    assert.equal((await api("PUT", `/verwijslijsten/${list.body.id}/aanbod/${offer}`, token, { notitie: "" })).status, 201);
+    const share = await api("POST", `/verwijslijsten/${list.body.id}/deellinks`, token);
+    assert.equal(share.status, 201);
+    const { context, page } = await newPage();
+    assert.equal((await page.goto(share.body.url)).status(), 200);
+    await new Promise((r) => setTimeout(r, 2500));
+    assert.equal((await page.goto(share.body.url)).status(), 404);
+    await assert.doesNotReject(page.getByText("Deze link werkt niet meer").first().waitFor());
+    await context.close();
+  } finally {
+    await stopServer(child);
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
