@@ -263,12 +263,14 @@ async fn main() {
     println!("|---:|---:|---:|---:|---:|");
     let mut builds = Vec::new();
     let mut peer_loads: Vec<String> = Vec::new();
+    let mut paired: Vec<String> = Vec::new();
     for &size in &sizes {
         let dir = root.join(size.to_string());
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         let mut config = Config::for_data_dir(&dir);
         config.plain_search = plain;
+        config.metrics_token = Some("bench".into());
         let store = Store::connect(&config.database_url()).await.unwrap();
         let load = load_corpus(&store, size).await;
 
@@ -398,6 +400,40 @@ async fn main() {
                 p50,
                 p99,
             });
+            // The page's own cost, paired: each (d) query as JSON and as a page back to back, in
+            // alternating order, so a change in the machine's load hits both alike. The median
+            // of the per-pair differences is what rendering the page adds.
+            let fetch = |url: String| {
+                let client = client.clone();
+                async move {
+                    let t = Instant::now();
+                    let res = client.get(url).send().await.unwrap();
+                    assert_eq!(res.status(), 200);
+                    std::hint::black_box(res.bytes().await.unwrap());
+                    t.elapsed().as_secs_f64() * 1000.0
+                }
+            };
+            let mut differences = Vec::with_capacity(iterations);
+            for (i, q) in d_queries.iter().cycle().take(iterations).enumerate() {
+                let (json_url, page_url) = (format!("{base}?{q}"), format!("{page_base}?{q}"));
+                let (json_ms, page_ms) = if i % 2 == 0 {
+                    let j = fetch(json_url).await;
+                    (j, fetch(page_url).await)
+                } else {
+                    let p = fetch(page_url).await;
+                    (fetch(json_url).await, p)
+                };
+                differences.push(page_ms - json_ms);
+            }
+            differences.sort_by(f64::total_cmp);
+            let at = |f: f64| differences[((differences.len() - 1) as f64 * f).round() as usize];
+            paired.push(format!(
+                "| {size} | {:+.3} | {:+.3} | {:+.3} | {} |",
+                at(0.25),
+                at(0.5),
+                at(0.75),
+                differences.len()
+            ));
             // The floor: a round trip through the same middleware that reads neither index nor
             // database (the Prometheus text, from memory).
             let floor_url = format!("http://{}/metrics", app.addr);
@@ -405,7 +441,7 @@ async fn main() {
                 let client = client.clone();
                 let url = floor_url.clone();
                 async move {
-                    let res = client.get(url).send().await.unwrap();
+                    let res = client.get(url).bearer_auth("bench").send().await.unwrap();
                     assert_eq!(res.status(), 200);
                     std::hint::black_box(res.bytes().await.unwrap());
                 }
@@ -486,6 +522,16 @@ async fn main() {
                     r.p50.as_secs_f64() / w.p50.as_secs_f64()
                 );
             }
+        }
+    }
+    if !paired.is_empty() {
+        println!();
+        println!("Results page − JSON, (d) queries, paired per request (ms):");
+        println!();
+        println!("| items | p25 | median | p75 | pairs |");
+        println!("|---:|---:|---:|---:|---:|");
+        for line in &paired {
+            println!("{line}");
         }
     }
     println!();

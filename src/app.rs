@@ -16,7 +16,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinHandle;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::cors::{Any, CorsLayer};
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -35,6 +35,9 @@ use crate::store::Store;
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// A request taking longer than this is answered 503.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a shutdown waits for open connections: a request in flight gets its full
+/// [`REQUEST_TIMEOUT`] and a little more; a client that holds a connection longer is cut.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(12);
 
 /// A running service.
 pub struct App {
@@ -88,22 +91,18 @@ impl App {
         let indexer = tokio::spawn(indexer.run(shutdown_rx.clone()));
         tokio::spawn(expire_sessions(state.clone(), shutdown_rx.clone()));
         // The decoy hash makes a login for an unknown address as slow as a wrong password;
-        // compute it now so the first such login is not the odd one out.
-        tokio::task::spawn_blocking(|| {
-            crate::auth::decoy_hash();
-        });
-        let addr = listener.local_addr().context("luisteradres")?;
-        let router = router(state.clone(), config.max_in_flight);
-        let mut rx = shutdown_rx;
-        let server = tokio::spawn(async move {
-            axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(async move {
-                let _ = rx.wait_for(|stop| *stop).await;
-            })
+        // compute it now so the first such login is not the odd one out, and refuse to start
+        // without it.
+        tokio::task::spawn_blocking(crate::auth::init_decoy_hash)
             .await
+            .context("decoy-hash")?
+            .context("decoy-hash voor inloggen maken")?;
+        let addr = listener.local_addr().context("luisteradres")?;
+        let router = router(state.clone(), config);
+        let rx = shutdown_rx;
+        let server = tokio::spawn(async move {
+            crate::serve::serve(listener, router, rx, SHUTDOWN_GRACE).await;
+            Ok::<(), std::io::Error>(())
         });
         Ok(App {
             addr,
@@ -192,7 +191,10 @@ async fn shutdown_signal() {
 }
 
 /// The whole HTTP surface with its middleware.
-pub fn router(state: AppState, max_in_flight: usize) -> Router {
+pub fn router(state: AppState, config: &Config) -> Router {
+    let max_in_flight = config.max_in_flight;
+    let metrics_token = config.metrics_token.clone().map(Arc::new);
+    let cors_origins: Arc<Vec<String>> = Arc::new(config.cors_origins.clone());
     let (api, doc) = api::routes();
     let doc = Arc::new(doc.to_pretty_json().unwrap_or_default());
     let openapi = get(move || {
@@ -229,7 +231,11 @@ pub fn router(state: AppState, max_in_flight: usize) -> Router {
     let web = crate::web::routes(&state).with_state(state.clone());
     Router::new()
         .nest("/api/v1", api)
-        .route("/metrics", get(metrics).with_state(state.clone()))
+        .route(
+            "/metrics",
+            get(move |state, headers| metrics(state, headers, metrics_token.clone()))
+                .with_state(state.clone()),
+        )
         .merge(web)
         .fallback(page_or_problem_not_found)
         .with_state(state)
@@ -238,7 +244,11 @@ pub fn router(state: AppState, max_in_flight: usize) -> Router {
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(
             CorsLayer::new()
-                .allow_origin(Any)
+                // The public read API is open to every origin; the management API only to
+                // the configured ones (a portal on another host); pages to none.
+                .allow_origin(AllowOrigin::predicate(move |origin, parts| {
+                    cors_allowed(parts.uri.path(), origin, &cors_origins)
+                }))
                 .allow_methods([
                     Method::GET,
                     Method::HEAD,
@@ -365,8 +375,38 @@ async fn record_metrics(
     res
 }
 
-/// Prometheus text format for scrapers.
-async fn metrics(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+/// True when a browser script from `origin` may read the answer to `path`.
+fn cors_allowed(path: &str, origin: &HeaderValue, configured: &[String]) -> bool {
+    let Some(api) = path.strip_prefix("/api/v1") else {
+        return false;
+    };
+    let management = ["/beheer", "/sessies", "/verwijslijsten"]
+        .iter()
+        .any(|p| api.starts_with(p));
+    !management || configured.iter().any(|o| o.as_bytes() == origin.as_bytes())
+}
+
+/// Prometheus text format for scrapers, behind the configured bearer token; without one,
+/// `/metrics` does not exist.
+async fn metrics(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    headers: axum::http::HeaderMap,
+    token: Option<Arc<String>>,
+) -> Response {
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    match (token.as_deref(), presented) {
+        (Some(expected), Some(given)) if crate::web::session::same_secret(expected, given) => {}
+        (Some(_), _) => {
+            return ApiError::Unauthorized(
+                "Stuur het metrics-token mee als 'Authorization: Bearer <token>'.",
+            )
+            .into_response();
+        }
+        (None, _) => return ApiError::NotFound.into_response(),
+    }
     let gauges = crate::metrics::Gauges {
         index_applied_seq: state.index.applied_seq(),
         outbox_latest_seq: state.store.latest_outbox_seq().await.ok(),
@@ -385,6 +425,11 @@ async fn log_internal_errors(req: Request, next: Next) -> Response {
     let res = next.run(req).await;
     if let Some(LoggedError(msg)) = res.extensions().get::<LoggedError>() {
         tracing::error!(error = %msg, "interne fout");
+    }
+    if let Some(crate::error::Unavailable(cause)) =
+        res.extensions().get::<crate::error::Unavailable>()
+    {
+        tracing::warn!(cause = %cause, "503: tijdelijk niet beschikbaar");
     }
     res
 }
@@ -412,7 +457,14 @@ async fn problem_for_every_error(req: Request, next: Next) -> Response {
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::PayloadTooLarge,
         StatusCode::REQUEST_TIMEOUT
         | StatusCode::SERVICE_UNAVAILABLE
-        | StatusCode::GATEWAY_TIMEOUT => ApiError::Unavailable("timeout".into()),
+        | StatusCode::GATEWAY_TIMEOUT => {
+            // The only empty 503s come from the request timeout: say so once, with the limit.
+            tracing::warn!(
+                limit_secs = REQUEST_TIMEOUT.as_secs(),
+                "503: verzoek duurde langer dan de limiet"
+            );
+            ApiError::Unavailable("timeout".into())
+        }
         s if s.is_client_error() => {
             let mut e = FieldErrors::new();
             e.add("verzoek", "het verzoek kon niet worden gelezen");

@@ -52,6 +52,10 @@ pub struct Auth {
     per_minute: u32,
     attempts: Mutex<HashMap<IpAddr, (Instant, u32)>>,
     hashing: tokio::sync::Semaphore,
+    /// Accounts that logged in from an address, and when: they pass that address's limit.
+    known: Mutex<HashMap<(IpAddr, String), Instant>>,
+    /// Per-account turns for password checks (see [`Auth::turn`]).
+    turns: Vec<tokio::sync::Mutex<()>>,
     /// Reverse proxies whose `X-Forwarded-For` names the real client.
     pub trusted_proxies: Vec<IpAddr>,
 }
@@ -66,6 +70,8 @@ impl Auth {
             hashing: tokio::sync::Semaphore::new(
                 2 * std::thread::available_parallelism().map_or(2, |n| n.get()),
             ),
+            known: Mutex::new(HashMap::new()),
+            turns: (0..64).map(|_| tokio::sync::Mutex::new(())).collect(),
             trusted_proxies: Vec::new(),
         }
     }
@@ -97,6 +103,23 @@ impl Auth {
         }
         entry.1 += 1;
         Ok(())
+    }
+
+    /// Notes that `account` logged in from `ip` (kept for [`KNOWN_FOR`], at most 100 000 pairs).
+    fn remember(&self, ip: IpAddr, account: &str) {
+        let mut known = self.known.lock().unwrap_or_else(|p| p.into_inner());
+        if known.len() > 100_000 {
+            known.retain(|_, at| at.elapsed() < KNOWN_FOR);
+        }
+        known.insert((ip, account.to_string()), Instant::now());
+    }
+
+    /// True when `account` logged in from `ip` within [`KNOWN_FOR`].
+    fn known_from(&self, ip: IpAddr, account: &str) -> bool {
+        let known = self.known.lock().unwrap_or_else(|p| p.into_inner());
+        known
+            .get(&(ip, account.to_string()))
+            .is_some_and(|at| at.elapsed() < KNOWN_FOR)
     }
 
     /// Gives back a reserved attempt (the login succeeded, or was not an attempt at all).
@@ -167,6 +190,8 @@ impl Auth {
 }
 
 const MINUTE: Duration = Duration::from_secs(60);
+/// How long a successful login from an address lets that account past the address's limit.
+const KNOWN_FOR: Duration = Duration::from_secs(30 * 24 * 60 * 60);
 
 /// The one answer to a wrong e-mail address or password: which of the two is not told.
 pub const WRONG_CREDENTIALS: &str = "E-mailadres of wachtwoord onjuist.";
@@ -227,24 +252,24 @@ impl Auth {
         if !e.is_empty() {
             return Err(LoginError::Invalid(e));
         }
-        if let Some(ip) = client
-            && let Err(secs) = self.reserve(ip)
-        {
-            return Err(LoginError::Throttled(secs));
-        }
         let key = account_key(email);
-        let attempt = store
-            .begin_login_attempt(&key, FAILURES_BEFORE_LOCK, &lock_schedule())
-            .await?;
-        let attempt_no = match attempt {
-            Ok(n) => n,
-            Err(until) => {
-                let left = chrono::DateTime::parse_from_rfc3339(&until)
-                    .map(|u| u.signed_duration_since(chrono::Utc::now()).num_seconds())
-                    .unwrap_or(1);
-                return Err(LoginError::Throttled(left.max(0) as u64 + 1));
+        // An address over its limit (one attacker behind an office's shared address) still
+        // lets through the accounts that logged in from it before: their own lock protects
+        // them, and the office keeps working.
+        let mut reserved = false;
+        if let Some(ip) = client {
+            match self.reserve(ip) {
+                Ok(()) => reserved = true,
+                Err(secs) if !self.known_from(ip, &key) => {
+                    return Err(LoginError::Throttled(secs));
+                }
+                Err(_) => {}
             }
-        };
+        }
+        // One check at a time per account on this node: parallel guesses wait their turn
+        // and meet the lock, and parallel correct logins all get through.
+        let _turn = self.turn(&key).await;
+        self.refuse_if_locked(store, &key).await?;
         let account = match crate::domain::UserEmail::parse(email) {
             Some(email) => store.user_by_email(email.as_str()).await?,
             None => None,
@@ -258,7 +283,10 @@ impl Auth {
             Some((user, _)) if matches && user.active => {
                 store.clear_login_failures(&key).await?;
                 if let Some(ip) = client {
-                    self.refund(ip);
+                    if reserved {
+                        self.refund(ip);
+                    }
+                    self.remember(ip, &key);
                 }
                 let (token, token_hash) = new_token();
                 let created = store.create_session(&token_hash, user.id).await?;
@@ -281,6 +309,9 @@ impl Auth {
                 })
             }
             other => {
+                let attempt_no = store
+                    .record_login_failure(&key, FAILURES_BEFORE_LOCK, &lock_schedule())
+                    .await?;
                 let (who, subject) = match &other {
                     Some((u, _)) => (Some((u.id, u.name.as_str())), format!("gebruiker {}", u.id)),
                     None => (None, "onbekend account".to_string()),
@@ -296,6 +327,69 @@ impl Auth {
                 Err(LoginError::Wrong)
             }
         }
+    }
+
+    /// Checks the current password of a logged-in account (to change it) under the same
+    /// limits as a login: a stolen token alone cannot guess the password at full speed.
+    pub async fn check_own_password(
+        &self,
+        store: &Store,
+        user: &User,
+        password: &str,
+        client: Option<IpAddr>,
+    ) -> Result<bool, LoginError> {
+        if let Some(ip) = client
+            && let Err(secs) = self.reserve(ip)
+        {
+            return Err(LoginError::Throttled(secs));
+        }
+        let key = account_key(&user.email);
+        let _turn = self.turn(&key).await;
+        self.refuse_if_locked(store, &key).await?;
+        let hash = store
+            .user_by_email(&user.email)
+            .await?
+            .map(|(_, h)| h)
+            .unwrap_or_else(|| decoy_hash().to_string());
+        if self.verify(password.to_string(), hash).await? {
+            store.clear_login_failures(&key).await?;
+            if let Some(ip) = client {
+                self.refund(ip);
+            }
+            return Ok(true);
+        }
+        let failures = store
+            .record_login_failure(&key, FAILURES_BEFORE_LOCK, &lock_schedule())
+            .await?;
+        store
+            .audit(
+                Some((user.id, &user.name)),
+                "wachtwoordcontrole-mislukt",
+                &format!("gebruiker {}", user.id),
+                &format!("poging {failures} op rij"),
+            )
+            .await?;
+        Ok(false)
+    }
+
+    /// `Throttled` while the account is locked.
+    async fn refuse_if_locked(&self, store: &Store, key: &str) -> Result<(), LoginError> {
+        if let Some(until) = store.login_locked_until(key).await? {
+            let left = chrono::DateTime::parse_from_rfc3339(&until)
+                .map(|u| u.signed_duration_since(chrono::Utc::now()).num_seconds())
+                .unwrap_or(1);
+            return Err(LoginError::Throttled(left.max(0) as u64 + 1));
+        }
+        Ok(())
+    }
+
+    /// The turn of an account: password checks for one account run one after another on this
+    /// node. Accounts share 64 stripes, so the table never grows.
+    async fn turn(&self, key: &str) -> tokio::sync::MutexGuard<'_, ()> {
+        let stripe = key.bytes().fold(0usize, |h, b| {
+            h.wrapping_mul(31).wrapping_add(usize::from(b))
+        }) % self.turns.len();
+        self.turns[stripe].lock().await
     }
 
     /// Ends a session at once (logging out), with an audit entry.
@@ -349,14 +443,32 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
         .is_ok()
 }
 
+static DECOY: OnceLock<String> = OnceLock::new();
+
+/// Makes the decoy hash at start-up. Without it an unknown address would answer faster than
+/// a wrong password (a timing oracle for which addresses have accounts), so a failure here
+/// stops the start instead of serving.
+pub fn init_decoy_hash() -> anyhow::Result<()> {
+    let mut bytes = [0u8; 24];
+    rand::rng().fill_bytes(&mut bytes);
+    let hash = hash_password(&hex(&bytes))?;
+    let _ = DECOY.set(hash);
+    Ok(())
+}
+
 /// A hash of a random password, checked against when the e-mail address is unknown so that
-/// the answer takes as long as for a known address with a wrong password.
+/// the answer takes as long as for a known address with a wrong password. Made by
+/// [`init_decoy_hash`] at start-up; made here on first use otherwise (tools, tests).
 pub fn decoy_hash() -> &'static str {
-    static DECOY: OnceLock<String> = OnceLock::new();
     DECOY.get_or_init(|| {
         let mut bytes = [0u8; 24];
         rand::rng().fill_bytes(&mut bytes);
-        hash_password(&hex(&bytes)).unwrap_or_default()
+        hash_password(&hex(&bytes))
+            // Argon2 with default parameters fails only on absurd input; a random 48-character
+            // password is not that. Should it ever fail, a hash of the same cost still stands in.
+            .unwrap_or_else(|_| {
+                "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFy".into()
+            })
     })
 }
 

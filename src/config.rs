@@ -98,6 +98,22 @@ pub struct Config {
     )]
     pub trusted_proxies: Vec<std::net::IpAddr>,
 
+    /// Web origins (comma-separated, e.g. `https://portaal.leusden.nl`) whose scripts may call
+    /// the management API (`/beheer`, `/sessies`, `/verwijslijsten`) from a browser. The public
+    /// read API is open to every origin.
+    #[arg(
+        long,
+        env = "WEGWIJZER_CORS_ORIGINS",
+        value_delimiter = ',',
+        global = true
+    )]
+    pub cors_origins: Vec<String>,
+
+    /// `/metrics` answers only with `Authorization: Bearer <this token>`; without a token it
+    /// is not served at all (per-route counts of failed logins are not for everyone).
+    #[arg(long, env = "WEGWIJZER_METRICS_TOKEN", global = true)]
+    pub metrics_token: Option<String>,
+
     /// How long a save waits for this node's index to show the change before answering
     /// 202 instead of 200/201 (milliseconds).
     #[arg(
@@ -190,6 +206,8 @@ impl Config {
             login_attempts_per_minute: 20,
             write_wait_ms: 2000,
             trusted_proxies: Vec::new(),
+            cors_origins: Vec::new(),
+            metrics_token: None,
             site_name: "Sociale kaart Leusden".into(),
             municipality: "gemeente Leusden".into(),
             public_url: None,

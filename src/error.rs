@@ -63,7 +63,7 @@ impl From<crate::store::StoreError> for ApiError {
             }]),
             // Pool timeouts and lost connections: the database is down or overloaded.
             crate::store::StoreError::Db(e) if is_transient(&e) => {
-                ApiError::Unavailable("database".into())
+                ApiError::Unavailable(format!("database: {e}"))
             }
             crate::store::StoreError::Db(e) => ApiError::Internal(e.into()),
         }
@@ -320,6 +320,10 @@ pub struct InvalidParam {
 #[derive(Clone)]
 pub struct LoggedError(pub std::sync::Arc<String>);
 
+/// The cause of a 503, logged by the same middleware as [`LoggedError`].
+#[derive(Clone, Debug)]
+pub struct Unavailable(pub std::sync::Arc<String>);
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let code = self.code();
@@ -366,6 +370,11 @@ impl IntoResponse for ApiError {
         if let ApiError::Internal(e) = &self {
             res.extensions_mut()
                 .insert(LoggedError(std::sync::Arc::new(format!("{e:#}"))));
+        }
+        // A 503 tells the client only to come back; the operator needs the cause, once.
+        if let ApiError::Unavailable(cause) = &self {
+            res.extensions_mut()
+                .insert(Unavailable(std::sync::Arc::new(cause.clone())));
         }
         res
     }

@@ -28,6 +28,8 @@ pub mod metrics;
 pub mod referrals;
 /// Search: request parsing, query building, disjunctive facets.
 pub mod search;
+/// The HTTP server loop with a header-read timeout and a bounded graceful shutdown.
+pub mod serve;
 /// All SQL: SQLite or PostgreSQL through sqlx's `AnyPool`.
 pub mod store;
 /// Logging setup.

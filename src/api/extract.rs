@@ -64,12 +64,54 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryPairs {
             e.add("query", "de querystring is langer dan 4096 tekens");
             return Err(e.into());
         }
-        Ok(QueryPairs(
-            form_urlencoded::parse(raw.as_bytes())
-                .into_owned()
-                .collect(),
-        ))
+        strict_pairs(&raw).map(QueryPairs).map_err(ApiError::from)
     }
+}
+
+/// Decodes a query string like `form_urlencoded`, but refuses what does not decode to UTF-8
+/// (`%FF`, overlong `%C0%AF`, surrogates `%ED%A0%80`) instead of searching for U+FFFD: every
+/// offending parameter is named.
+pub fn strict_pairs(raw: &str) -> Result<Vec<(String, String)>, FieldErrors> {
+    let mut pairs = Vec::new();
+    let mut e = FieldErrors::new();
+    for part in raw.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = part.split_once('=').unwrap_or((part, ""));
+        match (percent_decoded(k), percent_decoded(v)) {
+            (Ok(k), Ok(v)) => pairs.push((k, v)),
+            (k, _) => {
+                let name = k.unwrap_or_else(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+                e.add(
+                    name.chars().take(64).collect::<String>(),
+                    "bevat tekens die geen geldige UTF-8 zijn",
+                );
+            }
+        }
+    }
+    e.finish(|| pairs)
+}
+
+/// `+` as a space and `%XX` as a byte; `Err` with the bytes when they are not UTF-8.
+fn percent_decoded(s: &str) -> Result<String, Vec<u8>> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let hex = |c: u8| (c as char).to_digit(16);
+        match b {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push((h * 16 + l) as u8);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            _ => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8(out).map_err(|e| e.into_bytes())
 }
 
 /// Page and page size for plain lists (organisations).
@@ -303,5 +345,31 @@ impl axum::extract::OptionalFromRequestParts<AppState> for Caller {
             None => Ok(None),
             Some(token) => Ok(Some(state.auth.authenticate(&state.store, &token?).await?)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_strings_must_decode_to_utf8() {
+        let ok = strict_pairs("q=caf%C3%A9+en+thee&wijk=a%2Cb&leeg").unwrap();
+        assert_eq!(
+            ok,
+            vec![
+                ("q".to_string(), "café en thee".to_string()),
+                ("wijk".to_string(), "a,b".to_string()),
+                ("leeg".to_string(), String::new()),
+            ]
+        );
+        for bad in ["q=schulden%FF", "q=%C0%AF", "q=%ED%A0%80"] {
+            let e = strict_pairs(bad).unwrap_err();
+            assert_eq!(e.as_slice()[0].name, "q", "{bad}");
+        }
+        let both = strict_pairs("q=%FF&thema=%FE").unwrap_err();
+        assert_eq!(both.as_slice().len(), 2);
+        // A stray percent sign is kept, as browsers send it.
+        assert_eq!(strict_pairs("q=100%").unwrap()[0].1, "100%");
     }
 }

@@ -80,10 +80,7 @@ impl<F: ChangeFeed> Indexer<F> {
         let threads = std::thread::available_parallelism()
             .map(|n| n.get().clamp(1, 4))
             .unwrap_or(1);
-        let writer = index
-            .tantivy()
-            .writer_with_num_threads(threads, WRITER_HEAP)
-            .context("de index is in gebruik door een ander proces (draait de server nog?)")?;
+        let writer = open_writer(index.tantivy(), threads, WRITER_HEAP)?;
         Ok(Indexer {
             feed,
             index,
@@ -263,6 +260,71 @@ impl<F: ChangeFeed> Indexer<F> {
     }
 }
 
+/// Takes the index's writer lock and removes the files a killed commit left behind: segment
+/// or delete files (`<segment>.<opstamp>.del`) that no committed state refers to. Left in
+/// place, the next commit with the same opstamp would fail on them once (`FileAlreadyExists`).
+pub fn open_writer(
+    index: &tantivy::Index,
+    threads: usize,
+    heap: usize,
+) -> anyhow::Result<IndexWriter> {
+    let writer = index
+        .writer_with_num_threads(threads, heap)
+        .context("de index is in gebruik door een ander proces (draait de server nog?)")?;
+    match writer.garbage_collect_files().wait() {
+        Ok(gc) if !gc.deleted_files.is_empty() => {
+            tracing::info!(
+                files = gc.deleted_files.len(),
+                "index: bestanden van een afgebroken commit opgeruimd"
+            );
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "index: opruimen bij openen mislukt"),
+    }
+    Ok(writer)
+}
+
 fn lock(writer: &Mutex<IndexWriter>) -> std::sync::MutexGuard<'_, IndexWriter> {
     writer.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::schema::{INDEXED, STORED, Schema};
+    use tantivy::{Term, doc};
+
+    use super::open_writer;
+
+    /// A commit prepared but never finished leaves files behind, as a `kill -9` before
+    /// `meta.json` is written does. The next writer removes them, and the next commit (at the
+    /// same opstamp) goes through.
+    #[test]
+    fn a_new_writer_removes_what_a_cut_off_commit_left() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut builder = Schema::builder();
+        let id = builder.add_u64_field("id", INDEXED | STORED);
+        let index = tantivy::Index::create_in_dir(dir.path(), builder.build()).unwrap();
+        {
+            let mut w = open_writer(&index, 1, 15_000_000).unwrap();
+            for n in 0..10u64 {
+                w.add_document(doc!(id => n)).unwrap();
+            }
+            w.commit().unwrap();
+            for n in 10..20u64 {
+                w.add_document(doc!(id => n)).unwrap();
+            }
+            let prepared = w.prepare_commit().unwrap();
+            // Cut off: the files are written, meta.json is not.
+            std::mem::forget(prepared);
+        }
+        let files_before: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        let mut w = open_writer(&index, 1, 15_000_000).unwrap();
+        let files_after: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert!(files_after.len() < files_before.len(), "leftovers removed");
+        w.delete_term(Term::from_field_u64(id, 3));
+        w.commit().unwrap();
+        let reader = index.reader().unwrap();
+        reader.reload().unwrap();
+        assert_eq!(reader.searcher().num_docs(), 9);
+    }
 }

@@ -39,6 +39,20 @@ pub struct UserChanges {
     pub password_hash: Option<String>,
 }
 
+impl UserChanges {
+    /// False when applying these changes would leave `user` as it is (an empty `PATCH`, or
+    /// one that repeats the current values): then nothing is written and the version stays.
+    pub fn change(&self, user: &User) -> bool {
+        self.name.as_ref().is_some_and(|n| *n != user.name)
+            || self.role.is_some_and(|r| r != user.role)
+            || self
+                .organisation_id
+                .is_some_and(|o| o != user.organisation_id)
+            || self.active.is_some_and(|a| a != user.active)
+            || self.password_hash.is_some()
+    }
+}
+
 const USER_COLUMNS: &str = "u.id, u.email, u.name, u.role, u.organisation_id, u.active, u.created_at, u.updated_at, u.version";
 
 fn user_from_row(r: &AnyRow) -> Result<User, sqlx::Error> {
@@ -298,58 +312,66 @@ impl Store {
         )
     }
 
-    /// Counts a login attempt for `key` *before* its password is checked, so parallel guesses
-    /// cannot slip past the limit. From attempt `lock_from` in a row on, the account is locked
-    /// at once for `locks[n - lock_from]` (the last entry for all later ones); a successful
-    /// login clears it all ([`Store::clear_login_failures`]). Returns `Ok(n)` for attempt `n`,
-    /// or `Err(locked_until)` while the account is locked. One row update decides, so two
-    /// attempts can never both pass a lock.
-    pub async fn begin_login_attempt(
+    /// Until when the account behind `key` is locked after failed logins, if it is now.
+    pub async fn login_locked_until(&self, key: &str) -> StoreResult<Option<String>> {
+        let now = crate::domain::now_iso();
+        let row: Option<(Option<String>,)> = sqlx::query_as(
+            "SELECT locked_until FROM login_failures
+             WHERE account_key = $1 AND locked_until IS NOT NULL AND locked_until > $2",
+        )
+        .bind(key.to_string())
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.and_then(|(until,)| until))
+    }
+
+    /// Counts a failed login for `key` in one statement (insert or increment, so two nodes
+    /// recording at once both count) and locks the account from the `lock_from`-th failure in
+    /// a row for the matching step of `locks` (the last step for every failure beyond).
+    /// Returns the number of failures in a row. Only a checked, wrong password counts: a login
+    /// still in flight, or cut off by a crash, leaves no trace.
+    pub async fn record_login_failure(
         &self,
         key: &str,
         lock_from: i64,
         locks: &[chrono::Duration],
-    ) -> StoreResult<Result<i64, String>> {
+    ) -> StoreResult<i64> {
         let now = chrono::Utc::now();
         let at =
             |d: chrono::Duration| (now + d).to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
         let now_text = now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
-        sqlx::query(
-            "INSERT INTO login_failures (account_key, failures, updated_at) VALUES ($1, 0, $2)
-             ON CONFLICT (account_key) DO NOTHING",
-        )
-        .bind(key.to_string())
-        .bind(now_text.clone())
-        .execute(&self.pool)
-        .await?;
         // One CASE branch per step of the schedule; values are bound, only the shape is built.
-        let mut case = String::from("CASE WHEN failures + 1 < $3 THEN NULL");
+        let mut case = String::from("CASE WHEN login_failures.failures + 1 < $3 THEN NULL");
         for i in 0..locks.len().saturating_sub(1) {
-            case.push_str(&format!(" WHEN failures + 1 = $3 + {i} THEN ${}", i + 4));
+            case.push_str(&format!(
+                " WHEN login_failures.failures + 1 = $3 + {i} THEN ${}",
+                i + 5
+            ));
         }
-        case.push_str(&format!(" ELSE ${} END", locks.len() + 3));
+        case.push_str(&format!(" ELSE ${} END", locks.len() + 4));
         let sql = format!(
-            "UPDATE login_failures SET failures = failures + 1, updated_at = $2,
-                 locked_until = {case}
-             WHERE account_key = $1 AND (locked_until IS NULL OR locked_until <= $2)
+            "INSERT INTO login_failures (account_key, failures, updated_at, locked_until)
+             VALUES ($1, 1, $2, $4)
+             ON CONFLICT (account_key) DO UPDATE SET
+                 failures = login_failures.failures + 1, updated_at = $2, locked_until = {case}
              RETURNING failures"
         );
+        let first_lock = if lock_from <= 1 {
+            locks.first().map(|d| at(*d))
+        } else {
+            None
+        };
         let mut q = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(sql))
             .bind(key.to_string())
             .bind(now_text)
-            .bind(lock_from);
+            .bind(lock_from)
+            .bind(first_lock);
         for d in locks {
             q = q.bind(at(*d));
         }
-        if let Some((n,)) = q.fetch_optional(&self.pool).await? {
-            return Ok(Ok(n));
-        }
-        let (until,): (Option<String>,) =
-            sqlx::query_as("SELECT locked_until FROM login_failures WHERE account_key = $1")
-                .bind(key.to_string())
-                .fetch_one(&self.pool)
-                .await?;
-        Ok(Err(until.unwrap_or_default()))
+        let (failures,) = q.fetch_one(&self.pool).await?;
+        Ok(failures)
     }
 
     pub async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {

@@ -456,3 +456,154 @@ async fn two_admins_disabling_each_other_at_once_leave_one_active() {
         r1.status, r1.body, r2.status, r2.body
     );
 }
+
+#[tokio::test]
+async fn parallel_correct_logins_all_get_in_and_none_answers_500() {
+    let app = TestApp::spawn_with(|c| c.login_attempts_per_minute = 1000).await;
+    app.create_account("tabbladen@voorbeeld.example", "medewerker", None)
+        .await;
+    app.create_account("wisselend@voorbeeld.example", "medewerker", None)
+        .await;
+    let app = std::sync::Arc::new(app);
+    for round in 0..3 {
+        let mut tasks = Vec::new();
+        // Eight tabs logging in to one account at once: all correct, all in.
+        for _ in 0..8 {
+            let app = app.clone();
+            tasks.push(tokio::spawn(async move {
+                let a = attempt(&app, "tabbladen@voorbeeld.example", PASSWORD).await;
+                (a.status, a.status == 201)
+            }));
+        }
+        // Meanwhile a second account mixes right and wrong passwords (never five wrong).
+        for n in 0..12 {
+            let app = app.clone();
+            tasks.push(tokio::spawn(async move {
+                let password = if n % 3 == 0 {
+                    "fout-wachtwoord"
+                } else {
+                    PASSWORD
+                };
+                let a = attempt(&app, "wisselend@voorbeeld.example", password).await;
+                (a.status, matches!(a.status, 201 | 401))
+            }));
+        }
+        for t in tasks {
+            let (status, fine) = t.await.unwrap();
+            assert!(fine, "round {round}: {status}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn guessing_your_current_password_is_limited_like_a_login() {
+    let app = TestApp::spawn().await;
+    let id = app
+        .create_account("gestolen@voorbeeld.example", "medewerker", None)
+        .await;
+    let token = app.login("gestolen@voorbeeld.example").await;
+    let path = format!("/api/v1/beheer/gebruikers/{id}");
+    let version = app
+        .call("GET", &path, Some(&token), None, None)
+        .await
+        .etag();
+    let change = |current: &'static str| json!({"wachtwoord": "een-nieuw-lang-wachtwoord", "huidigWachtwoord": current});
+    for n in 0..5 {
+        let guess = app
+            .call(
+                "PATCH",
+                &path,
+                Some(&token),
+                Some(version),
+                Some(change("raden-maar")),
+            )
+            .await;
+        assert_eq!(guess.status, 400, "guess {n}");
+    }
+    // The account is locked now: even the right password waits, as a login would.
+    let locked = app
+        .call(
+            "PATCH",
+            &path,
+            Some(&token),
+            Some(version),
+            Some(change(PASSWORD)),
+        )
+        .await;
+    assert_eq!(locked.status, 429, "{}", locked.body);
+    assert!(locked.headers.contains_key("retry-after"));
+    assert_eq!(
+        attempt(&app, "gestolen@voorbeeld.example", PASSWORD)
+            .await
+            .status,
+        429
+    );
+}
+
+#[tokio::test]
+async fn a_patch_that_changes_nothing_keeps_the_version() {
+    let app = TestApp::spawn().await;
+    let id = app
+        .create_account("rustig@voorbeeld.example", "medewerker", None)
+        .await;
+    let token = app.login("rustig@voorbeeld.example").await;
+    let path = format!("/api/v1/beheer/gebruikers/{id}");
+    let me = app.call("GET", &path, Some(&token), None, None).await;
+    for body in [
+        json!({}),
+        json!({"naam": me.body["naam"].as_str().unwrap()}),
+    ] {
+        let a = app
+            .call("PATCH", &path, Some(&token), Some(me.etag()), Some(body))
+            .await;
+        assert_eq!(a.status, 200);
+        assert_eq!(a.etag(), me.etag());
+        assert_eq!(a.body["versie"], me.body["versie"]);
+    }
+    let renamed = app
+        .call(
+            "PATCH",
+            &path,
+            Some(&token),
+            Some(me.etag()),
+            Some(json!({"naam": "Nieuwe Naam"})),
+        )
+        .await;
+    assert_eq!(renamed.etag(), me.etag() + 1);
+}
+
+#[tokio::test]
+async fn one_attacker_behind_a_shared_address_does_not_lock_out_the_office() {
+    let app = TestApp::spawn_with(|c| c.login_attempts_per_minute = 3).await;
+    app.create_account("collega@voorbeeld.example", "medewerker", None)
+        .await;
+    app.create_account("nieuw@voorbeeld.example", "medewerker", None)
+        .await;
+    // A colleague logged in from this address before.
+    assert_eq!(
+        attempt(&app, "collega@voorbeeld.example", PASSWORD)
+            .await
+            .status,
+        201
+    );
+    // Someone at the same address sprays guesses over many accounts until the limit.
+    for n in 0..3 {
+        let a = attempt(&app, &format!("doelwit{n}@voorbeeld.example"), "raden").await;
+        assert_eq!(a.status, 401);
+    }
+    let sprayed = attempt(&app, "doelwit9@voorbeeld.example", "raden").await;
+    assert_eq!(sprayed.status, 429, "the address is over its limit");
+    // An account never used from here waits; the colleague gets in.
+    assert_eq!(
+        attempt(&app, "nieuw@voorbeeld.example", PASSWORD)
+            .await
+            .status,
+        429
+    );
+    assert_eq!(
+        attempt(&app, "collega@voorbeeld.example", PASSWORD)
+            .await
+            .status,
+        201
+    );
+}

@@ -153,6 +153,55 @@ async fn every_response_carries_the_api_version_and_openapi_is_open_to_all_origi
 }
 
 #[tokio::test]
+async fn only_the_public_read_api_answers_scripts_of_other_origins() {
+    let app =
+        TestApp::spawn_with(|c| c.cors_origins = vec!["https://portaal.example".into()]).await;
+    let from = |origin: &'static str, path: &str| {
+        app.client
+            .get(format!("{}{path}", app.base))
+            .header("origin", origin)
+            .send()
+    };
+    let allowed = |res: &reqwest::Response| {
+        res.headers()
+            .get("access-control-allow-origin")
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    let public = from("https://elders.example", "/api/v1/themas")
+        .await
+        .unwrap();
+    assert_eq!(allowed(&public).as_deref(), Some("https://elders.example"));
+    for path in [
+        "/api/v1/sessies/huidige",
+        "/api/v1/beheer/aanbod",
+        "/api/v1/verwijslijsten",
+    ] {
+        let other = from("https://elders.example", path).await.unwrap();
+        assert_eq!(allowed(&other), None, "{path} from another origin");
+        let portal = from("https://portaal.example", path).await.unwrap();
+        assert_eq!(
+            allowed(&portal).as_deref(),
+            Some("https://portaal.example"),
+            "{path}"
+        );
+    }
+    // A preflight for a login from another origin gets no permission either.
+    let preflight = app
+        .client
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{}/api/v1/sessies", app.base),
+        )
+        .header("origin", "https://elders.example")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(allowed(&preflight), None);
+}
+
+#[tokio::test]
 async fn ids_have_one_canonical_form_and_api_answers_are_never_sniffed_or_cached_with_a_token() {
     let app = TestApp::with_demo().await;
     let id = app.search("pageSize=1").await["resultaten"][0]["id"]
@@ -186,4 +235,17 @@ async fn ids_have_one_canonical_form_and_api_answers_are_never_sniffed_or_cached
         .unwrap();
     assert_eq!(res.status(), 201);
     assert_eq!(res.headers()["cache-control"], "no-store");
+}
+
+#[tokio::test]
+async fn a_query_string_that_is_not_utf8_is_a_400_naming_the_parameter() {
+    let app = TestApp::spawn().await;
+    for query in ["q=schulden%FF", "q=%C0%AF", "q=%ED%A0%80"] {
+        let (status, body) = problem(app.get(&format!("/api/v1/aanbod?{query}")).await).await;
+        assert_eq!(status, 400, "{query}");
+        assert_eq!(invalid_names(&body), vec!["q".to_string()], "{query}");
+    }
+    let (status, body) = problem(app.get("/api/v1/suggesties?q=%FFschu").await).await;
+    assert_eq!(status, 400);
+    assert_eq!(invalid_names(&body), vec!["q".to_string()]);
 }

@@ -248,6 +248,7 @@ pub async fn get_gebruiker(
 pub async fn update_gebruiker(
     State(state): State<AppState>,
     caller: Caller,
+    client: crate::api::sessies::ClientIp,
     ApiPath(id): ApiPath<i64>,
     if_match: Result<IfMatch, ApiError>,
     JsonObject(body): JsonObject,
@@ -314,13 +315,11 @@ pub async fn update_gebruiker(
                 "is verplicht om uw wachtwoord te wijzigen",
             ),
             Some(current) => {
-                let hash = state
-                    .store
-                    .user_by_email(&target.email)
+                if !state
+                    .auth
+                    .check_own_password(&state.store, &target, &current, client.0)
                     .await?
-                    .map(|(_, h)| h)
-                    .unwrap_or_default();
-                if !state.auth.verify(current, hash).await? {
+                {
                     e.add("huidigWachtwoord", "klopt niet");
                 }
             }
@@ -331,6 +330,9 @@ pub async fn update_gebruiker(
     }
     if let Some(p) = patch.wachtwoord.clone() {
         changes.password_hash = Some(state.auth.hash(p).await?);
+    }
+    if !changes.change(&target) {
+        return Ok(with_etag(StatusCode::OK, target));
     }
     let user = state
         .store
