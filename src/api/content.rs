@@ -203,10 +203,9 @@ impl From<&NewListing> for ListingContent {
 pub struct FieldChangeResponse {
     /// Wire name, e.g. `titel` or `contact.telefoon`.
     pub veld: String,
-    /// Value before (absent for a new item).
-    #[schema(value_type = Object)]
+    /// Value before: any JSON value of the field's type, `null` for a new item or an empty field.
     pub oud: serde_json::Value,
-    #[schema(value_type = Object)]
+    /// Value after: any JSON value of the field's type, `null` for an emptied field.
     pub nieuw: serde_json::Value,
 }
 

@@ -22,10 +22,13 @@ where
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         // One canonical form per id: `/aanbod/1` exists, `/aanbod/+1` and `/aanbod/0001` do not.
+        // Ids start at 1: `/aanbod/0` and `/aanbod/-1` name nothing.
         if let Ok(raw) =
             <axum::extract::RawPathParams as FromRequestParts<S>>::from_request_parts(parts, state)
                 .await
-            && raw.iter().any(|(_, v)| is_non_canonical_number(v))
+            && raw
+                .iter()
+                .any(|(_, v)| is_non_canonical_number(v) || is_below_one(v))
         {
             return Err(ApiError::NotFound);
         }
@@ -38,6 +41,11 @@ where
             }
         }
     }
+}
+
+/// True for a whole number below 1 (`0`, `-5`): never an id.
+fn is_below_one(v: &str) -> bool {
+    v.parse::<i64>().is_ok_and(|n| n < 1)
 }
 
 /// True for a number written in a second form: a sign, or a leading zero (`+1`, `0001`).
@@ -275,8 +283,9 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
             return Err(ApiError::PreconditionRequired);
         };
         let value = value.to_str().map(str::trim).unwrap_or("");
-        // `*` would match any version: it protects nothing, so it counts as missing.
-        if value == "*" {
+        // `*` would match any version: it protects nothing, so it counts as missing; and so
+        // does an empty header.
+        if value == "*" || value.is_empty() {
             return Err(ApiError::PreconditionRequired);
         }
         // If-Match compares strongly (RFC 9110): a weak tag never matches. Of a list, the

@@ -207,6 +207,9 @@ pub fn routes() -> (Router<AppState>, oa::OpenApi) {
         .routes(routes!(verwijslijsten::get_gedeelde_verwijslijst))
         .split_for_parts();
     add_openapi_path(&mut doc);
+    add_parameter_rules(&mut doc);
+    add_create_organisation_field(&mut doc);
+    drop_empty_defaults_of_required_text(&mut doc);
     add_problem_responses(&mut doc);
     add_version_headers(&mut doc);
     add_etag_headers(&mut doc);
@@ -219,6 +222,192 @@ pub fn openapi() -> oa::OpenApi {
 }
 
 /// Documents `/openapi.json` itself (served outside the utoipa router).
+/// What the code that checks a parameter accepts, written into the document so clients and
+/// contract testers see the same rules: ranges, the allowed values of enumerations (from the
+/// same `ALL` lists the parsers use) and lengths.
+enum ParameterRule {
+    Range(Option<f64>, Option<f64>),
+    /// Greater than the first, at most the second.
+    AboveUpTo(f64, f64),
+    OneOf(Vec<&'static str>),
+    Length(usize, usize),
+}
+
+fn parameter_rule(path: &str, name: &str) -> Option<ParameterRule> {
+    use crate::domain::{Cost, Kind, Status, TimeCommitment, report::ReportStatus};
+    use ParameterRule::*;
+    let names = |all: Vec<&'static str>| OneOf(all);
+    Some(match name {
+        "page" => Range(
+            Some(1.0),
+            Some(f64::from(crate::search::request::MAX_RESULT_WINDOW)),
+        ),
+        "id" | "aanbodId" | "organisatie" => Range(Some(1.0), None),
+        "soort" => names(Kind::ALL.iter().map(|k| k.as_str()).collect()),
+        "kosten" => names(Cost::ALL.iter().map(|k| k.as_str()).collect()),
+        "tijdsbesteding" => names(TimeCommitment::ALL.iter().map(|k| k.as_str()).collect()),
+        "sorteer" => names(
+            crate::search::request::SORTS
+                .iter()
+                .map(|(n, _)| *n)
+                .collect(),
+        ),
+        "status" if path.starts_with("/beheer/meldingen") => {
+            names(ReportStatus::ALL.iter().map(|k| k.as_str()).collect())
+        }
+        "status" if path.starts_with("/beheer/aanbod") => {
+            names(Status::ALL.iter().map(|k| k.as_str()).collect())
+        }
+        "q" if path == "/suggesties" => Length(1, suggesties::MAX_CHARS),
+        "q" if path == "/aanbod" => Length(0, crate::search::request::MAX_QUERY_CHARS),
+        "straal" => AboveUpTo(0.0, crate::search::request::MAX_RADIUS_KM),
+        "breedtegraad" => Range(Some(-90.0), Some(90.0)),
+        "lengtegraad" => Range(Some(-180.0), Some(180.0)),
+        _ => return None,
+    })
+}
+
+fn number(v: f64) -> utoipa::Number {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        utoipa::Number::Int(v as isize)
+    } else {
+        utoipa::Number::Float(v)
+    }
+}
+
+fn apply_rule(schema: &mut oa::Schema, rule: &ParameterRule) {
+    match schema {
+        oa::Schema::Array(array) => {
+            if let oa::schema::ArrayItems::RefOrSchema(items) = &mut array.items
+                && let RefOr::T(item) = items.as_mut()
+            {
+                apply_rule(item, rule);
+            }
+        }
+        oa::Schema::Object(o) => match rule {
+            ParameterRule::Range(min, max) => {
+                if let Some(min) = min {
+                    o.minimum = Some(number(*min));
+                }
+                if let Some(max) = max {
+                    o.maximum = Some(number(*max));
+                }
+            }
+            ParameterRule::AboveUpTo(above, max) => {
+                o.minimum = None;
+                o.exclusive_minimum = Some(number(*above));
+                o.maximum = Some(number(*max));
+            }
+            ParameterRule::OneOf(values) => {
+                o.enum_values = Some(values.iter().map(|v| serde_json::json!(v)).collect());
+            }
+            ParameterRule::Length(min, max) => {
+                o.min_length = Some(*min);
+                o.max_length = Some(*max);
+            }
+        },
+        _ => {}
+    }
+}
+
+fn add_parameter_rules(doc: &mut oa::OpenApi) {
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let ops = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for op in ops.into_iter().flatten() {
+            for param in op.parameters.iter_mut().flatten() {
+                let RefOr::T(param) = param else {
+                    continue;
+                };
+                let Some(rule) = parameter_rule(path, &param.name) else {
+                    continue;
+                };
+                if let Some(RefOr::T(schema)) = param.schema.as_mut() {
+                    apply_rule(schema, &rule);
+                }
+                if param.name == "pageSize"
+                    && let Some(RefOr::T(oa::Schema::Object(o))) = param.schema.as_mut()
+                {
+                    o.minimum = Some(utoipa::Number::Int(1));
+                }
+            }
+        }
+    }
+}
+
+/// Bodies read with `#[serde(default)]` (so each wrong field can be named) would advertise an
+/// empty default for text that must not be empty; such a default is not one.
+fn drop_empty_defaults_of_required_text(doc: &mut oa::OpenApi) {
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    for schema in components.schemas.values_mut() {
+        let RefOr::T(oa::Schema::Object(o)) = schema else {
+            continue;
+        };
+        for property in o.properties.values_mut() {
+            if let RefOr::T(oa::Schema::Object(p)) = property
+                && p.min_length.is_some_and(|m| m > 0)
+                && p.default == Some(serde_json::json!(""))
+            {
+                p.default = None;
+            }
+        }
+    }
+}
+
+/// The create body is the content plus `organisatieId`, which editors must send and partners
+/// may not (their own organisation is implied): one content type, one extra field.
+fn add_create_organisation_field(doc: &mut oa::OpenApi) {
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    let Some(RefOr::T(oa::Schema::Object(content))) =
+        components.schemas.get("ListingContent").cloned()
+    else {
+        return;
+    };
+    let mut create = content;
+    create.description =
+        Some("A new item: the content, and for editors the organisation it belongs to.".into());
+    create.properties.insert(
+        "organisatieId".into(),
+        RefOr::T(oa::Schema::Object(
+            oa::ObjectBuilder::new()
+                .schema_type(oa::schema::Type::Integer)
+                .format(Some(oa::SchemaFormat::KnownFormat(oa::KnownFormat::Int64)))
+                .minimum(Some(1))
+                .description(Some(
+                    "Editors: the organisation of the item (required). Partners may not send it.",
+                ))
+                .build(),
+        )),
+    );
+    components.schemas.insert(
+        "NewListingContent".into(),
+        RefOr::T(oa::Schema::Object(create)),
+    );
+    if let Some(op) = doc
+        .paths
+        .paths
+        .get_mut("/beheer/aanbod")
+        .and_then(|item| item.post.as_mut())
+        && let Some(RefOr::T(body)) = op.request_body.as_mut()
+    {
+        for content in body.content.values_mut() {
+            let RefOr::T(content) = content else {
+                continue;
+            };
+            content.schema = Some(RefOr::Ref(oa::Ref::from_schema_name("NewListingContent")));
+        }
+    }
+}
+
 fn add_openapi_path(doc: &mut oa::OpenApi) {
     let op = oa::path::OperationBuilder::new()
         .operation_id(Some("get_openapi"))

@@ -16,8 +16,9 @@ use crate::store::User;
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct LoginRequest {
-    #[schema(example = "redactie@leusden.example")]
+    #[schema(example = "redactie@leusden.example", min_length = 1)]
     pub email: String,
+    #[schema(min_length = 1, max_length = 128)]
     pub wachtwoord: String,
 }
 

@@ -11,7 +11,7 @@ use crate::domain::FieldErrors;
 use crate::error::{ApiError, ApiResult};
 
 /// Longest accepted input, in characters.
-const MAX_CHARS: usize = 100;
+pub const MAX_CHARS: usize = 100;
 
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]

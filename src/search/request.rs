@@ -69,6 +69,14 @@ pub const MAX_RADIUS_KM: f64 = 100.0;
 /// The query parameters the search endpoint understands (wire names), in documentation order,
 /// and whether each may repeat (filters: `wijk=a&wijk=b` or `wijk=a,b`). The API documents the
 /// same list (`api::aanbod::SearchParams`); a test keeps the two equal.
+/// The orders `sorteer` accepts, by wire name.
+pub const SORTS: &[(&str, Sort)] = &[
+    ("relevantie", Sort::Relevance),
+    ("nieuwste", Sort::Newest),
+    ("titel", Sort::Title),
+    ("afstand", Sort::Distance),
+];
+
 pub const PARAMETERS: &[(&str, bool)] = &[
     ("q", false),
     ("soort", true),
@@ -222,12 +230,9 @@ impl SearchRequest {
                         format!("moet een geheel getal van 1 tot en met {MAX_PAGE_SIZE} zijn"),
                     ),
                 },
-                "sorteer" => match value.trim() {
-                    "relevantie" => req.sort = Sort::Relevance,
-                    "nieuwste" => req.sort = Sort::Newest,
-                    "titel" => req.sort = Sort::Title,
-                    "afstand" => req.sort = Sort::Distance,
-                    _ => errors.add(key, "kies uit: relevantie, nieuwste, titel, afstand"),
+                "sorteer" => match SORTS.iter().find(|(name, _)| *name == value.trim()) {
+                    Some((_, sort)) => req.sort = *sort,
+                    None => errors.add(key, "kies uit: relevantie, nieuwste, titel, afstand"),
                 },
                 "postcode" => match crate::geo::postcode_centroid(value) {
                     Some(p) => postcode = Some(p),
@@ -246,8 +251,8 @@ impl SearchRequest {
                     _ => errors.add(key, format!("moet een afstand in kilometers zijn, groter dan 0 en hoogstens {MAX_RADIUS_KM}")),
                 },
                 "uitleg" => match value.trim() {
-                    "true" | "ja" | "1" => req.explain = true,
-                    "false" | "nee" | "0" => req.explain = false,
+                    "true" => req.explain = true,
+                    "false" => req.explain = false,
                     _ => errors.add(key, "moet true of false zijn"),
                 },
                 _ => unreachable_parameter(&mut errors, key),

@@ -254,12 +254,6 @@ pub async fn update_gebruiker(
     JsonObject(body): JsonObject,
 ) -> ApiResult<Response> {
     let target = visible(&state, &caller, id).await?;
-    // The checks below look at `target`; the update only applies at this same version, so
-    // they cannot be outrun by a concurrent change (412 instead).
-    let IfMatch(version) = if_match?;
-    if version != target.version {
-        return Err(ApiError::PreconditionFailed);
-    }
     let own = caller.user.id == id;
     let editor_fields = ["rol", "organisatieId", "actief"];
     let patch: UserPatch = if caller.is_editor() && !own {
@@ -282,6 +276,13 @@ pub async fn update_gebruiker(
             "dit veld mag u voor uw eigen account niet zetten",
         )?
     };
+    // Only a well-formed request gets to the version check. The checks below look at
+    // `target`; the update only applies at this same version, so they cannot be outrun by a
+    // concurrent change (412 instead).
+    let IfMatch(version) = if_match?;
+    if version != target.version {
+        return Err(ApiError::PreconditionFailed);
+    }
     let mut e = FieldErrors::new();
     if let Some(n) = &patch.naam {
         plain_text(&mut e, "naam", n.trim(), 2, 100);

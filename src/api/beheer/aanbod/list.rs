@@ -50,9 +50,9 @@ pub async fn list_beheer_aanbod(
                 _ => e.add("verouderd", "moet true of false zijn"),
             },
             "organisatie" => match v.parse::<i64>() {
-                Ok(id) if caller.is_editor() => filter.organisation_id = Some(id),
-                Ok(_) => {}
-                Err(_) => e.add("organisatie", "moet een geheel getal zijn"),
+                Ok(id) if id >= 1 && caller.is_editor() => filter.organisation_id = Some(id),
+                Ok(id) if id >= 1 => {}
+                _ => e.add("organisatie", "moet een positief geheel getal zijn"),
             },
             _ => paging.push((k.clone(), v.clone())),
         }
