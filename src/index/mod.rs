@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod compounds;
 pub mod facets;
 pub mod schema;
+pub mod stats;
 pub mod vocabulary;
 pub mod writer;
 
@@ -66,6 +67,10 @@ pub struct SearchIndex {
     space: RwLock<Arc<FacetSpace>>,
     rows: Mutex<RowCache>,
     vocabulary: RwLock<Arc<vocabulary::Vocabulary>>,
+    /// Per-segment word counts behind the vocabulary, kept while a segment is unchanged.
+    word_counts: Mutex<vocabulary::SegmentWordCounts>,
+    /// Ranking statistics of the current searcher (see [`stats`]).
+    stats: Mutex<Option<Arc<stats::LiveStats>>>,
     features: SearchFeatures,
 }
 
@@ -144,6 +149,8 @@ impl SearchIndex {
             space: RwLock::new(Arc::new(FacetSpace::default())),
             rows: Mutex::new(RowCache::default()),
             vocabulary: RwLock::new(Arc::new(vocabulary::Vocabulary::default())),
+            word_counts: Mutex::new(vocabulary::SegmentWordCounts::default()),
+            stats: Mutex::new(None),
             features,
         };
         this.refresh_vocabulary()?;
@@ -166,12 +173,29 @@ impl SearchIndex {
             .unwrap_or_else(|p| p.into_inner().clone())
     }
 
+    /// BM25 statistics over live documents for `searcher`, shared by every search of its
+    /// generation.
+    pub fn live_stats(&self, searcher: &Searcher) -> Arc<stats::LiveStats> {
+        let generation = searcher.generation().generation_id();
+        let mut current = self.stats.lock().unwrap_or_else(|p| p.into_inner());
+        match current.as_ref() {
+            Some(s) if s.generation() == generation => s.clone(),
+            _ => {
+                let fresh = Arc::new(stats::LiveStats::new(searcher.clone()));
+                *current = Some(fresh.clone());
+                fresh
+            }
+        }
+    }
+
     fn refresh_vocabulary(&self) -> tantivy::Result<()> {
         let searcher = self.reader.searcher();
+        let mut counts = self.word_counts.lock().unwrap_or_else(|p| p.into_inner());
         let v = vocabulary::Vocabulary::build(
             &searcher,
             &[self.fields.title_exact, self.fields.body_exact],
             self.fields.surface,
+            &mut counts,
         )?;
         *self.vocabulary.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(v);
         Ok(())

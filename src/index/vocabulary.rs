@@ -4,27 +4,80 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use tantivy::Searcher;
-use tantivy::schema::Field;
+use std::sync::Arc;
 
-/// Folded form → the most frequent accented spelling, from the `surface` field's terms.
-fn surface_forms(searcher: &Searcher, field: Field) -> tantivy::Result<HashMap<String, String>> {
-    let mut best: HashMap<String, (String, u32)> = HashMap::new();
-    for seg in searcher.segment_readers() {
-        let inverted = seg.inverted_index(field)?;
+use tantivy::index::SegmentId;
+use tantivy::schema::Field;
+use tantivy::{Searcher, SegmentReader};
+
+/// Words of one segment and field with the number of live documents holding each, sorted.
+type WordCounts = Vec<(String, u32)>;
+
+/// Word counts per segment, field and number of deletions: a segment's counts are computed
+/// once and reused until it changes (new deletes, or merged away), so a rebuild after a commit
+/// only counts the new segments.
+#[derive(Default)]
+pub struct SegmentWordCounts {
+    counts: HashMap<(SegmentId, u32, Field), Arc<WordCounts>>,
+}
+
+impl SegmentWordCounts {
+    fn get(&mut self, segment: &SegmentReader, field: Field) -> tantivy::Result<Arc<WordCounts>> {
+        let key = (segment.segment_id(), segment.num_deleted_docs(), field);
+        if let Some(c) = self.counts.get(&key) {
+            return Ok(c.clone());
+        }
+        let inverted = segment.inverted_index(field)?;
         let mut terms = inverted.terms().stream()?;
+        let mut words = Vec::new();
         while terms.advance() {
             let Ok(word) = std::str::from_utf8(terms.key()) else {
                 continue;
             };
-            let folded = super::schema::sort_key(word);
-            let df = terms.value().doc_freq;
-            let entry = best.entry(folded).or_insert_with(|| (word.to_string(), 0));
-            if entry.0 == word {
-                entry.1 += df;
-            } else if df > entry.1 {
-                *entry = (word.to_string(), df);
+            // Deleted documents do not count: the same data gives the same vocabulary,
+            // whatever the history of the segments.
+            let live = super::stats::live_doc_freq(segment, field, terms.value())?;
+            if live > 0 {
+                words.push((word.to_string(), live));
             }
+        }
+        let words = Arc::new(words);
+        self.counts.insert(key, words.clone());
+        Ok(words)
+    }
+
+    /// Forgets the counts of segments `searcher` no longer has.
+    fn keep_only(&mut self, searcher: &Searcher) {
+        let live: HashSet<(SegmentId, u32)> = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| (s.segment_id(), s.num_deleted_docs()))
+            .collect();
+        self.counts
+            .retain(|(id, deleted, _), _| live.contains(&(*id, *deleted)));
+    }
+}
+
+/// Folded form → the most frequent accented spelling, from the `surface` field's terms (on a
+/// tie, the first in sort order, so the answer never depends on segment order).
+fn surface_forms(
+    searcher: &Searcher,
+    field: Field,
+    counts: &mut SegmentWordCounts,
+) -> tantivy::Result<HashMap<String, String>> {
+    let mut per_spelling: BTreeMap<(String, String), u32> = BTreeMap::new();
+    for seg in searcher.segment_readers() {
+        for (word, n) in counts.get(seg, field)?.iter() {
+            *per_spelling
+                .entry((super::schema::sort_key(word), word.clone()))
+                .or_default() += n;
+        }
+    }
+    let mut best: HashMap<String, (String, u32)> = HashMap::new();
+    for ((folded, word), n) in per_spelling {
+        let entry = best.entry(folded).or_insert_with(|| (word.clone(), 0));
+        if n > entry.1 {
+            *entry = (word, n);
         }
     }
     Ok(best.into_iter().map(|(k, (w, _))| (k, w)).collect())
@@ -49,24 +102,21 @@ impl Vocabulary {
         searcher: &Searcher,
         fields: &[Field],
         surface: Field,
+        counts: &mut SegmentWordCounts,
     ) -> tantivy::Result<Vocabulary> {
+        counts.keep_only(searcher);
         let mut freq: BTreeMap<String, u32> = BTreeMap::new();
         for seg in searcher.segment_readers() {
             for field in fields {
-                let inverted = seg.inverted_index(*field)?;
-                let mut terms = inverted.terms().stream()?;
-                while terms.advance() {
-                    if let Ok(word) = std::str::from_utf8(terms.key())
-                        && word.len() >= 2
-                        && !word.bytes().all(|b| b.is_ascii_digit())
-                    {
-                        *freq.entry(word.to_string()).or_default() += terms.value().doc_freq;
+                for (word, n) in counts.get(seg, *field)?.iter() {
+                    if word.len() >= 2 && !word.bytes().all(|b| b.is_ascii_digit()) {
+                        *freq.entry(word.clone()).or_default() += n;
                     }
                 }
             }
         }
         let mut vocabulary = Self::from_sorted(freq.into_iter().collect());
-        vocabulary.surface = surface_forms(searcher, surface)?;
+        vocabulary.surface = surface_forms(searcher, surface, counts)?;
         Ok(vocabulary)
     }
 

@@ -514,6 +514,8 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
     let searcher = index.searcher();
     let space = index.facet_space();
     let rows = index.rows(&searcher, &space)?;
+    // Scores from live documents only: the same data ranks the same on every node.
+    let stats = index.live_stats(&searcher);
     let filter = Filter::new(req, &space);
     let words = query_words(&req.text);
     let has_text = !req.text.trim().is_empty();
@@ -527,7 +529,7 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
             sort: req.sort,
             scoring: has_text && req.sort == Sort::Relevance,
         };
-        searcher.search(query, &collector)
+        searcher.search_with_statistics_provider(query, &collector, &*stats)
     };
 
     let mut corrected = None;

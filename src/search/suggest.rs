@@ -119,7 +119,12 @@ pub fn suggest(index: &SearchIndex, text: &str, limit: usize) -> Result<Suggesti
             sort: Sort::Relevance,
             scoring: true,
         };
-        let fruit = searcher.search(&BooleanQuery::new(must), &collector)?;
+        let stats = index.live_stats(&searcher);
+        let fruit = searcher.search_with_statistics_provider(
+            &BooleanQuery::new(must),
+            &collector,
+            &*stats,
+        )?;
         let mut top = fruit.top;
         top.sort_by_key(|c| std::cmp::Reverse(c.key));
         for c in top.into_iter().take(limit) {
