@@ -82,8 +82,10 @@ fn is_transient(e: &sqlx::Error) -> bool {
         | sqlx::Error::WorkerCrashed => true,
         sqlx::Error::Database(db) => db.code().is_some_and(|code| {
             // SQLSTATE classes 08 (connection), 53 (resources), 57P0x (shutdown, restart),
-            // 40001/40P01 (serialization, deadlock); SQLite: 5 (busy), 6 (locked).
-            code.starts_with("08")
+            // 40001/40P01 (serialization, deadlock), 55000 (the database is not accepting
+            // connections, e.g. during maintenance); SQLite: 5 (busy), 6 (locked).
+            code == "55000"
+                || code.starts_with("08")
                 || code.starts_with("53")
                 || code.starts_with("57P0")
                 || code == "40001"

@@ -308,7 +308,7 @@ pub fn item(title: &str) -> Value {
 }
 
 /// Creates an empty PostgreSQL database for one test and returns its URL.
-async fn fresh_postgres_database(admin_url: &str) -> String {
+pub async fn fresh_postgres_database(admin_url: &str) -> String {
     use sqlx::Executor as _;
     sqlx::any::install_default_drivers();
     let name = format!("t_{}", uuid_like());

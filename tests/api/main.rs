@@ -16,6 +16,7 @@ mod openapi;
 mod operations;
 mod quality;
 mod referrals;
+mod schema;
 mod search;
 mod taxonomy;
 mod web;
