@@ -55,6 +55,8 @@ impl Highlighter {
         searcher: &tantivy::Searcher,
         query: &dyn Query,
     ) -> Result<Highlighter, SearchError> {
+        use tantivy::query::Bm25StatisticsProvider as _;
+        let stats = index.live_stats(searcher);
         let field = index.fields().text;
         let mut terms = HashMap::new();
         let mut seen = std::collections::BTreeSet::new();
@@ -68,7 +70,8 @@ impl Highlighter {
             let Some(text) = value.as_str() else {
                 continue;
             };
-            let doc_freq = searcher.doc_freq(term)?;
+            // Live documents only, as ranking counts them: the same snippet on every node.
+            let doc_freq = stats.doc_freq(term)?;
             if doc_freq > 0 {
                 terms.insert(text.to_string(), 1.0 / (1.0 + doc_freq as f32));
             }
