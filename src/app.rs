@@ -310,6 +310,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
                 .on_failure(()),
         )
         .layer(middleware::from_fn(problem_for_every_error))
+        .layer(middleware::from_fn(crate::serve::header_limits))
         .layer(middleware::from_fn(private_when_authenticated))
         .layer(SetResponseHeaderLayer::overriding(
             HeaderName::from_static("api-version"),

@@ -36,6 +36,9 @@ pub enum ApiError {
     MethodNotAllowed,
     #[error("verzoek te groot")]
     PayloadTooLarge,
+    /// Too many request headers, or too long ones.
+    #[error("headers te groot")]
+    HeadersTooLarge,
     #[error("tijdelijk niet beschikbaar: {0}")]
     Unavailable(String),
     #[error("interne fout: {0:#}")]
@@ -225,6 +228,11 @@ impl ApiError {
                 "verzoek-te-groot",
                 "Verzoek te groot",
             ),
+            ApiError::HeadersTooLarge => (
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+                "headers-te-groot",
+                "Headers te groot",
+            ),
             ApiError::Unavailable(_) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "tijdelijk-niet-beschikbaar",
@@ -275,6 +283,11 @@ impl ApiError {
             ApiError::PayloadTooLarge => {
                 "De inhoud van het verzoek is groter dan toegestaan.".into()
             }
+            ApiError::HeadersTooLarge => format!(
+                "Stuur hoogstens {} headers van samen hoogstens {} KiB.",
+                crate::serve::MAX_HEADERS,
+                crate::serve::MAX_HEADER_BYTES / 1024
+            ),
             ApiError::Unavailable(_) => {
                 "De dienst is even niet beschikbaar. Probeer het over enkele seconden opnieuw."
                     .into()

@@ -20,6 +20,13 @@ use tower::ServiceExt as _;
 
 /// How long a client may take to send a request's headers.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Most request headers the app takes; more is a 431 problem+json (see [`header_limits`]).
+pub const MAX_HEADERS: usize = 100;
+/// Most bytes of request headers (names and values) the app takes.
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+/// Hyper's own limits sit above the app's, so that a request over the app's limits still
+/// reaches the app and gets a problem+json answer; beyond these hyper answers 431 itself.
+const HYPER_MAX_HEADERS: usize = 4 * MAX_HEADERS;
 
 /// Serves `router` on `listener` until `shutdown` turns true; then stops accepting, lets open
 /// connections finish their requests for at most `grace`, and cuts the rest.
@@ -31,7 +38,8 @@ pub async fn serve(
 ) {
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
-        .header_read_timeout(HEADER_READ_TIMEOUT);
+        .header_read_timeout(HEADER_READ_TIMEOUT)
+        .max_headers(HYPER_MAX_HEADERS);
     let graceful = GracefulShutdown::new();
     let mut connections = JoinSet::new();
     loop {
@@ -76,4 +84,22 @@ pub async fn serve(
         }
     }
     connections.abort_all();
+}
+
+/// The app's header limits, answered with 431 problem+json (hyper's own answer beyond its
+/// larger limits has no body).
+pub async fn header_limits(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse as _;
+    let headers = req.headers();
+    let bytes: usize = headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    if headers.len() > MAX_HEADERS || bytes > MAX_HEADER_BYTES {
+        return crate::error::ApiError::HeadersTooLarge.into_response();
+    }
+    next.run(req).await
 }

@@ -249,3 +249,21 @@ async fn a_query_string_that_is_not_utf8_is_a_400_naming_the_parameter() {
     assert_eq!(status, 400);
     assert_eq!(invalid_names(&body), vec!["q".to_string()]);
 }
+
+#[tokio::test]
+async fn too_many_or_too_long_headers_get_a_431_problem() {
+    let app = TestApp::spawn().await;
+    let mut many = app.client.get(format!("{}/api/v1/themas", app.base));
+    for n in 0..150 {
+        many = many.header(format!("x-extra-{n}"), "waarde");
+    }
+    let long = app
+        .client
+        .get(format!("{}/api/v1/themas", app.base))
+        .header("x-lang", "a".repeat(40 * 1024));
+    for req in [many, long] {
+        let (status, body) = problem(req.send().await.unwrap()).await;
+        assert_eq!(status, 431);
+        assert_eq!(body["code"], "headers-te-groot");
+    }
+}

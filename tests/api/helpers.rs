@@ -124,9 +124,16 @@ impl TestApp {
     pub async fn get_json(&self, path_and_query: &str) -> Value {
         let res = self.get(path_and_query).await;
         let status = res.status();
+        let content_type = res
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
         let body = res.text().await.unwrap();
         assert_eq!(status, 200, "GET {path_and_query}: {body}");
-        serde_json::from_str(&body).unwrap()
+        let body: Value = serde_json::from_str(&body).unwrap();
+        crate::contract::check("GET", path_and_query, 200, &content_type, &body);
+        body
     }
 
     /// `/api/v1/aanbod?{query}` as JSON.
@@ -234,6 +241,7 @@ impl TestApp {
         if_match: Option<i64>,
         body: Option<Value>,
     ) -> Answer {
+        let method_name = method;
         let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
         let mut req = self
             .client
@@ -256,6 +264,11 @@ impl TestApp {
         } else {
             serde_json::from_str(&text).unwrap_or(Value::String(text))
         };
+        let content_type = headers
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        crate::contract::check(method_name, path, status, &content_type, &body);
         Answer {
             status,
             headers,

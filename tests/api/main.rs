@@ -4,6 +4,7 @@
 mod auth;
 mod authz;
 mod beheer;
+mod contract;
 mod crash;
 mod dutch;
 mod errors;
