@@ -271,8 +271,11 @@ fn english_to_dutch(err: &serde_json::Error) -> String {
     msg
 }
 
+/// Versions start at 1: this one matches nothing.
+pub const NO_VERSION: i64 = -1;
+
 /// The version from `If-Match` (our ETags are `"<versie>"`). Missing: 428. Not one of ours:
-/// it cannot match, so 412.
+/// it cannot match, so 412 once the rest of the request is found valid.
 pub struct IfMatch(pub i64);
 
 impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
@@ -300,6 +303,9 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
                     .and_then(|v| v.parse::<i64>().ok())
             })
             .map(IfMatch)
+            // A tag that is not one of ours cannot match any version: the request is checked
+            // like any other and then refused with 412, so invalid input is still named first.
+            .or(Some(IfMatch(NO_VERSION)))
             .ok_or(ApiError::PreconditionFailed)
     }
 }

@@ -208,6 +208,7 @@ pub fn routes() -> (Router<AppState>, oa::OpenApi) {
         .split_for_parts();
     add_openapi_path(&mut doc);
     add_parameter_rules(&mut doc);
+    add_body_rules(&mut doc);
     add_create_organisation_field(&mut doc);
     drop_empty_defaults_of_required_text(&mut doc);
     add_problem_responses(&mut doc);
@@ -340,8 +341,98 @@ fn add_parameter_rules(doc: &mut oa::OpenApi) {
     }
 }
 
+/// What the validating code accepts in request bodies, per (schema, property): lengths from
+/// the same `TextLimit` constants the checks use, allowed values from the enums' `ALL` lists,
+/// ranges from the same bounds.
+fn body_rules() -> Vec<(&'static str, &'static str, ParameterRule)> {
+    use crate::domain::content::{self as c, TextLimit};
+    use crate::domain::{Cost, Kind, Role, TimeCommitment, report::ReportStatus, user};
+    use ParameterRule::*;
+    let text = |l: TextLimit| Length(l.min, l.max);
+    let age = || Range(Some(0.0), Some(f64::from(crate::domain::listing::MAX_AGE)));
+    let kinds = || OneOf(Kind::ALL.iter().map(|k| k.as_str()).collect());
+    let roles = || OneOf(Role::ALL.iter().map(|r| r.as_str()).collect());
+    let password = || Length(user::MIN_PASSWORD_CHARS, user::MAX_PASSWORD_CHARS);
+    vec![
+        ("ListingContent", "soort", kinds()),
+        (
+            "ListingContent",
+            "kosten",
+            OneOf(Cost::ALL.iter().map(|k| k.as_str()).collect()),
+        ),
+        ("ListingContent", "titel", text(c::TITLE)),
+        ("ListingContent", "samenvatting", text(c::SUMMARY)),
+        ("ListingContent", "beschrijving", text(c::DESCRIPTION)),
+        ("ListingContent", "tijden", text(c::SCHEDULE)),
+        ("ListingContent", "minLeeftijd", age()),
+        ("ListingContent", "maxLeeftijd", age()),
+        (
+            "VacancyContent",
+            "tijdsbesteding",
+            OneOf(TimeCommitment::ALL.iter().map(|k| k.as_str()).collect()),
+        ),
+        (
+            "VacancyContent",
+            "urenPerWeek",
+            Range(Some(0.0), Some(c::MAX_HOURS_PER_WEEK)),
+        ),
+        ("Referral", "toelichting", text(c::REFERRAL_NOTES)),
+        ("Location", "adres", text(c::ADDRESS_PART)),
+        ("Location", "plaats", text(c::ADDRESS_PART)),
+        ("Location", "breedtegraad", Range(Some(-90.0), Some(90.0))),
+        ("Location", "lengtegraad", Range(Some(-180.0), Some(180.0))),
+        ("OrganisationInput", "naam", text(c::ORGANISATION_NAME)),
+        (
+            "OrganisationInput",
+            "beschrijving",
+            text(c::ORGANISATION_DESCRIPTION),
+        ),
+        ("NewUserRequest", "naam", text(c::USER_NAME)),
+        ("NewUserRequest", "rol", roles()),
+        ("NewUserRequest", "wachtwoord", password()),
+        ("UserPatch", "naam", text(c::USER_NAME)),
+        ("UserPatch", "rol", roles()),
+        ("UserPatch", "wachtwoord", password()),
+        (
+            "ReportPatch",
+            "status",
+            OneOf(vec![ReportStatus::Handled.as_str()]),
+        ),
+        ("TermUpdateRequest", "label", text(c::TERM_LABEL)),
+        (
+            "ReviewRequest",
+            "besluit",
+            OneOf(vec!["goedkeuren", "terugsturen"]),
+        ),
+        ("ReferralListPatch", "volgorde", Range(Some(1.0), None)),
+    ]
+}
+
+fn add_body_rules(doc: &mut oa::OpenApi) {
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    for (schema, property, rule) in body_rules() {
+        let Some(RefOr::T(oa::Schema::Object(o))) = components.schemas.get_mut(schema) else {
+            panic!("body rule for a schema the document lacks: {schema}");
+        };
+        let Some(RefOr::T(target)) = o.properties.get_mut(property) else {
+            panic!("body rule for a property the document lacks: {schema}.{property}");
+        };
+        apply_rule(target, &rule);
+        // A field that may be null keeps null among its allowed values.
+        if let oa::Schema::Object(p) = target
+            && let Some(values) = p.enum_values.as_mut()
+            && matches!(&p.schema_type, oa::schema::SchemaType::Array(types) if types.contains(&oa::schema::Type::Null))
+        {
+            values.push(serde_json::Value::Null);
+        }
+    }
+}
+
 /// Bodies read with `#[serde(default)]` (so each wrong field can be named) would advertise an
-/// empty default for text that must not be empty; such a default is not one.
+/// empty default for text that must not be empty or must be one of a list; such a default is
+/// not one.
 fn drop_empty_defaults_of_required_text(doc: &mut oa::OpenApi) {
     let Some(components) = doc.components.as_mut() else {
         return;
@@ -352,7 +443,7 @@ fn drop_empty_defaults_of_required_text(doc: &mut oa::OpenApi) {
         };
         for property in o.properties.values_mut() {
             if let RefOr::T(oa::Schema::Object(p)) = property
-                && p.min_length.is_some_and(|m| m > 0)
+                && (p.min_length.is_some_and(|m| m > 0) || p.enum_values.is_some())
                 && p.default == Some(serde_json::json!(""))
             {
                 p.default = None;

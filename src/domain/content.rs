@@ -91,6 +91,42 @@ pub const FIELD_NAMES: &[&str] = &[
 ];
 
 /// Checks a plain-text field: length in characters and no HTML.
+/// Length limits of a text field, in characters: one place for the check and for the API
+/// document (`api::add_body_rules`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TextLimit {
+    pub min: usize,
+    pub max: usize,
+}
+
+pub const TITLE: TextLimit = TextLimit { min: 3, max: 120 };
+pub const SUMMARY: TextLimit = TextLimit { min: 1, max: 300 };
+pub const DESCRIPTION: TextLimit = TextLimit { min: 0, max: 5000 };
+pub const SCHEDULE: TextLimit = TextLimit { min: 0, max: 500 };
+pub const REFERRAL_NOTES: TextLimit = TextLimit { min: 0, max: 2000 };
+pub const ADDRESS_PART: TextLimit = TextLimit { min: 0, max: 200 };
+pub const ORGANISATION_NAME: TextLimit = TextLimit { min: 2, max: 150 };
+pub const ORGANISATION_DESCRIPTION: TextLimit = TextLimit { min: 0, max: 2000 };
+pub const USER_NAME: TextLimit = TextLimit { min: 2, max: 100 };
+pub const TERM_LABEL: TextLimit = TextLimit { min: 1, max: 100 };
+/// Hours per week a vacancy may ask.
+pub const MAX_HOURS_PER_WEEK: f64 = 40.0;
+
+/// A text as sent, checked against `limit`: the minimum counts the trimmed text (spaces alone
+/// are no title), the maximum the text as sent (so a documented `maxLength` holds exactly),
+/// and the trimmed text must be plain.
+pub fn limited_text(errors: &mut FieldErrors, name: &str, raw: &str, limit: TextLimit) {
+    let n = raw.chars().count();
+    if n > limit.max {
+        errors.add(
+            name,
+            format!("mag hoogstens {} tekens lang zijn (nu {n})", limit.max),
+        );
+        return;
+    }
+    plain_text(errors, name, raw.trim(), limit.min, limit.max);
+}
+
 pub fn plain_text(errors: &mut FieldErrors, name: &str, value: &str, min: usize, max: usize) {
     errors.check_len(name, value, min, max);
     if looks_like_html(value) {
@@ -203,10 +239,10 @@ impl ListingInput {
         if kind.is_none() {
             e.add("soort", format!("kies uit: {}", Kind::allowed()));
         }
-        plain_text(e, "titel", self.title.trim(), 3, 120);
-        plain_text(e, "samenvatting", self.summary.trim(), 1, 300);
-        plain_text(e, "beschrijving", &self.description, 0, 5000);
-        plain_text(e, "tijden", &self.schedule, 0, 500);
+        limited_text(e, "titel", &self.title, TITLE);
+        limited_text(e, "samenvatting", &self.summary, SUMMARY);
+        limited_text(e, "beschrijving", &self.description, DESCRIPTION);
+        limited_text(e, "tijden", &self.schedule, SCHEDULE);
         let themes = known_keys(e, "themas", &self.themes, |k| taxonomy.theme(k).is_some());
         let wijken = known_keys(e, "wijken", &self.wijken, |k| taxonomy.wijk(k).is_some());
         let languages = known_keys(e, "talen", &self.languages, |k| {
@@ -239,7 +275,7 @@ impl ListingInput {
         let contact = contact(e, "contact.", &c.phone, &c.email, &c.website);
         let r = self.referral.clone().unwrap_or_default();
         let rc = self::contact(e, "voorVerwijzers.", &r.phone, &r.email, &None);
-        plain_text(e, "voorVerwijzers.toelichting", &r.notes, 0, 2000);
+        limited_text(e, "voorVerwijzers.toelichting", &r.notes, REFERRAL_NOTES);
         let referral = Referral {
             phone: rc.phone,
             email: rc.email,
@@ -490,7 +526,7 @@ fn location(e: &mut FieldErrors, l: &LocationInput) -> Location {
     }
     for (name, v) in [("locatie.adres", &l.address), ("locatie.plaats", &l.city)] {
         if let Some(v) = v {
-            plain_text(e, name, v, 0, 200);
+            limited_text(e, name, v, ADDRESS_PART);
         }
     }
     Location {
@@ -511,7 +547,7 @@ fn vacancy(e: &mut FieldErrors, taxonomy: &Taxonomy, v: &VacancyInput) -> Option
         );
     }
     if let Some(h) = v.hours_per_week
-        && !(0.0..=40.0).contains(&h)
+        && !(0.0..=MAX_HOURS_PER_WEEK).contains(&h)
     {
         e.add("vacature.urenPerWeek", "moet tussen 0 en 40 liggen");
     }

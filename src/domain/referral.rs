@@ -5,7 +5,7 @@
 
 use chrono::Datelike as _;
 
-use super::content::plain_text;
+use super::content::{TextLimit, limited_text};
 use super::{FieldErrors, Timestamp};
 
 /// Most offers on one list: a referral, not a directory.
@@ -23,9 +23,17 @@ impl Note {
     /// Checks a note as typed, with `today` to tell a date of birth from an appointment.
     /// Errors are reported under `field`.
     pub fn parse(field: &str, text: &str, today: chrono::NaiveDate) -> Result<Note, FieldErrors> {
-        let text = text.trim();
         let mut e = FieldErrors::new();
-        plain_text(&mut e, field, text, 0, MAX_NOTE_CHARS);
+        limited_text(
+            &mut e,
+            field,
+            text,
+            TextLimit {
+                min: 0,
+                max: MAX_NOTE_CHARS,
+            },
+        );
+        let text = text.trim();
         if let Some(kind) = personal_data(text, today) {
             e.add(
                 field,

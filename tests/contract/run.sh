@@ -40,7 +40,7 @@ run() {
   "$venv/bin/st" --config-file "$here/schemathesis.toml" --no-color \
     run "$base/api/v1/openapi.json" \
     --phases coverage,fuzzing,stateful \
-    --max-examples "$examples" --seed 20261202 --workers 2 "$@"
+    --max-examples "$examples" --seed 20261202 --workers 1 "$@"
 }
 status=0
 echo "== schemathesis, anonymous"

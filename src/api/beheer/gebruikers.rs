@@ -15,7 +15,7 @@ use super::super::extract::{
 };
 use super::super::sessies::UserResponse;
 use crate::auth::Caller;
-use crate::domain::content::plain_text;
+use crate::domain::content::{USER_NAME, limited_text};
 use crate::domain::user::password_problem;
 use crate::domain::{FieldErrors, Role, UserEmail};
 use crate::error::{ApiError, ApiResult};
@@ -162,7 +162,7 @@ pub async fn create_gebruiker(
     if email.is_none() {
         e.add("email", "geen geldig e-mailadres");
     }
-    plain_text(&mut e, "naam", req.naam.trim(), 2, 100);
+    limited_text(&mut e, "naam", &req.naam, USER_NAME);
     if let Some(p) = password_problem(&req.wachtwoord) {
         e.add("wachtwoord", p);
     }
@@ -285,7 +285,7 @@ pub async fn update_gebruiker(
     }
     let mut e = FieldErrors::new();
     if let Some(n) = &patch.naam {
-        plain_text(&mut e, "naam", n.trim(), 2, 100);
+        limited_text(&mut e, "naam", n, USER_NAME);
     }
     if let Some(p) = patch.wachtwoord.as_deref().and_then(password_problem) {
         e.add("wachtwoord", p);

@@ -13,7 +13,7 @@ use super::super::extract::{
 };
 use crate::auth::Caller;
 use crate::domain::FieldErrors;
-use crate::domain::content::{contact, plain_text};
+use crate::domain::content::{ORGANISATION_DESCRIPTION, ORGANISATION_NAME, contact, limited_text};
 use crate::error::{ApiError, ApiResult};
 use crate::store::{Organisation, OrganisationFields};
 
@@ -73,8 +73,13 @@ impl From<Organisation> for ManagedOrganisation {
 
 fn validate(input: &OrganisationInput) -> Result<OrganisationFields, ApiError> {
     let mut e = FieldErrors::new();
-    plain_text(&mut e, "naam", input.naam.trim(), 2, 150);
-    plain_text(&mut e, "beschrijving", &input.beschrijving, 0, 2000);
+    limited_text(&mut e, "naam", &input.naam, ORGANISATION_NAME);
+    limited_text(
+        &mut e,
+        "beschrijving",
+        &input.beschrijving,
+        ORGANISATION_DESCRIPTION,
+    );
     let c = contact(&mut e, "", &input.telefoon, &input.email, &input.website);
     e.finish(|| OrganisationFields {
         name: input.naam.trim().to_string(),

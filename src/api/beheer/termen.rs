@@ -68,9 +68,14 @@ pub async fn update_term(
         &["sleutel"],
         "de sleutel van een term verandert niet",
     )?;
-    let label = request.label.trim().to_string();
     let mut e = FieldErrors::new();
-    crate::domain::content::plain_text(&mut e, "label", &label, 1, 100);
+    crate::domain::content::limited_text(
+        &mut e,
+        "label",
+        &request.label,
+        crate::domain::content::TERM_LABEL,
+    );
+    let label = request.label.trim().to_string();
     if !e.is_empty() {
         return Err(e.into());
     }
