@@ -134,7 +134,8 @@ pub struct MatchExplanation {
     pub zoekterm: String,
     /// The wording found in the item.
     pub gevonden: String,
-    /// `exact` (incl. other inflections), `samenstelling`, `synoniem` or `typefout`.
+    /// `exact` (incl. other inflections), `samenstelling`, `synoniem`, `typefout` or `klank`
+    /// (written as it sounds).
     pub soort: String,
     /// Fields where it was found.
     pub velden: Vec<String>,

@@ -8,6 +8,7 @@ pub mod analysis;
 pub mod compounds;
 pub mod facets;
 pub mod schema;
+pub mod sound;
 pub mod stats;
 pub mod vocabulary;
 pub mod writer;

@@ -93,7 +93,12 @@ pub struct Vocabulary {
     /// Folded word → how people write it, where that differs ("mantelzorgcafe" →
     /// "mantelzorgcafé"): the most frequent accented spelling in the texts.
     surface: HashMap<String, String>,
+    /// Sound key → the words with that key, most frequent first (at most [`SOUND_WORDS`]).
+    sounds: HashMap<String, Vec<String>>,
 }
+
+/// Words kept per sound key: enough for the fallback, bounded for memory and query cost.
+const SOUND_WORDS: usize = 4;
 
 impl Vocabulary {
     /// The words of `fields`, and the accented spellings of `surface` (see
@@ -138,11 +143,52 @@ impl Vocabulary {
                 stems.insert(super::analysis::stem(&part));
             }
         }
+        let mut by_sound: HashMap<String, Vec<(u32, &str)>> = HashMap::new();
+        for (w, n) in &words {
+            // Short words have too many sound-alikes to be a useful guess.
+            if w.chars().count() >= 4 && !w.bytes().all(|b| b.is_ascii_digit()) {
+                by_sound
+                    .entry(super::sound::sound_key(w))
+                    .or_default()
+                    .push((*n, w.as_str()));
+            }
+        }
+        let sounds = by_sound
+            .into_iter()
+            .map(|(key, mut ws)| {
+                ws.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+                let kept = ws
+                    .into_iter()
+                    .take(SOUND_WORDS)
+                    .map(|(_, w)| w.to_string())
+                    .collect();
+                (key, kept)
+            })
+            .collect();
         Vocabulary {
             words,
             stems,
             surface: HashMap::new(),
+            sounds,
         }
+    }
+
+    /// Words of the index that sound like `word` (same sound key), most frequent first, at
+    /// most `limit`, without `word` itself.
+    pub fn sounds_like(&self, word: &str, limit: usize) -> Vec<String> {
+        if word.chars().count() < 4 {
+            return Vec::new();
+        }
+        self.sounds
+            .get(&super::sound::sound_key(word))
+            .map(|ws| {
+                ws.iter()
+                    .filter(|w| w.as_str() != word)
+                    .take(limit)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// True when some document holds a word with this stem (compound parts included).

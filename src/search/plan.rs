@@ -24,6 +24,8 @@ pub const MAX_QUERY_WORDS: usize = 16;
 const BOOST_COMPOUND: f32 = 0.5;
 const BOOST_SYNONYM: f32 = 0.2;
 const BOOST_TYPO: f32 = 0.1;
+/// A word written as it sounds: below a slipped letter, since a sound key is a coarser guess.
+const BOOST_SOUND: f32 = 0.05;
 /// Ranking bonuses for the title: each alternative found there (scaled by its boost), the typed
 /// word's exact form, and all words as a phrase.
 const TITLE_BONUS: f32 = 3.0;
@@ -37,6 +39,8 @@ pub enum MatchKind {
     Compound,
     Synonym,
     Typo,
+    /// The same sound key (`index::sound`): "sigoloog" for "psycholoog".
+    Sound,
 }
 
 impl MatchKind {
@@ -46,6 +50,7 @@ impl MatchKind {
             MatchKind::Compound => "samenstelling",
             MatchKind::Synonym => "synoniem",
             MatchKind::Typo => "typefout",
+            MatchKind::Sound => "klank",
         }
     }
 }
@@ -145,7 +150,14 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
             && !known(index, searcher, word)
         {
             let fixes = vocabulary.corrections(word, 3);
-            if let Some(best) = fixes.first() {
+            // Written as it sounds: at most two words with the same sound key, after the
+            // edit-distance corrections.
+            let sounds: Vec<String> = vocabulary
+                .sounds_like(word, 2)
+                .into_iter()
+                .filter(|w| !fixes.contains(w))
+                .collect();
+            if let Some(best) = fixes.first().or(sounds.first()) {
                 shown = best.clone();
                 any_corrected = true;
             }
@@ -153,6 +165,12 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
                 alternatives.push(Alternative {
                     words: vec![fix],
                     kind: MatchKind::Typo,
+                });
+            }
+            for sound in sounds {
+                alternatives.push(Alternative {
+                    words: vec![sound],
+                    kind: MatchKind::Sound,
                 });
             }
         }
@@ -174,6 +192,7 @@ fn boost(kind: MatchKind) -> f32 {
         MatchKind::Compound => BOOST_COMPOUND,
         MatchKind::Synonym => BOOST_SYNONYM,
         MatchKind::Typo => BOOST_TYPO,
+        MatchKind::Sound => BOOST_SOUND,
     }
 }
 
