@@ -8,6 +8,7 @@
 //! own filter. Failing two or more filters means it counts nowhere.
 
 mod any_of;
+pub mod intent;
 pub mod plan;
 pub mod request;
 pub mod snippet;
@@ -111,6 +112,8 @@ pub(crate) struct Filter {
     today: u16,
     origin: Option<(f32, f32)>,
     radius_km: Option<f32>,
+    /// Relevance multipliers by kind, from the query's intent (see [`intent`]).
+    pub(crate) kind_boost: [f32; 4],
 }
 
 impl Filter {
@@ -139,6 +142,7 @@ impl Filter {
             today: row_day(epoch_day(today())),
             origin: req.origin.map(|(lat, lon)| (lat as f32, lon as f32)),
             radius_km: req.radius_km.map(|r| r as f32),
+            kind_boost: intent::kind_boost(intent::intent(&plan::query_words(&req.text))),
         }
     }
 
@@ -461,7 +465,12 @@ impl FacetedTopSegment {
                 return;
             }
             let c = Candidate {
-                key: candidate_key(self.sort, score, r, self.filter.origin),
+                key: candidate_key(
+                    self.sort,
+                    score * self.filter.kind_boost[usize::from(r.kind & 3)],
+                    r,
+                    self.filter.origin,
+                ),
                 segment: self.segment,
                 doc,
                 title_ord: r.title_ord,

@@ -1,0 +1,96 @@
+//! What a query asks for, read from its words: help for oneself ("hulp bij …", "ik heb …",
+//! "waar kan ik …") or volunteer work ("vrijwilligerswerk …", "ik wil helpen met …"). The
+//! cues are general Dutch, not per query: words that name volunteering, and the pronouns,
+//! verbs and request words people use when they need something. A need puts services and
+//! initiatives above vacancies; volunteering puts vacancies first. Anything else ranks as it
+//! scores.
+
+use crate::domain::Kind;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intent {
+    Need,
+    Volunteer,
+    Neutral,
+}
+
+/// Words that ask for something for oneself or someone close.
+const NEED_CUES: &[&str] = &[
+    "hulp",
+    "help",
+    "nodig",
+    "heb",
+    "hebben",
+    "mij",
+    "me",
+    "mijn",
+    "ons",
+    "onze",
+    "krijgen",
+    "ondersteuning",
+    "steun",
+    "advies",
+    "probleem",
+    "problemen",
+    "lukt",
+    "zorgen",
+    "zoek",
+];
+
+/// Words that offer help, when the query has no "me/mij" to say the help is for the asker.
+const OFFER_VERBS: &[&str] = &["helpen", "meehelpen", "inzetten", "meedoen", "bijdragen"];
+const WANT: &[&str] = &["wil", "wilt", "graag", "zou", "kan"];
+
+pub fn intent(words: &[String]) -> Intent {
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    let names_volunteering = words
+        .iter()
+        .any(|w| w.starts_with("vrijwillig") || w == "vacature" || w == "vacatures");
+    let for_me = has(&["mij", "me", "ons"]);
+    let offers = has(OFFER_VERBS) && has(WANT) && !for_me;
+    if names_volunteering || offers {
+        Intent::Volunteer
+    } else if has(NEED_CUES) {
+        Intent::Need
+    } else {
+        Intent::Neutral
+    }
+}
+
+/// Relevance multipliers by kind (indexed by `Kind::code`).
+pub fn kind_boost(intent: Intent) -> [f32; 4] {
+    let mut boost = [1.0; 4];
+    let vacancy = usize::from(Kind::Vacature.code());
+    match intent {
+        Intent::Volunteer => boost[vacancy] = 3.0,
+        Intent::Need => boost[vacancy] = 0.35,
+        Intent::Neutral => {}
+    }
+    boost
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn of(q: &str) -> Intent {
+        let words: Vec<String> = q.split_whitespace().map(str::to_string).collect();
+        intent(&words)
+    }
+
+    #[test]
+    fn needs_and_offers_are_told_apart_by_their_words() {
+        assert_eq!(of("ik wil helpen met koken"), Intent::Volunteer);
+        assert_eq!(of("vrijwilligerswerk in de tuin"), Intent::Volunteer);
+        assert_eq!(of("ik heb hulp nodig met formulieren"), Intent::Need);
+        assert_eq!(
+            of("wie kan mij helpen met mijn administratie"),
+            Intent::Need
+        );
+        assert_eq!(of("waar kan ik hulp krijgen"), Intent::Need);
+        assert_eq!(of("taalcafe"), Intent::Neutral);
+        let boost = kind_boost(Intent::Need);
+        assert!(boost[usize::from(Kind::Vacature.code())] < 1.0);
+        assert_eq!(boost[usize::from(Kind::Voorziening.code())], 1.0);
+    }
+}
