@@ -250,7 +250,7 @@ pub async fn same_site_posts(
                 .get(header::HOST)
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("");
-            let own = origin == state.site.public_url
+            let own = origin == public_origin(&state.site.public_url)
                 || origin.strip_prefix("http://") == Some(host)
                 || origin.strip_prefix("https://") == Some(host);
             !own
@@ -264,6 +264,16 @@ pub async fn same_site_posts(
         );
     }
     next.run(req).await
+}
+
+/// The origin (scheme, host and port) of the public address, which may have a path:
+/// `https://gemeente.nl/sociale-kaart` → `https://gemeente.nl`.
+fn public_origin(url: &str) -> &str {
+    let after_scheme = url.find("://").map_or(0, |i| i + 3);
+    match url[after_scheme..].find('/') {
+        Some(slash) => &url[..after_scheme + slash],
+        None => url,
+    }
 }
 
 /// A return path after login: only a path on this site (no `//host` or `\`), else the lists.
@@ -283,6 +293,18 @@ pub fn safe_return_path(candidate: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_public_origin_drops_any_path() {
+        assert_eq!(
+            public_origin("https://gemeente.nl/sociale-kaart"),
+            "https://gemeente.nl"
+        );
+        assert_eq!(
+            public_origin("http://127.0.0.1:8080"),
+            "http://127.0.0.1:8080"
+        );
+    }
 
     #[test]
     fn return_paths_stay_on_this_site() {
