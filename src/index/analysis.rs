@@ -23,6 +23,18 @@ pub static STOP_WORDS: LazyLock<Vec<String>> = LazyLock::new(|| parse_word_list(
 static STOP_WORD_SET: LazyLock<foldhash::HashSet<String>> =
     LazyLock::new(|| STOP_WORDS.iter().cloned().collect());
 
+/// Words that say little about what someone looks for: optional in a query, not required
+/// (`index/lichte-woorden.txt`).
+const LIGHT_WORDS_FILE: &str = include_str!("../../index/lichte-woorden.txt");
+
+static LIGHT_WORD_SET: LazyLock<foldhash::HashSet<String>> =
+    LazyLock::new(|| parse_word_list(LIGHT_WORDS_FILE).into_iter().collect());
+
+/// True for a light word (see `index/lichte-woorden.txt`).
+pub fn is_light_word(word: &str) -> bool {
+    LIGHT_WORD_SET.contains(word)
+}
+
 /// Tokens at least this many bytes long are dropped by the chain (never indexed).
 const LONG_TOKEN: usize = 48;
 

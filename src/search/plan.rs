@@ -265,8 +265,26 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
             }
         })
         .collect();
+    // Light words ("kan", "niet", "meer", …) are optional in a strict query, unless the query
+    // has nothing else: a sentence is matched on the words that carry it.
+    let light: Vec<bool> = plan
+        .concepts
+        .iter()
+        .map(|c| c.words.iter().all(|w| analysis::is_light_word(w)))
+        .collect();
+    let all_light = light.iter().all(|l| *l);
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = if strict {
-        concepts.into_iter().map(|q| (Occur::Must, q)).collect()
+        concepts
+            .into_iter()
+            .zip(&light)
+            .map(|(q, is_light)| {
+                if *is_light && !all_light {
+                    (Occur::Should, q)
+                } else {
+                    (Occur::Must, q)
+                }
+            })
+            .collect()
     } else {
         vec![(Occur::Must, Box::new(AnyOf::new(concepts)))]
     };
