@@ -35,6 +35,46 @@ pub fn is_light_word(word: &str) -> bool {
     LIGHT_WORD_SET.contains(word)
 }
 
+/// Base forms of a word the stemmer leaves alone: diminutives (`fietsje` → `fiets`,
+/// `balletje` → `bal`), comparatives and superlatives (`veiliger`, `veiligste` → `veilig`;
+/// `groter` → `groot`). Candidates only: the caller keeps those the index knows.
+pub fn base_forms(word: &str) -> Vec<String> {
+    const SUFFIXES: [&str; 14] = [
+        "etjes", "etje", "tjes", "tje", "pjes", "pje", "kjes", "kje", "jes", "je", "ste", "st",
+        "ere", "er",
+    ];
+    let is_vowel = |c: char| "aeiou".contains(c);
+    let mut out: Vec<String> = Vec::new();
+    for suffix in SUFFIXES {
+        let Some(stem) = word.strip_suffix(suffix) else {
+            continue;
+        };
+        if stem.chars().count() < 3 {
+            continue;
+        }
+        let chars: Vec<char> = stem.chars().collect();
+        let n = chars.len();
+        let mut candidates = vec![stem.to_string()];
+        // balletje → ball → bal: a doubled final consonant was added for the suffix.
+        if n >= 2 && chars[n - 1] == chars[n - 2] && !is_vowel(chars[n - 1]) {
+            candidates.push(chars[..n - 1].iter().collect());
+        }
+        // groter → grot → groot: a long vowel is written single before the suffix.
+        if n >= 3 && !is_vowel(chars[n - 1]) && is_vowel(chars[n - 2]) && !is_vowel(chars[n - 3]) {
+            let mut long: String = chars[..n - 1].iter().collect();
+            long.push(chars[n - 2]);
+            long.push(chars[n - 1]);
+            candidates.push(long);
+        }
+        for c in candidates {
+            if c != word && !out.contains(&c) {
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
 /// Tokens at least this many bytes long are dropped by the chain (never indexed).
 const LONG_TOKEN: usize = 48;
 
@@ -314,6 +354,28 @@ impl<T: TokenStream> TokenStream for DutchStemStream<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base_forms_undo_diminutives_and_comparatives() {
+        for (form, base) in [
+            ("fietsje", "fiets"),
+            ("kopje", "kop"),
+            ("balletje", "bal"),
+            ("briefje", "brief"),
+            ("veiliger", "veilig"),
+            ("veiligste", "veilig"),
+            ("gezondst", "gezond"),
+            ("zelfstandiger", "zelfstandig"),
+            ("groter", "groot"),
+        ] {
+            assert!(
+                base_forms(form).contains(&base.to_string()),
+                "{form}: {:?}",
+                base_forms(form)
+            );
+        }
+        assert!(base_forms("huis").is_empty());
+    }
 
     fn stems(text: &str) -> Vec<String> {
         tokens(&mut stemmed_analyzer(), text)

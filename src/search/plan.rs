@@ -135,6 +135,24 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
                 });
             }
         }
+        // A form the stemmer leaves alone (a diminutive, a comparative) whose base the index
+        // knows counts as the word itself: "fietsje" is "fiets".
+        if let Some(word) = single
+            && !vocabulary.has_stem(&analysis::stem(word))
+        {
+            for base in analysis::base_forms(word)
+                .into_iter()
+                // The base itself must occur in the texts: a stem alone would let a typo
+                // ("vrijwiliger") pass for a comparative.
+                .filter(|b| vocabulary.contains(b))
+                .take(2)
+            {
+                alternatives.push(Alternative {
+                    words: vec![base],
+                    kind: MatchKind::Exact,
+                });
+            }
+        }
         for s in synonyms {
             if can_match(index, &s) {
                 alternatives.push(Alternative {
