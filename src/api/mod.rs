@@ -311,31 +311,40 @@ fn apply_rule(schema: &mut oa::Schema, rule: &ParameterRule) {
     }
 }
 
-fn add_parameter_rules(doc: &mut oa::OpenApi) {
-    for (path, item) in doc.paths.paths.iter_mut() {
-        let ops = [
+/// Every operation of the document with its path.
+fn operations_mut(
+    doc: &mut oa::OpenApi,
+) -> impl Iterator<Item = (&String, &mut oa::path::Operation)> {
+    doc.paths.paths.iter_mut().flat_map(|(path, item)| {
+        [
             &mut item.get,
             &mut item.put,
             &mut item.post,
             &mut item.delete,
             &mut item.patch,
-        ];
-        for op in ops.into_iter().flatten() {
-            for param in op.parameters.iter_mut().flatten() {
-                let RefOr::T(param) = param else {
-                    continue;
-                };
-                let Some(rule) = parameter_rule(path, &param.name) else {
-                    continue;
-                };
-                if let Some(RefOr::T(schema)) = param.schema.as_mut() {
-                    apply_rule(schema, &rule);
-                }
-                if param.name == "pageSize"
-                    && let Some(RefOr::T(oa::Schema::Object(o))) = param.schema.as_mut()
-                {
-                    o.minimum = Some(utoipa::Number::Int(1));
-                }
+        ]
+        .into_iter()
+        .flatten()
+        .map(move |op| (path, op))
+    })
+}
+
+fn add_parameter_rules(doc: &mut oa::OpenApi) {
+    for (path, op) in operations_mut(doc) {
+        for param in op.parameters.iter_mut().flatten() {
+            let RefOr::T(param) = param else {
+                continue;
+            };
+            let Some(rule) = parameter_rule(path, &param.name) else {
+                continue;
+            };
+            if let Some(RefOr::T(schema)) = param.schema.as_mut() {
+                apply_rule(schema, &rule);
+            }
+            if param.name == "pageSize"
+                && let Some(RefOr::T(oa::Schema::Object(o))) = param.schema.as_mut()
+            {
+                o.minimum = Some(utoipa::Number::Int(1));
             }
         }
     }
@@ -561,22 +570,12 @@ fn add_version_headers(doc: &mut oa::OpenApi) {
         ))
         .description(Some("Full version of the API, e.g. 1.0.0"))
         .build();
-    for item in doc.paths.paths.values_mut() {
-        let ops = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-        ];
-        for op in ops.into_iter().flatten() {
-            for (status, resp) in op.responses.responses.iter_mut() {
-                if let (true, RefOr::T(r)) =
-                    (status.starts_with('2') || status.starts_with('3'), resp)
-                {
-                    r.headers
-                        .insert("API-Version".into(), RefOr::T(header.clone()));
-                }
+    for (_, op) in operations_mut(doc) {
+        for (status, resp) in op.responses.responses.iter_mut() {
+            if let (true, RefOr::T(r)) = (status.starts_with('2') || status.starts_with('3'), resp)
+            {
+                r.headers
+                    .insert("API-Version".into(), RefOr::T(header.clone()));
             }
         }
     }
@@ -618,62 +617,53 @@ fn add_problem_responses(doc: &mut oa::OpenApi) {
             )
             .build()
     };
-    for (path, item) in doc.paths.paths.iter_mut() {
-        let ops = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.patch,
-        ];
-        for op in ops.into_iter().flatten() {
-            let id = op.operation_id.clone().unwrap_or_default();
-            if id == "get_openapi" {
-                continue;
-            }
-            let params = op.parameters.as_deref().unwrap_or_default();
-            let has = |name: &str| {
-                params
-                    .iter()
-                    .any(|p| matches!(p, RefOr::T(p) if p.name == name))
-            };
-            let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
-            let mut statuses = Vec::new();
-            if op.request_body.is_some()
-                || !params.is_empty()
-                || REFUSES_WITHOUT_INPUT.contains(&id.as_str())
-            {
-                statuses.push(StatusCode::BAD_REQUEST);
-            }
-            if secured || CHECKS_CREDENTIALS.contains(&id.as_str()) {
-                statuses.push(StatusCode::UNAUTHORIZED);
-            }
-            if path.starts_with("/beheer/")
-                || path.starts_with("/verwijslijsten")
-                || ROLE_CHECKED_PUBLIC.contains(&id.as_str())
-            {
-                statuses.push(StatusCode::FORBIDDEN);
-            }
-            if path.contains('{') {
-                statuses.push(StatusCode::NOT_FOUND);
-            }
-            if MAY_CONFLICT.contains(&id.as_str()) {
-                statuses.push(StatusCode::CONFLICT);
-            }
-            if has("If-Match") {
-                statuses.push(StatusCode::PRECONDITION_FAILED);
-                statuses.push(StatusCode::PRECONDITION_REQUIRED);
-            }
-            if THROTTLED.contains(&id.as_str()) {
-                statuses.push(StatusCode::TOO_MANY_REQUESTS);
-            }
-            statuses.push(StatusCode::SERVICE_UNAVAILABLE);
-            for status in statuses {
-                op.responses
-                    .responses
-                    .entry(status.as_str().to_string())
-                    .or_insert_with(|| RefOr::T(problem(status)));
-            }
+    for (path, op) in operations_mut(doc) {
+        let id = op.operation_id.clone().unwrap_or_default();
+        if id == "get_openapi" {
+            continue;
+        }
+        let params = op.parameters.as_deref().unwrap_or_default();
+        let has = |name: &str| {
+            params
+                .iter()
+                .any(|p| matches!(p, RefOr::T(p) if p.name == name))
+        };
+        let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+        let mut statuses = Vec::new();
+        if op.request_body.is_some()
+            || !params.is_empty()
+            || REFUSES_WITHOUT_INPUT.contains(&id.as_str())
+        {
+            statuses.push(StatusCode::BAD_REQUEST);
+        }
+        if secured || CHECKS_CREDENTIALS.contains(&id.as_str()) {
+            statuses.push(StatusCode::UNAUTHORIZED);
+        }
+        if path.starts_with("/beheer/")
+            || path.starts_with("/verwijslijsten")
+            || ROLE_CHECKED_PUBLIC.contains(&id.as_str())
+        {
+            statuses.push(StatusCode::FORBIDDEN);
+        }
+        if path.contains('{') {
+            statuses.push(StatusCode::NOT_FOUND);
+        }
+        if MAY_CONFLICT.contains(&id.as_str()) {
+            statuses.push(StatusCode::CONFLICT);
+        }
+        if has("If-Match") {
+            statuses.push(StatusCode::PRECONDITION_FAILED);
+            statuses.push(StatusCode::PRECONDITION_REQUIRED);
+        }
+        if THROTTLED.contains(&id.as_str()) {
+            statuses.push(StatusCode::TOO_MANY_REQUESTS);
+        }
+        statuses.push(StatusCode::SERVICE_UNAVAILABLE);
+        for status in statuses {
+            op.responses
+                .responses
+                .entry(status.as_str().to_string())
+                .or_insert_with(|| RefOr::T(problem(status)));
         }
     }
 }

@@ -54,6 +54,22 @@ pub use taxonomy::{AgeGroup, Taxonomy, Term, TermKey};
 pub use user::{Role, UserEmail};
 pub use validation::{FieldError, FieldErrors};
 
+/// Dutch month names, January first: how people write dates, and how pages show them.
+pub const MONTH_NAMES: [&str; 12] = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+];
+
 /// A moment in UTC. Typed inside; encoded as ISO 8601 text at the store and wire boundaries.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;
 

@@ -91,21 +91,6 @@ impl PersonalData {
     }
 }
 
-const MONTHS: [&str; 12] = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-];
-
 /// The first kind of personal data `text` seems to hold, if any.
 pub fn personal_data(text: &str, today: chrono::NaiveDate) -> Option<PersonalData> {
     let lower = text.to_lowercase();
@@ -137,7 +122,7 @@ pub fn personal_data(text: &str, today: chrono::NaiveDate) -> Option<PersonalDat
         return Some(PersonalData::BirthDate);
     }
     for (i, w) in words.iter().enumerate() {
-        let Some(month) = MONTHS.iter().position(|m| w == m) else {
+        let Some(month) = super::MONTH_NAMES.iter().position(|m| w == m) else {
             continue;
         };
         let day = i.checked_sub(1).and_then(|j| words[j].parse::<u32>().ok());

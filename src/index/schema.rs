@@ -171,20 +171,25 @@ pub fn epoch_day(date: chrono::NaiveDate) -> i64 {
 pub const EPOCH_2000: i64 = 946_684_800;
 
 /// Lower-cased, accent-folded title: sorts "Één" with "een" and "Zwemmen" after "activiteit".
+/// A lower-case letter without its accent (`é` → `e`); other characters as they are.
+pub fn fold_accent(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ç' => 'c',
+        'ñ' => 'n',
+        c => c,
+    }
+}
+
 pub fn sort_key(title: &str) -> String {
     // Stop words stay in a sort key, so fold by hand instead of analysing.
     let mut out = String::with_capacity(title.len());
     for c in title.chars().flat_map(char::to_lowercase) {
-        let folded = match c {
-            'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
-            'è' | 'é' | 'ê' | 'ë' => 'e',
-            'ì' | 'í' | 'î' | 'ï' => 'i',
-            'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
-            'ù' | 'ú' | 'û' | 'ü' => 'u',
-            'ç' => 'c',
-            'ñ' => 'n',
-            c => c,
-        };
+        let folded = fold_accent(c);
         if folded.is_alphanumeric() || folded == ' ' {
             out.push(folded);
         }

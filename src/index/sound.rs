@@ -25,7 +25,7 @@ pub fn sound_key(word: &str) -> String {
     let folded: Vec<char> = word
         .chars()
         .flat_map(char::to_lowercase)
-        .map(fold_accent)
+        .map(super::schema::fold_accent)
         .filter(|c| c.is_alphanumeric())
         .collect();
     let is_vowel = |c: Option<&char>| c.is_some_and(|c| "aeiouy".contains(*c));
@@ -102,19 +102,6 @@ pub fn sound_key(word: &str) -> String {
         }
     }
     collapsed
-}
-
-fn fold_accent(c: char) -> char {
-    match c {
-        'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => 'a',
-        'è' | 'é' | 'ê' | 'ë' => 'e',
-        'ì' | 'í' | 'î' | 'ï' => 'i',
-        'ò' | 'ó' | 'ô' | 'ö' | 'õ' => 'o',
-        'ù' | 'ú' | 'û' | 'ü' => 'u',
-        'ç' => 'c',
-        'ñ' => 'n',
-        c => c,
-    }
 }
 
 #[cfg(test)]

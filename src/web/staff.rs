@@ -252,6 +252,16 @@ pub async fn logout(State(state): State<AppState>, request: Request) -> Response
 // ---------------------------------------------------------------------------------------------
 // Referral lists
 
+/// The reasons of refused fields as one sentence for a page.
+fn reasons(errors: crate::domain::FieldErrors) -> String {
+    errors
+        .into_vec()
+        .into_iter()
+        .map(|e| e.reason)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// A page answer for what the referral service refused.
 fn refused(site: &Site, e: ReferralError) -> Response {
     match e {
@@ -272,12 +282,7 @@ fn refused(site: &Site, e: ReferralError) -> Response {
             site,
             StatusCode::BAD_REQUEST,
             "Dat lukte niet",
-            &errors
-                .into_vec()
-                .into_iter()
-                .map(|e| e.reason)
-                .collect::<Vec<_>>()
-                .join(" "),
+            &reasons(errors),
         ),
         ReferralError::Store(e) => {
             tracing::warn!(error = %e, "verwijslijst: opslag niet beschikbaar");
@@ -379,12 +384,7 @@ pub async fn create_list(State(state): State<AppState>, form: StaffForm) -> Resp
     match referrals::create(&state.store, &form.session.caller).await {
         Ok(list) => Redirect::to(&list_url(list.id)).into_response(),
         Err(ReferralError::Invalid(errors)) => {
-            let text = errors
-                .into_vec()
-                .into_iter()
-                .map(|e| e.reason)
-                .collect::<Vec<_>>()
-                .join(" ");
+            let text = reasons(errors);
             lists_page(&state, &form.session, StatusCode::BAD_REQUEST, Some(text)).await
         }
         Err(e) => refused(&state.site, e),
@@ -539,12 +539,7 @@ pub async fn entry_action(
             let note = form.form.get("notitie");
             match referrals::put(store, caller, id, listing_id, &note).await {
                 Err(ReferralError::Invalid(errors)) => {
-                    let reason = errors
-                        .into_vec()
-                        .into_iter()
-                        .map(|e| e.reason)
-                        .collect::<Vec<_>>()
-                        .join(" ");
+                    let reason = reasons(errors);
                     // The list again, with the note as typed and the message next to it.
                     return list_page(
                         &state,

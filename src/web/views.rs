@@ -63,21 +63,10 @@ pub fn distance(km: f64) -> String {
 /// A date as people write it: "2 december 2026".
 pub fn date(d: chrono::NaiveDate) -> String {
     use chrono::Datelike as _;
-    const MONTHS: [&str; 12] = [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
-    let month = MONTHS.get(d.month0() as usize).copied().unwrap_or_default();
+    let month = crate::domain::MONTH_NAMES
+        .get(d.month0() as usize)
+        .copied()
+        .unwrap_or_default();
     format!("{} {month} {}", d.day(), d.year())
 }
 
