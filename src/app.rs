@@ -86,10 +86,16 @@ impl App {
                 config,
                 listener.local_addr().context("luisteradres")?,
             )?),
+            insights: Arc::new(crate::insights::SearchInsights::default()),
         };
         let (shutdown, shutdown_rx) = watch::channel(false);
         let indexer = tokio::spawn(indexer.run(shutdown_rx.clone()));
         tokio::spawn(expire_sessions(state.clone(), shutdown_rx.clone()));
+        tokio::spawn(crate::insights::run(
+            state.insights.clone(),
+            state.store.clone(),
+            shutdown_rx.clone(),
+        ));
         // The decoy hash makes a login for an unknown address as slow as a wrong password;
         // compute it now so the first such login is not the odd one out, and refuse to start
         // without it.
@@ -127,6 +133,9 @@ impl App {
     pub async fn stop(self) -> anyhow::Result<()> {
         let _ = self.shutdown.send(true);
         self.server.await??;
+        if let Err(e) = self.state.insights.flush(&self.state.store).await {
+            tracing::warn!(error = %e, "zoekinzichten niet bewaard bij afsluiten");
+        }
         self.indexer.await?;
         Ok(())
     }
@@ -516,5 +525,9 @@ impl crate::index::writer::ChangeFeed for Store {
 
     async fn taxonomy(&self) -> anyhow::Result<Taxonomy> {
         Ok(self.load_taxonomy().await?)
+    }
+
+    async fn lexicon_entries(&self) -> anyhow::Result<Vec<crate::domain::lexicon::LexiconEntry>> {
+        Ok(self.all_lexicon_entries().await?)
     }
 }

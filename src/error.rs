@@ -60,6 +60,7 @@ impl From<crate::store::StoreError> for ApiError {
                 "Dit is de laatste actieve beheerder; maak eerst een ander account beheerder."
                     .into(),
             ),
+            crate::store::StoreError::Full(message) => ApiError::Conflict(message.into()),
             crate::store::StoreError::Duplicate(field) => ApiError::Invalid(vec![FieldError {
                 name: field.into(),
                 reason: "is al in gebruik".into(),

@@ -22,6 +22,8 @@ pub mod geo;
 pub mod import_export;
 /// The Tantivy index: schema, Dutch analysis, the single writer that tails the outbox.
 pub mod index;
+
+pub mod insights;
 /// Prometheus metrics.
 pub mod metrics;
 /// Referral lists for staff: who may touch which list, share links.

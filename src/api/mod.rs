@@ -50,6 +50,8 @@ pub struct AppState {
     pub write_wait: Duration,
     /// The website's settings and per-node state.
     pub site: Arc<crate::web::Site>,
+    /// This node's counts of searches done in vain, not yet in the database.
+    pub insights: Arc<crate::insights::SearchInsights>,
 }
 
 impl AppState {
@@ -57,8 +59,21 @@ impl AppState {
         self.metrics
             .searches
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        self.on_search_thread(move |index| crate::search::search(index, &req))
-            .await
+        // Counted once per search, not per page turned.
+        let counted = (req.page == 1 && !req.text.trim().is_empty()).then(|| req.text.clone());
+        let outcome = self
+            .on_search_thread(move |index| crate::search::search(index, &req))
+            .await?;
+        if let Some(text) = counted {
+            if outcome.total == 0 {
+                self.insights
+                    .record(&text, crate::insights::Outcome::NoResults);
+            } else if outcome.relaxed {
+                self.insights
+                    .record(&text, crate::insights::Outcome::Partial);
+            }
+        }
+        Ok(outcome)
     }
 
     pub async fn suggest(
@@ -189,6 +204,27 @@ pub fn routes() -> (Router<AppState>, oa::OpenApi) {
         .routes(routes!(beheer::termen::update_term))
         .routes(routes!(beheer::meldingen::list_meldingen))
         .routes(routes!(beheer::meldingen::update_melding))
+        .routes(routes!(
+            beheer::zoektaal::list_synoniemen,
+            beheer::zoektaal::create_synoniemen
+        ))
+        .routes(routes!(
+            beheer::zoektaal::get_synoniemen,
+            beheer::zoektaal::update_synoniemen,
+            beheer::zoektaal::delete_synoniemen
+        ))
+        .routes(routes!(beheer::zoektaal::list_synoniemen_revisies))
+        .routes(routes!(
+            beheer::zoektaal::list_situaties,
+            beheer::zoektaal::create_situaties
+        ))
+        .routes(routes!(
+            beheer::zoektaal::get_situaties,
+            beheer::zoektaal::update_situaties,
+            beheer::zoektaal::delete_situaties
+        ))
+        .routes(routes!(beheer::zoektaal::list_situaties_revisies))
+        .routes(routes!(beheer::zoekinzichten::list_zoekinzichten))
         .routes(routes!(
             verwijslijsten::list_verwijslijsten,
             verwijslijsten::create_verwijslijst

@@ -11,4 +11,6 @@ pub enum Change {
     Organisation(i64),
     /// A taxonomy term was added, relabelled or moved.
     Term(TermKind, TermKey),
+    /// An editor changed a synonym group or a situation: every node reloads its lexicon.
+    Lexicon,
 }

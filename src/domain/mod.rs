@@ -38,6 +38,7 @@ macro_rules! wire_enum {
 
 pub mod change;
 pub mod content;
+pub mod lexicon;
 pub mod listing;
 pub mod referral;
 pub mod report;

@@ -73,6 +73,8 @@ pub struct SearchIndex {
     /// Ranking statistics of the current searcher (see [`stats`]).
     stats: Mutex<Option<Arc<stats::LiveStats>>>,
     features: SearchFeatures,
+    /// Synonyms and situations, shipped plus editors' (see `search::lexicon`).
+    lexicon: RwLock<Arc<crate::search::lexicon::Lexicon>>,
 }
 
 /// Opens the index in `directory`, or creates it. Stored documents are kept in 4 KiB blocks
@@ -153,6 +155,7 @@ impl SearchIndex {
             word_counts: Mutex::new(vocabulary::SegmentWordCounts::default()),
             stats: Mutex::new(None),
             features,
+            lexicon: RwLock::new(Arc::new(crate::search::lexicon::Lexicon::shipped())),
         };
         this.refresh_vocabulary()?;
         Ok(this)
@@ -164,6 +167,18 @@ impl SearchIndex {
 
     pub fn features(&self) -> SearchFeatures {
         self.features
+    }
+
+    /// The synonyms and situations every query is planned with.
+    pub fn lexicon(&self) -> Arc<crate::search::lexicon::Lexicon> {
+        self.lexicon
+            .read()
+            .map(|l| l.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    pub fn set_lexicon(&self, lexicon: crate::search::lexicon::Lexicon) {
+        *self.lexicon.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(lexicon);
     }
 
     /// The index's words, for typo correction and completion.

@@ -17,6 +17,7 @@ use tantivy::{IndexWriter, TantivyDocument, Term};
 use tokio::sync::{Notify, watch};
 
 use super::{SearchIndex, schema};
+use crate::domain::lexicon::LexiconEntry;
 use crate::domain::taxonomy::TermKind;
 use crate::domain::{Change, Listing, Status, Taxonomy};
 
@@ -52,6 +53,8 @@ pub trait ChangeFeed: Send + Sync + 'static {
     ) -> impl Future<Output = anyhow::Result<Vec<i64>>> + Send;
     /// The whole taxonomy.
     fn taxonomy(&self) -> impl Future<Output = anyhow::Result<Taxonomy>> + Send;
+    /// Editors' synonym groups and situations.
+    fn lexicon_entries(&self) -> impl Future<Output = anyhow::Result<Vec<LexiconEntry>>> + Send;
 }
 
 /// Outbox rows applied per commit.
@@ -103,6 +106,14 @@ impl<F: ChangeFeed> Indexer<F> {
         Ok(taxonomy)
     }
 
+    /// Rebuilds the query lexicon from the shipped files and editors' entries.
+    async fn refresh_lexicon(&self) -> anyhow::Result<()> {
+        let entries = self.feed.lexicon_entries().await?;
+        self.index
+            .set_lexicon(crate::search::lexicon::Lexicon::with_entries(&entries));
+        Ok(())
+    }
+
     /// Brings the index up to the newest change. A never-built index is rebuilt from the
     /// database instead of replaying the whole feed.
     pub async fn catch_up(&self) -> anyhow::Result<()> {
@@ -110,6 +121,9 @@ impl<F: ChangeFeed> Indexer<F> {
             return self.rebuild().await;
         };
         if !self.taxonomy_loaded.load(Ordering::Acquire) {
+            // First pass of this process: the caches are loaded whole, since changes before
+            // the index's position are not replayed.
+            self.refresh_lexicon().await?;
             self.refresh_taxonomy().await?;
         }
         loop {
@@ -122,6 +136,9 @@ impl<F: ChangeFeed> Indexer<F> {
             } else {
                 self.index.facet_space().taxonomy.clone()
             };
+            if batch.iter().any(|(_, c)| matches!(c, Change::Lexicon)) {
+                self.refresh_lexicon().await?;
+            }
             let ids = self.affected_listings(&batch).await?;
             let listings = self.feed.listings(&ids).await?;
             self.write(ids, listings, &taxonomy, Some(last_seq)).await?;
@@ -150,6 +167,8 @@ impl<F: ChangeFeed> Indexer<F> {
                     add(self.feed.listing_ids_with_term(*kind, key).await?)
                 }
                 Change::Term(..) => {}
+                // Applied to queries only: no document changes.
+                Change::Lexicon => {}
             }
         }
         Ok(ids)
@@ -157,6 +176,7 @@ impl<F: ChangeFeed> Indexer<F> {
 
     /// Replaces the whole index with the database's public listings.
     pub async fn rebuild(&self) -> anyhow::Result<()> {
+        self.refresh_lexicon().await?;
         let taxonomy = self.refresh_taxonomy().await?;
         // Read the outbox position first: changes committed while we copy have a higher
         // sequence and are applied again afterwards, which is harmless.

@@ -33,6 +33,9 @@ const NEED_CUES: &[&str] = &[
     "probleem",
     "problemen",
     "lukt",
+    // Lacking something: "geen geld voor eten", "ik kan de huur niet betalen".
+    "geen",
+    "niet",
     "zorgen",
     "zoek",
 ];

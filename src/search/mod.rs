@@ -9,8 +9,10 @@
 
 mod any_of;
 pub mod intent;
+pub mod lexicon;
 pub mod plan;
 pub mod request;
+pub mod situations;
 pub mod snippet;
 pub mod suggest;
 pub mod synonyms;

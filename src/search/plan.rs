@@ -7,11 +7,13 @@
 
 use tantivy::Searcher;
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::IndexRecordOption;
 
 use super::any_of::AnyOf;
-use super::synonyms::SYNONYMS;
+use super::situations::{self, SituationMatch};
 use crate::index::compounds::DICTIONARY;
 use crate::index::{SearchIndex, analysis};
 
@@ -23,6 +25,9 @@ pub const MAX_QUERY_WORDS: usize = 16;
 // synonym, whatever field either is in.
 const BOOST_COMPOUND: f32 = 0.5;
 const BOOST_SYNONYM: f32 = 0.2;
+/// What a situation needs ("huur betalen" → "schuldhulp"): a guess from the whole sentence,
+/// a little below a synonym of one word.
+const BOOST_SITUATION: f32 = 0.15;
 const BOOST_TYPO: f32 = 0.1;
 /// A word written as it sounds: below a slipped letter, since a sound key is a coarser guess.
 const BOOST_SOUND: f32 = 0.05;
@@ -41,6 +46,8 @@ pub enum MatchKind {
     Typo,
     /// The same sound key (`index::sound`): "sigoloog" for "psycholoog".
     Sound,
+    /// What a situation in the query needs (`index/situaties.txt`).
+    Situation,
 }
 
 impl MatchKind {
@@ -51,6 +58,7 @@ impl MatchKind {
             MatchKind::Synonym => "synoniem",
             MatchKind::Typo => "typefout",
             MatchKind::Sound => "klank",
+            MatchKind::Situation => "situatie",
         }
     }
 }
@@ -66,13 +74,23 @@ pub struct Alternative {
 pub struct Concept {
     pub words: Vec<String>,
     pub alternatives: Vec<Alternative>,
+    /// A word so frequent in the texts ("hulp" in a sociale kaart) that requiring it says
+    /// little: optional in a query that has a rarer word to require.
+    pub common: bool,
 }
+
+/// A word in at least this share of the items is common (see [`Concept::common`]).
+const COMMON_SHARE: f64 = 0.2;
+/// Below this many items every share is noise: no word counts as common.
+const COMMON_MIN_ITEMS: u64 = 50;
 
 #[derive(Debug, Clone, Default)]
 pub struct QueryPlan {
     pub concepts: Vec<Concept>,
     /// The query with typos corrected, when any word was corrected ("bedoelde je").
     pub corrected: Option<String>,
+    /// Situations in the query: the concepts they cover may also be met by a need.
+    pub situations: Vec<SituationMatch>,
 }
 
 /// The searchable words of a query: lower-cased, accents folded, stop words dropped, unique.
@@ -100,8 +118,10 @@ fn known(index: &SearchIndex, searcher: &Searcher, word: &str) -> bool {
 
 pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> QueryPlan {
     let features = index.features();
+    let lexicon = index.lexicon();
     let grouped: Vec<(Vec<String>, Vec<Vec<String>>)> = if features.synonyms {
-        SYNONYMS
+        lexicon
+            .synonyms
             .concepts(words)
             .into_iter()
             .map(|c| (c.words, c.synonyms))
@@ -113,6 +133,7 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
             .collect()
     };
     let vocabulary = index.vocabulary();
+    let items = searcher.num_docs();
     let mut corrected_words: Vec<String> = Vec::new();
     let mut any_corrected = false;
     let mut concepts = Vec::new();
@@ -193,14 +214,39 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
             }
         }
         corrected_words.push(shown);
+        let common = items >= COMMON_MIN_ITEMS
+            && single.is_some_and(|w| {
+                let term = Term::from_field_text(index.fields().text, &analysis::stem(w));
+                let share = searcher.doc_freq(&term).unwrap_or(0) as f64 / items as f64;
+                share >= COMMON_SHARE
+            });
         concepts.push(Concept {
             words: own,
             alternatives,
+            common,
         });
     }
+    let situations = if features.synonyms {
+        let fillers: Vec<_> = concepts
+            .iter()
+            .map(|c| situations::fillers(&c.words))
+            .collect();
+        lexicon
+            .situations
+            .find(&fillers)
+            .into_iter()
+            .filter_map(|mut m| {
+                m.needs.retain(|n| can_match(index, n));
+                (!m.needs.is_empty()).then_some(m)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     QueryPlan {
         concepts,
         corrected: any_corrected.then(|| corrected_words.join(" ")),
+        situations,
     }
 }
 
@@ -211,6 +257,7 @@ fn boost(kind: MatchKind) -> f32 {
         MatchKind::Synonym => BOOST_SYNONYM,
         MatchKind::Typo => BOOST_TYPO,
         MatchKind::Sound => BOOST_SOUND,
+        MatchKind::Situation => BOOST_SITUATION,
     }
 }
 
@@ -291,20 +338,72 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
         .map(|c| c.words.iter().all(|w| analysis::is_light_word(w)))
         .collect();
     let all_light = light.iter().all(|l| *l);
+    // Common words are optional too, as long as a word that is neither light nor common
+    // stays required: a rare word the index knows is never dropped.
+    let rare_required = plan
+        .concepts
+        .iter()
+        .zip(&light)
+        .any(|(c, l)| !l && !c.common);
+    let optional: Vec<bool> = plan
+        .concepts
+        .iter()
+        .zip(&light)
+        .map(|(c, l)| *l || (c.common && rare_required))
+        .collect();
+    // A situation's needs count once, by the best one: an item that names five of them is
+    // not five times as fitting.
+    let need_queries = |m: &SituationMatch| -> Box<dyn Query> {
+        let needs: Vec<Box<dyn Query>> = m.needs.iter().map(|n| all_words(index, n)).collect();
+        Box::new(BoostQuery::new(
+            Box::new(DisjunctionMaxQuery::new(needs)),
+            BOOST_SITUATION,
+        ))
+    };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = if strict {
-        concepts
-            .into_iter()
-            .zip(&light)
-            .map(|(q, is_light)| {
-                if *is_light && !all_light {
-                    (Occur::Should, q)
-                } else {
-                    (Occur::Must, q)
-                }
-            })
-            .collect()
+        let mut concepts: Vec<Option<Box<dyn Query>>> = concepts.into_iter().map(Some).collect();
+        let occur = |i: usize, optional: &[bool]| {
+            if optional[i] && !all_light {
+                Occur::Should
+            } else {
+                Occur::Must
+            }
+        };
+        let mut clauses = Vec::new();
+        // A situation's words are met together by the resident's own words (a common one
+        // included: the situation is their combination), or by one of its needs.
+        for m in &plan.situations {
+            let own: Vec<(Occur, Box<dyn Query>)> = m
+                .covers
+                .iter()
+                .filter_map(|i| Some((occur(*i, &light), concepts[*i].take()?)))
+                .collect();
+            let either: Vec<Box<dyn Query>> =
+                vec![Box::new(BooleanQuery::new(own)), need_queries(m)];
+            clauses.push((Occur::Must, Box::new(AnyOf::new(either)) as Box<dyn Query>));
+        }
+        for (i, q) in concepts.into_iter().enumerate() {
+            if let Some(q) = q {
+                clauses.push((occur(i, &optional), q));
+            }
+        }
+        clauses
     } else {
-        vec![(Occur::Must, Box::new(AnyOf::new(concepts)))]
+        // Some of the words will do, but a light word alone ("weer", "kan") is no match.
+        let mut any = Vec::new();
+        let mut extra = Vec::new();
+        for (q, is_light) in concepts.into_iter().zip(&light) {
+            if *is_light && !all_light {
+                extra.push((Occur::Should, q));
+            } else {
+                any.push(q);
+            }
+        }
+        for m in &plan.situations {
+            any.push(need_queries(m));
+        }
+        extra.insert(0, (Occur::Must, Box::new(AnyOf::new(any)) as Box<dyn Query>));
+        extra
     };
 
     let words: Vec<&String> = plan.concepts.iter().flat_map(|c| &c.words).collect();
@@ -313,6 +412,13 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
         bonuses.push(Box::new(BoostQuery::new(
             all_words_in(f.title, &alternative.words),
             TITLE_BONUS * boost(alternative.kind),
+        )));
+    }
+    for m in &plan.situations {
+        let needs: Vec<Box<dyn Query>> = m.needs.iter().map(|n| all_words_in(f.title, n)).collect();
+        bonuses.push(Box::new(BoostQuery::new(
+            Box::new(DisjunctionMaxQuery::new(needs)),
+            TITLE_BONUS * BOOST_SITUATION,
         )));
     }
     for word in &words {
@@ -376,15 +482,19 @@ pub fn explain(
         )
     })
     .collect();
+    let found_in = |words: &[String]| -> Vec<&'static str> {
+        let stems: Vec<String> = words.iter().map(|w| analysis::stem(w)).collect();
+        fields
+            .iter()
+            .filter(|(_, tokens)| stems.iter().all(|s| tokens.contains(s)))
+            .map(|(name, _)| *name)
+            .collect()
+    };
     let mut out = Vec::new();
-    for c in &plan.concepts {
+    let mut explained = vec![false; plan.concepts.len()];
+    for (i, c) in plan.concepts.iter().enumerate() {
         for alt in &c.alternatives {
-            let stems: Vec<String> = alt.words.iter().map(|w| analysis::stem(w)).collect();
-            let found: Vec<&'static str> = fields
-                .iter()
-                .filter(|(_, tokens)| stems.iter().all(|s| tokens.contains(s)))
-                .map(|(name, _)| *name)
-                .collect();
+            let found = found_in(&alt.words);
             if !found.is_empty() {
                 out.push(Explanation {
                     query: c.words.join(" "),
@@ -392,8 +502,33 @@ pub fn explain(
                     kind: alt.kind,
                     fields: found,
                 });
+                explained[i] = true;
                 break;
             }
+        }
+    }
+    // A situation the item meets through a need rather than the resident's own words.
+    for m in &plan.situations {
+        if m.covers.iter().all(|i| explained[*i]) {
+            continue;
+        }
+        if let Some((need, found)) = m
+            .needs
+            .iter()
+            .map(|n| (n, found_in(n)))
+            .find(|(_, f)| !f.is_empty())
+        {
+            let query: Vec<String> = m
+                .covers
+                .iter()
+                .map(|i| plan.concepts[*i].words.join(" "))
+                .collect();
+            out.push(Explanation {
+                query: query.join(" "),
+                matched: need.join(" "),
+                kind: MatchKind::Situation,
+                fields: found,
+            });
         }
     }
     out

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod history;
+mod lexicon;
 mod listings;
 mod moderation;
 mod organisations;
@@ -22,6 +23,7 @@ use sqlx::{AnyPool, ConnectOptions as _, Executor as _};
 
 pub use accounts::{SessionRecord, User, UserChanges};
 pub use history::{AuditEntry, NewRevision, RevisionRecord};
+pub use lexicon::{InsightRow, LexiconRecord, LexiconRevision};
 pub use listings::{ListingUpsert, SitemapEntry};
 pub use moderation::{ManagedFilter, StateChange};
 pub use organisations::{NewOrganisation, Organisation, OrganisationFields};
@@ -40,6 +42,9 @@ pub enum StoreError {
     /// The change would leave no active admin.
     #[error("laatste actieve beheerder")]
     LastAdmin,
+    /// A list reached its most entries.
+    #[error("vol: {0}")]
+    Full(&'static str),
     /// A unique value (such as an e-mail address) is taken.
     #[error("bestaat al: {0}")]
     Duplicate(&'static str),

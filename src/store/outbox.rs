@@ -17,6 +17,7 @@ pub struct OutboxEntry {
 
 const LISTING: &str = "aanbod";
 const ORGANISATION: &str = "organisatie";
+const LEXICON: &str = "zoektaal";
 
 impl Change {
     /// The stored form: entity name, numeric id, text key.
@@ -25,6 +26,7 @@ impl Change {
             Change::Listing(id) => (LISTING, *id, None),
             Change::Organisation(id) => (ORGANISATION, *id, None),
             Change::Term(kind, key) => (kind.as_str(), 0, Some(key.to_string())),
+            Change::Lexicon => (LEXICON, 0, None),
         }
     }
 
@@ -34,6 +36,7 @@ impl Change {
         match entity {
             LISTING => Some(Change::Listing(id)),
             ORGANISATION => Some(Change::Organisation(id)),
+            LEXICON => Some(Change::Lexicon),
             other => Some(Change::Term(
                 TermKind::parse(other)?,
                 TermKey::parse(key.as_deref()?)?,

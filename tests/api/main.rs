@@ -13,6 +13,7 @@ mod fuzz;
 mod helpers;
 mod import;
 mod indexing;
+mod lexicon;
 mod nodes;
 mod openapi;
 mod operations;

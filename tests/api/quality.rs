@@ -110,6 +110,16 @@ async fn evaluate(app: &TestApp, cases: &[Case]) -> BTreeMap<String, Scores> {
             .filter_map(|r| external.get(&r["id"].as_i64().unwrap()).cloned())
             .collect();
         let s = score(&ranked, &case.judgments);
+        // `QUALITY_DETAIL=1` lists every query with its score, to see where a category loses.
+        if std::env::var_os("QUALITY_DETAIL").is_some() {
+            println!(
+                "{:.3} [{}] {} -> {:?}",
+                s.ndcg,
+                case.category(),
+                case.query,
+                &ranked[..ranked.len().min(5)]
+            );
+        }
         by_category.entry(case.category()).or_default().add(s);
         by_category.entry("alle".into()).or_default().add(s);
     }

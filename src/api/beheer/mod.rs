@@ -6,3 +6,5 @@ pub mod gebruikers;
 pub mod meldingen;
 pub mod organisaties;
 pub mod termen;
+pub mod zoekinzichten;
+pub mod zoektaal;

@@ -1,0 +1,243 @@
+//! Life situations in residents' own words (`index/situaties.txt`): when every slot of a
+//! situation ("huur" and "betalen") is in the query, items that use the situation's needs
+//! ("schuldhulp", "budget") match too, below items with the resident's own words. One line per
+//! situation: `slot slot … => need, need, …`, a slot being `word|word|…`.
+//!
+//! Slots are compared on stems and on compound parts, so "schulden" fills the slot "schuld"
+//! and "huurschuld" fills both "huur" and "schuld".
+
+use std::collections::HashSet;
+
+use crate::index::analysis;
+use crate::index::compounds::DICTIONARY;
+
+pub const SITUATIONS_FILE: &str = include_str!("../../index/situaties.txt");
+
+/// One situation: every slot must be filled by a query word.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Situation {
+    /// Each slot's alternatives, as stems.
+    slots: Vec<Vec<String>>,
+    /// What items for this situation are called, each a list of words.
+    pub needs: Vec<Vec<String>>,
+}
+
+/// Situations found in a query: which query words (concept positions) they cover, and the needs
+/// they add. Overlapping situations are merged into one.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SituationMatch {
+    pub covers: Vec<usize>,
+    pub needs: Vec<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Situations {
+    list: Vec<Situation>,
+}
+
+/// What a query word can fill: its stem and the stems of its compound parts.
+pub fn fillers(words: &[String]) -> HashSet<String> {
+    let mut out = HashSet::new();
+    for w in words {
+        out.insert(analysis::stem(w));
+        if let Some(parts) = DICTIONARY.split(w) {
+            out.extend(parts.iter().map(|p| analysis::stem(p)));
+        }
+    }
+    out
+}
+
+impl Situation {
+    /// Parses `slot slot => need, need`. Errors are in Dutch, for editors.
+    pub fn parse(slots_text: &str, needs_text: &str) -> Result<Situation, String> {
+        let mut analyzer = analysis::exact_analyzer();
+        let mut slots = Vec::new();
+        for slot in slots_text.split_whitespace() {
+            let stems: Vec<String> = slot
+                .split('|')
+                .flat_map(|alt| analysis::tokens(&mut analyzer, alt))
+                .map(|w| analysis::stem(&w))
+                .collect();
+            if stems.is_empty() {
+                return Err(format!(
+                    "\"{slot}\" bestaat alleen uit woorden die de zoekmachine overslaat"
+                ));
+            }
+            slots.push(stems);
+        }
+        if slots.is_empty() {
+            return Err("noem minstens een woord van de situatie".into());
+        }
+        let needs: Vec<Vec<String>> = needs_text
+            .split(',')
+            .map(|t| analysis::tokens(&mut analyzer, t))
+            .filter(|t| !t.is_empty())
+            .collect();
+        if needs.is_empty() {
+            return Err("noem minstens een behoefte".into());
+        }
+        Ok(Situation { slots, needs })
+    }
+
+    /// The positions of the concepts that fill every slot, or `None`.
+    fn covers(&self, concepts: &[HashSet<String>]) -> Option<Vec<usize>> {
+        let mut covers = Vec::new();
+        for slot in &self.slots {
+            let at = concepts
+                .iter()
+                .position(|fill| slot.iter().any(|s| fill.contains(s)))?;
+            if !covers.contains(&at) {
+                covers.push(at);
+            }
+        }
+        covers.sort_unstable();
+        Some(covers)
+    }
+}
+
+impl Situations {
+    /// Parses the file format; a line that does not parse is skipped with a warning (the
+    /// shipped file is checked by a test, editors' entries are validated when saved).
+    pub fn parse(text: &str) -> Situations {
+        let mut list = Vec::new();
+        for line in text.lines() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            let Some((slots, needs)) = line.split_once("=>") else {
+                tracing::warn!(line, "situatie zonder '=>' overgeslagen");
+                continue;
+            };
+            match Situation::parse(slots, needs) {
+                Ok(s) => list.push(s),
+                Err(e) => tracing::warn!(line, e, "situatie overgeslagen"),
+            }
+        }
+        Situations { list }
+    }
+
+    pub fn push(&mut self, situation: Situation) {
+        self.list.push(situation);
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    /// The situations in a query whose concepts (each given by what it can fill) hold them.
+    /// Situations that share a concept are merged, so each concept is in one match at most.
+    pub fn find(&self, concepts: &[HashSet<String>]) -> Vec<SituationMatch> {
+        let mut out: Vec<SituationMatch> = Vec::new();
+        for s in &self.list {
+            let Some(covers) = s.covers(concepts) else {
+                continue;
+            };
+            let mut merged = SituationMatch {
+                covers,
+                needs: s.needs.clone(),
+            };
+            // Fold in every earlier match that shares a concept with this one.
+            let mut i = 0;
+            while i < out.len() {
+                if out[i].covers.iter().any(|c| merged.covers.contains(c)) {
+                    let other = out.remove(i);
+                    for c in other.covers {
+                        if !merged.covers.contains(&c) {
+                            merged.covers.push(c);
+                        }
+                    }
+                    for n in other.needs {
+                        if !merged.needs.contains(&n) {
+                            merged.needs.push(n);
+                        }
+                    }
+                    // The match grew: look again at the ones already passed.
+                    i = 0;
+                } else {
+                    i += 1;
+                }
+            }
+            merged.covers.sort_unstable();
+            out.push(merged);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn concepts(query: &str) -> Vec<HashSet<String>> {
+        query
+            .split_whitespace()
+            .map(|w| fillers(&[w.to_string()]))
+            .collect()
+    }
+
+    #[test]
+    fn every_slot_must_be_filled_in_any_order_and_form() {
+        let s = Situations::parse("huur|hypotheek betalen => schuldhulp, geld zaken\n");
+        assert!(s.find(&concepts("huur")).is_empty());
+        let found = s.find(&concepts("betalen wij de huur"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].covers, vec![0, 3]);
+        assert_eq!(
+            found[0].needs,
+            vec![
+                vec!["schuldhulp".to_string()],
+                vec!["geld".into(), "zaken".into()]
+            ]
+        );
+        // Stems: "betaal" and "betalen" share one.
+        assert_eq!(s.find(&concepts("hypotheek betaal")).len(), 1);
+    }
+
+    #[test]
+    fn overlapping_situations_merge() {
+        let s = Situations::parse("huur betalen => schuldhulp\nbetalen geld => budget\n");
+        let found = s.find(&concepts("huur betalen geld"));
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].covers, vec![0, 1, 2]);
+        assert_eq!(found[0].needs.len(), 2);
+    }
+
+    #[test]
+    fn bad_lines_are_refused_with_a_reason() {
+        assert!(Situation::parse("de het", "x").is_err());
+        assert!(Situation::parse("huur", " , ").is_err());
+        assert!(Situation::parse("", "x").is_err());
+    }
+
+    #[test]
+    fn the_shipped_list_parses_whole_and_uses_no_stop_words_on_the_left() {
+        let mut analyzer = analysis::exact_analyzer();
+        let mut lines = 0;
+        for line in SITUATIONS_FILE.lines() {
+            let line = line.split('#').next().unwrap_or("").trim();
+            if line.is_empty() {
+                continue;
+            }
+            lines += 1;
+            let (slots, needs) = line.split_once("=>").expect(line);
+            Situation::parse(slots, needs).expect(line);
+            for alt in slots.split(|c: char| c == '|' || c.is_whitespace()) {
+                if alt.is_empty() {
+                    continue;
+                }
+                assert_eq!(
+                    analysis::tokens(&mut analyzer, alt),
+                    vec![alt.to_string()],
+                    "{alt:?} in {line:?} is a stop word or not one plain word"
+                );
+            }
+        }
+        assert_eq!(Situations::parse(SITUATIONS_FILE).len(), lines);
+        assert!(lines >= 60, "{lines} situations");
+    }
+}
