@@ -191,6 +191,43 @@ impl Vocabulary {
             .unwrap_or_default()
     }
 
+    /// An unknown compound read as two words of the index, each written as it is or as it
+    /// sounds: "fisiotherapiepraktijk" → `fysiotherapie praktijk`. Tries the splits from the
+    /// longest first part down (each part at least 4 letters; a linking `s` after the first
+    /// part may go), and takes the first whose parts both resolve. The flag says whether a part
+    /// needed its sound key. At most one sound-key lookup per part per split: bounded by the
+    /// word's length.
+    pub fn compound_parts(&self, word: &str) -> Option<(Vec<String>, bool)> {
+        let chars: Vec<char> = word.chars().collect();
+        const MIN: usize = 4;
+        if chars.len() < 2 * MIN {
+            return None;
+        }
+        let resolve = |part: &str| -> Option<(String, bool)> {
+            if self.contains(part) {
+                Some((part.to_string(), false))
+            } else {
+                self.sounds_like(part, 1).pop().map(|w| (w, true))
+            }
+        };
+        for cut in (MIN..=chars.len() - MIN).rev() {
+            let right: String = chars[cut..].iter().collect();
+            let left: String = chars[..cut].iter().collect();
+            let lefts = [
+                Some(left.clone()),
+                left.strip_suffix('s')
+                    .filter(|l| l.chars().count() >= MIN)
+                    .map(String::from),
+            ];
+            for left in lefts.into_iter().flatten() {
+                if let (Some((l, ls)), Some((r, rs))) = (resolve(&left), resolve(&right)) {
+                    return Some((vec![l, r], ls || rs));
+                }
+            }
+        }
+        None
+    }
+
     /// True when some document holds a word with this stem (compound parts included).
     pub fn has_stem(&self, stem: &str) -> bool {
         self.stems.contains(stem)
@@ -325,6 +362,34 @@ mod tests {
         );
         assert_eq!(v.corrections("mantelzorgr", 1), ["mantelzorger"]);
         assert!(v.corrections("mantelzorg", 3).iter().all(|w| w != "taal"));
+    }
+
+    #[test]
+    fn an_unknown_compound_is_read_as_known_parts_written_as_they_sound() {
+        let v = Vocabulary::from_words(
+            [
+                ("fysiotherapie", 3),
+                ("praktijk", 4),
+                ("psycholoog", 2),
+                ("spreekuur", 5),
+            ]
+            .map(|(w, n)| (w.to_string(), n)),
+        );
+        assert_eq!(
+            v.compound_parts("fisiotherapiepraktijk"),
+            Some((vec!["fysiotherapie".into(), "praktijk".into()], true))
+        );
+        // A linking s, and parts that are known as written.
+        assert_eq!(
+            v.compound_parts("psycholoogsspreekuur"),
+            Some((vec!["psycholoog".into(), "spreekuur".into()], false))
+        );
+        assert_eq!(
+            v.compound_parts("sigoloogspreekuur").map(|p| p.1),
+            Some(true)
+        );
+        assert_eq!(v.compound_parts("praktijkwerkplaats"), None);
+        assert_eq!(v.compound_parts("kort"), None);
     }
 
     #[test]

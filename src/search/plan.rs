@@ -196,9 +196,29 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
                 .into_iter()
                 .filter(|w| !fixes.contains(w))
                 .collect();
+            // Still nothing: a compound the texts do not use whole, with a part written as it
+            // sounds ("fisiotherapiepraktijk").
+            let parts = if fixes.is_empty() && sounds.is_empty() {
+                vocabulary.compound_parts(word)
+            } else {
+                None
+            };
             if let Some(best) = fixes.first().or(sounds.first()) {
                 shown = best.clone();
                 any_corrected = true;
+            } else if let Some((parts, true)) = &parts {
+                shown = parts.join(" ");
+                any_corrected = true;
+            }
+            if let Some((parts, by_sound)) = parts {
+                alternatives.push(Alternative {
+                    words: parts,
+                    kind: if by_sound {
+                        MatchKind::Sound
+                    } else {
+                        MatchKind::Compound
+                    },
+                });
             }
             for fix in fixes {
                 alternatives.push(Alternative {
@@ -402,7 +422,10 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
         for m in &plan.situations {
             any.push(need_queries(m));
         }
-        extra.insert(0, (Occur::Must, Box::new(AnyOf::new(any)) as Box<dyn Query>));
+        extra.insert(
+            0,
+            (Occur::Must, Box::new(AnyOf::new(any)) as Box<dyn Query>),
+        );
         extra
     };
 

@@ -110,6 +110,29 @@ async fn typos_are_forgiven_by_length_and_suggest_a_correction() {
 }
 
 #[tokio::test]
+async fn words_written_as_they_sound_are_found_whole_and_inside_compounds() {
+    let app = TestApp::with_demo().await;
+    let staff = app.token_for("medewerker", None).await;
+    for (query, meant) in [
+        ("sigoloog", "psycholoog"),
+        // A compound the texts never use whole, its first part spelled by ear.
+        ("psigoloogpraktijk", "psycholoog praktijk"),
+    ] {
+        let body = app
+            .search_as(&staff, &format!("q={query}&uitleg=true"))
+            .await;
+        assert_eq!(body["bedoeldeJe"], meant, "{query}: {body}");
+        let first = &body["resultaten"][0];
+        assert!(titles(&body)[0].contains("psycholoog"), "{query}: {body}");
+        assert_eq!(first["uitleg"][0]["soort"], "klank", "{query}: {first}");
+        assert_eq!(first["uitleg"][0]["gevonden"], meant);
+    }
+    // Below an exact word: a known word is never read by its sound.
+    let body = app.search_as(&staff, "q=psycholoog&uitleg=true").await;
+    assert_eq!(body["resultaten"][0]["uitleg"][0]["soort"], "exact");
+}
+
+#[tokio::test]
 async fn suggestions_complete_the_last_word_and_show_titles_and_terms() {
     let app = TestApp::with_demo().await;
     let body = app.get_json("/api/v1/suggesties?q=vrijw").await;

@@ -168,7 +168,10 @@ async fn an_editors_situation_matches_a_sentence_and_is_explained_as_situatie() 
     let repair = repair_ids(&app.public_listings().await);
     let sentence = "mijn fietsband is weer lek";
     let before = explained(&app, &editor, sentence).await;
-    assert!(before.iter().all(|(id, _)| !repair.contains(id)), "{before:?}");
+    assert!(
+        before.iter().all(|(id, _)| !repair.contains(id)),
+        "{before:?}"
+    );
 
     let created = app
         .call(
@@ -316,7 +319,10 @@ async fn insights_count_searches_in_vain_from_five_on_and_keep_nothing_personal(
     let app = TestApp::with_demo().await;
     let editor = app.token_for("redacteur", None).await;
     for _ in 0..5 {
-        assert_eq!(app.search("q=Xylofoonkwartet%20Zeppelinvaart").await["totaal"], 0);
+        assert_eq!(
+            app.search("q=Xylofoonkwartet%20Zeppelinvaart").await["totaal"],
+            0
+        );
     }
     for _ in 0..4 {
         app.search("q=qwertyuiop").await;
