@@ -11,23 +11,37 @@ use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
 /// Matches the documents matching any of `parts`; the score is the sum of the matching parts'
-/// scores.
+/// scores, or with [`AnyOf::best`] the highest of them.
 #[derive(Debug)]
 pub struct AnyOf {
     parts: Vec<Box<dyn Query>>,
+    best_only: bool,
 }
 
 impl Clone for AnyOf {
     fn clone(&self) -> Self {
         AnyOf {
             parts: self.parts.iter().map(|p| p.box_clone()).collect(),
+            best_only: self.best_only,
         }
     }
 }
 
 impl AnyOf {
     pub fn new(parts: Vec<Box<dyn Query>>) -> AnyOf {
-        AnyOf { parts }
+        AnyOf {
+            parts,
+            best_only: false,
+        }
+    }
+
+    /// Scores a document by its best matching part: alternatives that say the same thing
+    /// count once.
+    pub fn best(parts: Vec<Box<dyn Query>>) -> AnyOf {
+        AnyOf {
+            parts,
+            best_only: true,
+        }
     }
 }
 
@@ -38,7 +52,10 @@ impl Query for AnyOf {
             .iter()
             .map(|p| p.weight(enable_scoring))
             .collect::<tantivy::Result<Vec<_>>>()?;
-        Ok(Box::new(AnyOfWeight { parts }))
+        Ok(Box::new(AnyOfWeight {
+            parts,
+            best_only: self.best_only,
+        }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -50,6 +67,7 @@ impl Query for AnyOf {
 
 struct AnyOfWeight {
     parts: Vec<Box<dyn Weight>>,
+    best_only: bool,
 }
 
 impl Weight for AnyOfWeight {
@@ -65,7 +83,11 @@ impl Weight for AnyOfWeight {
             return Ok(parts.remove(0));
         }
         let doc = parts.iter().map(|p| p.doc()).min().unwrap_or(TERMINATED);
-        Ok(Box::new(AnyOfScorer { parts, doc }))
+        Ok(Box::new(AnyOfScorer {
+            parts,
+            doc,
+            best_only: self.best_only,
+        }))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
@@ -74,7 +96,11 @@ impl Weight for AnyOfWeight {
         for w in &self.parts {
             match w.explain(reader, doc) {
                 Ok(e) => {
-                    total += e.value();
+                    total = if self.best_only {
+                        f32::max(total, e.value())
+                    } else {
+                        total + e.value()
+                    };
                     details.push(e);
                 }
                 // Tantivy's way of saying "this part does not match the document".
@@ -99,6 +125,7 @@ struct AnyOfScorer {
     /// Each positioned at its first document ≥ `doc` (or terminated).
     parts: Vec<Box<dyn Scorer>>,
     doc: DocId,
+    best_only: bool,
 }
 
 impl AnyOfScorer {
@@ -152,11 +179,16 @@ impl DocSet for AnyOfScorer {
 impl Scorer for AnyOfScorer {
     fn score(&mut self) -> Score {
         let doc = self.doc;
-        self.parts
+        let scores = self
+            .parts
             .iter_mut()
             .filter(|p| p.doc() == doc)
-            .map(|p| p.score())
-            .sum()
+            .map(|p| p.score());
+        if self.best_only {
+            scores.fold(0.0, f32::max)
+        } else {
+            scores.sum()
+        }
     }
 }
 
@@ -229,6 +261,51 @@ mod tests {
         assert!(a.len() > 100);
         assert_eq!(a.len(), b.len());
         for ((sa, da), (sb, db)) in a.iter().zip(&b) {
+            assert_eq!(da, db);
+            assert!((sa - sb).abs() < 1e-4, "{sa} vs {sb}");
+        }
+    }
+
+    /// `AnyOf::best` must find what tantivy's `DisjunctionMaxQuery` finds, with its scores.
+    #[test]
+    fn best_scores_like_a_disjunction_max() {
+        let mut schema = Schema::builder();
+        let f = schema.add_text_field("w", STRING);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for i in 0..2000u32 {
+            let mut doc = TantivyDocument::default();
+            for (word, every) in [("a", 3), ("b", 5), ("c", 4)] {
+                for _ in 0..(i % every == 0) as u32 + (i % (every * 7) == 0) as u32 {
+                    doc.add_text(f, word);
+                }
+            }
+            writer.add_document(doc).unwrap();
+        }
+        writer.commit().unwrap();
+        let searcher = index.reader().unwrap().searcher();
+        let term = |w: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(f, w),
+                IndexRecordOption::WithFreqs,
+            ))
+        };
+        let ours = AnyOf::best(vec![term("a"), term("b"), term("c")]);
+        let theirs =
+            tantivy::query::DisjunctionMaxQuery::new(vec![term("a"), term("b"), term("c")]);
+        let top = |q: &dyn Query| {
+            searcher
+                .search(q, &TopDocs::with_limit(2000).order_by_score())
+                .unwrap()
+        };
+        let (a, b) = (top(&ours), top(&theirs));
+        assert!(a.len() > 500);
+        assert_eq!(a.len(), b.len());
+        let mut a: Vec<(u32, f32)> = a.iter().map(|(s, d)| (d.doc_id, *s)).collect();
+        let mut b: Vec<(u32, f32)> = b.iter().map(|(s, d)| (d.doc_id, *s)).collect();
+        a.sort_by_key(|x| x.0);
+        b.sort_by_key(|x| x.0);
+        for ((da, sa), (db, sb)) in a.iter().zip(&b) {
             assert_eq!(da, db);
             assert!((sa - sb).abs() < 1e-4, "{sa} vs {sb}");
         }

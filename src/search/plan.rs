@@ -7,9 +7,7 @@
 
 use tantivy::Searcher;
 use tantivy::Term;
-use tantivy::query::{
-    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
-};
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 
 use super::any_of::AnyOf;
@@ -376,7 +374,7 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
     let need_queries = |m: &SituationMatch| -> Box<dyn Query> {
         let needs: Vec<Box<dyn Query>> = m.needs.iter().map(|n| all_words(index, n)).collect();
         Box::new(BoostQuery::new(
-            Box::new(DisjunctionMaxQuery::new(needs)),
+            Box::new(AnyOf::best(needs)),
             BOOST_SITUATION,
         ))
     };
@@ -440,7 +438,7 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
     for m in &plan.situations {
         let needs: Vec<Box<dyn Query>> = m.needs.iter().map(|n| all_words_in(f.title, n)).collect();
         bonuses.push(Box::new(BoostQuery::new(
-            Box::new(DisjunctionMaxQuery::new(needs)),
+            Box::new(AnyOf::best(needs)),
             TITLE_BONUS * BOOST_SITUATION,
         )));
     }
