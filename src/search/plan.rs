@@ -232,12 +232,7 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
             }
         }
         corrected_words.push(shown);
-        let common = items >= COMMON_MIN_ITEMS
-            && single.is_some_and(|w| {
-                let term = Term::from_field_text(index.fields().text, &analysis::stem(w));
-                let share = searcher.doc_freq(&term).unwrap_or(0) as f64 / items as f64;
-                share >= COMMON_SHARE
-            });
+        let common = is_common(index, searcher, items, &own);
         concepts.push(Concept {
             words: own,
             alternatives,
@@ -266,6 +261,18 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
         corrected: any_corrected.then(|| corrected_words.join(" ")),
         situations,
     }
+}
+
+/// True when a one-word term is in at least [`COMMON_SHARE`] of the items.
+fn is_common(index: &SearchIndex, searcher: &Searcher, items: u64, words: &[String]) -> bool {
+    let [word] = words else {
+        return false;
+    };
+    if items < COMMON_MIN_ITEMS {
+        return false;
+    }
+    let term = Term::from_field_text(index.fields().text, &analysis::stem(word));
+    searcher.doc_freq(&term).unwrap_or(0) as f64 / items as f64 >= COMMON_SHARE
 }
 
 fn boost(kind: MatchKind) -> f32 {
