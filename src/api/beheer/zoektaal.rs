@@ -275,6 +275,34 @@ async fn remove(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// One page of a list: its entries, the total and the page asked for.
+async fn page_of(
+    state: &AppState,
+    caller: &Caller,
+    kind: LexiconKind,
+    pairs: &[(String, String)],
+) -> ApiResult<(Vec<LexiconRecord>, i64, (u32, u32))> {
+    caller.require_editor()?;
+    let (page, size) = parse_paging(pairs, 100)?;
+    let offset = i64::from(page - 1) * i64::from(size);
+    let (rows, total) = state
+        .store
+        .list_lexicon(kind, offset, i64::from(size))
+        .await?;
+    Ok((rows, total, (page, size)))
+}
+
+async fn read(
+    state: &AppState,
+    caller: &Caller,
+    kind: LexiconKind,
+    id: i64,
+) -> ApiResult<Response> {
+    caller.require_editor()?;
+    let record = state.store.find_lexicon_entry(kind, id).await?;
+    Ok(shown(kind, StatusCode::OK, record))
+}
+
 async fn revisions(
     state: &AppState,
     caller: &Caller,
@@ -305,17 +333,11 @@ pub async fn list_synoniemen(
     caller: Caller,
     QueryPairs(pairs): QueryPairs,
 ) -> ApiResult<Json<SynonymGroupList>> {
-    caller.require_editor()?;
-    let (page, size) = parse_paging(&pairs, 100)?;
-    let offset = i64::from(page - 1) * i64::from(size);
-    let (rows, total) = state
-        .store
-        .list_lexicon(LexiconKind::Synonyms, offset, i64::from(size))
-        .await?;
+    let (rows, total, paging) = page_of(&state, &caller, LexiconKind::Synonyms, &pairs).await?;
     Ok(Json(SynonymGroupList::new(
         SYNONYMS_PATH,
         &pairs,
-        (page, size),
+        paging,
         total,
         rows.into_iter().map(group).collect(),
     )))
@@ -355,12 +377,7 @@ pub async fn get_synoniemen(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Response> {
-    caller.require_editor()?;
-    let record = state
-        .store
-        .find_lexicon_entry(LexiconKind::Synonyms, id)
-        .await?;
-    Ok(shown(LexiconKind::Synonyms, StatusCode::OK, record))
+    read(&state, &caller, LexiconKind::Synonyms, id).await
 }
 
 /// Replace a group's terms (`If-Match` required).
@@ -444,17 +461,11 @@ pub async fn list_situaties(
     caller: Caller,
     QueryPairs(pairs): QueryPairs,
 ) -> ApiResult<Json<SituationList>> {
-    caller.require_editor()?;
-    let (page, size) = parse_paging(&pairs, 100)?;
-    let offset = i64::from(page - 1) * i64::from(size);
-    let (rows, total) = state
-        .store
-        .list_lexicon(LexiconKind::Situation, offset, i64::from(size))
-        .await?;
+    let (rows, total, paging) = page_of(&state, &caller, LexiconKind::Situation, &pairs).await?;
     Ok(Json(SituationList::new(
         SITUATIONS_PATH,
         &pairs,
-        (page, size),
+        paging,
         total,
         rows.into_iter().map(situation).collect(),
     )))
@@ -494,12 +505,7 @@ pub async fn get_situaties(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Response> {
-    caller.require_editor()?;
-    let record = state
-        .store
-        .find_lexicon_entry(LexiconKind::Situation, id)
-        .await?;
-    Ok(shown(LexiconKind::Situation, StatusCode::OK, record))
+    read(&state, &caller, LexiconKind::Situation, id).await
 }
 
 /// Replace a situation (`If-Match` required).
