@@ -75,7 +75,16 @@ pub struct Concept {
     /// A word so frequent in the texts ("hulp" in a sociale kaart) that requiring it says
     /// little: optional in a query that has a rarer word to require.
     pub common: bool,
+    /// Items holding the word (one-word concepts; 0 for a phrase): how much the resident's
+    /// own word finds.
+    pub doc_freq: u64,
 }
+
+/// Widening (a situation's needs, a common word made optional) is for a query whose own words
+/// find little. When its rarest required word is in this many items or more, there is plenty
+/// to read already: widening would only lengthen a tail nobody reads, at the cost of scoring,
+/// filtering and counting every item it adds.
+const WIDEN_BELOW: u64 = 500;
 
 /// A word in at least this share of the items is common (see [`Concept::common`]).
 const COMMON_SHARE: f64 = 0.2;
@@ -232,11 +241,21 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
             }
         }
         corrected_words.push(shown);
-        let common = is_common(index, searcher, items, &own);
+        let doc_freq = match own.as_slice() {
+            [word] => {
+                let term = Term::from_field_text(index.fields().text, &analysis::stem(word));
+                searcher.doc_freq(&term).unwrap_or(0)
+            }
+            _ => 0,
+        };
+        let common = own.len() == 1
+            && items >= COMMON_MIN_ITEMS
+            && doc_freq as f64 / items as f64 >= COMMON_SHARE;
         concepts.push(Concept {
             words: own,
             alternatives,
             common,
+            doc_freq,
         });
     }
     let situations = if features.synonyms {
@@ -248,6 +267,7 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
             .situations
             .find(&fillers)
             .into_iter()
+            .filter(|m| m.covers.iter().any(|i| concepts[*i].doc_freq < WIDEN_BELOW))
             .filter_map(|mut m| {
                 m.needs.retain(|n| can_match(index, n));
                 (!m.needs.is_empty()).then_some(m)
@@ -261,18 +281,6 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
         corrected: any_corrected.then(|| corrected_words.join(" ")),
         situations,
     }
-}
-
-/// True when a one-word term is in at least [`COMMON_SHARE`] of the items.
-fn is_common(index: &SearchIndex, searcher: &Searcher, items: u64, words: &[String]) -> bool {
-    let [word] = words else {
-        return false;
-    };
-    if items < COMMON_MIN_ITEMS {
-        return false;
-    }
-    let term = Term::from_field_text(index.fields().text, &analysis::stem(word));
-    searcher.doc_freq(&term).unwrap_or(0) as f64 / items as f64 >= COMMON_SHARE
 }
 
 fn boost(kind: MatchKind) -> f32 {
@@ -364,12 +372,15 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
         .collect();
     let all_light = light.iter().all(|l| *l);
     // Common words are optional too, as long as a word that is neither light nor common
-    // stays required: a rare word the index knows is never dropped.
+    // stays required (a rare word the index knows is never dropped) and finds little.
     let rare_required = plan
         .concepts
         .iter()
         .zip(&light)
-        .any(|(c, l)| !l && !c.common);
+        .filter(|(c, l)| !**l && !c.common)
+        .map(|(c, _)| c.doc_freq)
+        .min()
+        .is_some_and(|df| df < WIDEN_BELOW);
     let optional: Vec<bool> = plan
         .concepts
         .iter()

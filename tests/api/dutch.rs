@@ -328,3 +328,58 @@ async fn snippets_mark_exactly_the_words_the_full_dutch_analysis_matches() {
     }
     assert!(marked > 500, "{marked}");
 }
+
+#[tokio::test]
+async fn situations_widen_a_query_that_finds_little_and_not_one_that_finds_hundreds() {
+    let app = TestApp::with_demo().await;
+    let staff = app.token_for("medewerker", None).await;
+    // Items found only through the needs of the situation "sporten" (bewegen, wandelen, …).
+    let through_needs = |body: &serde_json::Value| -> Vec<i64> {
+        body["resultaten"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| {
+                let why = r["uitleg"].as_array().unwrap();
+                !why.is_empty() && why.iter().all(|u| u["soort"] == "situatie")
+            })
+            .map(|r| r["id"].as_i64().unwrap())
+            .collect()
+    };
+    let body = app
+        .search_as(&staff, "q=sporten&uitleg=true&pageSize=100")
+        .await;
+    let widened = through_needs(&body);
+    assert!(!widened.is_empty(), "{body}");
+
+    // 520 items about sport: the word alone now finds hundreds, so nothing is added.
+    let items: Vec<serde_json::Value> = (0..520)
+        .map(|i| {
+            let mut item = crate::helpers::item(&format!("Sporten in de buurt, groep {i}"));
+            item["externId"] = serde_json::json!(format!("sport-{i}"));
+            item["organisatie"] = serde_json::json!("org-samen-leusden");
+            item["status"] = serde_json::json!("gepubliceerd");
+            item
+        })
+        .collect();
+    wegwijzer::import_export::import_documents(
+        &app.store,
+        vec![serde_json::from_value(serde_json::json!({ "aanbod": items })).unwrap()],
+    )
+    .await
+    .unwrap();
+    app.wait_indexed().await;
+    let body = app
+        .search_as(&staff, "q=sporten&uitleg=true&pageSize=100")
+        .await;
+    assert!(
+        body["totaal"].as_u64().unwrap() >= 520,
+        "{}",
+        body["totaal"]
+    );
+    let all = app.all_ids("q=sporten").await;
+    assert!(
+        widened.iter().all(|id| !all.contains(id)),
+        "the needs still widen a query with hundreds of own matches"
+    );
+}
