@@ -91,6 +91,10 @@ impl App {
         let (shutdown, shutdown_rx) = watch::channel(false);
         let indexer = tokio::spawn(indexer.run(shutdown_rx.clone()));
         tokio::spawn(expire_sessions(state.clone(), shutdown_rx.clone()));
+        tokio::spawn(crate::feed::sweep_ended_vacancies(
+            state.store.clone(),
+            shutdown_rx.clone(),
+        ));
         tokio::spawn(crate::insights::run(
             state.insights.clone(),
             state.store.clone(),

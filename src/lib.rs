@@ -16,6 +16,8 @@ pub mod config;
 pub mod domain;
 /// The API's error type and its problem+json rendering.
 pub mod error;
+
+pub mod feed;
 /// Dutch postcode centroids and distances.
 pub mod geo;
 /// Bulk import (JSON, keyed by external ids) and export.

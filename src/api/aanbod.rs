@@ -269,40 +269,51 @@ pub async fn get_aanbod(
         return Err(ApiError::NotFound);
     }
     let space = state.index.facet_space();
-    let t = &space.taxonomy;
-    Ok(Json(ListingDetail {
-        id: l.id,
-        soort: l.kind.as_str().into(),
-        titel: l.title,
-        samenvatting: l.summary,
-        beschrijving: l.description,
-        organisatie: OrganisationRef {
-            id: l.organisation_id,
-            naam: l.organisation_name,
-        },
-        themas: TermResponse::list(&l.themes, &t.themes),
-        wijken: TermResponse::list(&l.wijken, &t.wijken),
-        hele_gemeente: l.whole_municipality,
-        min_leeftijd: l.ages.min(),
-        max_leeftijd: l.ages.max(),
-        locatie: l.location.map(Into::into),
-        kosten: l.cost.as_str().into(),
-        contact: l.contact.into(),
-        tijden: l.schedule,
-        vacature: l.vacancy.map(|v| VacancyResponse {
-            tijdsbesteding: v.time_commitment.as_str().into(),
-            uren_per_week: v.hours_per_week,
-            talenten: TermResponse::list(&v.talents, &t.talents),
-            einddatum: v.end_date.map(|d| d.to_string()),
-        }),
-        talen: TermResponse::list(&l.languages, &t.languages),
-        toegankelijkheid: TermResponse::list(&l.accessibility, &t.accessibility),
-        aangemaakt: iso(&l.created_at),
-        gewijzigd: iso(&l.updated_at),
-        laatst_gecontroleerd: iso(&l.last_verified_at),
-        versie: l.version,
-        voor_verwijzers: staff.then(|| l.referral.into()),
-    }))
+    Ok(Json(ListingDetail::new(l, &space.taxonomy, staff)))
+}
+
+impl ListingDetail {
+    /// The public shape of an item (with the referrers' details only for `staff`): what
+    /// `GET /aanbod/{id}` and the change feed both answer.
+    pub fn new(
+        l: crate::domain::Listing,
+        t: &crate::domain::Taxonomy,
+        staff: bool,
+    ) -> ListingDetail {
+        ListingDetail {
+            id: l.id,
+            soort: l.kind.as_str().into(),
+            titel: l.title,
+            samenvatting: l.summary,
+            beschrijving: l.description,
+            organisatie: OrganisationRef {
+                id: l.organisation_id,
+                naam: l.organisation_name,
+            },
+            themas: TermResponse::list(&l.themes, &t.themes),
+            wijken: TermResponse::list(&l.wijken, &t.wijken),
+            hele_gemeente: l.whole_municipality,
+            min_leeftijd: l.ages.min(),
+            max_leeftijd: l.ages.max(),
+            locatie: l.location.map(Into::into),
+            kosten: l.cost.as_str().into(),
+            contact: l.contact.into(),
+            tijden: l.schedule,
+            vacature: l.vacancy.map(|v| VacancyResponse {
+                tijdsbesteding: v.time_commitment.as_str().into(),
+                uren_per_week: v.hours_per_week,
+                talenten: TermResponse::list(&v.talents, &t.talents),
+                einddatum: v.end_date.map(|d| d.to_string()),
+            }),
+            talen: TermResponse::list(&l.languages, &t.languages),
+            toegankelijkheid: TermResponse::list(&l.accessibility, &t.accessibility),
+            aangemaakt: iso(&l.created_at),
+            gewijzigd: iso(&l.updated_at),
+            laatst_gecontroleerd: iso(&l.last_verified_at),
+            versie: l.version,
+            voor_verwijzers: staff.then(|| l.referral.into()),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ pub mod sessies;
 pub mod suggesties;
 pub mod taxonomie;
 pub mod verwijslijsten;
+pub mod wijzigingen;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -155,6 +156,7 @@ pub fn routes() -> (Router<AppState>, oa::OpenApi) {
     let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(aanbod::list_aanbod))
         .routes(routes!(aanbod::get_aanbod))
+        .routes(routes!(wijzigingen::list_wijzigingen))
         .routes(routes!(suggesties::list_suggesties))
         .routes(routes!(organisaties::list_organisaties))
         .routes(routes!(organisaties::get_organisatie))

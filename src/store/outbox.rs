@@ -120,3 +120,40 @@ impl Store {
         Ok(self.pool.begin().await?)
     }
 }
+
+impl Store {
+    /// Appends every published vacancy whose end date lies before `today` to the outbox, once
+    /// per end date, so that the change feed and every index see it leave. Returns how many.
+    pub async fn announce_ended_vacancies(&self, today: chrono::NaiveDate) -> StoreResult<usize> {
+        let ended: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT l.id, l.end_date FROM listings l
+             WHERE l.status = 'gepubliceerd' AND l.end_date IS NOT NULL AND l.end_date < $1
+               AND NOT EXISTS (SELECT 1 FROM ended_vacancies e
+                               WHERE e.listing_id = l.id AND e.end_date = l.end_date)
+             ORDER BY l.id",
+        )
+        .bind(today.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut announced = 0;
+        for (id, end_date) in ended {
+            let mut tx = self.pool.begin().await?;
+            let inserted = sqlx::query(
+                "INSERT INTO ended_vacancies (listing_id, end_date) VALUES ($1, $2)
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(id)
+            .bind(end_date)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            // Another node got there first: nothing to add.
+            if inserted == 1 {
+                Self::append_change(&mut tx, &Change::Listing(id)).await?;
+                announced += 1;
+            }
+            tx.commit().await?;
+        }
+        Ok(announced)
+    }
+}

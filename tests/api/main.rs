@@ -9,6 +9,7 @@ mod crash;
 mod dutch;
 mod errors;
 mod facets;
+mod feed;
 mod fuzz;
 mod helpers;
 mod import;
