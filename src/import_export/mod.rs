@@ -3,6 +3,7 @@
 //! writes anything; any error rolls the whole import back).
 
 mod records;
+mod structure;
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -54,11 +55,24 @@ impl From<sqlx::Error> for ImportError {
     }
 }
 
-/// Reads and imports files, in the given order, as one transaction.
+/// Reads and imports files, in the given order, as one transaction. Structural errors of all
+/// files are reported together, each prefixed with its file's name.
 pub async fn import_files(store: &Store, paths: &[PathBuf]) -> Result<ImportReport, ImportError> {
     let mut docs = Vec::new();
+    let mut errors = FieldErrors::new();
     for path in paths {
-        docs.push(read_document(path)?);
+        let (doc, file_errors) = read_document(path)?;
+        let file = path
+            .file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        for e in file_errors.into_vec() {
+            errors.add(format!("{file}: {}", e.name), e.reason);
+        }
+        docs.push(doc);
+    }
+    if !errors.is_empty() {
+        return Err(ImportError::Invalid(errors));
     }
     import_documents(store, docs).await
 }
@@ -73,16 +87,30 @@ pub fn json_files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-pub fn read_document(path: &Path) -> Result<ImportDocument, ImportError> {
+/// Reads a file: a syntax error stops it (JSON cannot be read past one), structural errors
+/// are all returned beside what could be read.
+pub fn read_document(path: &Path) -> Result<(ImportDocument, FieldErrors), ImportError> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| ImportError::Unreadable {
         file: file.clone(),
         message: e.to_string(),
     })?;
-    serde_json::from_str(&text).map_err(|e| ImportError::Unreadable {
-        file,
-        message: e.to_string(),
-    })
+    let value: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| ImportError::Unreadable {
+            file,
+            message: format!(
+                "regel {}, kolom {}: geen geldige JSON ({})",
+                e.line(),
+                e.column(),
+                match e.classify() {
+                    serde_json::error::Category::Eof => "het bestand houdt te vroeg op",
+                    _ => "controleer komma's, aanhalingstekens en haakjes",
+                }
+            ),
+        })?;
+    let mut errors = FieldErrors::new();
+    let doc = structure::document(value, &mut errors);
+    Ok((doc, errors))
 }
 
 /// Validates and imports parsed documents as one transaction.

@@ -152,3 +152,62 @@ async fn the_import_command_reports_problems_and_exits_nonzero() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("kapot.json"), "{stderr}");
 }
+
+#[tokio::test]
+async fn structural_errors_of_every_file_are_reported_together_in_dutch_and_nothing_is_written() {
+    let app = TestApp::with_demo().await;
+    let before = app.all_listings().await.len();
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("1-goed.json");
+    std::fs::write(
+        &good,
+        json!({"aanbod": [{"externId": "nieuw-1", "soort": "voorziening",
+            "organisatie": "org-samen-leusden", "titel": "Een nieuw aanbod",
+            "samenvatting": "Kort.", "minLeeftijd": 0, "maxLeeftijd": 99, "kosten": "gratis"}]})
+        .to_string(),
+    )
+    .unwrap();
+    let bad = dir.path().join("2-fout.json");
+    std::fs::write(
+        &bad,
+        json!({"aanbod": [
+            {"externId": "x", "soort": "voorziening", "organisatie": "org-samen-leusden",
+             "titel": "Titel", "samenvatting": "s", "maxLeeftijd": 99, "kosten": "gratis"},
+            {"externId": "y", "soort": "voorziening", "organisatie": "org-samen-leusden",
+             "titel": "Titel", "samenvatting": "s", "minLeeftijd": "nul", "maxLeeftijd": 99,
+             "kosten": "gratis", "kleur": "rood"}
+        ]})
+        .to_string(),
+    )
+    .unwrap();
+    let Err(ImportError::Invalid(errors)) =
+        wegwijzer::import_export::import_files(&app.store, &[good.clone(), bad]).await
+    else {
+        panic!("the import must be refused");
+    };
+    let mut lines: Vec<String> = errors
+        .into_vec()
+        .into_iter()
+        .map(|e| format!("{}: {}", e.name, e.reason))
+        .collect();
+    lines.sort();
+    assert_eq!(
+        lines,
+        [
+            "2-fout.json: aanbod[0](x).minLeeftijd: ontbreekt",
+            "2-fout.json: aanbod[1](y).kleur: onbekend veld",
+            "2-fout.json: aanbod[1](y).minLeeftijd: verkeerd type: verwacht een geheel getal, gevonden tekst",
+        ]
+    );
+    assert_eq!(app.all_listings().await.len(), before, "nothing written");
+
+    // A file that is not JSON stops at its syntax error, with the place in Dutch.
+    let broken = dir.path().join("3-kapot.json");
+    std::fs::write(&broken, "{\"aanbod\": [\n  {\"externId\": \"z\",,}\n]}").unwrap();
+    let err = wegwijzer::import_export::import_files(&app.store, &[good, broken])
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("regel 2, kolom"), "{err}");
+    assert!(err.contains("geen geldige JSON"), "{err}");
+}
