@@ -38,10 +38,21 @@ pub enum Command {
     Migrate,
     /// Rebuild the search index from the database (the server must be stopped).
     Reindex,
-    /// Import JSON files (see docs/import-format.md) as one all-or-nothing transaction.
+    /// Import JSON files (see docs/import-format.md) or CSV sheets (docs/csv.md) as one
+    /// all-or-nothing transaction.
     Import {
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// Check and count (new, changed, unchanged, invalid), write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export organisations and items: `--format csv DIR` writes organisaties.csv and
+    /// aanbod.csv (docs/csv.md).
+    Export {
+        #[arg(long, value_parser = ["csv"])]
+        format: String,
+        dir: PathBuf,
     },
     /// Write a consistent copy of the SQLite database to FILE, online (PostgreSQL: use pg_dump).
     Backup { file: PathBuf },
@@ -154,6 +165,26 @@ const DEMO_FILES: [(&str, &str); 5] = [
     ),
 ];
 
+/// Progress of a long import or export on standard error: a bar on a terminal, a plain line
+/// per step otherwise (logs, CI).
+fn progress(what: &str, done: usize, total: usize) {
+    use std::io::IsTerminal as _;
+    let percent = (done * 100).checked_div(total).unwrap_or(100);
+    if std::io::stderr().is_terminal() {
+        let filled = percent / 5;
+        eprint!(
+            "\r{what}: [{}{}] {percent:>3} % ({done} van {total})",
+            "#".repeat(filled),
+            " ".repeat(20 - filled)
+        );
+        if done >= total {
+            eprintln!();
+        }
+    } else {
+        eprintln!("{what}: {done} van {total} ({percent} %)");
+    }
+}
+
 /// The demo data set as import documents.
 pub fn demo_documents() -> anyhow::Result<Vec<ImportDocument>> {
     DEMO_FILES
@@ -213,10 +244,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Import { files } => {
+        Command::Import { files, dry_run } => {
             std::fs::create_dir_all(&config.data_dir)?;
             let store = Store::connect(&config.database_url()).await?;
-            match import_export::import_files(&store, &files).await {
+            let show = |done: usize, total: usize| progress("aanbod", done, total);
+            let options = import_export::ImportOptions {
+                dry_run,
+                progress: Some(&show),
+            };
+            match import_export::import_files_with(&store, &files, options).await {
+                Ok(report) if dry_run => {
+                    println!("proefdraai, er is niets opgeslagen: {report}");
+                    for (name, reason) in &report.errors {
+                        println!("  {name}: {reason}");
+                    }
+                    Ok(())
+                }
                 Ok(report) => {
                     println!("import voltooid: {report}");
                     Ok(())
@@ -233,6 +276,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
                 Err(e) => Err(e.into()),
             }
+        }
+        Command::Export { format: _, dir } => {
+            let store = Store::connect(&config.database_url()).await?;
+            let report = import_export::export_csv(&store, &dir, &progress).await?;
+            println!(
+                "export klaar in {}: {} organisaties, {} aanbod",
+                dir.display(),
+                report.organisations,
+                report.listings
+            );
+            Ok(())
         }
         Command::Backup { file } => {
             let store = Store::connect(&config.database_url()).await?;

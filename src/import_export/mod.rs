@@ -3,6 +3,7 @@
 //! writes anything; any error rolls the whole import back).
 
 mod records;
+pub mod spreadsheet;
 mod structure;
 
 use std::collections::{HashMap, HashSet};
@@ -11,7 +12,7 @@ use std::path::{Path, PathBuf};
 pub use records::ImportDocument;
 
 use crate::domain::{FieldErrors, Taxonomy};
-use crate::store::{ListingUpsert, Store, StoreError};
+use crate::store::{Store, StoreError, Upsert};
 
 /// What an import did.
 #[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
@@ -19,23 +20,101 @@ pub struct ImportReport {
     pub taxonomy_terms: usize,
     pub organisations_created: usize,
     pub organisations_updated: usize,
+    pub organisations_unchanged: usize,
     pub listings_created: usize,
     pub listings_updated: usize,
     pub listings_unchanged: usize,
+    /// Dry runs: records left out for their errors, and the errors (name, reason).
+    pub invalid_records: usize,
+    pub errors: Vec<(String, String)>,
 }
 
 impl std::fmt::Display for ImportReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "taxonomie: {} termen; organisaties: {} nieuw, {} bijgewerkt; aanbod: {} nieuw, {} bijgewerkt, {} ongewijzigd",
+            "taxonomie: {} termen; organisaties: {} nieuw, {} bijgewerkt, {} ongewijzigd; aanbod: {} nieuw, {} bijgewerkt, {} ongewijzigd",
             self.taxonomy_terms,
             self.organisations_created,
             self.organisations_updated,
+            self.organisations_unchanged,
             self.listings_created,
             self.listings_updated,
             self.listings_unchanged
-        )
+        )?;
+        if self.invalid_records > 0 {
+            write!(f, "; ongeldig: {}", self.invalid_records)?;
+        }
+        Ok(())
+    }
+}
+
+/// How an import runs.
+#[derive(Clone, Copy, Default)]
+pub struct ImportOptions<'a> {
+    /// Check and count everything, write nothing; records with errors are left out and
+    /// listed in the report instead of refusing the import.
+    pub dry_run: bool,
+    /// Called now and then with (items written, items in all).
+    pub progress: Option<&'a (dyn Fn(usize, usize) + Sync)>,
+}
+
+/// Where the records of an import came from, in merge order: a spreadsheet row for CSV
+/// records, so errors can be named by row and column.
+#[derive(Default)]
+struct Origins {
+    organisations: Vec<Origin>,
+    listings: Vec<Origin>,
+}
+
+/// A record's file, and its row (a sheet) or its position in the file's list (JSON).
+#[derive(Clone)]
+enum Origin {
+    Row(String, usize),
+    Position(String, usize),
+}
+
+impl Origins {
+    /// `aanbod[3](x).contact.email` → `aanbod.csv: rij 5, kolom email` for a CSV record.
+    fn rename(&self, name: &str) -> String {
+        for (list, origins) in [
+            ("aanbod", &self.listings),
+            ("organisaties", &self.organisations),
+        ] {
+            let Some(rest) = name.strip_prefix(list).and_then(|r| r.strip_prefix('[')) else {
+                continue;
+            };
+            let Some((index, rest)) = rest.split_once(']') else {
+                continue;
+            };
+            let Some(origin) = index.parse::<usize>().ok().and_then(|i| origins.get(i)) else {
+                continue;
+            };
+            let (file, row) = match origin {
+                Origin::Row(file, row) => (file, *row),
+                Origin::Position(file, i) => return format!("{file}: {list}[{i}]{rest}"),
+            };
+            // Skip the "(externId)" label, then the dot.
+            let field = match rest.strip_prefix('(') {
+                Some(r) => r.split_once(')').map_or("", |(_, f)| f),
+                None => rest,
+            };
+            let field = field.trim_start_matches('.');
+            return if field.is_empty() {
+                format!("{file}: rij {row}")
+            } else {
+                format!("{file}: rij {row}, kolom {}", spreadsheet::column_of(field))
+            };
+        }
+        name.to_string()
+    }
+
+    fn rename_all(&self, errors: FieldErrors) -> FieldErrors {
+        let mut out = FieldErrors::new();
+        for e in errors.into_vec() {
+            out.add(self.rename(&e.name), e.reason);
+        }
+        out
     }
 }
 
@@ -56,25 +135,111 @@ impl From<sqlx::Error> for ImportError {
 }
 
 /// Reads and imports files, in the given order, as one transaction. Structural errors of all
-/// files are reported together, each prefixed with its file's name.
+/// files are reported together, each prefixed with its file's name. A `.csv` file is a
+/// spreadsheet (see [`spreadsheet`]); its errors are named by row and column.
 pub async fn import_files(store: &Store, paths: &[PathBuf]) -> Result<ImportReport, ImportError> {
+    import_files_with(store, paths, ImportOptions::default()).await
+}
+
+pub async fn import_files_with(
+    store: &Store,
+    paths: &[PathBuf],
+    options: ImportOptions<'_>,
+) -> Result<ImportReport, ImportError> {
     let mut docs = Vec::new();
     let mut errors = FieldErrors::new();
+    let mut origins = Origins::default();
     for path in paths {
-        let (doc, file_errors) = read_document(path)?;
         let file = path
             .file_name()
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let is_csv = path
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("csv"));
+        let (doc, file_errors) = if is_csv {
+            let text = std::fs::read_to_string(path).map_err(|e| ImportError::Unreadable {
+                file: path.display().to_string(),
+                message: format!("niet te lezen als UTF-8-tekst ({e})"),
+            })?;
+            let mut e = FieldErrors::new();
+            let (doc, rows) = spreadsheet::read(&text, &mut e);
+            let at = |row: &usize| Origin::Row(file.clone(), *row);
+            match rows.sheet {
+                Some(spreadsheet::Sheet::Listings) => {
+                    origins.listings.extend(rows.rows.iter().map(at))
+                }
+                Some(spreadsheet::Sheet::Organisations) => {
+                    origins.organisations.extend(rows.rows.iter().map(at))
+                }
+                None => {}
+            }
+            (doc, e)
+        } else {
+            let (doc, e) = read_document(path)?;
+            let at = |i: usize| Origin::Position(file.clone(), i);
+            origins.listings.extend((0..doc.aanbod.len()).map(at));
+            origins
+                .organisations
+                .extend((0..doc.organisaties.len()).map(at));
+            (doc, e)
+        };
         for e in file_errors.into_vec() {
             errors.add(format!("{file}: {}", e.name), e.reason);
         }
         docs.push(doc);
     }
-    if !errors.is_empty() {
-        return Err(ImportError::Invalid(errors));
+    // With errors in the files, the rest is still checked (as a dry run, nothing written),
+    // so one report lists every error.
+    let refuse = !errors.is_empty() && !options.dry_run;
+    let options = ImportOptions {
+        dry_run: options.dry_run || refuse,
+        ..options
+    };
+    let result = import_documents_with(store, docs, options).await;
+    if refuse {
+        let mut all = errors;
+        if let Ok(report) = &result {
+            for (name, reason) in &report.errors {
+                all.add(origins.rename(name), reason.clone());
+            }
+        }
+        return Err(ImportError::Invalid(all));
     }
-    import_documents(store, docs).await
+    match result {
+        Err(ImportError::Invalid(e)) => Err(ImportError::Invalid(origins.rename_all(e))),
+        Ok(mut report) => {
+            let mut all: Vec<(String, String)> = errors
+                .into_vec()
+                .into_iter()
+                .map(|e| (e.name, e.reason))
+                .collect();
+            all.extend(
+                report
+                    .errors
+                    .drain(..)
+                    .map(|(n, r)| (origins.rename(&n), r)),
+            );
+            report.invalid_records = count_records(all.iter().map(|(n, _)| n.as_str()));
+            report.errors = all;
+            Ok(report)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// How many distinct records the error names are about (`aanbod[3]`, `x.csv: rij 5`).
+fn count_records<'a>(names: impl Iterator<Item = &'a str>) -> usize {
+    let records: HashSet<&str> = names
+        .map(|n| {
+            let end = n
+                .find(", kolom")
+                .or_else(|| n.find(']').map(|i| i + 1))
+                .unwrap_or(n.len());
+            &n[..end]
+        })
+        .collect();
+    records.len()
 }
 
 /// Every `*.json` file in `dir`, in name order (the demo data set is split this way).
@@ -118,6 +283,14 @@ pub async fn import_documents(
     store: &Store,
     docs: Vec<ImportDocument>,
 ) -> Result<ImportReport, ImportError> {
+    import_documents_with(store, docs, ImportOptions::default()).await
+}
+
+pub async fn import_documents_with(
+    store: &Store,
+    docs: Vec<ImportDocument>,
+    options: ImportOptions<'_>,
+) -> Result<ImportReport, ImportError> {
     let merged = ImportDocument::merge(docs);
     let mut errors = FieldErrors::new();
 
@@ -126,10 +299,24 @@ pub async fn import_documents(
     let import_taxonomy = merged.taxonomy(&mut errors);
     extend_taxonomy(&mut taxonomy, &import_taxonomy);
 
-    let organisations = merged.organisations(&mut errors);
+    let mut organisations = merged.organisations(&mut errors);
     let listings = merged.listings(&taxonomy, &mut errors);
     if !errors.is_empty() {
-        return Err(ImportError::Invalid(errors));
+        if !options.dry_run {
+            return Err(ImportError::Invalid(errors));
+        }
+        // A dry run counts what the valid records would do.
+        let bad: HashSet<String> = errors
+            .as_slice()
+            .iter()
+            .filter_map(|e| e.name.strip_prefix("organisaties["))
+            .filter_map(|r| r.split_once(']').map(|(i, _)| i.to_string()))
+            .collect();
+        let mut i = 0;
+        organisations.retain(|_| {
+            i += 1;
+            !bad.contains(&(i - 1).to_string())
+        });
     }
 
     let mut report = ImportReport::default();
@@ -144,19 +331,30 @@ pub async fn import_documents(
 
     let mut org_ids: HashMap<String, i64> = HashMap::new();
     for org in &organisations {
-        let existed = Store::organisation_id_by_external_id(&mut tx, &org.external_id)
-            .await?
-            .is_some();
-        let id = Store::upsert_organisation(&mut tx, org).await?;
-        if existed {
-            report.organisations_updated += 1;
-        } else {
-            report.organisations_created += 1;
-        }
+        let id = match Store::upsert_organisation(&mut tx, org).await? {
+            Upsert::Created(id) => {
+                report.organisations_created += 1;
+                id
+            }
+            Upsert::Updated(id) => {
+                report.organisations_updated += 1;
+                id
+            }
+            Upsert::Unchanged(id) => {
+                report.organisations_unchanged += 1;
+                id
+            }
+        };
         org_ids.insert(org.external_id.clone(), id);
     }
 
+    let total = listings.len();
     for (i, (org_ref, listing)) in listings.iter().enumerate() {
+        if let Some(progress) = options.progress
+            && i % 1000 == 0
+        {
+            progress(i, total);
+        }
         let org_id = match org_ids.get(org_ref) {
             Some(id) => *id,
             None => match Store::organisation_id_by_external_id(&mut tx, org_ref).await? {
@@ -171,10 +369,23 @@ pub async fn import_documents(
             },
         };
         match Store::upsert_listing(&mut tx, org_id, listing).await? {
-            ListingUpsert::Created(_) => report.listings_created += 1,
-            ListingUpsert::Updated(_) => report.listings_updated += 1,
-            ListingUpsert::Unchanged(_) => report.listings_unchanged += 1,
+            Upsert::Created(_) => report.listings_created += 1,
+            Upsert::Updated(_) => report.listings_updated += 1,
+            Upsert::Unchanged(_) => report.listings_unchanged += 1,
         }
+    }
+    if let Some(progress) = options.progress {
+        progress(total, total);
+    }
+    if options.dry_run {
+        tx.rollback().await?;
+        report.errors = errors
+            .into_vec()
+            .into_iter()
+            .map(|e| (e.name, e.reason))
+            .collect();
+        report.invalid_records = count_records(report.errors.iter().map(|(n, _)| n.as_str()));
+        return Ok(report);
     }
     if !errors.is_empty() {
         tx.rollback().await?;
@@ -196,4 +407,73 @@ fn extend_taxonomy(base: &mut Taxonomy, extra: &Taxonomy) {
     add(&mut base.languages, &extra.languages, |t| &t.key);
     add(&mut base.accessibility, &extra.accessibility, |t| &t.key);
     add(&mut base.age_groups, &extra.age_groups, |t| &t.key);
+}
+
+/// What an export wrote.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ExportReport {
+    pub organisations: usize,
+    pub listings: usize,
+}
+
+/// Writes `organisaties.csv` and `aanbod.csv` into `dir`: every organisation and every item
+/// (all statuses, with the staff-only columns: an editor's tool, and the round trip needs
+/// them). Read and written a page at a time, so memory does not grow with the data set.
+/// `progress` gets (file, done, total) now and then.
+pub async fn export_csv(
+    store: &Store,
+    dir: &Path,
+    progress: &(dyn Fn(&str, usize, usize) + Sync),
+) -> Result<ExportReport, ImportError> {
+    const PAGE: i64 = 1000;
+    let io = |e: std::io::Error| ImportError::Unreadable {
+        file: dir.display().to_string(),
+        message: e.to_string(),
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let mut report = ExportReport::default();
+
+    let mut names: HashMap<i64, String> = HashMap::new();
+    let mut out =
+        std::io::BufWriter::new(std::fs::File::create(dir.join("organisaties.csv")).map_err(io)?);
+    spreadsheet::start(&mut out, &spreadsheet::ORGANISATION_COLUMNS).map_err(io)?;
+    let mut offset = 0;
+    loop {
+        let (page, total) = store.list_organisations(offset, PAGE).await?;
+        if page.is_empty() {
+            break;
+        }
+        for o in &page {
+            spreadsheet::write_organisation(&mut out, o).map_err(io)?;
+            names.insert(
+                o.id,
+                o.external_id
+                    .clone()
+                    .unwrap_or_else(|| format!("wegwijzer-org-{}", o.id)),
+            );
+        }
+        offset += page.len() as i64;
+        report.organisations += page.len();
+        progress("organisaties.csv", report.organisations, total as usize);
+    }
+    std::io::Write::flush(&mut out).map_err(io)?;
+
+    let total = store.count_listings().await? as usize;
+    let mut out =
+        std::io::BufWriter::new(std::fs::File::create(dir.join("aanbod.csv")).map_err(io)?);
+    spreadsheet::start(&mut out, &spreadsheet::LISTING_COLUMNS).map_err(io)?;
+    let mut after = 0;
+    loop {
+        let page = store.listings_after(after, PAGE).await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        for l in &page {
+            let org = names.get(&l.organisation_id).map_or("", String::as_str);
+            spreadsheet::write_listing(&mut out, l, org).map_err(io)?;
+        }
+        report.listings += page.len();
+        progress("aanbod.csv", report.listings, total.max(report.listings));
+    }
+    std::io::Write::flush(&mut out).map_err(io)?;
+    Ok(report)
 }

@@ -22,9 +22,9 @@ const SELECT_LISTING: &str = "SELECT l.id, l.external_id, l.kind, l.organisation
         l.pending_status, l.pending_by, l.pending_at, l.submitted_by, l.submitted_at
     FROM listings l JOIN organisations o ON o.id = l.organisation_id";
 
-/// What an import did with one listing.
+/// What an import did with one record (an item or an organisation).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ListingUpsert {
+pub enum Upsert {
     Created(i64),
     Updated(i64),
     Unchanged(i64),
@@ -292,7 +292,7 @@ impl Store {
         tx: &mut Transaction<'_, Any>,
         organisation_id: i64,
         new: &NewListing,
-    ) -> StoreResult<ListingUpsert> {
+    ) -> StoreResult<Upsert> {
         let existing_id: Option<(i64,)> = match &new.external_id {
             Some(ext) => {
                 sqlx::query_as("SELECT id FROM listings WHERE external_id = $1")
@@ -306,15 +306,15 @@ impl Store {
         let (id, outcome, changed, version) = if let Some((id,)) = existing_id {
             let current = Self::listing_in_tx(tx, id).await?;
             if same_content(&current, organisation_id, new) {
-                return Ok(ListingUpsert::Unchanged(id));
+                return Ok(Upsert::Unchanged(id));
             }
             Self::write_listing_row(tx, id, organisation_id, new).await?;
             let changed = diff(Some(&current.to_new()), new);
-            (id, ListingUpsert::Updated(id), changed, current.version + 1)
+            (id, Upsert::Updated(id), changed, current.version + 1)
         } else {
             let id = Self::insert_listing_row(tx, organisation_id, new).await?;
             Self::replace_links(tx, id, new).await?;
-            (id, ListingUpsert::Created(id), diff(None, new), 1)
+            (id, Upsert::Created(id), diff(None, new), 1)
         };
         // Imports are changes too: keep them in the item's history.
         Self::insert_revision(

@@ -24,7 +24,7 @@ use sqlx::{AnyPool, ConnectOptions as _, Executor as _};
 pub use accounts::{SessionRecord, User, UserChanges};
 pub use history::{AuditEntry, NewRevision, RevisionRecord};
 pub use lexicon::{InsightRow, LexiconRecord, LexiconRevision};
-pub use listings::{ListingUpsert, SitemapEntry};
+pub use listings::{SitemapEntry, Upsert};
 pub use moderation::{ManagedFilter, StateChange};
 pub use organisations::{NewOrganisation, Organisation, OrganisationFields};
 pub use outbox::OutboxEntry;

@@ -2,6 +2,7 @@
 
 use sqlx::{Any, Row as _, Transaction, any::AnyRow};
 
+use super::Upsert;
 use super::{Store, StoreError, StoreResult};
 use crate::domain::Change;
 use crate::domain::now_iso;
@@ -110,7 +111,7 @@ impl Store {
     pub(crate) async fn upsert_organisation(
         tx: &mut Transaction<'_, Any>,
         org: &NewOrganisation,
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<Upsert> {
         let now = now_iso();
         let existing = sqlx::query(sqlx::AssertSqlSafe(format!(
             "SELECT {COLUMNS} FROM organisations WHERE external_id = $1"
@@ -141,8 +142,9 @@ impl Store {
                 .execute(&mut **tx)
                 .await?;
                 Self::append_change(tx, &Change::Organisation(current.id)).await?;
+                return Ok(Upsert::Updated(current.id));
             }
-            return Ok(current.id);
+            return Ok(Upsert::Unchanged(current.id));
         }
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO organisations
@@ -158,7 +160,7 @@ impl Store {
         .bind(now)
         .fetch_one(&mut **tx)
         .await?;
-        Ok(id)
+        Ok(Upsert::Created(id))
     }
 
     /// Creates an organisation through the API (no external id).

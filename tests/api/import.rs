@@ -163,7 +163,8 @@ async fn structural_errors_of_every_file_are_reported_together_in_dutch_and_noth
         &good,
         json!({"aanbod": [{"externId": "nieuw-1", "soort": "voorziening",
             "organisatie": "org-samen-leusden", "titel": "Een nieuw aanbod",
-            "samenvatting": "Kort.", "minLeeftijd": 0, "maxLeeftijd": 99, "kosten": "gratis"}]})
+            "samenvatting": "Kort.", "themas": ["ontmoeting"], "heleGemeente": true,
+            "minLeeftijd": 0, "maxLeeftijd": 99, "kosten": "gratis"}]})
         .to_string(),
     )
     .unwrap();
@@ -210,4 +211,160 @@ async fn structural_errors_of_every_file_are_reported_together_in_dutch_and_noth
         .to_string();
     assert!(err.contains("regel 2, kolom"), "{err}");
     assert!(err.contains("geen geldige JSON"), "{err}");
+}
+
+/// What a round trip must keep of an item.
+fn essence(l: &wegwijzer::domain::Listing) -> String {
+    format!(
+        "{:?}|{}|{}|{}|{}|{:?}|{:?}|{}|{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}|{:?}|{:?}|{:?}|{}",
+        l.external_id,
+        l.kind.as_str(),
+        l.organisation_name,
+        l.title,
+        l.summary,
+        l.themes,
+        l.wijken,
+        l.whole_municipality,
+        l.ages,
+        l.location,
+        l.cost,
+        l.contact,
+        l.schedule,
+        l.status,
+        l.vacancy,
+        l.referral,
+        l.languages,
+        l.accessibility,
+        l.last_verified_at.date_naive(),
+    ) + &l.description
+}
+
+#[tokio::test]
+async fn a_csv_export_imports_into_an_empty_instance_unchanged_and_again_changes_nothing() {
+    let a = TestApp::with_demo().await;
+    let dir = tempfile::tempdir().unwrap();
+    let report = wegwijzer::import_export::export_csv(&a.store, dir.path(), &|_, _, _| {})
+        .await
+        .unwrap();
+    assert_eq!(report.listings, a.all_listings().await.len());
+    let sheet = std::fs::read_to_string(dir.path().join("aanbod.csv")).unwrap();
+    assert!(
+        sheet.starts_with("\u{feff}externId;soort;organisatie;"),
+        "UTF-8 with BOM, semicolons"
+    );
+    assert!(
+        sheet.contains(";ja;") && sheet.contains('|'),
+        "ja/nee and | for several values"
+    );
+
+    // An empty instance with the same taxonomy (sheets hold organisations and items).
+    let b = TestApp::spawn().await;
+    let taxonomy = wegwijzer::cli::demo_documents().unwrap().remove(0);
+    import_documents(&b.store, vec![taxonomy]).await.unwrap();
+    let files = [
+        dir.path().join("organisaties.csv"),
+        dir.path().join("aanbod.csv"),
+    ];
+    let first = wegwijzer::import_export::import_files(&b.store, &files)
+        .await
+        .unwrap();
+    assert_eq!(first.listings_created, report.listings);
+    let mut before: Vec<String> = a.all_listings().await.iter().map(essence).collect();
+    let mut after: Vec<String> = b.all_listings().await.iter().map(essence).collect();
+    before.sort();
+    after.sort();
+    assert_eq!(before, after);
+
+    let again = wegwijzer::import_export::import_files(&b.store, &files)
+        .await
+        .unwrap();
+    assert_eq!(again.listings_unchanged, report.listings, "{again}");
+    assert_eq!(again.organisations_created, 0);
+}
+
+#[tokio::test]
+async fn csv_errors_name_row_and_column_and_a_dry_run_counts_without_writing() {
+    let app = TestApp::with_demo().await;
+    let before = app.all_listings().await.len();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("aanbod.csv");
+    std::fs::write(
+        &path,
+        "\u{feff}externId;soort;organisatie;titel;samenvatting;themas;wijken;heleGemeente;minLeeftijd;maxLeeftijd;kosten;laatstGecontroleerd\r\n\
+         vz-001;voorziening;org-voedselbank;Voedselpakket ophalen;Een pakket per week.;geldzaken;hamersveld;nee;18;120;gratis;01-10-2026\r\n\
+         csv-1;initiatief;org-samen-leusden;Koffie in de wijk;Elke week koffie.;ontmoeting;Centrum;nee;0;120;gratis;\r\n\
+         csv-2;initiatief;org-samen-leusden;Samen wandelen;Elke week wandelen.;ontmoeting|sport-bewegen;;ja;0;120;gratis;2-11-2026\r\n\
+         csv-3;initiatief;org-samen-leusden;Breiclub;Elke week breien.;ontmoeting;;ja;nul;120;gratis;\r\n",
+    )
+    .unwrap();
+    let Err(ImportError::Invalid(errors)) =
+        wegwijzer::import_export::import_files(&app.store, std::slice::from_ref(&path)).await
+    else {
+        panic!("refused");
+    };
+    let lines: Vec<String> = errors
+        .into_vec()
+        .into_iter()
+        .map(|e| format!("{}: {}", e.name, e.reason))
+        .collect();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("aanbod.csv: rij 3, kolom wijken: ") && l.contains("Centrum")),
+        "{lines:#?}"
+    );
+    assert!(
+        lines.contains(
+            &"aanbod.csv: rij 5, kolom minLeeftijd: \"nul\" is geen geheel getal".to_string()
+        ),
+        "{lines:#?}"
+    );
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    assert_eq!(app.all_listings().await.len(), before);
+
+    let options = wegwijzer::import_export::ImportOptions {
+        dry_run: true,
+        progress: None,
+    };
+    let report = wegwijzer::import_export::import_files_with(&app.store, &[path], options)
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            report.listings_created,
+            report.listings_updated,
+            report.listings_unchanged,
+            report.invalid_records
+        ),
+        (1, 1, 0, 2),
+        "{report}"
+    );
+    assert_eq!(
+        app.all_listings().await.len(),
+        before,
+        "a dry run writes nothing"
+    );
+}
+
+#[tokio::test]
+async fn the_documented_example_sheets_import_cleanly() {
+    let app = TestApp::with_demo().await;
+    let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+    let files = [
+        docs.join("voorbeeld-organisaties.csv"),
+        docs.join("voorbeeld-aanbod.csv"),
+    ];
+    let options = wegwijzer::import_export::ImportOptions {
+        dry_run: true,
+        progress: None,
+    };
+    let report = wegwijzer::import_export::import_files_with(&app.store, &files, options)
+        .await
+        .unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert_eq!(
+        (report.organisations_unchanged, report.listings_unchanged),
+        (3, 3),
+        "{report}"
+    );
 }
