@@ -17,7 +17,6 @@ use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinHandle;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -33,6 +32,8 @@ use crate::store::Store;
 
 /// Largest request body accepted.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// The one endpoint that takes more: editors' CSV uploads (`POST /api/v1/beheer/imports`).
+pub const MAX_IMPORT_BYTES: usize = 20 * 1024 * 1024;
 /// A request taking longer than this is answered 503.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a shutdown waits for open connections: a request in flight gets its full
@@ -66,6 +67,14 @@ impl App {
         )?);
         // Facets and filters need the taxonomy before the first request.
         index.set_taxonomy(store.load_taxonomy().await.context("taxonomie laden")?);
+        // Vacancies that ended while no node ran go into the outbox before the indexer's first
+        // pass, so a node starts caught up with them.
+        if let Err(e) = store
+            .announce_ended_vacancies(crate::domain::listing::today())
+            .await
+        {
+            tracing::warn!(error = %e, "verlopen vacatures niet gemeld; later opnieuw");
+        }
         let indexer = Indexer::new(store.clone(), index.clone())?;
         let state = AppState {
             store,
@@ -252,7 +261,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .merge(web)
         .fallback(page_or_problem_not_found)
         .with_state(state)
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(limit_body))
         // Pages, CSS, JS and JSON shrink 4-8x with gzip; tiny answers are left alone.
         .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(
@@ -446,6 +455,27 @@ async fn log_internal_errors(req: Request, next: Next) -> Response {
         tracing::warn!(cause = %cause, "503: tijdelijk niet beschikbaar");
     }
     res
+}
+
+/// Bounds every request body: [`MAX_IMPORT_BYTES`] for the CSV upload, [`MAX_BODY_BYTES`] for
+/// everything else. A declared length over the limit is refused before reading; a body that
+/// grows past it fails while being read (both end as a 413 problem).
+async fn limit_body(req: Request, next: Next) -> Response {
+    let limit = if req.uri().path() == crate::api::beheer::imports::PATH {
+        MAX_IMPORT_BYTES
+    } else {
+        MAX_BODY_BYTES
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return StatusCode::PAYLOAD_TOO_LARGE.into_response();
+    }
+    let req = req.map(|body| axum::body::Body::new(http_body_util::Limited::new(body, limit)));
+    next.run(req).await
 }
 
 /// Turns any error response that is not yet problem+json (axum's own rejections, tower-http's

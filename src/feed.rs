@@ -90,12 +90,15 @@ async fn touched(store: &Store, change: &Change) -> StoreResult<Vec<i64>> {
     })
 }
 
-/// Up to `limit` entries after `from`.
+/// Up to `limit` entries after `from`, from outbox rows up to `through` only: a node gives
+/// the rows its own caches (taxonomy labels) have applied, so an entry never shows a label
+/// older than the row it stands for.
 pub async fn page(
     store: &Store,
     from: Cursor,
     limit: usize,
     today: chrono::NaiveDate,
+    through: i64,
 ) -> StoreResult<FeedPage> {
     let mut entries = Vec::new();
     let mut position = from;
@@ -107,9 +110,12 @@ pub async fn page(
     };
     let mut rows_read = 0;
     loop {
-        let rows = store
+        let rows: Vec<_> = store
             .outbox_after(read_after, (MAX_ROWS_PER_PAGE - rows_read).min(200))
-            .await?;
+            .await?
+            .into_iter()
+            .filter(|row| row.seq <= through)
+            .collect();
         let Some(last) = rows.last() else {
             return Ok(FeedPage {
                 entries,
@@ -181,9 +187,13 @@ pub async fn page(
 }
 
 /// Every [`SWEEP_EVERY`], puts vacancies that passed their end date in the outbox, so the feed
-/// and every index see them leave.
+/// and every index see them leave. (`App::start` sweeps once before the indexer starts.)
 pub async fn sweep_ended_vacancies(store: Store, mut shutdown: tokio::sync::watch::Receiver<bool>) {
     loop {
+        tokio::select! {
+            _ = tokio::time::sleep(SWEEP_EVERY) => {}
+            _ = shutdown.wait_for(|stop| *stop) => return,
+        }
         match store
             .announce_ended_vacancies(crate::domain::listing::today())
             .await
@@ -191,10 +201,6 @@ pub async fn sweep_ended_vacancies(store: Store, mut shutdown: tokio::sync::watc
             Ok(0) => {}
             Ok(n) => tracing::info!(n, "verlopen vacatures gemeld"),
             Err(e) => tracing::warn!(error = %e, "verlopen vacatures niet gemeld; later opnieuw"),
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(SWEEP_EVERY) => {}
-            _ = shutdown.wait_for(|stop| *stop) => return,
         }
     }
 }

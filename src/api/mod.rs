@@ -227,6 +227,7 @@ pub fn routes() -> (Router<AppState>, oa::OpenApi) {
         ))
         .routes(routes!(beheer::zoektaal::list_situaties_revisies))
         .routes(routes!(beheer::zoekinzichten::list_zoekinzichten))
+        .routes(routes!(beheer::imports::create_import))
         .routes(routes!(
             verwijslijsten::list_verwijslijsten,
             verwijslijsten::create_verwijslijst

@@ -98,7 +98,8 @@ pub async fn list_wijzigingen(
     if !e.is_empty() {
         return Err(e.into());
     }
-    let page = feed::page(&state.store, from, size, today()).await?;
+    let through = state.index.applied_seq().unwrap_or(0);
+    let page = feed::page(&state.store, from, size, today(), through).await?;
     let space = state.index.facet_space();
     let href = |c: &Cursor| Link {
         href: format!("/api/v1/wijzigingen?na={c}&pageSize={size}"),

@@ -146,43 +146,78 @@ pub async fn import_files_with(
     paths: &[PathBuf],
     options: ImportOptions<'_>,
 ) -> Result<ImportReport, ImportError> {
-    let mut docs = Vec::new();
-    let mut errors = FieldErrors::new();
-    let mut origins = Origins::default();
+    let mut sources = Vec::new();
     for path in paths {
-        let file = path
+        let name = path
             .file_name()
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default();
         let is_csv = path
             .extension()
             .is_some_and(|x| x.eq_ignore_ascii_case("csv"));
-        let (doc, file_errors) = if is_csv {
+        if is_csv {
             let text = std::fs::read_to_string(path).map_err(|e| ImportError::Unreadable {
                 file: path.display().to_string(),
                 message: format!("niet te lezen als UTF-8-tekst ({e})"),
             })?;
-            let mut e = FieldErrors::new();
-            let (doc, rows) = spreadsheet::read(&text, &mut e);
-            let at = |row: &usize| Origin::Row(file.clone(), *row);
-            match rows.sheet {
-                Some(spreadsheet::Sheet::Listings) => {
-                    origins.listings.extend(rows.rows.iter().map(at))
-                }
-                Some(spreadsheet::Sheet::Organisations) => {
-                    origins.organisations.extend(rows.rows.iter().map(at))
-                }
-                None => {}
-            }
-            (doc, e)
+            sources.push(Source::Sheet { name, text });
         } else {
-            let (doc, e) = read_document(path)?;
-            let at = |i: usize| Origin::Position(file.clone(), i);
-            origins.listings.extend((0..doc.aanbod.len()).map(at));
-            origins
-                .organisations
-                .extend((0..doc.organisaties.len()).map(at));
-            (doc, e)
+            let (doc, errors) = read_document(path)?;
+            sources.push(Source::Json { name, doc, errors });
+        }
+    }
+    import_sources(store, sources, options).await
+}
+
+/// What an import reads: a spreadsheet's text, or a JSON document read with its structural
+/// errors.
+pub enum Source {
+    Sheet {
+        name: String,
+        text: String,
+    },
+    Json {
+        name: String,
+        doc: ImportDocument,
+        errors: FieldErrors,
+    },
+}
+
+/// Imports sources in order, as one transaction; every error of every source is named by
+/// source (and for a sheet by row and column).
+pub async fn import_sources(
+    store: &Store,
+    sources: Vec<Source>,
+    options: ImportOptions<'_>,
+) -> Result<ImportReport, ImportError> {
+    let mut docs = Vec::new();
+    let mut errors = FieldErrors::new();
+    let mut origins = Origins::default();
+    for source in sources {
+        let (file, doc, file_errors) = match source {
+            Source::Sheet { name, text } => {
+                let mut e = FieldErrors::new();
+                let (doc, rows) = spreadsheet::read(&text, &mut e);
+                let at = |row: &usize| Origin::Row(name.clone(), *row);
+                match rows.sheet {
+                    Some(spreadsheet::Sheet::Listings) => {
+                        origins.listings.extend(rows.rows.iter().map(at))
+                    }
+                    Some(spreadsheet::Sheet::Organisations) => {
+                        origins.organisations.extend(rows.rows.iter().map(at))
+                    }
+                    None => {}
+                }
+                (name, doc, e)
+            }
+            Source::Json { name, doc, errors } => {
+                let at = |i: usize| Origin::Position(name.clone(), i);
+                origins.listings.extend((0..doc.aanbod.len()).map(at));
+                origins
+                    .organisations
+                    .extend((0..doc.organisaties.len()).map(at));
+                (name, doc, errors)
+            }
         };
         for e in file_errors.into_vec() {
             errors.add(format!("{file}: {}", e.name), e.reason);

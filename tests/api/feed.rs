@@ -66,6 +66,8 @@ async fn follow(
     cursor: &mut Option<String>,
     held: &mut BTreeMap<i64, Value>,
 ) -> usize {
+    // A node gives the rows its index has applied: a consumer polls; the test waits.
+    app.wait_indexed().await;
     let mut entries = 0;
     loop {
         let path = match cursor {

@@ -3,6 +3,7 @@
 
 pub mod aanbod;
 pub mod gebruikers;
+pub mod imports;
 pub mod meldingen;
 pub mod organisaties;
 pub mod termen;
