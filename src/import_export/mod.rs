@@ -193,6 +193,8 @@ pub async fn import_sources(
     let mut docs = Vec::new();
     let mut errors = FieldErrors::new();
     let mut origins = Origins::default();
+    // A sheet whose header row is wrong cannot be checked at all, not even as a dry run.
+    let mut unreadable_sheet = false;
     for source in sources {
         let (file, doc, file_errors) = match source {
             Source::Sheet { name, text } => {
@@ -206,7 +208,7 @@ pub async fn import_sources(
                     Some(spreadsheet::Sheet::Organisations) => {
                         origins.organisations.extend(rows.rows.iter().map(at))
                     }
-                    None => {}
+                    None => unreadable_sheet = true,
                 }
                 (name, doc, e)
             }
@@ -226,6 +228,9 @@ pub async fn import_sources(
     }
     // With errors in the files, the rest is still checked (as a dry run, nothing written),
     // so one report lists every error.
+    if unreadable_sheet {
+        return Err(ImportError::Invalid(errors));
+    }
     let refuse = !errors.is_empty() && !options.dry_run;
     let options = ImportOptions {
         dry_run: options.dry_run || refuse,

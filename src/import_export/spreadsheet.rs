@@ -83,7 +83,8 @@ pub enum Sheet {
     Listings,
 }
 
-/// Where each record of a read sheet came from: its row (the header is row 1).
+/// Where each record of a read sheet came from: its row (the header is row 1). `sheet` is
+/// `None` when the header row itself is wrong.
 #[derive(Debug, Clone, Default)]
 pub struct Rows {
     pub sheet: Option<Sheet>,
@@ -128,13 +129,14 @@ pub fn read(text: &str, errors: &mut FieldErrors) -> (ImportDocument, Rows) {
         }
     }
     let mut doc = ImportDocument::default();
+    if !errors.is_empty() {
+        // A header that cannot be read leaves no sheet to read rows from.
+        return (doc, Rows::default());
+    }
     let mut rows = Rows {
         sheet: Some(sheet),
         rows: Vec::new(),
     };
-    if !errors.is_empty() {
-        return (doc, rows);
-    }
     for (i, record) in reader.records().enumerate() {
         let row = i + 2;
         let record = match record {

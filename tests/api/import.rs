@@ -430,6 +430,11 @@ async fn editors_upload_a_sheet_through_the_api_with_the_same_report_as_the_comm
     assert_eq!(dry["fouten"][0]["plaats"], "rij 3, kolom wijken");
     assert_eq!(app.all_listings().await.len(), before);
 
+    // A header row that is not a sheet's cannot be checked at all, not even as a dry run.
+    let (status, body) = upload(&app, Some(&editor), "?proefdraai=true", b"{}".to_vec()).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["invalidParams"][0]["name"], "rij 1, kolom {}");
+
     let (status, refused) = upload(&app, Some(&editor), "", bad.into_bytes()).await;
     assert_eq!(status, 400, "{refused}");
     assert_eq!(refused["invalidParams"][0]["name"], "rij 3, kolom wijken");
