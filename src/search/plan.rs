@@ -7,6 +7,7 @@
 
 use tantivy::Searcher;
 use tantivy::Term;
+use tantivy::query::Bm25StatisticsProvider as _;
 use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 
@@ -140,7 +141,8 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
             .collect()
     };
     let vocabulary = index.vocabulary();
-    let items = searcher.num_docs();
+    let stats = index.live_stats(searcher);
+    let items = stats.total_num_docs().unwrap_or(0);
     let mut corrected_words: Vec<String> = Vec::new();
     let mut any_corrected = false;
     let mut concepts = Vec::new();
@@ -243,8 +245,9 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
         corrected_words.push(shown);
         let doc_freq = match own.as_slice() {
             [word] => {
+                // Cached per term and index generation: the ranking asks the same.
                 let term = Term::from_field_text(index.fields().text, &analysis::stem(word));
-                searcher.doc_freq(&term).unwrap_or(0)
+                stats.doc_freq(&term).unwrap_or(0)
             }
             _ => 0,
         };
