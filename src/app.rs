@@ -233,6 +233,9 @@ pub fn router(state: AppState, config: &Config) -> Router {
     });
     let api = api
         .route("/openapi.json", openapi)
+        .nest("/hsds", api::hsds::routes())
+        // `nest` serves the root at `/hsds` only; HSDS clients also ask for `/hsds/`.
+        .route("/hsds/", get(api::hsds::about))
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             record_metrics,

@@ -38,8 +38,8 @@ pub enum Command {
     Migrate,
     /// Rebuild the search index from the database (the server must be stopped).
     Reindex,
-    /// Import JSON files (see docs/import-format.md) or CSV sheets (docs/csv.md) as one
-    /// all-or-nothing transaction.
+    /// Import JSON files (see docs/import-format.md), CSV sheets (docs/csv.md) or a directory
+    /// (an HSDS 3.0 export, docs/hsds.md, or a CSV export) as one all-or-nothing transaction.
     Import {
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -48,9 +48,10 @@ pub enum Command {
         dry_run: bool,
     },
     /// Export organisations and items: `--format csv DIR` writes organisaties.csv and
-    /// aanbod.csv (docs/csv.md).
+    /// aanbod.csv (docs/csv.md); `--format hsds DIR` writes the published offer as Open
+    /// Referral HSDS 3.0 JSON (docs/hsds.md). `wegwijzer import DIR` reads either back.
     Export {
-        #[arg(long, value_parser = ["csv"])]
+        #[arg(long, value_parser = ["csv", "hsds"])]
         format: String,
         dir: PathBuf,
     },
@@ -277,9 +278,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
                 Err(e) => Err(e.into()),
             }
         }
-        Command::Export { format: _, dir } => {
+        Command::Export { format, dir } => {
             let store = Store::connect(&config.database_url()).await?;
-            let report = import_export::export_csv(&store, &dir, &progress).await?;
+            let report = if format == "hsds" {
+                let base = config.public_url.clone().unwrap_or_default();
+                import_export::hsds::export::export(
+                    &store,
+                    &dir,
+                    &config.municipality,
+                    &config.province,
+                    base.trim_end_matches('/'),
+                    &progress,
+                )
+                .await?
+            } else {
+                import_export::export_csv(&store, &dir, &progress).await?
+            };
             println!(
                 "export klaar in {}: {} organisaties, {} aanbod",
                 dir.display(),

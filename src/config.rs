@@ -142,6 +142,15 @@ pub struct Config {
     )]
     pub municipality: String,
 
+    /// The province the municipality lies in: HSDS addresses require one (`state_province`).
+    #[arg(
+        long,
+        env = "WEGWIJZER_PROVINCE",
+        default_value = "Utrecht",
+        global = true
+    )]
+    pub province: String,
+
     /// The public address of the site, for canonical links, the sitemap and shared links.
     #[arg(long, env = "WEGWIJZER_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
@@ -210,6 +219,7 @@ impl Config {
             metrics_token: None,
             site_name: "Sociale kaart Leusden".into(),
             municipality: "gemeente Leusden".into(),
+            province: "Utrecht".into(),
             public_url: None,
             site_colour: "#00567a".into(),
             help_line: "Het wijkteam helpt u graag. Bel 14 033 (op werkdagen van 9 tot 17 uur)."

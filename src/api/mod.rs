@@ -7,6 +7,7 @@ pub mod content;
 pub mod dto;
 pub mod extract;
 pub mod health;
+pub mod hsds;
 pub mod organisaties;
 pub mod sessies;
 pub mod suggesties;

@@ -2,6 +2,7 @@
 //! keyed by external ids) and all-or-nothing (every file is checked before one transaction
 //! writes anything; any error rolls the whole import back).
 
+pub mod hsds;
 mod records;
 pub mod spreadsheet;
 mod structure;
@@ -67,11 +68,13 @@ struct Origins {
     listings: Vec<Origin>,
 }
 
-/// A record's file, and its row (a sheet) or its position in the file's list (JSON).
+/// A record's file, and its row (a sheet) or its position in the file's list (JSON; HSDS
+/// with the record's id).
 #[derive(Clone)]
 enum Origin {
     Row(String, usize),
     Position(String, usize),
+    Hsds(String, usize, String),
 }
 
 impl Origins {
@@ -93,6 +96,24 @@ impl Origins {
             let (file, row) = match origin {
                 Origin::Row(file, row) => (file, *row),
                 Origin::Position(file, i) => return format!("{file}: {list}[{i}]{rest}"),
+                Origin::Hsds(file, i, id) => {
+                    let hsds_list = if list == "aanbod" {
+                        "services"
+                    } else {
+                        "organizations"
+                    };
+                    let field = match rest.strip_prefix('(') {
+                        Some(r) => r.split_once(')').map_or("", |(_, f)| f),
+                        None => rest,
+                    };
+                    let field = field.trim_start_matches('.');
+                    let at = format!("{file}: {hsds_list}[{i}]({id})");
+                    return if field.is_empty() {
+                        at
+                    } else {
+                        format!("{at}.{}", hsds::import::hsds_field(field, list != "aanbod"))
+                    };
+                }
             };
             // Skip the "(externId)" label, then the dot.
             let field = match rest.strip_prefix('(') {
@@ -155,7 +176,9 @@ pub async fn import_files_with(
         let is_csv = path
             .extension()
             .is_some_and(|x| x.eq_ignore_ascii_case("csv"));
-        if is_csv {
+        if path.is_dir() {
+            sources.extend(directory_sources(path)?);
+        } else if is_csv {
             let text = std::fs::read_to_string(path).map_err(|e| ImportError::Unreadable {
                 file: path.display().to_string(),
                 message: format!("niet te lezen als UTF-8-tekst ({e})"),
@@ -169,8 +192,43 @@ pub async fn import_files_with(
     import_sources(store, sources, options).await
 }
 
-/// What an import reads: a spreadsheet's text, or a JSON document read with its structural
-/// errors.
+/// What a directory holds: an HSDS export (`services.json`, `organizations.json`, ...), or
+/// a CSV export (`organisaties.csv`, `aanbod.csv`), organisations first.
+fn directory_sources(dir: &Path) -> Result<Vec<Source>, ImportError> {
+    let name = dir
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if hsds::import::is_package(dir) {
+        let mut errors = FieldErrors::new();
+        let package = hsds::import::read_package(dir, &mut errors)?;
+        return Ok(vec![Source::Hsds { package, errors }]);
+    }
+    let mut sources = Vec::new();
+    for sheet in ["organisaties.csv", "aanbod.csv"] {
+        let path = dir.join(sheet);
+        if path.is_file() {
+            let text = std::fs::read_to_string(&path).map_err(|e| ImportError::Unreadable {
+                file: path.display().to_string(),
+                message: format!("niet te lezen als UTF-8-tekst ({e})"),
+            })?;
+            sources.push(Source::Sheet {
+                name: sheet.to_string(),
+                text,
+            });
+        }
+    }
+    if sources.is_empty() {
+        return Err(ImportError::Unreadable {
+            file: name,
+            message: "deze map bevat geen HSDS-export (services.json, organizations.json) en geen CSV-export (organisaties.csv, aanbod.csv)".into(),
+        });
+    }
+    Ok(sources)
+}
+
+/// What an import reads: a spreadsheet's text, a JSON document read with its structural
+/// errors, or an HSDS package with its structural errors (named by file already).
 pub enum Source {
     Sheet {
         name: String,
@@ -179,6 +237,10 @@ pub enum Source {
     Json {
         name: String,
         doc: ImportDocument,
+        errors: FieldErrors,
+    },
+    Hsds {
+        package: hsds::import::Package,
         errors: FieldErrors,
     },
 }
@@ -211,6 +273,29 @@ pub async fn import_sources(
                     None => unreadable_sheet = true,
                 }
                 (name, doc, e)
+            }
+            Source::Hsds {
+                package,
+                errors: mut package_errors,
+            } => {
+                let taxonomy = store.load_taxonomy().await?;
+                let ids: Vec<String> = package.services.iter().map(|(_, s)| s.id.clone()).collect();
+                let referrals = store.referrals_by_external_ids(&ids).await?;
+                let (doc, positions) =
+                    hsds::import::to_document(package, &taxonomy, &referrals, &mut package_errors);
+                let at = |(file, i, id): &(String, usize, String)| {
+                    Origin::Hsds(file.clone(), *i, id.clone())
+                };
+                origins.listings.extend(positions.listings.iter().map(at));
+                origins
+                    .organisations
+                    .extend(positions.organisations.iter().map(at));
+                // Named by file already.
+                for e in package_errors.into_vec() {
+                    errors.add(e.name, e.reason);
+                }
+                docs.push(doc);
+                continue;
             }
             Source::Json { name, doc, errors } => {
                 let at = |i: usize| Origin::Position(name.clone(), i);

@@ -214,6 +214,40 @@ impl Store {
             .collect())
     }
 
+    /// The "voor verwijzers" details of the items with these external ids (those that exist),
+    /// a few hundred per query: an import from a format without staff-only fields keeps them.
+    pub async fn referrals_by_external_ids(
+        &self,
+        external_ids: &[String],
+    ) -> StoreResult<HashMap<String, Referral>> {
+        let mut out = HashMap::new();
+        for chunk in external_ids.chunks(500) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT external_id, referral_phone, referral_email, referral_notes FROM listings
+                 WHERE external_id IN ({})",
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query_as::<_, (String, Option<String>, Option<String>, String)>(
+                AssertSqlSafe(sql),
+            );
+            for id in chunk {
+                query = query.bind(id.clone());
+            }
+            for (id, phone, email, notes) in query.fetch_all(&self.pool).await? {
+                out.insert(
+                    id,
+                    Referral {
+                        phone,
+                        email,
+                        notes,
+                    },
+                );
+            }
+        }
+        Ok(out)
+    }
+
     /// Up to `limit` listings with id above `after_id`, in id order: the reindex feed.
     pub async fn listings_after(&self, after_id: i64, limit: i64) -> StoreResult<Vec<Listing>> {
         let rows = sqlx::query(AssertSqlSafe(format!(

@@ -9,6 +9,7 @@ mod listings;
 mod moderation;
 mod organisations;
 mod outbox;
+mod public;
 mod referrals;
 mod reports;
 mod stored;
@@ -28,6 +29,7 @@ pub use listings::{SitemapEntry, Upsert};
 pub use moderation::{ManagedFilter, StateChange};
 pub use organisations::{NewOrganisation, Organisation, OrganisationFields};
 pub use outbox::OutboxEntry;
+pub use public::{ExternalTable, PublicFilter};
 pub use reports::ReportFilter;
 pub use stored::{CURRENT_VERSION as CONTENT_VERSION, decode_content, encode_content};
 

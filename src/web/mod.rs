@@ -35,6 +35,8 @@ const JS: &str = include_str!("../../assets/site.js");
 pub struct Site {
     pub name: String,
     pub municipality: String,
+    /// The province, for addresses in open data (HSDS).
+    pub province: String,
     /// Without a trailing slash, e.g. `https://socialekaart.leusden.nl`.
     pub public_url: String,
     pub colour: String,
@@ -103,6 +105,7 @@ impl Site {
         Ok(Site {
             name: config.site_name.clone(),
             municipality: config.municipality.clone(),
+            province: config.province.clone(),
             secure_cookies: !is_plain_http_on_localhost(&public_url),
             public_url,
             colour: config.site_colour.clone(),

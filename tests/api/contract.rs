@@ -11,14 +11,21 @@ use serde_json::{Value, json};
 static DOCUMENT: LazyLock<Value> =
     LazyLock::new(|| serde_json::from_str(include_str!("../../openapi/openapi.json")).unwrap());
 
+/// The HSDS API's own document (`/api/v1/hsds/`, see `src/api/hsds.rs`).
+static HSDS_DOCUMENT: LazyLock<Value> =
+    LazyLock::new(|| serde_json::from_str(include_str!("../../openapi/hsds.json")).unwrap());
+
 static VALIDATORS: LazyLock<Mutex<HashMap<String, Arc<jsonschema::Validator>>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
 /// The documented path template for `path` (`/beheer/aanbod/12` → `/beheer/aanbod/{id}`):
 /// of the templates that match, the one with the most literal segments.
-fn template_for(path: &str) -> Option<String> {
+fn template_for(document: &Value, path: &str) -> Option<String> {
+    if path.is_empty() || path == "/" {
+        return document["paths"].get("/").map(|_| "/".to_string());
+    }
     let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
-    DOCUMENT["paths"]
+    document["paths"]
         .as_object()?
         .keys()
         .filter_map(|template| {
@@ -44,13 +51,13 @@ fn template_for(path: &str) -> Option<String> {
         .map(|(_, t)| t)
 }
 
-fn validator(key: &str, schema: &Value) -> Arc<jsonschema::Validator> {
+fn validator(document: &Value, key: &str, schema: &Value) -> Arc<jsonschema::Validator> {
     let mut cache = VALIDATORS.lock().unwrap();
     cache
         .entry(key.to_string())
         .or_insert_with(|| {
             // The components travel with the schema, so `#/components/...` resolves here.
-            let root = json!({"components": DOCUMENT["components"], "allOf": [schema]});
+            let root = json!({"components": document["components"], "allOf": [schema]});
             Arc::new(jsonschema::validator_for(&root).unwrap_or_else(|e| panic!("{key}: {e}")))
         })
         .clone()
@@ -62,17 +69,21 @@ pub fn check(method: &str, path_and_query: &str, status: u16, content_type: &str
     let Some(api_path) = path.strip_prefix("/api/v1") else {
         return;
     };
-    if api_path == "/openapi.json" {
+    if api_path == "/openapi.json" || api_path == "/hsds/openapi.json" {
         return;
     }
-    let Some(template) = template_for(api_path) else {
+    let (document, api_path): (&Value, &str) = match api_path.strip_prefix("/hsds") {
+        Some(rest) => (&HSDS_DOCUMENT, rest),
+        None => (&DOCUMENT, api_path),
+    };
+    let Some(template) = template_for(document, api_path) else {
         assert!(
             status == 404 || status == 405,
             "{method} {path}: {status} on an undocumented path"
         );
         return;
     };
-    let operation = &DOCUMENT["paths"][&template][method.to_lowercase()];
+    let operation = &document["paths"][&template][method.to_lowercase()];
     if operation.is_null() {
         assert_eq!(status, 405, "{method} {template} is not documented");
         return;
@@ -102,8 +113,15 @@ pub fn check(method: &str, path_and_query: &str, status: u16, content_type: &str
         );
         schema.clone()
     };
-    let key = format!("{method} {template} {status} {media}");
-    let v = validator(&key, &schema);
+    let key = format!(
+        "{method} {path_prefix}{template} {status} {media}",
+        path_prefix = if std::ptr::eq(document, &*HSDS_DOCUMENT) {
+            "/hsds"
+        } else {
+            ""
+        }
+    );
+    let v = validator(document, &key, &schema);
     let errors: Vec<String> = v
         .iter_errors(body)
         .map(|e| format!("{} at {}", e, e.instance_path()))

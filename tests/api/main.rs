@@ -12,6 +12,7 @@ mod facets;
 mod feed;
 mod fuzz;
 mod helpers;
+mod hsds;
 mod import;
 mod indexing;
 mod lexicon;
