@@ -32,6 +32,8 @@ use crate::store::{ExternalTable, PublicFilter};
 /// Most objects on one page, and the default.
 pub const MAX_PER_PAGE: u32 = 200;
 pub const DEFAULT_PER_PAGE: u32 = 50;
+/// Longest value of a filter (ids are UUIDs; external ids at most 100 characters).
+pub const MAX_VALUE_CHARS: usize = 100;
 /// Highest page number: deep enough for 2 million objects at the largest page size.
 pub const MAX_PAGE: u32 = 10_000;
 
@@ -161,7 +163,9 @@ impl ListQuery {
                     ),
                 },
                 key if allowed.contains(&key) => {
-                    if values.iter().any(|(seen, _)| seen == key) {
+                    if v.chars().count() > MAX_VALUE_CHARS {
+                        e.add(key, format!("hoogstens {MAX_VALUE_CHARS} tekens"));
+                    } else if values.iter().any(|(seen, _)| seen == key) {
                         e.add(key, "mag maar één keer voorkomen");
                     } else {
                         values.push((k, v));

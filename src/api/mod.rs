@@ -114,7 +114,7 @@ impl AppState {
     info(
         title = "Wegwijzer API",
         version = "1.0.0",
-        description = "Zoeken in de sociale kaart: voorzieningen, initiatieven en vrijwilligersvacatures.",
+        description = "Zoeken in de sociale kaart: voorzieningen, initiatieven en vrijwilligersvacatures.\n\nHet openbare aanbod is ook te lezen als Open Referral HSDS 3.0 onder /api/v1/hsds/. Die API gebruikt de Engelse namen van de standaard (snake_case), zodat software voor HSDS ongewijzigd werkt; de API Design Rules staan die namen niet toe. Daarom heeft die API een eigen OpenAPI-document: /api/v1/hsds/openapi.json.",
         contact(name = "Wegwijzer", email = "wegwijzer@voorbeeld.example", url = "https://wegwijzer.voorbeeld.example"),
         license(name = "EUPL-1.2", identifier = "EUPL-1.2"),
     ),

@@ -47,4 +47,9 @@ echo "== schemathesis, anonymous"
 run --exclude-path-regex '^/(beheer|sessies/huidige|verwijslijsten)' || status=1
 echo "== schemathesis, as an editor"
 run -H "Authorization: Bearer $token" --exclude-path '/sessies/huidige' || status=1
+echo "== schemathesis, the HSDS API (its own document)"
+"$venv/bin/st" --config-file "$here/schemathesis.toml" --no-color \
+  run "$base/api/v1/hsds/openapi.json" --url "$base/api/v1/hsds" \
+  --phases coverage,fuzzing \
+  --max-examples "$examples" --seed 20261202 --workers 1 || status=1
 exit $status
