@@ -64,6 +64,8 @@ pub fn read_package(dir: &Path, errors: &mut FieldErrors) -> Result<Package, Imp
     })
 }
 
+/// Reads one list file record by record, straight from the file: only the records read so far
+/// are held, never the whole text or a tree of it (an export of 100k services is 250 MB).
 fn read_list<T: DeserializeOwned>(
     dir: &Path,
     file: &str,
@@ -74,62 +76,110 @@ fn read_list<T: DeserializeOwned>(
     if !path.is_file() {
         return Ok(Vec::new());
     }
-    let text = std::fs::read_to_string(&path).map_err(|e| ImportError::Unreadable {
+    let unreadable = |message: String| ImportError::Unreadable {
         file: file.to_string(),
-        message: e.to_string(),
-    })?;
-    let value: Value = serde_json::from_str(&text).map_err(|e| ImportError::Unreadable {
-        file: file.to_string(),
-        message: format!(
-            "regel {}, kolom {}: geen geldige JSON",
-            e.line(),
-            e.column()
-        ),
-    })?;
-    read_values(value, file, list, errors)
-}
-
-/// Reads the records of one list (a JSON array, or the `contents` of an HSDS API page).
-pub fn read_values<T: DeserializeOwned>(
-    value: Value,
-    file: &str,
-    list: &str,
-    errors: &mut FieldErrors,
-) -> Result<Vec<(usize, T)>, ImportError> {
-    let items = match value {
-        Value::Array(items) => items,
-        Value::Object(mut page) => match page.remove("contents") {
-            Some(Value::Array(items)) => items,
-            _ => {
-                return Err(ImportError::Unreadable {
-                    file: file.to_string(),
-                    message: "verwacht een lijst (JSON-array) van HSDS-objecten".into(),
-                });
-            }
-        },
-        _ => {
-            return Err(ImportError::Unreadable {
-                file: file.to_string(),
-                message: "verwacht een lijst (JSON-array) van HSDS-objecten".into(),
-            });
+        message,
+    };
+    let reader = std::io::BufReader::with_capacity(
+        1 << 20,
+        std::fs::File::open(&path).map_err(|e| unreadable(e.to_string()))?,
+    );
+    let mut de = serde_json::Deserializer::from_reader(reader);
+    let mut records = Records {
+        file,
+        list,
+        errors,
+        out: Vec::new(),
+    };
+    let syntax = |e: serde_json::Error| {
+        if e.is_data() {
+            unreadable("verwacht een lijst (JSON-array) van HSDS-objecten".into())
+        } else {
+            unreadable(format!(
+                "regel {}, kolom {}: geen geldige JSON",
+                e.line(),
+                e.column()
+            ))
         }
     };
-    let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.into_iter().enumerate() {
+    serde::Deserializer::deserialize_any(&mut de, ListVisitor(&mut records)).map_err(syntax)?;
+    de.end().map_err(syntax)?;
+    Ok(records.out)
+}
+
+/// The records read so far, and the structural errors of the ones that could not be read.
+struct Records<'a, T> {
+    file: &'a str,
+    list: &'a str,
+    errors: &'a mut FieldErrors,
+    out: Vec<(usize, T)>,
+}
+
+impl<T: DeserializeOwned> Records<'_, T> {
+    /// One record: read on its own (as a small tree), so an error names it and the rest go on.
+    fn push(&mut self, i: usize, item: Value) {
         match serde_path_to_error::deserialize::<_, T>(item) {
-            Ok(record) => out.push((i, record)),
+            Ok(record) => self.out.push((i, record)),
             Err(e) => {
                 let path = e.path().to_string();
+                let (file, list) = (self.file, self.list);
                 let at = if path == "." {
                     format!("{file}: {list}[{i}]")
                 } else {
                     format!("{file}: {list}[{i}].{path}")
                 };
-                errors.add(at, structural_reason(&e.into_inner().to_string()));
+                self.errors
+                    .add(at, structural_reason(&e.into_inner().to_string()));
             }
         }
     }
-    Ok(out)
+}
+
+/// A JSON array of records, or an object whose `contents` is one (other keys skipped).
+struct ListVisitor<'r, 'a, T>(&'r mut Records<'a, T>);
+
+impl<'de, T: DeserializeOwned> serde::de::Visitor<'de> for ListVisitor<'_, '_, T> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of HSDS objects")
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i = 0;
+        while let Some(item) = seq.next_element::<Value>()? {
+            self.0.push(i, item);
+            i += 1;
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut found = false;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "contents" {
+                map.next_value_seed(ContentsSeed(&mut *self.0))?;
+                found = true;
+            } else {
+                map.next_value::<serde::de::IgnoredAny>()?;
+            }
+        }
+        if found {
+            Ok(())
+        } else {
+            Err(serde::de::Error::custom("no contents"))
+        }
+    }
+}
+
+struct ContentsSeed<'r, 'a, T>(&'r mut Records<'a, T>);
+
+impl<'de, T: DeserializeOwned> serde::de::DeserializeSeed<'de> for ContentsSeed<'_, '_, T> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(ListVisitor(self.0))
+    }
 }
 
 /// serde's English messages, said in Dutch.
