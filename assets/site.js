@@ -74,4 +74,17 @@
   document.querySelectorAll("#deellink-tekst").forEach(function (input) {
     input.addEventListener("focus", function () { input.select(); });
   });
+  // Portal forms: warn before leaving a page with changes that were not saved.
+  document.querySelectorAll("form[data-warn-unsaved]").forEach(function (form) {
+    var dirty = false;
+    form.addEventListener("input", function () { dirty = true; });
+    form.addEventListener("change", function () { dirty = true; });
+    form.addEventListener("submit", function () { dirty = false; });
+    window.addEventListener("beforeunload", function (event) {
+      if (dirty) {
+        event.preventDefault();
+        event.returnValue = "";
+      }
+    });
+  });
 })();

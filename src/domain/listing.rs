@@ -274,6 +274,11 @@ impl Listing {
         }
     }
 
+    /// Published and not confirmed for [`STALE_AFTER_DAYS`] at `now`: time for "nog actueel".
+    pub fn is_stale_at(&self, now: super::Timestamp) -> bool {
+        self.status == Status::Gepubliceerd && self.last_verified_at < stale_before(now)
+    }
+
     /// True when the item is published and, for a vacancy with an end date, not yet expired
     /// on `today`.
     pub fn is_public_on(&self, today: chrono::NaiveDate) -> bool {
@@ -284,6 +289,14 @@ impl Listing {
                 .and_then(|v| v.end_date)
                 .is_none_or(|end| end >= today)
     }
+}
+
+/// Items not confirmed for this long (about six months) count as stale.
+pub const STALE_AFTER_DAYS: i64 = 183;
+
+/// The moment before which a confirmation is stale at `now`.
+pub fn stale_before(now: super::Timestamp) -> super::Timestamp {
+    now - chrono::Duration::days(STALE_AFTER_DAYS)
 }
 
 /// Today's date in the Netherlands, the day that decides whether a vacancy has ended: an item

@@ -6,7 +6,9 @@
 //! structs, so a missing field or a typo fails the build instead of a page; escaping is on by
 //! default; and nothing is parsed at run time.
 
+mod listing_form;
 mod pages;
+mod portal;
 mod report;
 pub mod session;
 mod staff;
@@ -149,6 +151,17 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/verwijslijsten/{id}/verwijderen", post(staff::delete_list))
         .route("/verwijslijsten/{id}/afdrukken", get(staff::print))
         .route("/lijst/{token}", get(staff::shared))
+        .route("/beheer", get(portal::home))
+        .route(
+            "/beheer/aanbod/nieuw",
+            get(portal::new_form).post(portal::create),
+        )
+        .route(
+            "/beheer/aanbod/{id}",
+            get(portal::edit_form).post(portal::save),
+        )
+        .route("/beheer/aanbod/{id}/actueel", post(portal::confirm))
+        .route("/beheer/aanbod/{id}/archiveren", post(portal::archive))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             session::same_site_posts,
@@ -242,6 +255,10 @@ pub struct StaffNav {
     pub csrf: String,
     pub list_id: Option<i64>,
     pub on_list: Vec<i64>,
+    /// Staff keep referral lists; partners do not.
+    pub referral_lists: bool,
+    /// Partners and editors have the portal (`/beheer`).
+    pub portal: bool,
 }
 
 impl StaffNav {
@@ -259,6 +276,8 @@ impl StaffNav {
         Some(StaffNav {
             name: session.caller.user.name.clone(),
             csrf: session.csrf.clone(),
+            referral_lists: true,
+            portal: session.caller.is_editor(),
             list_id: current.as_ref().map(|l| l.id),
             on_list: current
                 .map(|l| l.entries.iter().map(|e| e.listing_id).collect())

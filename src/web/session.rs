@@ -9,8 +9,6 @@
 //! random token that must match a short-lived cookie (double submit). On top of that, posts
 //! from another site (`Sec-Fetch-Site: cross-site` or a foreign `Origin`) are refused outright.
 
-use std::collections::HashMap;
-
 use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -106,7 +104,7 @@ pub struct StaffSession {
 }
 
 impl StaffSession {
-    async fn from_parts(parts: &Parts, state: &AppState) -> Option<StaffSession> {
+    pub(super) async fn from_parts(parts: &Parts, state: &AppState) -> Option<StaffSession> {
         let token = read_cookie(parts, session_cookie_name(&state.site))?;
         let caller = state.auth.authenticate(&state.store, token).await.ok()?;
         Some(StaffSession {
@@ -167,12 +165,31 @@ impl FromRequestParts<AppState> for StaffSession {
     }
 }
 
-/// The fields of a posted page form.
-pub struct PageForm(pub HashMap<String, String>);
+/// The fields of a posted page form, in order (a field such as a group of checkboxes may
+/// come more than once).
+pub struct PageForm(pub Vec<(String, String)>);
 
 impl PageForm {
+    /// The first value of a field, or empty.
     pub fn get(&self, name: &str) -> String {
-        self.0.get(name).cloned().unwrap_or_default()
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    /// Every non-empty value of a field.
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, v)| k == name && !v.is_empty())
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.0.iter().any(|(k, _)| k == name)
     }
 }
 
@@ -225,6 +242,64 @@ impl FromRequest<AppState> for StaffForm {
             return Err(expired_form(&state.site));
         }
         Ok(StaffForm { session, form })
+    }
+}
+
+/// A logged-in partner or editor in the portal (`/beheer`). Without a session the browser
+/// goes to the login page and comes back; other staff get a page that says what the portal is
+/// for.
+#[derive(Debug, Clone)]
+pub struct PortalSession(pub StaffSession);
+
+impl FromRequestParts<AppState> for PortalSession {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        match StaffSession::from_parts(parts, state).await {
+            Some(s)
+                if s.caller.user.role == crate::domain::Role::Partner || s.caller.is_editor() =>
+            {
+                Ok(PortalSession(s))
+            }
+            Some(_) => Err(message(
+                &state.site,
+                StatusCode::FORBIDDEN,
+                "Geen toegang",
+                "Het beheer is voor partners en redacteuren. Uw account hoort daar niet bij.",
+            )),
+            None => {
+                let back = if parts.method == Method::GET {
+                    parts.uri.path_and_query().map_or("/beheer", |p| p.as_str())
+                } else {
+                    "/beheer"
+                };
+                let mut s = form_urlencoded::Serializer::new(String::new());
+                s.append_pair("terug", back);
+                Err(Redirect::to(&format!("/inloggen?{}", s.finish())).into_response())
+            }
+        }
+    }
+}
+
+/// A form posted in the portal, with a valid CSRF token.
+pub struct PortalForm {
+    pub session: StaffSession,
+    pub form: PageForm,
+}
+
+impl FromRequest<AppState> for PortalForm {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let PortalSession(session) =
+            <PortalSession as FromRequestParts<AppState>>::from_request_parts(&mut parts, state)
+                .await?;
+        let form = PageForm::from_request(Request::from_parts(parts, body), state).await?;
+        if !same_secret(&form.get("csrf"), &session.csrf) {
+            return Err(expired_form(&state.site));
+        }
+        Ok(PortalForm { session, form })
     }
 }
 

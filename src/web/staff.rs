@@ -89,9 +89,19 @@ fn back_from(raw: Option<String>) -> String {
     let back = pairs
         .iter()
         .find(|(k, _)| k == "terug")
-        .map(|(_, v)| v.as_str())
-        .unwrap_or("/verwijslijsten");
-    safe_return_path(back)
+        .map(|(_, v)| v.as_str());
+    // No return path: the start page of the account's role, chosen after login.
+    back.map(safe_return_path).unwrap_or_default()
+}
+
+/// Where an account goes after logging in without a return path: partners and editors to
+/// the portal, other staff to their referral lists.
+fn start_page(role: crate::domain::Role) -> &'static str {
+    if role == crate::domain::Role::Partner || role.is_editor() {
+        "/beheer"
+    } else {
+        "/verwijslijsten"
+    }
 }
 
 pub async fn login_form(
@@ -100,8 +110,13 @@ pub async fn login_form(
     RawQuery(raw): RawQuery,
 ) -> Response {
     let back = back_from(raw);
-    if session.is_some() {
-        return Redirect::to(&back).into_response();
+    if let Some(session) = session {
+        let target = if back.is_empty() {
+            start_page(session.caller.user.role)
+        } else {
+            back.as_str()
+        };
+        return Redirect::to(target).into_response();
     }
     login_page(
         &state.site,
@@ -123,7 +138,12 @@ pub async fn login(State(state): State<AppState>, request: Request) -> Response 
         Err(page) => return page,
     };
     let email = form.get("email");
-    let back = safe_return_path(&form.get("terug"));
+    let asked = form.get("terug");
+    let back = if asked.is_empty() {
+        String::new()
+    } else {
+        safe_return_path(&asked)
+    };
     let token_ok = expected.is_some_and(|t| same_secret(&t, &form.get("csrf")));
     if !token_ok {
         return login_page(
@@ -144,7 +164,12 @@ pub async fn login(State(state): State<AppState>, request: Request) -> Response 
         .await
     {
         Ok(session) => {
-            let mut res = Redirect::to(&back).into_response();
+            let target = if back.is_empty() {
+                start_page(session.user.role)
+            } else {
+                back.as_str()
+            };
+            let mut res = Redirect::to(target).into_response();
             let h = res.headers_mut();
             h.append(header::SET_COOKIE, session_cookie(site, &session.token));
             h.append(header::SET_COOKIE, clear_login_cookie(site));

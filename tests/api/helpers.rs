@@ -348,3 +348,30 @@ pub fn sorted(mut v: Vec<i64>) -> Vec<i64> {
     v.sort_unstable();
     v
 }
+
+/// A browser without redirects, so each answer can be inspected.
+#[allow(dead_code, reason = "used by some test modules only")]
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// The `name=value` of a `Set-Cookie` header with this name, and the whole header.
+#[allow(dead_code, reason = "used by some test modules only")]
+pub fn set_cookie(res: &reqwest::Response, name: &str) -> Option<(String, String)> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| (v.split(';').next().unwrap().to_string(), v.to_string()))
+}
+
+#[allow(dead_code, reason = "used by some test modules only")]
+pub fn hidden(body: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = body.find(&marker).expect("hidden field") + marker.len();
+    body[start..start + body[start..].find('"').unwrap()].to_string()
+}

@@ -19,6 +19,7 @@ mod lexicon;
 mod nodes;
 mod openapi;
 mod operations;
+mod portal;
 mod properties;
 mod quality;
 mod referrals;

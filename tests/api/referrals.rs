@@ -5,7 +5,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, TestApp};
+use crate::helpers::{PASSWORD, TestApp, browser, hidden, set_cookie};
 
 fn ids(list: &Value) -> Vec<i64> {
     list["aanbod"]
@@ -288,30 +288,6 @@ async fn share_links_expire() {
         .await;
     assert_eq!(page.status(), 404);
     assert!(page.text().await.unwrap().contains("werkt niet meer"));
-}
-
-/// A browser without redirects, so each answer can be inspected.
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
-/// The `name=value` of a `Set-Cookie` header with this name, and the whole header.
-fn set_cookie(res: &reqwest::Response, name: &str) -> Option<(String, String)> {
-    res.headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .map(|v| (v.split(';').next().unwrap().to_string(), v.to_string()))
-}
-
-fn hidden(body: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = body.find(&marker).expect("hidden field") + marker.len();
-    body[start..start + body[start..].find('"').unwrap()].to_string()
 }
 
 /// Logs in through the login page; returns the session cookie pair and its header.

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 
-use super::{ManagedList, ManagedListing, ManagedParams, STALE_AFTER_DAYS};
+use super::{ManagedList, ManagedListing, ManagedParams};
 use crate::api::AppState;
 use crate::api::extract::QueryPairs;
 use crate::auth::Caller;
@@ -42,7 +42,7 @@ pub async fn list_beheer_aanbod(
             },
             "verouderd" => match v.as_str() {
                 "true" => {
-                    let before = chrono::Utc::now() - chrono::Duration::days(STALE_AFTER_DAYS);
+                    let before = crate::domain::listing::stale_before(chrono::Utc::now());
                     filter.verified_before =
                         Some(before.to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
                 }

@@ -37,9 +37,6 @@ const SERVER_FIELDS: &[&str] = &[
 ];
 const NOT_YOURS: &str = "dit veld mag u niet zetten; de server of de redactie beheert het";
 
-/// Items not verified for this long count as stale.
-pub const STALE_AFTER_DAYS: i64 = 183;
-
 /// A change to a published item that waits for review, or was sent back.
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -100,8 +97,7 @@ impl ManagedListing {
             .pending
             .as_ref()
             .map(|p| ListingContent::from(&*p.content));
-        let stale_before = chrono::Utc::now() - chrono::Duration::days(STALE_AFTER_DAYS);
-        let verouderd = l.status == Status::Gepubliceerd && l.last_verified_at < stale_before;
+        let verouderd = l.is_stale_at(chrono::Utc::now());
         ManagedListing {
             verouderd,
             links: ManagedLinks {

@@ -1,0 +1,763 @@
+//! The portal for partners and editors (`/beheer`): the organisation's items with their
+//! state, "nog actueel" in one click, and the item form. Every step goes through the same
+//! workflow service, store and authorization as `/api/v1/beheer` (`crate::workflow`); these
+//! handlers read the form, call it, and pick the page.
+
+use askama::Template;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::listing_form::FormValues;
+use super::session::{PortalForm, PortalSession, StaffSession};
+use super::{PageMeta, Site, StaffNav, message, not_found, render, views};
+use crate::api::AppState;
+use crate::domain::content::{ListingInput, diff};
+use crate::domain::listing::today;
+use crate::domain::{Cost, FieldErrors, Kind, Listing, Status, Taxonomy, TimeCommitment};
+use crate::store::{ManagedFilter, ReportFilter};
+use crate::workflow::{self, WorkflowError};
+
+/// Most items the dashboard lists at once.
+const DASHBOARD_ITEMS: i64 = 500;
+
+fn nav(session: &StaffSession) -> StaffNav {
+    StaffNav {
+        name: session.caller.user.name.clone(),
+        csrf: session.csrf.clone(),
+        portal: true,
+        referral_lists: session.caller.user.role.is_staff(),
+        ..Default::default()
+    }
+}
+
+fn meta(title: &str, session: &StaffSession) -> PageMeta {
+    PageMeta {
+        title: title.into(),
+        description: "Beheer van het aanbod op de sociale kaart.".into(),
+        noindex: true,
+        staff: Some(nav(session)),
+        ..Default::default()
+    }
+}
+
+/// Status in words partners use.
+pub fn status_label(s: Status) -> &'static str {
+    match s {
+        Status::Concept => "Concept",
+        Status::TerBeoordeling => "Ter beoordeling",
+        Status::Teruggestuurd => "Teruggestuurd",
+        Status::Gepubliceerd => "Gepubliceerd",
+        Status::Gearchiveerd => "Gearchiveerd",
+    }
+}
+
+fn unavailable(site: &Site, e: impl std::fmt::Display) -> Response {
+    tracing::warn!(error = %e, "beheer: opslag niet beschikbaar");
+    message(
+        site,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Even niet beschikbaar",
+        "Dit lukt nu even niet. Probeer het over een paar minuten opnieuw.",
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// The dashboard
+
+struct Row {
+    id: i64,
+    title: String,
+    kind: &'static str,
+    status: &'static str,
+    published: bool,
+    pending: Option<&'static str>,
+    review_note: Option<String>,
+    checked: String,
+    stale: bool,
+    reports: usize,
+}
+
+#[derive(Template)]
+#[template(path = "portal_home.html")]
+struct HomePage<'a> {
+    site: &'a Site,
+    page: PageMeta,
+    csrf: String,
+    heading: String,
+    editor: bool,
+    rows: Vec<Row>,
+    stale: usize,
+    notice: Option<String>,
+}
+
+/// `/beheer`: a partner's items (an editor's: what waits for review, and what is stale).
+pub async fn home(
+    State(state): State<AppState>,
+    PortalSession(session): PortalSession,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let caller = &session.caller;
+    let editor = caller.is_editor();
+    let filters = if editor {
+        vec![
+            ManagedFilter {
+                awaiting_review: true,
+                ..Default::default()
+            },
+            ManagedFilter {
+                verified_before: Some(crate::domain::iso(&crate::domain::listing::stale_before(
+                    chrono::Utc::now(),
+                ))),
+                ..Default::default()
+            },
+        ]
+    } else {
+        vec![ManagedFilter {
+            organisation_id: caller.user.organisation_id,
+            ..Default::default()
+        }]
+    };
+    let mut listings: Vec<Listing> = Vec::new();
+    for filter in &filters {
+        match state
+            .store
+            .managed_listings(filter, 0, DASHBOARD_ITEMS)
+            .await
+        {
+            Ok((found, _)) => {
+                for l in found {
+                    if !listings.iter().any(|x| x.id == l.id) {
+                        listings.push(l);
+                    }
+                }
+            }
+            Err(e) => return unavailable(&state.site, e),
+        }
+    }
+    let reports = match state
+        .store
+        .list_reports(
+            &ReportFilter {
+                organisation_id: if editor {
+                    None
+                } else {
+                    caller.user.organisation_id
+                },
+                status: Some(crate::domain::report::ReportStatus::Open),
+            },
+            0,
+            1000,
+        )
+        .await
+    {
+        Ok((r, _)) => r,
+        Err(e) => return unavailable(&state.site, e),
+    };
+    let now = chrono::Utc::now();
+    let rows: Vec<Row> = listings
+        .into_iter()
+        .map(|l| Row {
+            id: l.id,
+            kind: l.kind.label(),
+            status: status_label(l.status),
+            published: l.status == Status::Gepubliceerd,
+            pending: l.pending.as_ref().map(|p| match p.status {
+                Status::Teruggestuurd => "Wijziging teruggestuurd",
+                _ => "Wijziging ter beoordeling",
+            }),
+            review_note: l.review_note.clone(),
+            checked: views::date(l.last_verified_at.date_naive()),
+            stale: l.is_stale_at(now),
+            reports: reports.iter().filter(|r| r.listing_id == l.id).count(),
+            title: l.title,
+        })
+        .collect();
+    let notice = notice_from(raw);
+    let heading = if editor {
+        "Beheer: wat op u wacht".to_string()
+    } else {
+        "Uw aanbod".to_string()
+    };
+    render(
+        StatusCode::OK,
+        &HomePage {
+            site: &state.site,
+            page: meta(&heading, &session),
+            csrf: session.csrf.clone(),
+            stale: rows.iter().filter(|r| r.stale).count(),
+            editor,
+            rows,
+            heading,
+            notice,
+        },
+    )
+}
+
+/// The message after a step (`?gedaan=opgeslagen`), in words.
+fn notice_from(raw: Option<String>) -> Option<String> {
+    let raw = raw.unwrap_or_default();
+    let done = form_urlencoded::parse(raw.as_bytes())
+        .find(|(k, _)| k == "gedaan")
+        .map(|(_, v)| v.into_owned())?;
+    Some(
+        match done.as_str() {
+            "opgeslagen" => "Uw wijzigingen zijn opgeslagen.",
+            "ingestuurd" => {
+                "Ingestuurd. De redactie kijkt ernaar; u ziet hier wanneer het gepubliceerd is."
+            }
+            "gepubliceerd" => "Opgeslagen en gepubliceerd.",
+            "actueel" => "Bedankt! Het aanbod staat weer als gecontroleerd op vandaag.",
+            "gearchiveerd" => "Het aanbod is gearchiveerd en niet meer te vinden.",
+            _ => return None,
+        }
+        .to_string(),
+    )
+}
+
+/// `POST /beheer/aanbod/{id}/actueel`: "nog actueel" in one click.
+pub async fn confirm(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    form: PortalForm,
+) -> Response {
+    let Some(id) = super::id_of(&id) else {
+        return not_found(&state.site);
+    };
+    let taxonomy = state.index.facet_space().taxonomy.clone();
+    match workflow::confirm_current(&state.store, &taxonomy, &form.session.caller, id).await {
+        Ok(saved) => {
+            state.index_waker.notify_one();
+            let _ = saved;
+            Redirect::to("/beheer?gedaan=actueel").into_response()
+        }
+        Err(e) => refused(&state.site, e),
+    }
+}
+
+/// A page for what the workflow refused (other than invalid content, which the form shows).
+fn refused(site: &Site, e: WorkflowError) -> Response {
+    match e {
+        WorkflowError::NotFound => not_found(site),
+        WorkflowError::Refused(r) => {
+            message(site, StatusCode::CONFLICT, "Dat kan nu niet", r.message())
+        }
+        WorkflowError::StaleVersion => message(
+            site,
+            StatusCode::PRECONDITION_FAILED,
+            "Iemand anders was u voor",
+            "Het aanbod is intussen veranderd. Open het opnieuw en probeer het nog eens.",
+        ),
+        WorkflowError::Invalid(errors) => message(
+            site,
+            StatusCode::BAD_REQUEST,
+            "Dat lukte niet",
+            &errors
+                .into_vec()
+                .into_iter()
+                .map(|e| e.reason)
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+        WorkflowError::Store(e) => unavailable(site, e),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The item form
+
+/// One choice in a group of boxes or buttons.
+struct Choice {
+    key: String,
+    label: String,
+}
+
+fn choices<'a>(items: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<Choice> {
+    items
+        .map(|(k, l)| Choice {
+            key: k.to_string(),
+            label: l.to_string(),
+        })
+        .collect()
+}
+
+/// A field that two people changed: what the other saved.
+struct Conflict {
+    field: String,
+    label: &'static str,
+    mine: String,
+    theirs: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal_form.html")]
+struct FormPage<'a> {
+    site: &'a Site,
+    page: PageMeta,
+    csrf: String,
+    action: String,
+    /// `None` for a new item.
+    item: Option<ItemState>,
+    values: FormValues,
+    errors: Vec<(String, String)>,
+    conflicts: Vec<Conflict>,
+    /// Editors pick the organisation of a new item.
+    organisations: Vec<Choice>,
+    kinds: Vec<Choice>,
+    costs: Vec<Choice>,
+    times: Vec<Choice>,
+    themes: Vec<Choice>,
+    wijken: Vec<Choice>,
+    talents: Vec<Choice>,
+    languages: Vec<Choice>,
+    accessibility: Vec<Choice>,
+}
+
+/// What the form shows about a stored item.
+struct ItemState {
+    id: i64,
+    version: i64,
+    status: &'static str,
+    status_key: &'static str,
+    pending: bool,
+    review_note: Option<String>,
+    public_url: Option<String>,
+}
+
+impl FormPage<'_> {
+    fn errors_for(&self, field: &str) -> Vec<&str> {
+        self.errors
+            .iter()
+            .filter(|(n, _)| n == field)
+            .map(|(_, m)| m.as_str())
+            .collect()
+    }
+
+    fn invalid(&self, field: &str) -> bool {
+        self.errors.iter().any(|(n, _)| n == field)
+    }
+
+    /// The element id of a field (`contact.email` → `veld-contact-email`).
+    fn id(&self, field: &str) -> String {
+        format!("veld-{}", field.replace('.', "-"))
+    }
+}
+
+/// The label residents and partners read for a field, for the conflict list.
+fn field_label(field: &str) -> &'static str {
+    match field {
+        "soort" => "Soort",
+        "titel" => "Titel",
+        "samenvatting" => "Samenvatting",
+        "beschrijving" => "Beschrijving",
+        "themas" => "Thema's",
+        "wijken" => "Wijken",
+        "heleGemeente" => "Hele gemeente",
+        "minLeeftijd" => "Leeftijd vanaf",
+        "maxLeeftijd" => "Leeftijd tot en met",
+        "locatie" => "Adres",
+        "kosten" => "Kosten",
+        "contact" => "Contact",
+        "tijden" => "Tijden",
+        "vacature" => "Vacature",
+        "voorVerwijzers" => "Voor verwijzers",
+        "talen" => "Talen",
+        "toegankelijkheid" => "Toegankelijkheid",
+        _ => "Veld",
+    }
+}
+
+struct FormParts {
+    item: Option<ItemState>,
+    values: FormValues,
+    errors: FieldErrors,
+    conflicts: Vec<Conflict>,
+}
+
+async fn form_page(
+    state: &AppState,
+    session: &StaffSession,
+    status: StatusCode,
+    parts: FormParts,
+) -> Response {
+    let taxonomy: &Taxonomy = &state.index.facet_space().taxonomy.clone();
+    let organisations = if session.caller.is_editor() && parts.item.is_none() {
+        match state.store.list_organisations(0, 1000).await {
+            Ok((orgs, _)) => orgs
+                .into_iter()
+                .map(|o| Choice {
+                    key: o.id.to_string(),
+                    label: o.name,
+                })
+                .collect(),
+            Err(e) => return unavailable(&state.site, e),
+        }
+    } else {
+        Vec::new()
+    };
+    let terms = |kind: crate::domain::taxonomy::TermKind| {
+        choices(
+            taxonomy
+                .terms(kind)
+                .iter()
+                .map(|t| (t.key.as_str(), t.label.as_str())),
+        )
+    };
+    use crate::domain::taxonomy::TermKind;
+    let (title, action) = match &parts.item {
+        Some(item) => (
+            format!("Bewerken: {}", parts.values.value("titel")),
+            format!("/beheer/aanbod/{}", item.id),
+        ),
+        None => ("Nieuw aanbod".to_string(), "/beheer/aanbod/nieuw".into()),
+    };
+    let title = if parts.errors.is_empty() {
+        title
+    } else {
+        format!("Fout: {title}")
+    };
+    render(
+        status,
+        &FormPage {
+            site: &state.site,
+            page: meta(&title, session),
+            csrf: session.csrf.clone(),
+            action,
+            item: parts.item,
+            values: parts.values,
+            errors: parts
+                .errors
+                .into_vec()
+                .into_iter()
+                .map(|e| (e.name, e.reason))
+                .collect(),
+            conflicts: parts.conflicts,
+            organisations,
+            kinds: choices(Kind::ALL.iter().map(|k| (k.as_str(), k.label()))),
+            costs: choices(Cost::ALL.iter().map(|k| (k.as_str(), k.label()))),
+            times: choices(TimeCommitment::ALL.iter().map(|k| (k.as_str(), k.label()))),
+            themes: terms(TermKind::Theme),
+            wijken: terms(TermKind::Wijk),
+            talents: terms(TermKind::Talent),
+            languages: terms(TermKind::Language),
+            accessibility: terms(TermKind::Accessibility),
+        },
+    )
+}
+
+fn item_state(l: &Listing) -> ItemState {
+    ItemState {
+        id: l.id,
+        version: l.version,
+        status: status_label(l.status),
+        status_key: l.status.as_str(),
+        pending: l.pending.is_some(),
+        review_note: l.review_note.clone(),
+        public_url: (l.status == Status::Gepubliceerd && l.is_public_on(today()))
+            .then(|| format!("/aanbod/{}-{}", l.id, super::slug(&l.title))),
+    }
+}
+
+/// The content the partner works on: the pending change when there is one.
+fn working_input(l: &Listing) -> ListingInput {
+    match &l.pending {
+        Some(p) => ListingInput::from_new(&p.content),
+        None => ListingInput::from_new(&l.to_new()),
+    }
+}
+
+/// An item the caller may manage, or the same "not found" as for an id that does not exist.
+async fn managed(state: &AppState, session: &StaffSession, raw: &str) -> Result<Listing, Response> {
+    let id = super::id_of(raw).ok_or_else(|| not_found(&state.site))?;
+    match state.store.find_listing(id).await {
+        Ok(l) if session.caller.manages_organisation(l.organisation_id) => Ok(l),
+        Ok(_) | Err(crate::store::StoreError::NotFound) => Err(not_found(&state.site)),
+        Err(e) => Err(unavailable(&state.site, e)),
+    }
+}
+
+/// `GET /beheer/aanbod/nieuw?soort=`: an empty form.
+pub async fn new_form(
+    State(state): State<AppState>,
+    PortalSession(session): PortalSession,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let raw = raw.unwrap_or_default();
+    let kind = form_urlencoded::parse(raw.as_bytes())
+        .find(|(k, _)| k == "soort")
+        .map(|(_, v)| v.into_owned())
+        .filter(|k| Kind::parse(k).is_some())
+        .unwrap_or_else(|| "voorziening".into());
+    let mut values = FormValues::from_input(&ListingInput {
+        kind,
+        ..Default::default()
+    });
+    values.take_field("kosten", &FormValues::default());
+    let parts = FormParts {
+        item: None,
+        values,
+        errors: FieldErrors::new(),
+        conflicts: Vec::new(),
+    };
+    form_page(&state, &session, StatusCode::OK, parts).await
+}
+
+/// `POST /beheer/aanbod/nieuw`: a new item, as a concept (or submitted at once).
+pub async fn create(State(state): State<AppState>, form: PortalForm) -> Response {
+    let session = &form.session;
+    let values = FormValues::from_form(&form.form);
+    let mut errors = FieldErrors::new();
+    let input = values.input(&mut errors);
+    let organisation = if session.caller.is_editor() {
+        form.form.get("organisatie").parse::<i64>().ok()
+    } else {
+        session.caller.user.organisation_id
+    };
+    let Some(organisation) = organisation else {
+        errors.add("organisatie", "kies een organisatie");
+        return invalid_form(&state, session, None, values, errors).await;
+    };
+    if !errors.is_empty() {
+        // Check the rest too, so every error shows at once.
+        if let Err(WorkflowError::Invalid(more)) =
+            workflow::validate(&input, &state.index.facet_space().taxonomy)
+        {
+            for e in more.into_vec() {
+                errors.add(e.name, e.reason);
+            }
+        }
+        return invalid_form(&state, session, None, values, errors).await;
+    }
+    let taxonomy = state.index.facet_space().taxonomy.clone();
+    let saved = match workflow::create(
+        &state.store,
+        &taxonomy,
+        &session.caller,
+        organisation,
+        &input,
+    )
+    .await
+    {
+        Ok(saved) => saved,
+        Err(WorkflowError::Invalid(e)) => {
+            return invalid_form(&state, session, None, values, e).await;
+        }
+        Err(e) => return refused(&state.site, e),
+    };
+    state.index_waker.notify_one();
+    let mut done = "opgeslagen";
+    if form.form.get("actie") == "insturen" {
+        match workflow::submit(
+            &state.store,
+            &taxonomy,
+            &session.caller,
+            saved.listing.id,
+            saved.listing.version,
+        )
+        .await
+        {
+            Ok(s) => {
+                done = if s.listing.status == Status::Gepubliceerd {
+                    "gepubliceerd"
+                } else {
+                    "ingestuurd"
+                };
+                state.index_waker.notify_one();
+            }
+            Err(e) => return refused(&state.site, e),
+        }
+    }
+    Redirect::to(&format!("/beheer?gedaan={done}")).into_response()
+}
+
+async fn invalid_form(
+    state: &AppState,
+    session: &StaffSession,
+    item: Option<ItemState>,
+    values: FormValues,
+    errors: FieldErrors,
+) -> Response {
+    let parts = FormParts {
+        item,
+        values,
+        errors,
+        conflicts: Vec::new(),
+    };
+    form_page(state, session, StatusCode::BAD_REQUEST, parts).await
+}
+
+/// `GET /beheer/aanbod/{id}`: the form with the item's working content.
+pub async fn edit_form(
+    State(state): State<AppState>,
+    PortalSession(session): PortalSession,
+    Path(raw): Path<String>,
+) -> Response {
+    let listing = match managed(&state, &session, &raw).await {
+        Ok(l) => l,
+        Err(page) => return page,
+    };
+    let parts = FormParts {
+        item: Some(item_state(&listing)),
+        values: FormValues::from_input(&working_input(&listing)),
+        errors: FieldErrors::new(),
+        conflicts: Vec::new(),
+    };
+    form_page(&state, &session, StatusCode::OK, parts).await
+}
+
+/// `POST /beheer/aanbod/{id}`: save (and submit, with `actie=insturen`), against the version
+/// the form was opened on. When someone saved first, nothing is overwritten: the form comes
+/// back with both versions of every field that differs, to choose from.
+pub async fn save(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    form: PortalForm,
+) -> Response {
+    let session = &form.session;
+    let current = match managed(&state, session, &raw).await {
+        Ok(l) => l,
+        Err(page) => return page,
+    };
+    let mut values = FormValues::from_form(&form.form);
+    // A resolved conflict: the fields where the partner chose the other version.
+    let theirs = FormValues::from_input(&working_input(&current));
+    for field in form.form.all("conflict") {
+        if form.form.get(&format!("keuze.{field}")) == "opgeslagen" {
+            values.take_field(&field, &theirs);
+        }
+    }
+    let version = form.form.get("versie").parse::<i64>().unwrap_or(-1);
+    let taxonomy = state.index.facet_space().taxonomy.clone();
+    let mut errors = FieldErrors::new();
+    let input = values.input(&mut errors);
+    if !errors.is_empty() {
+        if let Err(WorkflowError::Invalid(more)) = workflow::validate(&input, &taxonomy) {
+            for e in more.into_vec() {
+                errors.add(e.name, e.reason);
+            }
+        }
+        let mut item = item_state(&current);
+        item.version = version;
+        return invalid_form(&state, session, Some(item), values, errors).await;
+    }
+    let saved = match workflow::update(
+        &state.store,
+        &taxonomy,
+        &session.caller,
+        current.id,
+        version,
+        &input,
+    )
+    .await
+    {
+        Ok(saved) => saved,
+        Err(WorkflowError::Invalid(e)) => {
+            let mut item = item_state(&current);
+            item.version = version;
+            return invalid_form(&state, session, Some(item), values, e).await;
+        }
+        Err(WorkflowError::StaleVersion) => {
+            return conflict(&state, session, &current, values, &input, &taxonomy).await;
+        }
+        Err(e) => return refused(&state.site, e),
+    };
+    state.index_waker.notify_one();
+    let mut done = "opgeslagen";
+    if form.form.get("actie") == "insturen" {
+        match workflow::submit(
+            &state.store,
+            &taxonomy,
+            &session.caller,
+            saved.listing.id,
+            saved.listing.version,
+        )
+        .await
+        {
+            Ok(s) => {
+                state.index_waker.notify_one();
+                done = if s.listing.status == Status::Gepubliceerd && s.listing.pending.is_none() {
+                    "gepubliceerd"
+                } else {
+                    "ingestuurd"
+                };
+            }
+            Err(e) => return refused(&state.site, e),
+        }
+    }
+    Redirect::to(&format!("/beheer?gedaan={done}")).into_response()
+}
+
+/// The form again after a lost race: the partner's values, the new version number, and for
+/// every field the other person changed differently, both versions and a choice.
+async fn conflict(
+    state: &AppState,
+    session: &StaffSession,
+    current: &Listing,
+    values: FormValues,
+    input: &ListingInput,
+    taxonomy: &Taxonomy,
+) -> Response {
+    let theirs_input = working_input(current);
+    let theirs = FormValues::from_input(&theirs_input);
+    let mut conflicts = Vec::new();
+    if let (Ok(mine), Ok(saved)) = (
+        workflow::validate(input, taxonomy),
+        workflow::validate(&theirs_input, taxonomy),
+    ) {
+        let mut seen: Vec<String> = Vec::new();
+        for change in diff(Some(&saved), &mine) {
+            let field = change
+                .field
+                .split('.')
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            if seen.contains(&field) {
+                continue;
+            }
+            seen.push(field.clone());
+            conflicts.push(Conflict {
+                label: field_label(&field),
+                mine: values.shown(&field),
+                theirs: theirs.shown(&field),
+                field,
+            });
+        }
+    }
+    let parts = FormParts {
+        item: Some(item_state(current)),
+        values,
+        errors: FieldErrors::new(),
+        conflicts,
+    };
+    form_page(state, session, StatusCode::CONFLICT, parts).await
+}
+
+/// `POST /beheer/aanbod/{id}/archiveren`.
+pub async fn archive(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    form: PortalForm,
+) -> Response {
+    let current = match managed(&state, &form.session, &raw).await {
+        Ok(l) => l,
+        Err(page) => return page,
+    };
+    let version = form.form.get("versie").parse::<i64>().unwrap_or(-1);
+    let taxonomy = state.index.facet_space().taxonomy.clone();
+    match workflow::archive(
+        &state.store,
+        &taxonomy,
+        &form.session.caller,
+        current.id,
+        version,
+    )
+    .await
+    {
+        Ok(_) => {
+            state.index_waker.notify_one();
+            Redirect::to("/beheer?gedaan=gearchiveerd").into_response()
+        }
+        Err(e) => refused(&state.site, e),
+    }
+}
