@@ -162,6 +162,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         )
         .route("/beheer/aanbod/{id}/actueel", post(portal::confirm))
         .route("/beheer/aanbod/{id}/archiveren", post(portal::archive))
+        .route("/beheer/aanbod/{id}/beoordeling", post(portal::review))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             session::same_site_posts,

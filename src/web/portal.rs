@@ -209,6 +209,8 @@ fn notice_from(raw: Option<String>) -> Option<String> {
             "gepubliceerd" => "Opgeslagen en gepubliceerd.",
             "actueel" => "Bedankt! Het aanbod staat weer als gecontroleerd op vandaag.",
             "gearchiveerd" => "Het aanbod is gearchiveerd en niet meer te vinden.",
+            "goedgekeurd" => "Goedgekeurd en gepubliceerd.",
+            "teruggestuurd" => "Teruggestuurd. De partner ziet uw reden in het overzicht.",
             _ => return None,
         }
         .to_string(),
@@ -301,6 +303,8 @@ struct FormPage<'a> {
     values: FormValues,
     errors: Vec<(String, String)>,
     conflicts: Vec<Conflict>,
+    /// For an editor, when the item or a change to it waits for review.
+    review: Option<Review>,
     /// Editors pick the organisation of a new item.
     organisations: Vec<Choice>,
     kinds: Vec<Choice>,
@@ -311,6 +315,56 @@ struct FormPage<'a> {
     talents: Vec<Choice>,
     languages: Vec<Choice>,
     accessibility: Vec<Choice>,
+}
+
+/// What an editor reviews: every field that changes, side by side.
+struct Review {
+    rows: Vec<ReviewRow>,
+    /// A change to a published item (else a new item).
+    change: bool,
+}
+
+struct ReviewRow {
+    label: &'static str,
+    before: String,
+    after: String,
+}
+
+/// A value of a diff as one line of text.
+fn shown_value(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "(leeg)".into(),
+        serde_json::Value::Bool(b) => if *b { "ja" } else { "nee" }.into(),
+        serde_json::Value::String(s) if s.is_empty() => "(leeg)".into(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) if items.is_empty() => "(leeg)".into(),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+            .collect::<Vec<_>>()
+            .join(", "),
+        other => other.to_string(),
+    }
+}
+
+/// The review of an item that waits for an editor's decision, if it does.
+fn review_of(l: &Listing) -> Option<Review> {
+    let (before, after, change) = match &l.pending {
+        Some(p) if p.status == Status::TerBeoordeling => {
+            (Some(l.to_new()), (*p.content).clone(), true)
+        }
+        None if l.status == Status::TerBeoordeling => (None, l.to_new(), false),
+        _ => return None,
+    };
+    let rows = diff(before.as_ref(), &after)
+        .into_iter()
+        .map(|c| ReviewRow {
+            label: field_label(c.field.split('.').next().unwrap_or_default()),
+            before: shown_value(&c.old),
+            after: shown_value(&c.new),
+        })
+        .collect();
+    Some(Review { rows, change })
 }
 
 /// What the form shows about a stored item.
@@ -372,6 +426,7 @@ struct FormParts {
     values: FormValues,
     errors: FieldErrors,
     conflicts: Vec<Conflict>,
+    review: Option<Review>,
 }
 
 async fn form_page(
@@ -432,6 +487,7 @@ async fn form_page(
                 .map(|e| (e.name, e.reason))
                 .collect(),
             conflicts: parts.conflicts,
+            review: parts.review,
             organisations,
             kinds: choices(Kind::ALL.iter().map(|k| (k.as_str(), k.label()))),
             costs: choices(Cost::ALL.iter().map(|k| (k.as_str(), k.label()))),
@@ -498,6 +554,7 @@ pub async fn new_form(
         values,
         errors: FieldErrors::new(),
         conflicts: Vec::new(),
+        review: None,
     };
     form_page(&state, &session, StatusCode::OK, parts).await
 }
@@ -545,29 +602,56 @@ pub async fn create(State(state): State<AppState>, form: PortalForm) -> Response
         Err(e) => return refused(&state.site, e),
     };
     state.index_waker.notify_one();
-    let mut done = "opgeslagen";
-    if form.form.get("actie") == "insturen" {
-        match workflow::submit(
-            &state.store,
-            &taxonomy,
-            &session.caller,
-            saved.listing.id,
-            saved.listing.version,
-        )
-        .await
-        {
-            Ok(s) => {
-                done = if s.listing.status == Status::Gepubliceerd {
-                    "gepubliceerd"
-                } else {
-                    "ingestuurd"
-                };
-                state.index_waker.notify_one();
-            }
-            Err(e) => return refused(&state.site, e),
-        }
-    }
+    let wants_submit = form.form.get("actie") == "insturen";
+    let done = match after_save(&state, &taxonomy, session, saved.listing, wants_submit).await {
+        Ok(done) => done,
+        Err(e) => return refused(&state.site, e),
+    };
     Redirect::to(&format!("/beheer?gedaan={done}")).into_response()
+}
+
+/// After a save: submits when the partner asked for it and the item needs it (a concept, a
+/// returned or archived item; an edit of a published item is already a proposal), and says
+/// what happened.
+async fn after_save(
+    state: &AppState,
+    taxonomy: &Taxonomy,
+    session: &StaffSession,
+    saved: Listing,
+    wants_submit: bool,
+) -> Result<&'static str, WorkflowError> {
+    let proposal_waits = saved
+        .pending
+        .as_ref()
+        .is_some_and(|p| p.status == Status::TerBeoordeling);
+    if proposal_waits {
+        return Ok("ingestuurd");
+    }
+    let needs_submit = matches!(
+        saved.status,
+        Status::Concept | Status::Teruggestuurd | Status::Gearchiveerd
+    );
+    if !(wants_submit && needs_submit) {
+        return Ok(if saved.status == Status::Gepubliceerd {
+            "gepubliceerd"
+        } else {
+            "opgeslagen"
+        });
+    }
+    let submitted = workflow::submit(
+        &state.store,
+        taxonomy,
+        &session.caller,
+        saved.id,
+        saved.version,
+    )
+    .await?;
+    state.index_waker.notify_one();
+    Ok(if submitted.listing.status == Status::Gepubliceerd {
+        "gepubliceerd"
+    } else {
+        "ingestuurd"
+    })
 }
 
 async fn invalid_form(
@@ -582,6 +666,7 @@ async fn invalid_form(
         values,
         errors,
         conflicts: Vec::new(),
+        review: None,
     };
     form_page(state, session, StatusCode::BAD_REQUEST, parts).await
 }
@@ -601,6 +686,11 @@ pub async fn edit_form(
         values: FormValues::from_input(&working_input(&listing)),
         errors: FieldErrors::new(),
         conflicts: Vec::new(),
+        review: session
+            .caller
+            .is_editor()
+            .then(|| review_of(&listing))
+            .flatten(),
     };
     form_page(&state, &session, StatusCode::OK, parts).await
 }
@@ -662,28 +752,11 @@ pub async fn save(
         Err(e) => return refused(&state.site, e),
     };
     state.index_waker.notify_one();
-    let mut done = "opgeslagen";
-    if form.form.get("actie") == "insturen" {
-        match workflow::submit(
-            &state.store,
-            &taxonomy,
-            &session.caller,
-            saved.listing.id,
-            saved.listing.version,
-        )
-        .await
-        {
-            Ok(s) => {
-                state.index_waker.notify_one();
-                done = if s.listing.status == Status::Gepubliceerd && s.listing.pending.is_none() {
-                    "gepubliceerd"
-                } else {
-                    "ingestuurd"
-                };
-            }
-            Err(e) => return refused(&state.site, e),
-        }
-    }
+    let wants_submit = form.form.get("actie") == "insturen";
+    let done = match after_save(&state, &taxonomy, session, saved.listing, wants_submit).await {
+        Ok(done) => done,
+        Err(e) => return refused(&state.site, e),
+    };
     Redirect::to(&format!("/beheer?gedaan={done}")).into_response()
 }
 
@@ -729,6 +802,7 @@ async fn conflict(
         values,
         errors: FieldErrors::new(),
         conflicts,
+        review: None,
     };
     form_page(state, session, StatusCode::CONFLICT, parts).await
 }
@@ -757,6 +831,58 @@ pub async fn archive(
         Ok(_) => {
             state.index_waker.notify_one();
             Redirect::to("/beheer?gedaan=gearchiveerd").into_response()
+        }
+        Err(e) => refused(&state.site, e),
+    }
+}
+
+/// `POST /beheer/aanbod/{id}/beoordeling`: an editor approves, or returns with a reason.
+pub async fn review(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    form: PortalForm,
+) -> Response {
+    let session = &form.session;
+    let current = match managed(&state, session, &raw).await {
+        Ok(l) => l,
+        Err(page) => return page,
+    };
+    let reason = form.form.get("reden");
+    let decision = match workflow::Decision::parse(&form.form.get("besluit"), Some(&reason)) {
+        Ok(d) => d,
+        Err(errors) => {
+            let parts = FormParts {
+                item: Some(item_state(&current)),
+                values: FormValues::from_input(&working_input(&current)),
+                errors,
+                conflicts: Vec::new(),
+                review: review_of(&current),
+            };
+            return form_page(&state, session, StatusCode::BAD_REQUEST, parts).await;
+        }
+    };
+    let version = form.form.get("versie").parse::<i64>().unwrap_or(-1);
+    let taxonomy = state.index.facet_space().taxonomy.clone();
+    match workflow::review(
+        &state.store,
+        &taxonomy,
+        &session.caller,
+        current.id,
+        version,
+        decision,
+    )
+    .await
+    {
+        Ok(saved) => {
+            state.index_waker.notify_one();
+            let done = if saved.listing.status == Status::Gepubliceerd
+                && saved.listing.pending.is_none()
+            {
+                "goedgekeurd"
+            } else {
+                "teruggestuurd"
+            };
+            Redirect::to(&format!("/beheer?gedaan={done}")).into_response()
         }
         Err(e) => refused(&state.site, e),
     }

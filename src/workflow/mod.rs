@@ -28,6 +28,39 @@ pub enum Decision {
     Return(String),
 }
 
+impl Decision {
+    /// `goedkeuren`, or `terugsturen` with a reason (required: the partner must know what to
+    /// change), as the API and the portal send it.
+    pub fn parse(
+        decision: &str,
+        reason: Option<&str>,
+    ) -> std::result::Result<Decision, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let reason = reason.map(str::trim).unwrap_or("").to_string();
+        let decision = match decision {
+            "goedkeuren" => Some(Decision::Approve),
+            "terugsturen" => {
+                if reason.is_empty() {
+                    e.add(
+                        "reden",
+                        "is verplicht bij terugsturen: zeg wat er moet veranderen",
+                    );
+                }
+                Some(Decision::Return(reason.clone()))
+            }
+            _ => {
+                e.add("besluit", "kies uit: goedkeuren, terugsturen");
+                None
+            }
+        };
+        crate::domain::content::plain_text(&mut e, "reden", &reason, 0, 1000);
+        match decision {
+            Some(d) if e.is_empty() => Ok(d),
+            _ => Err(e),
+        }
+    }
+}
+
 /// Why a workflow step did not happen.
 #[derive(Debug, thiserror::Error)]
 pub enum WorkflowError {

@@ -25,7 +25,7 @@ const EVERYONE: [Who; 5] = [
 ];
 
 /// Everything a refused request could have changed.
-async fn snapshot(app: &TestApp) -> Vec<i64> {
+pub async fn snapshot(app: &TestApp) -> Vec<i64> {
     let q = "SELECT
         (SELECT COUNT(*) FROM listings), (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM listings),
         (SELECT COUNT(*) FROM organisations), (SELECT CAST(COALESCE(SUM(version), 0) AS BIGINT) FROM organisations),

@@ -371,3 +371,73 @@ test("a share link expires", { timeout: 120_000 }, async () => {
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+const PARTNER_EMAIL = "partner@voedselbank.example";
+
+/** A partner of the organisation named `name`, made with the real CLI on the running data. */
+async function addPartner(dir, address, name) {
+  const orgs = await (await fetch(`${address}/api/v1/organisaties?pageSize=100`)).json();
+  const org = orgs.resultaten.find((o) => o.naam.startsWith(name));
+  assert.ok(org, `organisation ${name}`);
+  const made = spawnSync(binary, ["--data-dir", dir, "user", "add", "--email", PARTNER_EMAIL,
+    "--naam", "Sanne Bakker", "--rol", "partner", "--organisatie", String(org.id)], {
+    env: { ...process.env, WEGWIJZER_PASSWORD: STAFF_PASSWORD, WEGWIJZER_LOG: "warn" },
+    encoding: "utf8",
+  });
+  assert.equal(made.status, 0, made.stderr);
+}
+
+test("a partner adds a vacancy with only the keyboard, fixes an error, submits it, and keeps an item current", { timeout: 120_000 }, async () => {
+  await addPartner(dataDir, base, "Voedselbank");
+  const { context, page } = await newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${base}/inloggen`);
+  await page.getByLabel("E-mailadres").fill(PARTNER_EMAIL);
+  await page.getByLabel("Wachtwoord").fill(STAFF_PASSWORD);
+  await Promise.all([page.waitForURL(/\/beheer$/), page.keyboard.press("Enter")]);
+  await assert.doesNotReject(page.getByRole("heading", { name: "Uw aanbod" }).waitFor());
+  await expectAccessible(page, "portal dashboard");
+  await shoot(page, "portal-dashboard");
+
+  // To the new-vacancy form with the keyboard only.
+  await page.getByRole("link", { name: "Nieuwe vrijwilligersvacature" }).focus();
+  await Promise.all([page.waitForURL(/\/beheer\/aanbod\/nieuw/), page.keyboard.press("Enter")]);
+  assert.equal(await page.getByLabel("Vrijwilligersvacature").isChecked(), true);
+  await expectAccessible(page, "portal new item form");
+  await page.getByLabel("Titel").focus();
+  await page.keyboard.type("Ch");
+  await page.getByLabel(/^Uren per week/).focus();
+  await page.keyboard.type("veel");
+  await page.getByRole("button", { name: "Opslaan en insturen voor publicatie" }).focus();
+  await page.keyboard.press("Enter");
+  await page.locator(".error-summary").waitFor();
+  assert.equal(await page.getByLabel("Titel").inputValue(), "Ch", "what was typed is kept");
+  await assert.doesNotReject(page.locator("#veld-titel-fout").getByText("minstens 3 tekens").waitFor());
+  await assert.doesNotReject(page.locator("#veld-vacature-urenPerWeek-fout").waitFor());
+  await expectAccessible(page, "portal form with errors");
+  await shoot(page, "portal-form-errors");
+
+  // Fix it with the keyboard: title, summary, a theme, the cost, the time, the hours.
+  await page.getByLabel("Titel").fill("Chauffeur voor de voedselbank");
+  await page.getByLabel("Samenvatting").fill("Wij zoeken iemand die op zaterdag de voedselpakketten rondbrengt.");
+  await page.getByLabel("Geld en schulden").focus();
+  await page.keyboard.press("Space");
+  await page.getByLabel("In de hele gemeente").focus();
+  await page.keyboard.press("Space");
+  await page.getByLabel("Gratis").focus();
+  await page.keyboard.press("Space");
+  await page.getByLabel("Wekelijks").focus();
+  await page.keyboard.press("Space");
+  await page.getByLabel(/^Uren per week/).fill("3");
+  await page.getByRole("button", { name: "Opslaan en insturen voor publicatie" }).focus();
+  await Promise.all([page.waitForURL(/\/beheer\?gedaan=ingestuurd$/), page.keyboard.press("Enter")]);
+  await assert.doesNotReject(page.getByText("Ingestuurd.").waitFor());
+  const card = page.locator(".card", { hasText: "Chauffeur voor de voedselbank" });
+  await assert.doesNotReject(card.getByText("Ter beoordeling").waitFor());
+  await expectAccessible(page, "portal dashboard after submitting");
+
+  // "Nog actueel" on a published item, in one click.
+  await page.getByRole("button", { name: /^Nog actueel/ }).first().click();
+  await page.waitForURL(/gedaan=actueel$/);
+  await assert.doesNotReject(page.getByText("Bedankt!").waitFor());
+  await context.close();
+});

@@ -10,7 +10,6 @@ use super::{ManagedListing, respond, taxonomy};
 use crate::api::AppState;
 use crate::api::extract::{ApiPath, IfMatch, JsonObject, fields_from};
 use crate::auth::Caller;
-use crate::domain::FieldErrors;
 use crate::error::{ApiError, ApiResult};
 use crate::workflow::{self, Decision};
 
@@ -49,33 +48,7 @@ pub async fn create_beoordeling(
 ) -> ApiResult<Response> {
     caller.require_editor()?;
     let req: ReviewRequest = fields_from(body, &["besluit", "reden"], &[], "")?;
-    let mut e = FieldErrors::new();
-    let reason = req
-        .reden
-        .as_deref()
-        .map(str::trim)
-        .unwrap_or("")
-        .to_string();
-    let decision = match req.besluit.as_str() {
-        "goedkeuren" => Some(Decision::Approve),
-        "terugsturen" => {
-            if reason.is_empty() {
-                e.add(
-                    "reden",
-                    "is verplicht bij terugsturen: zeg wat er moet veranderen",
-                );
-            }
-            Some(Decision::Return(reason.clone()))
-        }
-        _ => {
-            e.add("besluit", "kies uit: goedkeuren, terugsturen");
-            None
-        }
-    };
-    crate::domain::content::plain_text(&mut e, "reden", &reason, 0, 1000);
-    let Some(decision) = decision.filter(|_| e.is_empty()) else {
-        return Err(e.into());
-    };
+    let decision = Decision::parse(&req.besluit, req.reden.as_deref())?;
     let IfMatch(version) = if_match?;
     let saved = workflow::review(
         &state.store,
