@@ -439,5 +439,37 @@ test("a partner adds a vacancy with only the keyboard, fixes an error, submits i
   await page.getByRole("button", { name: /^Nog actueel/ }).first().click();
   await page.waitForURL(/gedaan=actueel$/);
   await assert.doesNotReject(page.getByText("Bedankt!").waitFor());
+
+  // An editor sees the new vacancy with its fields, and returns it with a reason.
+  const made = spawnSync(binary, ["--data-dir", dataDir, "user", "add", "--email", "redactie@leusden.example",
+    "--naam", "Ruud de Redacteur", "--rol", "redacteur"], {
+    env: { ...process.env, WEGWIJZER_PASSWORD: STAFF_PASSWORD, WEGWIJZER_LOG: "warn" }, encoding: "utf8",
+  });
+  assert.equal(made.status, 0, made.stderr);
+  const editor = await newPage({ viewport: { width: 1280, height: 900 } });
+  await editor.page.goto(`${base}/inloggen`);
+  await editor.page.getByLabel("E-mailadres").fill("redactie@leusden.example");
+  await editor.page.getByLabel("Wachtwoord").fill(STAFF_PASSWORD);
+  await Promise.all([editor.page.waitForURL(/\/beheer$/), editor.page.getByRole("button", { name: "Inloggen" }).click()]);
+  await editor.page.getByRole("link", { name: "Chauffeur voor de voedselbank", exact: true }).click();
+  await assert.doesNotReject(editor.page.getByRole("heading", { name: "Nieuw aanbod beoordelen" }).waitFor());
+  await assert.doesNotReject(editor.page.locator(".diff").getByText("Chauffeur voor de voedselbank").waitFor());
+  await expectAccessible(editor.page, "portal review with the diff");
+  await shoot(editor.page, "portal-review");
+  await editor.page.getByLabel("Reden bij terugsturen").fill("Zet erbij vanaf welke leeftijd dit kan.");
+  await Promise.all([editor.page.waitForURL(/gedaan=teruggestuurd$/), editor.page.getByRole("button", { name: "Terugsturen" }).click()]);
+
+  // The partner reads the reason, fixes it and sends it again; the editor approves.
+  await page.goto(`${base}/beheer`);
+  await assert.doesNotReject(page.getByText("Zet erbij vanaf welke leeftijd dit kan.").waitFor());
+  await page.getByRole("link", { name: "Chauffeur voor de voedselbank", exact: true }).click();
+  await page.getByLabel("Vanaf (jaar)").fill("18");
+  await Promise.all([page.waitForURL(/gedaan=ingestuurd$/), page.getByRole("button", { name: "Opslaan en insturen voor publicatie" }).click()]);
+  await editor.page.goto(`${base}/beheer`);
+  await editor.page.getByRole("link", { name: "Chauffeur voor de voedselbank", exact: true }).click();
+  await Promise.all([editor.page.waitForURL(/gedaan=goedgekeurd$/), editor.page.getByRole("button", { name: "Goedkeuren en publiceren" }).click()]);
+  await page.goto(`${base}/beheer`);
+  await assert.doesNotReject(page.locator(".card", { hasText: "Chauffeur voor de voedselbank" }).getByText("Gepubliceerd").waitFor());
+  await editor.context.close();
   await context.close();
 });
