@@ -104,6 +104,24 @@ impl App {
             state.store.clone(),
             shutdown_rx.clone(),
         ));
+        let mail_settings = crate::mail::worker::Settings {
+            from: config
+                .mail_from
+                .parse()
+                .map_err(|e| anyhow::anyhow!("--mail-from is geen geldig adres: {e}"))?,
+            site_name: state.site.name.clone(),
+            base_url: state.site.public_url.clone(),
+            retry_after: Duration::from_secs(config.mail_retry_secs.max(1)),
+            node: format!("{}-{}", addr_label(&listener), std::process::id()),
+        };
+        let mail_transport =
+            crate::mail::Transport::new(config.smtp_url.as_deref(), config.data_dir.join("mail"))?;
+        tokio::spawn(crate::mail::worker::run(
+            state.store.clone(),
+            mail_transport,
+            mail_settings,
+            shutdown_rx.clone(),
+        ));
         tokio::spawn(crate::insights::run(
             state.insights.clone(),
             state.store.clone(),
@@ -210,6 +228,14 @@ async fn shutdown_signal() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+/// This node's listening address, to tell nodes apart in mail claims.
+fn addr_label(listener: &TcpListener) -> String {
+    listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default()
 }
 
 /// The whole HTTP surface with its middleware.

@@ -142,6 +142,30 @@ pub struct Config {
     )]
     pub municipality: String,
 
+    /// Where mail goes: `smtp://user:password@host:587?tls=required` (STARTTLS),
+    /// `smtps://…` (TLS from the start) or `smtp://host:25` (a local relay). Without it, mails
+    /// are written as `.eml` files into `<data-dir>/mail`.
+    #[arg(long, env = "WEGWIJZER_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+
+    /// The sender of every mail.
+    #[arg(
+        long,
+        env = "WEGWIJZER_MAIL_FROM",
+        default_value = "Sociale kaart Leusden <noreply@localhost>",
+        global = true
+    )]
+    pub mail_from: String,
+
+    /// Seconds before a failed mail is tried again; the wait doubles per attempt, up to 6 hours.
+    #[arg(
+        long,
+        env = "WEGWIJZER_MAIL_RETRY_SECS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub mail_retry_secs: u64,
+
     /// The province the municipality lies in: HSDS addresses require one (`state_province`).
     #[arg(
         long,
@@ -220,6 +244,9 @@ impl Config {
             site_name: "Sociale kaart Leusden".into(),
             municipality: "gemeente Leusden".into(),
             province: "Utrecht".into(),
+            smtp_url: None,
+            mail_from: "Sociale kaart Leusden <noreply@localhost>".into(),
+            mail_retry_secs: 30,
             public_url: None,
             site_colour: "#00567a".into(),
             help_line: "Het wijkteam helpt u graag. Bel 14 033 (op werkdagen van 9 tot 17 uur)."

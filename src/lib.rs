@@ -26,6 +26,8 @@ pub mod import_export;
 pub mod index;
 
 pub mod insights;
+/// E-mail through an outbox: notices to partners, sent by a worker.
+pub mod mail;
 /// Prometheus metrics.
 pub mod metrics;
 /// Referral lists for staff: who may touch which list, share links.

@@ -52,6 +52,7 @@ fn report_from_row(r: &AnyRow) -> Result<Report, sqlx::Error> {
 impl Store {
     /// Stores a report and returns its id.
     pub async fn insert_report(&self, report: &NewReport) -> StoreResult<i64> {
+        let mut tx = self.pool.begin().await?;
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO reports (listing_id, reason, message, email, created_at)
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -61,8 +62,23 @@ impl Store {
         .bind(report.message.clone())
         .bind(report.email.clone())
         .bind(now_iso())
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await?;
+        // The partners hear of it by mail, written with the report (never the resident's
+        // address).
+        let (title, organisation_id): (String, i64) =
+            sqlx::query_as("SELECT title, organisation_id FROM listings WHERE id = $1")
+                .bind(report.listing_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let notice = crate::mail::Notice::NewReport {
+            listing_id: report.listing_id,
+            title,
+            reason: report.reason.label().to_string(),
+            message: report.message.clone(),
+        };
+        Store::notify_partners(&mut tx, organisation_id, &notice).await?;
+        tx.commit().await?;
         Ok(id)
     }
 

@@ -313,6 +313,22 @@ async fn execute(
         Store::audit_in_tx(&mut tx, who, audit.action, &subject, &audit.detail).await?;
     }
     let after = Store::listing_in_tx(&mut tx, id).await?;
+    // The mail is written in this transaction and sent later: never lost, never for a
+    // change that did not happen.
+    if let Some(notice) = &plan.tell_partners {
+        let notice = match notice {
+            rules::PartnerNotice::Published => crate::mail::Notice::Published {
+                listing_id: id,
+                title: after.title.clone(),
+            },
+            rules::PartnerNotice::Returned(reason) => crate::mail::Notice::Returned {
+                listing_id: id,
+                title: after.title.clone(),
+                reason: reason.clone(),
+            },
+        };
+        Store::notify_partners(&mut tx, after.organisation_id, &notice).await?;
+    }
     record(
         &mut tx,
         caller,

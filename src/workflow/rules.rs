@@ -117,6 +117,15 @@ pub struct Plan {
     pub audit: Option<Audit>,
     /// Whether search must look at the item again.
     pub reindex: bool,
+    /// What the organisation's partners are told by e-mail, if anything.
+    pub tell_partners: Option<PartnerNotice>,
+}
+
+/// An e-mail to the partners of an item's organisation after an editor's decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PartnerNotice {
+    Published,
+    Returned(String),
 }
 
 impl Plan {
@@ -132,6 +141,7 @@ impl Plan {
             revision,
             revision_note: None,
             audit: None,
+            tell_partners: None,
             reindex: false,
         }
     }
@@ -242,6 +252,7 @@ pub fn plan(state: State, action: &Action, actor: Actor) -> Result<Plan, Refusal
                     action: "beoordeling-goedgekeurd",
                     detail: "nieuw item".into(),
                 }),
+                tell_partners: Some(PartnerNotice::Published),
                 ..Plan::new(Gepubliceerd, "goedgekeurd")
             }),
             (Gepubliceerd, Some(TerBeoordeling)) => Ok(Plan {
@@ -252,6 +263,7 @@ pub fn plan(state: State, action: &Action, actor: Actor) -> Result<Plan, Refusal
                     action: "beoordeling-goedgekeurd",
                     detail: "wijziging".into(),
                 }),
+                tell_partners: Some(PartnerNotice::Published),
                 ..Plan::new(Gepubliceerd, "goedgekeurd")
             }),
             _ => Err(Refusal::NothingToReview),
@@ -265,6 +277,7 @@ pub fn plan(state: State, action: &Action, actor: Actor) -> Result<Plan, Refusal
                     action: "beoordeling-teruggestuurd",
                     detail: reason.clone(),
                 }),
+                tell_partners: Some(PartnerNotice::Returned(reason.clone())),
                 ..Plan::new(status, "teruggestuurd")
             };
             match (state.status, state.pending) {

@@ -16,6 +16,7 @@ mod hsds;
 mod import;
 mod indexing;
 mod lexicon;
+mod mail;
 mod nodes;
 mod openapi;
 mod operations;
