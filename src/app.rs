@@ -122,6 +122,10 @@ impl App {
             mail_settings,
             shutdown_rx.clone(),
         ));
+        tokio::spawn(crate::mail::reminders::run(
+            state.store.clone(),
+            shutdown_rx.clone(),
+        ));
         tokio::spawn(crate::insights::run(
             state.insights.clone(),
             state.store.clone(),

@@ -18,3 +18,19 @@ CREATE TABLE mail_outbox (
     last_error      TEXT
 );
 CREATE INDEX mail_outbox_due ON mail_outbox (sent_at, next_attempt_at);
+
+-- Links in mails that allow one thing without logging in ("nog actueel" for one item): only
+-- the SHA-256 of the token is kept, with what it allows and until when.
+CREATE TABLE mail_tokens (
+    token_hash TEXT PRIMARY KEY,
+    purpose    TEXT NOT NULL,
+    listing_id BIGINT,
+    expires_at TEXT NOT NULL
+);
+
+-- One reminder about stale items per organisation per month, whichever node sends it.
+CREATE TABLE stale_reminders (
+    organisation_id BIGINT NOT NULL,
+    period          TEXT NOT NULL,
+    PRIMARY KEY (organisation_id, period)
+);

@@ -14,6 +14,8 @@ pub enum Notice {
         title: String,
         reason: String,
     },
+    /// Items of the organisation not confirmed for six months, each with its one-click link.
+    StaleReminder { items: Vec<StaleListing> },
     /// A resident reported a mistake in the item.
     NewReport {
         listing_id: i64,
@@ -23,6 +25,16 @@ pub enum Notice {
     },
 }
 
+/// An item in a reminder, with the token of its "nog actueel" link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaleListing {
+    pub listing_id: i64,
+    pub title: String,
+    /// `jjjj-mm-dd`.
+    pub last_verified: String,
+    pub token: String,
+}
+
 impl Notice {
     /// The kind, for the outbox's `kind` column and the logs.
     pub fn kind(&self) -> &'static str {
@@ -30,6 +42,7 @@ impl Notice {
             Notice::Published { .. } => "gepubliceerd",
             Notice::Returned { .. } => "teruggestuurd",
             Notice::NewReport { .. } => "melding",
+            Notice::StaleReminder { .. } => "herinnering",
         }
     }
 }
@@ -139,6 +152,7 @@ pub fn render(notice: &Notice, site_name: &str, base: &str) -> Rendered {
             },
             site_name,
         ),
+        Notice::StaleReminder { items } => stale_reminder(items, site_name, base),
         Notice::NewReport {
             listing_id,
             title,
@@ -167,6 +181,65 @@ pub fn render(notice: &Notice, site_name: &str, base: &str) -> Rendered {
                 site_name,
             )
         }
+    }
+}
+
+/// "12 mei 2025" from `2025-05-12`.
+fn written_date(iso_date: &str) -> String {
+    iso_date
+        .parse::<chrono::NaiveDate>()
+        .map(crate::web::views::date)
+        .unwrap_or_else(|_| iso_date.to_string())
+}
+
+fn stale_reminder(items: &[StaleListing], site_name: &str, base: &str) -> Rendered {
+    let subject = if items.len() == 1 {
+        "Klopt uw aanbod nog? 1 item is een half jaar niet gecontroleerd".to_string()
+    } else {
+        format!(
+            "Klopt uw aanbod nog? {} items zijn een half jaar niet gecontroleerd",
+            items.len()
+        )
+    };
+    let intro = "Inwoners willen weten of de informatie op de sociale kaart klopt. Dit aanbod is al een half jaar niet gecontroleerd. Klopt het nog? Klik dan op de link bij het aanbod. U hoeft daarvoor niet in te loggen. Klopt er iets niet? Pas het dan aan.";
+    let mut text = format!("Beste partner,\n\n{intro}\n\n");
+    let mut html = format!(
+        "<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>{}</title></head><body><p>Beste partner,</p><p>{}</p><ul>",
+        escape(&subject),
+        escape(intro)
+    );
+    for item in items {
+        let confirm = format!("{base}/actueel/{}", item.token);
+        let edit = format!("{base}/beheer/aanbod/{}", item.listing_id);
+        let checked = written_date(&item.last_verified);
+        text.push_str(&format!(
+            "- {} (gecontroleerd op {checked})\n  Klopt het nog? {confirm}\n  Aanpassen: {edit}\n\n",
+            item.title
+        ));
+        html.push_str(&format!(
+            "<li><strong>{}</strong> (gecontroleerd op {})<br><a href=\"{}\">Ja, dit klopt nog</a> | <a href=\"{}\">Aanpassen</a></li>",
+            escape(&item.title),
+            escape(&checked),
+            escape(&confirm),
+            escape(&edit)
+        ));
+    }
+    let after = format!(
+        "De links werken {} dagen. Daarna kunt u alles nog steeds bevestigen na inloggen.",
+        super::reminders::LINK_DAYS
+    );
+    text.push_str(&format!(
+        "{after}\n\nMet vriendelijke groet,\n{site_name}\n"
+    ));
+    html.push_str(&format!(
+        "</ul><p>{}</p><p>Met vriendelijke groet,<br>{}</p></body></html>",
+        escape(&after),
+        escape(site_name)
+    ));
+    Rendered {
+        subject,
+        text,
+        html,
     }
 }
 

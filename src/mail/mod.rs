@@ -8,8 +8,9 @@
 //! so a development setup or a test needs no mail server.
 
 mod message;
+pub mod reminders;
 pub mod transport;
 pub mod worker;
 
-pub use message::{Notice, Rendered, render};
+pub use message::{Notice, Rendered, StaleListing, render};
 pub use transport::Transport;

@@ -170,3 +170,109 @@ impl Store {
             .collect())
     }
 }
+
+/// A published item that has not been confirmed for too long.
+#[derive(Debug, Clone)]
+pub struct StaleItem {
+    pub organisation_id: i64,
+    pub listing_id: i64,
+    pub title: String,
+    pub last_verified_at: String,
+}
+
+impl Store {
+    /// Published items last confirmed before `before`, by organisation, oldest first.
+    pub async fn stale_items(&self, before: Timestamp) -> StoreResult<Vec<StaleItem>> {
+        let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
+            "SELECT organisation_id, id, title, last_verified_at FROM listings
+             WHERE status = 'gepubliceerd' AND last_verified_at < $1
+             ORDER BY organisation_id, last_verified_at, id",
+        )
+        .bind(iso(&before))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(organisation_id, listing_id, title, last_verified_at)| StaleItem {
+                    organisation_id,
+                    listing_id,
+                    title,
+                    last_verified_at,
+                },
+            )
+            .collect())
+    }
+
+    /// Records that `organisation_id` is reminded in `period`; false when it already was
+    /// (by this node or another).
+    pub(crate) async fn claim_stale_reminder(
+        tx: &mut Transaction<'_, Any>,
+        organisation_id: i64,
+        period: &str,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "INSERT INTO stale_reminders (organisation_id, period) VALUES ($1, $2)
+             ON CONFLICT DO NOTHING",
+        )
+        .bind(organisation_id)
+        .bind(period.to_string())
+        .execute(&mut **tx)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    /// Whether the organisation has an active partner account to write to.
+    pub(crate) async fn has_partners(
+        tx: &mut Transaction<'_, Any>,
+        organisation_id: i64,
+    ) -> StoreResult<bool> {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM users WHERE organisation_id = $1 AND role = 'partner' AND active = 1",
+        )
+        .bind(organisation_id)
+        .fetch_one(&mut **tx)
+        .await?;
+        Ok(n > 0)
+    }
+
+    /// Keeps the hash of a mail link's token with what it allows and until when.
+    pub(crate) async fn create_mail_token(
+        tx: &mut Transaction<'_, Any>,
+        token_hash: &str,
+        purpose: &str,
+        listing_id: i64,
+        expires_at: Timestamp,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO mail_tokens (token_hash, purpose, listing_id, expires_at)
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(token_hash.to_string())
+        .bind(purpose.to_string())
+        .bind(listing_id)
+        .bind(iso(&expires_at))
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// The item a mail link allows `purpose` on, if the link is known and not expired at `now`.
+    pub async fn mail_token_listing(
+        &self,
+        token_hash: &str,
+        purpose: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<i64>> {
+        let row: Option<(Option<i64>,)> = sqlx::query_as(
+            "SELECT listing_id FROM mail_tokens
+             WHERE token_hash = $1 AND purpose = $2 AND expires_at > $3",
+        )
+        .bind(token_hash.to_string())
+        .bind(purpose.to_string())
+        .bind(iso(&now))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.and_then(|r| r.0))
+    }
+}

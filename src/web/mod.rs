@@ -12,7 +12,7 @@ mod portal;
 mod report;
 pub mod session;
 mod staff;
-mod views;
+pub mod views;
 
 pub use pages::{item_url, organisation_url};
 
@@ -163,6 +163,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/beheer/aanbod/{id}/actueel", post(portal::confirm))
         .route("/beheer/aanbod/{id}/archiveren", post(portal::archive))
         .route("/beheer/aanbod/{id}/beoordeling", post(portal::review))
+        .route(
+            "/actueel/{token}",
+            get(portal::confirm_link_page).post(portal::confirm_link),
+        )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             session::same_site_posts,

@@ -887,3 +887,101 @@ pub async fn review(
         Err(e) => refused(&state.site, e),
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// "Nog actueel" from a reminder mail, without logging in
+
+#[derive(Template)]
+#[template(path = "confirm_link.html")]
+struct ConfirmLinkPage<'a> {
+    site: &'a Site,
+    page: PageMeta,
+    token: String,
+    id: i64,
+    title: String,
+    summary: String,
+    checked: String,
+}
+
+fn link_gone(site: &Site) -> Response {
+    message(
+        site,
+        StatusCode::NOT_FOUND,
+        "Deze link werkt niet meer",
+        "De link is verlopen of klopt niet. Log in om uw aanbod te bevestigen of aan te passen.",
+    )
+}
+
+/// The item a reminder link is for, when the link still works.
+async fn linked_listing(state: &AppState, token: &str) -> Result<Listing, Response> {
+    if token.len() != 32 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(link_gone(&state.site));
+    }
+    let hash = crate::auth::sha256_hex(token);
+    let found = state
+        .store
+        .mail_token_listing(&hash, crate::mail::reminders::PURPOSE, chrono::Utc::now())
+        .await;
+    match found {
+        Ok(Some(id)) => match state.store.find_listing(id).await {
+            Ok(l) if l.status != Status::Gearchiveerd => Ok(l),
+            Ok(_) | Err(crate::store::StoreError::NotFound) => Err(link_gone(&state.site)),
+            Err(e) => Err(unavailable(&state.site, e)),
+        },
+        Ok(None) => Err(link_gone(&state.site)),
+        Err(e) => Err(unavailable(&state.site, e)),
+    }
+}
+
+/// `GET /actueel/{token}`: what the link confirms, and one button. Opening the link changes
+/// nothing: mail programs and virus scanners open links on their own.
+pub async fn confirm_link_page(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Response {
+    let listing = match linked_listing(&state, &token).await {
+        Ok(l) => l,
+        Err(page) => return page,
+    };
+    render(
+        StatusCode::OK,
+        &ConfirmLinkPage {
+            site: &state.site,
+            page: PageMeta {
+                title: "Klopt dit nog?".into(),
+                description: "Bevestig dat uw aanbod nog klopt.".into(),
+                noindex: true,
+                ..Default::default()
+            },
+            token,
+            id: listing.id,
+            checked: views::date(listing.last_verified_at.date_naive()),
+            title: listing.title,
+            summary: listing.summary,
+        },
+    )
+}
+
+/// `POST /actueel/{token}`: confirms the item the link is for.
+pub async fn confirm_link(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+    let listing = match linked_listing(&state, &token).await {
+        Ok(l) => l,
+        Err(page) => return page,
+    };
+    let taxonomy = state.index.facet_space().taxonomy.clone();
+    match workflow::confirm_by_link(&state.store, &taxonomy, listing.id).await {
+        Ok(_) => {
+            state.index_waker.notify_one();
+            message(
+                &state.site,
+                StatusCode::OK,
+                "Bedankt!",
+                &format!(
+                    "\"{}\" staat nu als gecontroleerd op vandaag. Inwoners zien dat de informatie klopt.",
+                    listing.title
+                ),
+            )
+        }
+        Err(e) => refused(&state.site, e),
+    }
+}

@@ -14,6 +14,27 @@ use crate::domain::{FieldErrors, Listing, NewListing, Taxonomy};
 use crate::store::{NewRevision, StateChange, Store, StoreError};
 use rules::{Action, Actor, Check, ContentStep, NoteStep, PendingStep, Plan, Refusal, State};
 
+/// Who takes a step: an account, or a link from a reminder mail that allows one step (nog
+/// actueel) on one item without logging in.
+#[derive(Clone, Copy)]
+pub enum By<'a> {
+    Account(&'a Caller),
+    MailLink,
+}
+
+impl By<'_> {
+    fn user_id(self) -> Option<i64> {
+        match self {
+            By::Account(c) => Some(c.user.id),
+            By::MailLink => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        "link in herinneringsmail"
+    }
+}
+
 /// A saved item and the outbox position search must reach to show it.
 #[derive(Debug)]
 pub struct Saved {
@@ -133,7 +154,15 @@ pub async fn create(
     let id = Store::insert_listing_row(&mut tx, organisation_id, &new).await?;
     Store::replace_links(&mut tx, id, &new).await?;
     let after = Store::listing_in_tx(&mut tx, id).await?;
-    record(&mut tx, caller, None, &after, "aangemaakt", None).await?;
+    record(
+        &mut tx,
+        By::Account(caller),
+        None,
+        &after,
+        "aangemaakt",
+        None,
+    )
+    .await?;
     finish(tx, after, true).await
 }
 
@@ -151,7 +180,7 @@ pub async fn update(
     step(
         store,
         taxonomy,
-        caller,
+        By::Account(caller),
         id,
         Some(expected_version),
         Action::Edit,
@@ -173,7 +202,7 @@ pub async fn submit(
     step(
         store,
         taxonomy,
-        caller,
+        By::Account(caller),
         id,
         Some(expected_version),
         action,
@@ -198,7 +227,7 @@ pub async fn review(
     step(
         store,
         taxonomy,
-        caller,
+        By::Account(caller),
         id,
         Some(expected_version),
         action,
@@ -219,7 +248,7 @@ pub async fn archive(
     step(
         store,
         taxonomy,
-        caller,
+        By::Account(caller),
         id,
         Some(expected_version),
         action,
@@ -235,14 +264,38 @@ pub async fn confirm_current(
     caller: &Caller,
     id: i64,
 ) -> Result<Saved> {
-    step(store, taxonomy, caller, id, None, Action::Confirm, None).await
+    step(
+        store,
+        taxonomy,
+        By::Account(caller),
+        id,
+        None,
+        Action::Confirm,
+        None,
+    )
+    .await
+}
+
+/// "Nog actueel" from the signed link in a reminder mail: the link names the item and allows
+/// this step alone, so no account is needed.
+pub async fn confirm_by_link(store: &Store, taxonomy: &Taxonomy, id: i64) -> Result<Saved> {
+    step(
+        store,
+        taxonomy,
+        By::MailLink,
+        id,
+        None,
+        Action::Confirm,
+        None,
+    )
+    .await
 }
 
 /// Runs one step: lock, check ownership and version, plan, and carry the plan out.
 async fn step(
     store: &Store,
     taxonomy: &Taxonomy,
-    caller: &Caller,
+    by: By<'_>,
     id: i64,
     expected_version: Option<i64>,
     action: Action,
@@ -250,16 +303,24 @@ async fn step(
 ) -> Result<Saved> {
     let mut tx = store.begin().await?;
     let current = Store::lock_listing(&mut tx, id).await?;
-    if !caller.manages_organisation(current.organisation_id) {
+    if let By::Account(caller) = by
+        && !caller.manages_organisation(current.organisation_id)
+    {
         return Err(WorkflowError::NotFound);
     }
     if expected_version.is_some_and(|v| v != current.version) {
         return Err(WorkflowError::StaleVersion);
     }
-    let actor = Actor {
-        editor: caller.is_editor(),
-        trusted: !caller.is_editor()
-            && Store::organisation_is_trusted(&mut tx, current.organisation_id).await?,
+    let actor = match by {
+        By::Account(caller) => Actor {
+            editor: caller.is_editor(),
+            trusted: !caller.is_editor()
+                && Store::organisation_is_trusted(&mut tx, current.organisation_id).await?,
+        },
+        By::MailLink => Actor {
+            editor: false,
+            trusted: false,
+        },
     };
     let state = State {
         status: current.status,
@@ -269,14 +330,14 @@ async fn step(
     if plan.check == Check::Current {
         revalidate(&working_content(&current), taxonomy)?;
     }
-    execute(tx, taxonomy, caller, current, plan, sent).await
+    execute(tx, taxonomy, by, current, plan, sent).await
 }
 
 /// Carries out a plan inside the step's transaction.
 async fn execute(
     mut tx: Transaction<'static, Any>,
     taxonomy: &Taxonomy,
-    caller: &Caller,
+    by: By<'_>,
     current: Listing,
     plan: Plan,
     sent: Option<NewListing>,
@@ -304,11 +365,14 @@ async fn execute(
         && !plan.stamp_submitter
         && !plan.verified_now;
     if !state_unchanged {
-        let change = state_change(&current, &plan, caller, sent);
+        let change = state_change(&current, &plan, by.user_id(), sent);
         Store::set_listing_state(&mut tx, id, &change).await?;
     }
     if let Some(audit) = &plan.audit {
-        let who = (Some(caller.user.id), caller.user.name.as_str());
+        let who = match by {
+            By::Account(caller) => (Some(caller.user.id), caller.user.name.as_str()),
+            By::MailLink => (None, by.name()),
+        };
         let subject = format!("aanbod {id}");
         Store::audit_in_tx(&mut tx, who, audit.action, &subject, &audit.detail).await?;
     }
@@ -331,7 +395,7 @@ async fn execute(
     }
     record(
         &mut tx,
-        caller,
+        by,
         Some(&before),
         &after,
         plan.revision,
@@ -345,25 +409,21 @@ async fn execute(
 fn state_change(
     current: &Listing,
     plan: &Plan,
-    caller: &Caller,
+    user_id: Option<i64>,
     sent: Option<NewListing>,
 ) -> StateChange {
     let existing = current.pending.as_ref();
     let pending = match plan.pending {
         PendingStep::Clear => None,
         PendingStep::Keep => existing.map(|p| (p.content.clone(), p.status, p.by)),
-        PendingStep::ProposeSent => sent.map(|s| {
-            (
-                Box::new(s),
-                crate::domain::Status::TerBeoordeling,
-                Some(caller.user.id),
-            )
-        }),
+        PendingStep::ProposeSent => {
+            sent.map(|s| (Box::new(s), crate::domain::Status::TerBeoordeling, user_id))
+        }
         PendingStep::Resubmit => existing.map(|p| {
             (
                 p.content.clone(),
                 crate::domain::Status::TerBeoordeling,
-                Some(caller.user.id),
+                user_id,
             )
         }),
         PendingStep::SendBack => existing.map(|p| {
@@ -385,7 +445,7 @@ fn state_change(
         pending_since: (plan.pending == PendingStep::Keep)
             .then(|| existing.map(|p| p.at))
             .flatten(),
-        submitted_by: plan.stamp_submitter.then_some(Some(caller.user.id)),
+        submitted_by: plan.stamp_submitter.then_some(user_id),
         verified_now: plan.verified_now,
         ..StateChange::to(plan.status)
     }
@@ -393,7 +453,7 @@ fn state_change(
 
 async fn record(
     tx: &mut Transaction<'_, Any>,
-    caller: &Caller,
+    by: By<'_>,
     before: Option<&NewListing>,
     after: &Listing,
     action: &str,
@@ -411,8 +471,11 @@ async fn record(
             listing_version: after.version,
             action,
             status: after.status.as_str(),
-            user_id: Some(caller.user.id),
-            user_name: &caller.user.name,
+            user_id: by.user_id(),
+            user_name: match by {
+                By::Account(caller) => &caller.user.name,
+                By::MailLink => by.name(),
+            },
             changed_fields: changed,
             content,
             note,

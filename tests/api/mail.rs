@@ -405,3 +405,94 @@ async fn without_an_smtp_url_mails_land_in_a_folder() {
     }
     panic!("no mail in {}", folder.display());
 }
+
+#[tokio::test]
+async fn a_monthly_reminder_lists_stale_items_with_a_link_that_confirms_without_login() {
+    let smtp = SmtpServer::start(0).await;
+    let app = app_with_smtp(smtp.port).await;
+    let org = app.organisation_id("org-voedselbank").await;
+    app.create_account("sanne@voedselbank.example", "partner", Some(org))
+        .await;
+    let now = chrono::Utc::now();
+    let stale: Vec<_> = app
+        .all_listings()
+        .await
+        .into_iter()
+        .filter(|l| l.organisation_id == org && l.is_stale_at(now))
+        .collect();
+    assert!(
+        !stale.is_empty(),
+        "the demo has a stale item at the food bank"
+    );
+
+    // One mail per organisation with partners (only this one has any), listing its items.
+    let reminded = wegwijzer::mail::reminders::send_stale_reminders(&app.store, now)
+        .await
+        .unwrap();
+    assert_eq!(reminded, 1);
+    let mails = smtp.wait_for(1).await;
+    assert_eq!(mails[0].to, ["sanne@voedselbank.example"]);
+    let text = mails[0].decoded();
+    assert!(text.contains("Subject: Klopt uw aanbod nog?"), "{text}");
+    for l in &stale {
+        assert!(text.contains(&l.title), "{}", l.title);
+    }
+    // Again this month: nothing new, whichever node asks.
+    assert_eq!(
+        wegwijzer::mail::reminders::send_stale_reminders(&app.store, now)
+            .await
+            .unwrap(),
+        0
+    );
+
+    // The link: opening it changes nothing; the button confirms, without logging in.
+    let marker = format!("{}/actueel/", app.base);
+    let at = text.find(&marker).expect("a confirm link") + marker.len();
+    let token = &text[at..at + 32];
+    let link = format!("{marker}{token}");
+    let first = &stale[0];
+    let opened = crate::helpers::browser().get(&link).send().await.unwrap();
+    assert_eq!(opened.status(), 200);
+    let page = opened.text().await.unwrap();
+    assert!(page.contains("Klopt dit nog?"));
+    assert_eq!(
+        app.store
+            .find_listing(first.id)
+            .await
+            .unwrap()
+            .last_verified_at,
+        first.last_verified_at
+    );
+    let confirmed = crate::helpers::browser().post(&link).send().await.unwrap();
+    assert_eq!(confirmed.status(), 200);
+    assert!(confirmed.text().await.unwrap().contains("Bedankt!"));
+    let after = app.store.find_listing(first.id).await.unwrap();
+    assert_eq!(after.last_verified_at.date_naive(), now.date_naive());
+    assert!(!after.is_stale_at(chrono::Utc::now()));
+
+    // A wrong or expired link works for nothing.
+    let wrong = format!("{marker}{}", "0".repeat(32));
+    assert_eq!(
+        crate::helpers::browser()
+            .post(&wrong)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    sqlx::query("UPDATE mail_tokens SET expires_at = '2000-01-01T00:00:00.000Z'")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        crate::helpers::browser()
+            .get(&link)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    smtp.stop();
+}
