@@ -19,13 +19,16 @@ CREATE TABLE mail_outbox (
 );
 CREATE INDEX mail_outbox_due ON mail_outbox (sent_at, next_attempt_at);
 
--- Links in mails that allow one thing without logging in ("nog actueel" for one item): only
--- the SHA-256 of the token is kept, with what it allows and until when.
+-- Links in mails that allow one thing without logging in: "nog actueel" for one item, or
+-- setting the password of one account (a reset, or an invitation). Only the SHA-256 of the
+-- token is kept, with what it allows, until when, and (for single-use links) when it was used.
 CREATE TABLE mail_tokens (
     token_hash TEXT PRIMARY KEY,
     purpose    TEXT NOT NULL,
     listing_id BIGINT,
-    expires_at TEXT NOT NULL
+    user_id    BIGINT,
+    expires_at TEXT NOT NULL,
+    used_at    TEXT
 );
 
 -- One reminder about stale items per organisation per month, whichever node sends it.

@@ -16,6 +16,10 @@ pub enum Notice {
     },
     /// Items of the organisation not confirmed for six months, each with its one-click link.
     StaleReminder { items: Vec<StaleListing> },
+    /// A link to set a new password (single use, one hour).
+    PasswordReset { token: String },
+    /// An account was made for someone: a link to choose a password (single use, a week).
+    Invitation { token: String },
     /// A resident reported a mistake in the item.
     NewReport {
         listing_id: i64,
@@ -43,6 +47,8 @@ impl Notice {
             Notice::Returned { .. } => "teruggestuurd",
             Notice::NewReport { .. } => "melding",
             Notice::StaleReminder { .. } => "herinnering",
+            Notice::PasswordReset { .. } => "wachtwoord",
+            Notice::Invitation { .. } => "uitnodiging",
         }
     }
 }
@@ -153,6 +159,38 @@ pub fn render(notice: &Notice, site_name: &str, base: &str) -> Rendered {
             site_name,
         ),
         Notice::StaleReminder { items } => stale_reminder(items, site_name, base),
+        Notice::PasswordReset { token } => compose(
+            "Een nieuw wachtwoord instellen".into(),
+            Body {
+                greeting: "Beste gebruiker,",
+                paragraphs: vec![
+                    "Iemand heeft gevraagd om een nieuw wachtwoord voor uw account. Was u dat? Kies dan een nieuw wachtwoord via de link hieronder. De link werkt één keer en een uur lang.".into(),
+                    "Heeft u dit niet gevraagd? Dan hoeft u niets te doen. Uw wachtwoord blijft zoals het is.".into(),
+                ],
+                link: Some((
+                    "Kies een nieuw wachtwoord:".into(),
+                    "Nieuw wachtwoord kiezen".into(),
+                    format!("{base}/wachtwoord-instellen/{token}"),
+                )),
+            },
+            site_name,
+        ),
+        Notice::Invitation { token } => compose(
+            format!("Uw account voor {site_name}"),
+            Body {
+                greeting: "Welkom,",
+                paragraphs: vec![
+                    format!("Er is een account voor u gemaakt op {site_name}. Daarmee houdt u het aanbod van uw organisatie bij."),
+                    "Kies eerst een wachtwoord via de link hieronder. De link werkt één keer en een week lang. Daarna logt u in met uw e-mailadres en dat wachtwoord.".into(),
+                ],
+                link: Some((
+                    "Kies uw wachtwoord:".into(),
+                    "Wachtwoord kiezen".into(),
+                    format!("{base}/wachtwoord-instellen/{token}"),
+                )),
+            },
+            site_name,
+        ),
         Notice::NewReport {
             listing_id,
             title,

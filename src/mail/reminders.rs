@@ -29,8 +29,10 @@ pub async fn send_stale_reminders(store: &Store, now: Timestamp) -> StoreResult<
     let mut reminded = 0;
     for (organisation_id, items) in by_org {
         let mut tx = store.begin().await?;
-        if !Store::has_partners(&mut tx, organisation_id).await?
-            || !Store::claim_stale_reminder(&mut tx, organisation_id, &period).await?
+        // The claim is a write, so on SQLite this transaction holds the write lock before it
+        // reads; without partners it is rolled back with the rest.
+        if !Store::claim_stale_reminder(&mut tx, organisation_id, &period).await?
+            || !Store::has_partners(&mut tx, organisation_id).await?
         {
             tx.rollback().await?;
             continue;

@@ -276,3 +276,132 @@ impl Store {
         Ok(row.and_then(|r| r.0))
     }
 }
+
+/// What a password link is for.
+pub const PASSWORD_RESET: &str = "wachtwoord";
+pub const INVITATION: &str = "uitnodiging";
+
+impl Store {
+    /// Writes a single-use link for setting `user_id`'s password, and the mail that carries it,
+    /// in one transaction. A reset is not sent again while one from the last ten minutes
+    /// still works (no mail bombing through the form); returns whether a mail was written.
+    pub async fn send_password_link(
+        &self,
+        user_id: i64,
+        recipient: &str,
+        purpose: &str,
+        valid_for: chrono::Duration,
+        now: Timestamp,
+    ) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        // Clearing expired links first is a write: on SQLite the transaction then holds the
+        // write lock before it reads.
+        sqlx::query("DELETE FROM mail_tokens WHERE expires_at < $1")
+            .bind(iso(&now))
+            .execute(&mut *tx)
+            .await?;
+        let recent: (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM mail_tokens
+             WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+        )
+        .bind(user_id)
+        .bind(purpose.to_string())
+        .bind(iso(&(now + valid_for - chrono::Duration::minutes(10))))
+        .fetch_one(&mut *tx)
+        .await?;
+        if purpose == PASSWORD_RESET && recent.0 > 0 {
+            return Ok(false);
+        }
+        let token = crate::auth::new_share_token();
+        sqlx::query(
+            "INSERT INTO mail_tokens (token_hash, purpose, user_id, expires_at)
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(crate::auth::sha256_hex(&token))
+        .bind(purpose.to_string())
+        .bind(user_id)
+        .bind(iso(&(now + valid_for)))
+        .execute(&mut *tx)
+        .await?;
+        let notice = if purpose == INVITATION {
+            Notice::Invitation { token }
+        } else {
+            Notice::PasswordReset { token }
+        };
+        Self::enqueue_mail(&mut tx, recipient, &notice).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// The account a password link is for, if it works at `now` (known, not used, not expired).
+    pub async fn password_link_user(
+        &self,
+        token_hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<i64>> {
+        let row: Option<(Option<i64>,)> = sqlx::query_as(
+            "SELECT user_id FROM mail_tokens
+             WHERE token_hash = $1 AND purpose IN ('wachtwoord', 'uitnodiging')
+               AND used_at IS NULL AND expires_at > $2",
+        )
+        .bind(token_hash.to_string())
+        .bind(iso(&now))
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.and_then(|r| r.0))
+    }
+
+    /// Uses a password link once: sets the password hash, ends every session of the account,
+    /// and notes it in the audit log. `None` when the link no longer works.
+    pub async fn set_password_with_link(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        now: Timestamp,
+    ) -> StoreResult<Option<i64>> {
+        let mut tx = self.pool.begin().await?;
+        let used = sqlx::query(
+            "UPDATE mail_tokens SET used_at = $1
+             WHERE token_hash = $2 AND purpose IN ('wachtwoord', 'uitnodiging')
+               AND used_at IS NULL AND expires_at > $1",
+        )
+        .bind(iso(&now))
+        .bind(token_hash.to_string())
+        .execute(&mut *tx)
+        .await?;
+        if used.rows_affected() != 1 {
+            return Ok(None);
+        }
+        let (user_id, email): (i64, String) = sqlx::query_as(
+            "SELECT u.id, u.email FROM mail_tokens t JOIN users u ON u.id = t.user_id
+             WHERE t.token_hash = $1 AND u.active = 1",
+        )
+        .bind(token_hash.to_string())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(super::StoreError::NotFound)?;
+        sqlx::query(
+            "UPDATE users SET password_hash = $1, updated_at = $2, version = version + 1
+             WHERE id = $3",
+        )
+        .bind(password_hash.to_string())
+        .bind(iso(&now))
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        Self::audit_in_tx(
+            &mut tx,
+            (Some(user_id), &email),
+            "wachtwoord-ingesteld-via-link",
+            &format!("gebruiker {user_id}"),
+            "",
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(user_id))
+    }
+}

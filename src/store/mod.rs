@@ -27,7 +27,7 @@ pub use accounts::{SessionRecord, User, UserChanges};
 pub use history::{AuditEntry, NewRevision, RevisionRecord};
 pub use lexicon::{InsightRow, LexiconRecord, LexiconRevision};
 pub use listings::{SitemapEntry, Upsert};
-pub use mail::{DueMail, OutboxMail, StaleItem};
+pub use mail::{DueMail, INVITATION, OutboxMail, PASSWORD_RESET, StaleItem};
 pub use moderation::{ManagedFilter, StateChange};
 pub use organisations::{NewOrganisation, Organisation, OrganisationFields};
 pub use outbox::OutboxEntry;

@@ -164,6 +164,14 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/beheer/aanbod/{id}/archiveren", post(portal::archive))
         .route("/beheer/aanbod/{id}/beoordeling", post(portal::review))
         .route(
+            "/wachtwoord-vergeten",
+            get(portal::forgot_form).post(portal::forgot),
+        )
+        .route(
+            "/wachtwoord-instellen/{token}",
+            get(portal::set_password_form).post(portal::set_password),
+        )
+        .route(
             "/actueel/{token}",
             get(portal::confirm_link_page).post(portal::confirm_link),
         )

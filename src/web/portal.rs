@@ -985,3 +985,201 @@ pub async fn confirm_link(State(state): State<AppState>, Path(token): Path<Strin
         Err(e) => refused(&state.site, e),
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// A forgotten password, and choosing one from a link (reset or invitation)
+
+#[derive(Template)]
+#[template(path = "password_forgot.html")]
+struct ForgotPage<'a> {
+    site: &'a Site,
+    page: PageMeta,
+    email: String,
+    error: Option<String>,
+    sent: bool,
+}
+
+fn plain_meta(title: &str) -> PageMeta {
+    PageMeta {
+        title: title.into(),
+        description: title.into(),
+        noindex: true,
+        ..Default::default()
+    }
+}
+
+/// `GET /wachtwoord-vergeten`.
+pub async fn forgot_form(State(state): State<AppState>) -> Response {
+    render(
+        StatusCode::OK,
+        &ForgotPage {
+            site: &state.site,
+            page: plain_meta("Wachtwoord vergeten"),
+            email: String::new(),
+            error: None,
+            sent: false,
+        },
+    )
+}
+
+/// `POST /wachtwoord-vergeten`: the same answer whether the address is known or not, so the
+/// form does not tell who has an account.
+pub async fn forgot(State(state): State<AppState>, form: super::session::PageForm) -> Response {
+    let email = form.get("email").trim().to_string();
+    let Some(address) = crate::domain::UserEmail::parse(&email) else {
+        return render(
+            StatusCode::BAD_REQUEST,
+            &ForgotPage {
+                site: &state.site,
+                page: plain_meta("Fout: Wachtwoord vergeten"),
+                email,
+                error: Some("Vul een geldig e-mailadres in, zoals naam@voorbeeld.nl.".into()),
+                sent: false,
+            },
+        );
+    };
+    match state.store.user_by_email(address.as_str()).await {
+        Ok(Some((user, _))) if user.active => {
+            if let Err(e) = state
+                .store
+                .send_password_link(
+                    user.id,
+                    &user.email,
+                    crate::store::PASSWORD_RESET,
+                    chrono::Duration::hours(1),
+                    chrono::Utc::now(),
+                )
+                .await
+            {
+                return unavailable(&state.site, e);
+            }
+        }
+        Ok(_) => {}
+        Err(e) => return unavailable(&state.site, e),
+    }
+    render(
+        StatusCode::OK,
+        &ForgotPage {
+            site: &state.site,
+            page: plain_meta("Wachtwoord vergeten"),
+            email: String::new(),
+            error: None,
+            sent: true,
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "password_set.html")]
+struct SetPasswordPage<'a> {
+    site: &'a Site,
+    page: PageMeta,
+    token: String,
+    errors: Vec<(String, String)>,
+}
+
+impl SetPasswordPage<'_> {
+    fn errors_for(&self, field: &str) -> Vec<&str> {
+        self.errors
+            .iter()
+            .filter(|(n, _)| n == field)
+            .map(|(_, m)| m.as_str())
+            .collect()
+    }
+}
+
+/// The hash of a password link's token, when the token is well formed.
+fn link_hash(token: &str) -> Option<String> {
+    (token.len() == 32 && token.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| crate::auth::sha256_hex(token))
+}
+
+fn password_link_gone(site: &Site) -> Response {
+    message(
+        site,
+        StatusCode::NOT_FOUND,
+        "Deze link werkt niet meer",
+        "De link is al gebruikt of verlopen. Vraag op de inlogpagina een nieuwe aan via Wachtwoord vergeten.",
+    )
+}
+
+/// `GET /wachtwoord-instellen/{token}`.
+pub async fn set_password_form(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+) -> Response {
+    let Some(hash) = link_hash(&token) else {
+        return password_link_gone(&state.site);
+    };
+    match state
+        .store
+        .password_link_user(&hash, chrono::Utc::now())
+        .await
+    {
+        Ok(Some(_)) => render(
+            StatusCode::OK,
+            &SetPasswordPage {
+                site: &state.site,
+                page: plain_meta("Kies een wachtwoord"),
+                token,
+                errors: Vec::new(),
+            },
+        ),
+        Ok(None) => password_link_gone(&state.site),
+        Err(e) => unavailable(&state.site, e),
+    }
+}
+
+/// `POST /wachtwoord-instellen/{token}`: sets the password once; every session of the
+/// account ends, so someone who knew the old password is out.
+pub async fn set_password(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    form: super::session::PageForm,
+) -> Response {
+    let Some(hash) = link_hash(&token) else {
+        return password_link_gone(&state.site);
+    };
+    let password = form.get("wachtwoord");
+    let mut errors = Vec::new();
+    if let Some(problem) = crate::domain::user::password_problem(&password) {
+        errors.push((
+            "wachtwoord".to_string(),
+            format!("Het wachtwoord {problem}."),
+        ));
+    } else if form.get("herhaling") != password {
+        errors.push((
+            "herhaling".to_string(),
+            "De twee wachtwoorden zijn niet hetzelfde.".to_string(),
+        ));
+    }
+    if !errors.is_empty() {
+        return render(
+            StatusCode::BAD_REQUEST,
+            &SetPasswordPage {
+                site: &state.site,
+                page: plain_meta("Fout: Kies een wachtwoord"),
+                token,
+                errors,
+            },
+        );
+    }
+    let password_hash = match state.auth.hash(password).await {
+        Ok(h) => h,
+        Err(e) => return unavailable(&state.site, e),
+    };
+    match state
+        .store
+        .set_password_with_link(&hash, &password_hash, chrono::Utc::now())
+        .await
+    {
+        Ok(Some(_)) => message(
+            &state.site,
+            StatusCode::OK,
+            "Uw wachtwoord is ingesteld",
+            "U kunt nu inloggen met uw e-mailadres en het nieuwe wachtwoord.",
+        ),
+        Ok(None) | Err(crate::store::StoreError::NotFound) => password_link_gone(&state.site),
+        Err(e) => unavailable(&state.site, e),
+    }
+}

@@ -496,3 +496,165 @@ async fn a_monthly_reminder_lists_stale_items_with_a_link_that_confirms_without_
     );
     smtp.stop();
 }
+
+/// The link to `path_prefix` in a mail, and its 32-character token.
+fn link_in(mail: &Received, base: &str, path_prefix: &str) -> (String, String) {
+    let text = mail.decoded();
+    let marker = format!("{base}{path_prefix}");
+    let at = text
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {marker} in {text}"))
+        + marker.len();
+    let token = text[at..at + 32].to_string();
+    (format!("{marker}{token}"), token)
+}
+
+async fn log_in(app: &TestApp, email: &str, password: &str) -> u16 {
+    app.call(
+        "POST",
+        "/api/v1/sessies",
+        None,
+        None,
+        Some(json!({"email": email, "wachtwoord": password})),
+    )
+    .await
+    .status
+}
+
+#[tokio::test]
+async fn a_forgotten_password_is_reset_once_by_a_mailed_link_and_an_invitation_sets_the_first() {
+    let smtp = SmtpServer::start(0).await;
+    let app = app_with_smtp(smtp.port).await;
+    let org = app.organisation_id("org-voedselbank").await;
+    app.create_account("sanne@voedselbank.example", "partner", Some(org))
+        .await;
+    let old_session = app.login("sanne@voedselbank.example").await;
+    let forgot = |email: &'static str| {
+        let url = format!("{}/wachtwoord-vergeten", app.base);
+        async move {
+            let res = crate::helpers::browser()
+                .post(url)
+                .form(&[("email", email)])
+                .send()
+                .await
+                .unwrap();
+            (res.status().as_u16(), res.text().await.unwrap())
+        }
+    };
+
+    // Known or not: the same answer; only a known address gets a mail, and only one while the
+    // first link is fresh.
+    let (status, known) = forgot("sanne@voedselbank.example").await;
+    let (_, unknown) = forgot("niemand@voorbeeld.example").await;
+    assert_eq!(status, 200);
+    assert!(known.contains("Als dit e-mailadres bij ons bekend is"));
+    assert_eq!(known, unknown);
+    let (_, _) = forgot("sanne@voedselbank.example").await;
+    let mails = smtp.wait_for(1).await;
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(smtp.mails().len(), 1, "one mail, not one per request");
+    assert_eq!(mails[0].to, ["sanne@voedselbank.example"]);
+    assert!(
+        mails[0]
+            .decoded()
+            .contains("Subject: Een nieuw wachtwoord instellen")
+    );
+    let (link, _) = link_in(&mails[0], &app.base, "/wachtwoord-instellen/");
+
+    // The link: a form; two different passwords are refused next to the field.
+    let client = crate::helpers::browser();
+    assert_eq!(client.get(&link).send().await.unwrap().status(), 200);
+    let res = client
+        .post(&link)
+        .form(&[
+            ("wachtwoord", "een nieuw lang wachtwoord"),
+            ("herhaling", "iets anders"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.unwrap().contains("id=\"herhaling-fout\""));
+    let res = client
+        .post(&link)
+        .form(&[
+            ("wachtwoord", "een nieuw lang wachtwoord"),
+            ("herhaling", "een nieuw lang wachtwoord"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Uw wachtwoord is ingesteld")
+    );
+
+    // The new password works, the old one not; the session from before is over; the link
+    // works once.
+    assert_eq!(
+        log_in(
+            &app,
+            "sanne@voedselbank.example",
+            "een nieuw lang wachtwoord"
+        )
+        .await,
+        201
+    );
+    assert_eq!(
+        log_in(&app, "sanne@voedselbank.example", crate::helpers::PASSWORD).await,
+        401
+    );
+    let me = app
+        .call(
+            "GET",
+            "/api/v1/sessies/huidige",
+            Some(&old_session),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(me.status, 401);
+    assert_eq!(client.get(&link).send().await.unwrap().status(), 404);
+
+    // An invitation: an account made without a password gets a link to choose one.
+    let editor = app.token_for("redacteur", None).await;
+    let made = app
+        .call(
+            "POST",
+            "/api/v1/beheer/gebruikers",
+            Some(&editor),
+            None,
+            Some(
+                json!({"email": "piet@voedselbank.example", "naam": "Piet Jansen",
+                "rol": "partner", "organisatieId": org}),
+            ),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{}", made.body);
+    let mails = smtp.wait_for(2).await;
+    assert_eq!(mails[1].to, ["piet@voedselbank.example"]);
+    assert!(
+        mails[1]
+            .decoded()
+            .contains("Subject: Uw account voor Sociale kaart Leusden")
+    );
+    let (link, _) = link_in(&mails[1], &app.base, "/wachtwoord-instellen/");
+    let res = client
+        .post(&link)
+        .form(&[
+            ("wachtwoord", "mijn eigen wachtwoord"),
+            ("herhaling", "mijn eigen wachtwoord"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        log_in(&app, "piet@voedselbank.example", "mijn eigen wachtwoord").await,
+        201
+    );
+    smtp.stop();
+}

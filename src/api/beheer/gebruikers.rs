@@ -31,8 +31,9 @@ pub struct NewUserRequest {
     pub rol: String,
     /// Required for partners, refused for other roles.
     pub organisatie_id: Option<i64>,
-    /// At least 10 characters; no other rules.
-    pub wachtwoord: String,
+    /// At least 10 characters; no other rules. Leave it out to invite: the account gets a
+    /// mail with a link (one use, a week) to choose a password.
+    pub wachtwoord: Option<String>,
 }
 
 /// Changes to an account; omitted fields stay as they are.
@@ -163,14 +164,22 @@ pub async fn create_gebruiker(
         e.add("email", "geen geldig e-mailadres");
     }
     limited_text(&mut e, "naam", &req.naam, USER_NAME);
-    if let Some(p) = password_problem(&req.wachtwoord) {
+    if let Some(p) = req.wachtwoord.as_deref().and_then(password_problem) {
         e.add("wachtwoord", p);
     }
     let role = check_role(&state, &caller, &mut e, &req.rol, req.organisatie_id).await?;
     let (Some(email), Some(role), true) = (email, role, e.is_empty()) else {
         return Err(e.into());
     };
-    let hash = state.auth.hash(req.wachtwoord.clone()).await?;
+    // An invited account has no password anyone knows until its owner chooses one.
+    let password = req.wachtwoord.clone().unwrap_or_else(|| {
+        format!(
+            "{}{}",
+            crate::auth::new_share_token(),
+            crate::auth::new_share_token()
+        )
+    });
+    let hash = state.auth.hash(password).await?;
     let user = state
         .store
         .create_user(
@@ -181,6 +190,18 @@ pub async fn create_gebruiker(
             &hash,
         )
         .await?;
+    if req.wachtwoord.is_none() {
+        state
+            .store
+            .send_password_link(
+                user.id,
+                &user.email,
+                crate::store::INVITATION,
+                chrono::Duration::days(7),
+                chrono::Utc::now(),
+            )
+            .await?;
+    }
     state
         .store
         .audit(
