@@ -20,6 +20,8 @@ pub enum Notice {
     PasswordReset { token: String },
     /// An account was made for someone: a link to choose a password (single use, a week).
     Invitation { token: String },
+    /// The editors' answer to a resident who reported a mistake and left an address.
+    ReportReply { title: String, reply: String },
     /// A resident reported a mistake in the item.
     NewReport {
         listing_id: i64,
@@ -49,6 +51,7 @@ impl Notice {
             Notice::StaleReminder { .. } => "herinnering",
             Notice::PasswordReset { .. } => "wachtwoord",
             Notice::Invitation { .. } => "uitnodiging",
+            Notice::ReportReply { .. } => "antwoord-melding",
         }
     }
 }
@@ -159,6 +162,23 @@ pub fn render(notice: &Notice, site_name: &str, base: &str) -> Rendered {
             site_name,
         ),
         Notice::StaleReminder { items } => stale_reminder(items, site_name, base),
+        Notice::ReportReply { title, reply } => compose(
+            format!("Antwoord op uw melding over: {title}"),
+            Body {
+                greeting: "Beste inwoner,",
+                paragraphs: vec![
+                    format!("U meldde dat er iets niet klopte bij \"{title}\". Dank u wel daarvoor!"),
+                    format!("Dit is het antwoord van de redactie: {reply}"),
+                    "U kunt niet antwoorden op deze mail. Heeft u nog een vraag? Bel dan het wijkteam.".into(),
+                ],
+                link: Some((
+                    "Zoek ander aanbod op de sociale kaart:".into(),
+                    "Naar de sociale kaart".into(),
+                    format!("{base}/"),
+                )),
+            },
+            site_name,
+        ),
         Notice::PasswordReset { token } => compose(
             "Een nieuw wachtwoord instellen".into(),
             Body {

@@ -131,7 +131,38 @@ impl Store {
     /// Marks a report handled and erases the resident's e-mail address in the same write, with
     /// an audit entry by `actor`.
     pub async fn handle_report(&self, id: i64, actor: (i64, &str)) -> StoreResult<Report> {
+        self.handle_report_with_reply(id, actor, None).await
+    }
+
+    /// Marks a report handled and forgets the resident's address; with `reply`, first writes
+    /// a mail with it to that address (when one was left), in the same transaction.
+    pub async fn handle_report_with_reply(
+        &self,
+        id: i64,
+        actor: (i64, &str),
+        reply: Option<&str>,
+    ) -> StoreResult<Report> {
         let mut tx = self.pool.begin().await?;
+        // A write first: on SQLite the transaction then holds the write lock before it reads.
+        sqlx::query("UPDATE reports SET status = status WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let found: Option<(Option<String>, String, String)> = sqlx::query_as(
+            "SELECT r.email, r.status, l.title FROM reports r JOIN listings l ON l.id = r.listing_id
+             WHERE r.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (email, status, title) = found.ok_or(StoreError::NotFound)?;
+        if let (Some(email), Some(reply), "open") = (email, reply, status.as_str()) {
+            let notice = crate::mail::Notice::ReportReply {
+                title,
+                reply: reply.to_string(),
+            };
+            Self::enqueue_mail(&mut tx, &email, &notice).await?;
+        }
         let updated = sqlx::query(
             "UPDATE reports SET status = 'afgehandeld', email = NULL, handled_at = $1,
                  handled_by = $2
@@ -149,7 +180,7 @@ impl Store {
                 (Some(actor.0), actor.1),
                 "melding-afgehandeld",
                 &format!("melding {id}"),
-                "",
+                if reply.is_some() { "met antwoord" } else { "" },
             )
             .await?;
         }

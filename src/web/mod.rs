@@ -163,6 +163,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/beheer/aanbod/{id}/actueel", post(portal::confirm))
         .route("/beheer/aanbod/{id}/archiveren", post(portal::archive))
         .route("/beheer/aanbod/{id}/beoordeling", post(portal::review))
+        .route("/beheer/meldingen", get(portal::reports))
+        .route("/beheer/meldingen/{id}", post(portal::handle_report))
         .route(
             "/wachtwoord-vergeten",
             get(portal::forgot_form).post(portal::forgot),

@@ -1183,3 +1183,134 @@ pub async fn set_password(
         Err(e) => unavailable(&state.site, e),
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Residents' reports
+
+struct ReportRow {
+    id: i64,
+    listing_id: i64,
+    title: String,
+    reason: &'static str,
+    message: String,
+    created: String,
+    open: bool,
+    has_email: bool,
+}
+
+#[derive(Template)]
+#[template(path = "portal_reports.html")]
+struct ReportsPage<'a> {
+    site: &'a Site,
+    page: PageMeta,
+    csrf: String,
+    editor: bool,
+    reports: Vec<ReportRow>,
+    notice: Option<String>,
+    problem: Option<String>,
+}
+
+async fn reports_page(
+    state: &AppState,
+    session: &StaffSession,
+    status: StatusCode,
+    notice: Option<String>,
+    problem: Option<String>,
+) -> Response {
+    let caller = &session.caller;
+    let filter = ReportFilter {
+        organisation_id: if caller.is_editor() {
+            None
+        } else {
+            caller.user.organisation_id
+        },
+        status: None,
+    };
+    let reports = match state.store.list_reports(&filter, 0, 200).await {
+        Ok((r, _)) => r,
+        Err(e) => return unavailable(&state.site, e),
+    };
+    let rows = reports
+        .into_iter()
+        .map(|r| ReportRow {
+            id: r.id,
+            listing_id: r.listing_id,
+            title: r.listing_title,
+            reason: r.reason.label(),
+            message: r.message,
+            created: views::date(r.created_at.date_naive()),
+            open: r.status == crate::domain::report::ReportStatus::Open,
+            has_email: r.email.is_some(),
+        })
+        .collect();
+    render(
+        status,
+        &ReportsPage {
+            site: &state.site,
+            page: meta("Meldingen van inwoners", session),
+            csrf: session.csrf.clone(),
+            editor: caller.is_editor(),
+            reports: rows,
+            notice,
+            problem,
+        },
+    )
+}
+
+/// `GET /beheer/meldingen`: what residents reported (partners: on their own items).
+pub async fn reports(
+    State(state): State<AppState>,
+    PortalSession(session): PortalSession,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let handled = raw.unwrap_or_default().contains("gedaan=afgehandeld");
+    let notice = handled.then(|| "De melding is afgehandeld.".to_string());
+    reports_page(&state, &session, StatusCode::OK, notice, None).await
+}
+
+/// `POST /beheer/meldingen/{id}`: an editor handles a report, with an answer if the resident
+/// left an address.
+pub async fn handle_report(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    form: PortalForm,
+) -> Response {
+    let session = &form.session;
+    if !session.caller.is_editor() {
+        return message(
+            &state.site,
+            StatusCode::FORBIDDEN,
+            "Geen toegang",
+            "Meldingen worden afgehandeld door de redactie.",
+        );
+    }
+    let Some(id) = super::id_of(&raw) else {
+        return not_found(&state.site);
+    };
+    let reply = form.form.get("antwoord").trim().to_string();
+    let mut errors = FieldErrors::new();
+    crate::domain::content::plain_text(&mut errors, "antwoord", &reply, 0, 2000);
+    if !errors.is_empty() {
+        let problem = errors
+            .into_vec()
+            .into_iter()
+            .map(|e| format!("Antwoord: {}", e.reason))
+            .collect::<Vec<_>>()
+            .join(" ");
+        return reports_page(
+            &state,
+            session,
+            StatusCode::BAD_REQUEST,
+            None,
+            Some(problem),
+        )
+        .await;
+    }
+    let actor = (session.caller.user.id, session.caller.user.name.as_str());
+    let reply = (!reply.is_empty()).then_some(reply.as_str());
+    match state.store.handle_report_with_reply(id, actor, reply).await {
+        Ok(_) => Redirect::to("/beheer/meldingen?gedaan=afgehandeld").into_response(),
+        Err(crate::store::StoreError::NotFound) => not_found(&state.site),
+        Err(e) => unavailable(&state.site, e),
+    }
+}

@@ -658,3 +658,99 @@ async fn a_forgotten_password_is_reset_once_by_a_mailed_link_and_an_invitation_s
     );
     smtp.stop();
 }
+
+#[tokio::test]
+async fn an_editor_handles_a_report_and_the_resident_gets_the_answer_once() {
+    let smtp = SmtpServer::start(0).await;
+    let app = app_with_smtp(smtp.port).await;
+    let org = app.organisation_id("org-voedselbank").await;
+    app.create_account("sanne@voedselbank.example", "partner", Some(org))
+        .await;
+    app.create_account("redactie@leusden.example", "redacteur", None)
+        .await;
+    let listing = app
+        .all_listings()
+        .await
+        .into_iter()
+        .find(|l| l.organisation_id == org && l.is_public_on(wegwijzer::domain::listing::today()))
+        .unwrap();
+    report(
+        &app,
+        listing.id,
+        &[
+            ("reden", "adres"),
+            ("toelichting", "Het adres is verhuisd."),
+            ("email", "inwoner@voorbeeld.example"),
+        ],
+    )
+    .await;
+    smtp.wait_for(1).await; // the partner hears of it
+
+    let get_page = |cookie: String, path: &'static str| {
+        let url = format!("{}{path}", app.base);
+        async move {
+            let res = crate::helpers::browser()
+                .get(url)
+                .header("cookie", cookie)
+                .send()
+                .await
+                .unwrap();
+            (res.status().as_u16(), res.text().await.unwrap())
+        }
+    };
+    // The partner sees the report on their item, without a form to handle it.
+    let (partner, _) = crate::portal::login_without_return(&app, "sanne@voedselbank.example").await;
+    let (status, page) = get_page(partner.clone(), "/beheer/meldingen").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Het adres is verhuisd.") && !page.contains("name=\"antwoord\""));
+    let csrf = crate::helpers::hidden(&get_page(partner.clone(), "/beheer").await.1, "csrf");
+    let refused = crate::helpers::browser()
+        .post(format!("{}/beheer/meldingen/1", app.base))
+        .header("cookie", &partner)
+        .form(&[("csrf", csrf.as_str()), ("antwoord", "Ik doe het zelf")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 403);
+
+    // The editor answers; the resident gets it, and the address is gone.
+    let (editor, _) = crate::portal::login_without_return(&app, "redactie@leusden.example").await;
+    let (_, page) = get_page(editor.clone(), "/beheer/meldingen").await;
+    assert!(page.contains("name=\"antwoord\""));
+    let csrf = crate::helpers::hidden(&page, "csrf");
+    let id_at = page.find("id=\"melding-").unwrap() + "id=\"melding-".len();
+    let id: String = page[id_at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let done = crate::helpers::browser()
+        .post(format!("{}/beheer/meldingen/{id}", app.base))
+        .header("cookie", &editor)
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("antwoord", "Dank u! Het nieuwe adres staat er nu in."),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(done.status(), 303);
+    let mails = smtp.wait_for(2).await;
+    assert_eq!(mails[1].to, ["inwoner@voorbeeld.example"]);
+    let text = mails[1].decoded();
+    assert!(text.contains("Subject: Antwoord op uw melding over:"));
+    assert!(text.contains("Dank u! Het nieuwe adres staat er nu in."));
+    let report = app.store.find_report(id.parse().unwrap()).await.unwrap();
+    assert!(report.email.is_none(), "the address is forgotten");
+    // Handling again sends nothing more.
+    let again = crate::helpers::browser()
+        .post(format!("{}/beheer/meldingen/{id}", app.base))
+        .header("cookie", &editor)
+        .form(&[("csrf", csrf.as_str()), ("antwoord", "Nog een keer")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 303);
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(smtp.mails().len(), 2);
+    smtp.stop();
+}

@@ -17,7 +17,7 @@ async fn portal_login(app: &TestApp, email: &str) -> String {
 }
 
 /// Logs in without a return path: the session cookie and where the account lands.
-async fn login_without_return(app: &TestApp, email: &str) -> (String, String) {
+pub async fn login_without_return(app: &TestApp, email: &str) -> (String, String) {
     let client = browser();
     let form = client
         .get(format!("{}/inloggen", app.base))
@@ -585,6 +585,16 @@ async fn the_portal_authorization_matrix() {
             "POST",
             "/beheer/aanbod/nieuw".into(),
             [303, 0, 0, 403, 0, 0],
+        ),
+        (
+            "GET",
+            "/beheer/meldingen".into(),
+            [303, 200, 200, 403, 200, 200],
+        ),
+        (
+            "POST",
+            "/beheer/meldingen/1".into(),
+            [303, 403, 403, 403, 0, 0],
         ),
     ];
     let mut cells = 0;

@@ -470,6 +470,28 @@ test("a partner adds a vacancy with only the keyboard, fixes an error, submits i
   await Promise.all([editor.page.waitForURL(/gedaan=goedgekeurd$/), editor.page.getByRole("button", { name: "Goedkeuren en publiceren" }).click()]);
   await page.goto(`${base}/beheer`);
   await assert.doesNotReject(page.locator(".card", { hasText: "Chauffeur voor de voedselbank" }).getByText("Gepubliceerd").waitFor());
+  await page.getByRole("link", { name: "Meldingen van inwoners" }).click();
+  await assert.doesNotReject(page.getByRole("heading", { name: "Meldingen van inwoners" }).waitFor());
+  await expectAccessible(page, "portal reports");
+  await editor.page.goto(`${base}/beheer/meldingen`);
+  await expectAccessible(editor.page, "portal reports for an editor");
   await editor.context.close();
+  await context.close();
+});
+
+test("a forgotten password: the form, its error and its answer are accessible", { timeout: 60_000 }, async () => {
+  const { context, page } = await newPage();
+  await page.goto(`${base}/inloggen`);
+  await page.getByRole("link", { name: "Wachtwoord vergeten?" }).click();
+  await page.waitForURL(/\/wachtwoord-vergeten$/);
+  await expectAccessible(page, "forgotten password form");
+  await page.getByLabel("E-mailadres").fill("geen-adres");
+  await page.getByRole("button", { name: "Stuur mij een link" }).click();
+  await page.locator("#email-fout").waitFor();
+  await expectAccessible(page, "forgotten password with an error");
+  await page.getByLabel("E-mailadres").fill(PARTNER_EMAIL);
+  await page.getByRole("button", { name: "Stuur mij een link" }).click();
+  await assert.doesNotReject(page.getByText("Als dit e-mailadres bij ons bekend is").waitFor());
+  await expectAccessible(page, "forgotten password, link sent");
   await context.close();
 });
