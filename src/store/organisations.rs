@@ -253,6 +253,38 @@ impl Store {
     }
 }
 
+impl OrganisationFields {
+    /// Checks an organisation's fields as sent (by the API or the portal's form), naming every
+    /// offending field: `naam`, `beschrijving`, `telefoon`, `email`, `website`.
+    pub fn parse(
+        name: &str,
+        description: &str,
+        phone: &Option<String>,
+        email: &Option<String>,
+        website: &Option<String>,
+    ) -> Result<OrganisationFields, crate::domain::FieldErrors> {
+        use crate::domain::content::{
+            ORGANISATION_DESCRIPTION, ORGANISATION_NAME, contact, limited_text,
+        };
+        let mut e = crate::domain::FieldErrors::new();
+        limited_text(&mut e, "naam", name, ORGANISATION_NAME);
+        limited_text(
+            &mut e,
+            "beschrijving",
+            description,
+            ORGANISATION_DESCRIPTION,
+        );
+        let c = contact(&mut e, "", phone, email, website);
+        e.finish(|| OrganisationFields {
+            name: name.trim().to_string(),
+            description: description.trim().to_string(),
+            website: c.website,
+            phone: c.phone,
+            email: c.email,
+        })
+    }
+}
+
 /// The fields of an organisation that can be edited.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrganisationFields {

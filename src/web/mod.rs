@@ -164,6 +164,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/beheer/aanbod/{id}/archiveren", post(portal::archive))
         .route("/beheer/aanbod/{id}/beoordeling", post(portal::review))
         .route("/beheer/meldingen", get(portal::reports))
+        .route(
+            "/beheer/organisatie",
+            get(portal::organisation_form).post(portal::save_organisation),
+        )
         .route("/beheer/meldingen/{id}", post(portal::handle_report))
         .route(
             "/wachtwoord-vergeten",

@@ -1314,3 +1314,179 @@ pub async fn handle_report(
         Err(e) => unavailable(&state.site, e),
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The organisation's profile (partners)
+
+struct OrgField {
+    name: &'static str,
+    label: &'static str,
+    value: String,
+}
+
+#[derive(Template)]
+#[template(path = "portal_organisation.html")]
+struct OrganisationPage<'a> {
+    site: &'a Site,
+    page: PageMeta,
+    csrf: String,
+    version: i64,
+    fields: Vec<OrgField>,
+    errors: Vec<(String, String)>,
+    notice: Option<String>,
+    problem: Option<String>,
+}
+
+impl OrganisationPage<'_> {
+    fn errors_for(&self, field: &str) -> Vec<&str> {
+        self.errors
+            .iter()
+            .filter(|(n, _)| n == field)
+            .map(|(_, m)| m.as_str())
+            .collect()
+    }
+}
+
+const ORG_FIELDS: [(&str, &str); 5] = [
+    ("naam", "Naam"),
+    ("beschrijving", "Wat doet uw organisatie?"),
+    ("telefoon", "Telefoonnummer"),
+    ("email", "E-mailadres"),
+    ("website", "Website (begint met https://)"),
+];
+
+struct OrgForm {
+    version: i64,
+    values: Vec<String>,
+    errors: Vec<(String, String)>,
+    notice: Option<String>,
+    problem: Option<String>,
+}
+
+fn organisation_page(
+    state: &AppState,
+    session: &StaffSession,
+    status: StatusCode,
+    form: OrgForm,
+) -> Response {
+    let fields = ORG_FIELDS
+        .iter()
+        .zip(form.values)
+        .map(|((name, label), value)| OrgField { name, label, value })
+        .collect();
+    render(
+        status,
+        &OrganisationPage {
+            site: &state.site,
+            page: meta("Uw organisatie", session),
+            csrf: session.csrf.clone(),
+            version: form.version,
+            fields,
+            errors: form.errors,
+            notice: form.notice,
+            problem: form.problem,
+        },
+    )
+}
+
+/// The partner's own organisation; editors manage organisations elsewhere.
+async fn own_organisation(
+    state: &AppState,
+    session: &StaffSession,
+) -> Result<crate::store::Organisation, Response> {
+    let Some(id) = session.caller.user.organisation_id else {
+        return Err(not_found(&state.site));
+    };
+    state
+        .store
+        .find_organisation(id)
+        .await
+        .map_err(|e| unavailable(&state.site, e))
+}
+
+/// `GET /beheer/organisatie`.
+pub async fn organisation_form(
+    State(state): State<AppState>,
+    PortalSession(session): PortalSession,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let org = match own_organisation(&state, &session).await {
+        Ok(o) => o,
+        Err(page) => return page,
+    };
+    let saved = raw.unwrap_or_default().contains("gedaan=opgeslagen");
+    let form = OrgForm {
+        version: org.version,
+        values: vec![
+            org.name,
+            org.description,
+            org.phone.unwrap_or_default(),
+            org.email.unwrap_or_default(),
+            org.website.unwrap_or_default(),
+        ],
+        errors: Vec::new(),
+        notice: saved.then(|| "De gegevens van uw organisatie zijn opgeslagen.".to_string()),
+        problem: None,
+    };
+    organisation_page(&state, &session, StatusCode::OK, form)
+}
+
+/// `POST /beheer/organisatie`: the same checks as the API; a lost race overwrites nothing.
+pub async fn save_organisation(State(state): State<AppState>, form: PortalForm) -> Response {
+    let session = &form.session;
+    let org = match own_organisation(&state, session).await {
+        Ok(o) => o,
+        Err(page) => return page,
+    };
+    let values: Vec<String> = ORG_FIELDS.iter().map(|(n, _)| form.form.get(n)).collect();
+    let optional = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_string());
+    let version = form.form.get("versie").parse::<i64>().unwrap_or(-1);
+    let again = |errors: Vec<(String, String)>, problem: Option<String>, status| {
+        organisation_page(
+            &state,
+            session,
+            status,
+            OrgForm {
+                version,
+                values: values.clone(),
+                errors,
+                notice: None,
+                problem,
+            },
+        )
+    };
+    let fields = match crate::store::OrganisationFields::parse(
+        &values[0],
+        &values[1],
+        &optional(&values[2]),
+        &optional(&values[3]),
+        &optional(&values[4]),
+    ) {
+        Ok(f) => f,
+        Err(errors) => {
+            let errors = errors
+                .into_vec()
+                .into_iter()
+                .map(|e| (e.name, e.reason))
+                .collect();
+            return again(errors, None, StatusCode::BAD_REQUEST);
+        }
+    };
+    let actor = (session.caller.user.id, session.caller.user.name.as_str());
+    match state
+        .store
+        .update_organisation(org.id, version, &fields, org.trusted, actor)
+        .await
+    {
+        Ok(_) => {
+            state.index_waker.notify_one();
+            Redirect::to("/beheer/organisatie?gedaan=opgeslagen").into_response()
+        }
+        Err(crate::store::StoreError::VersionMismatch) => again(
+            Vec::new(),
+            Some("Iemand anders heeft de gegevens intussen veranderd. Er is niets overschreven. Open deze pagina opnieuw en voer uw wijziging nog eens in.".into()),
+            StatusCode::CONFLICT,
+        ),
+        Err(e) => unavailable(&state.site, e),
+    }
+}

@@ -596,6 +596,16 @@ async fn the_portal_authorization_matrix() {
             "/beheer/meldingen/1".into(),
             [303, 403, 403, 403, 0, 0],
         ),
+        (
+            "GET",
+            "/beheer/organisatie".into(),
+            [303, 200, 200, 403, 404, 404],
+        ),
+        (
+            "POST",
+            "/beheer/organisatie".into(),
+            [303, 0, 0, 403, 404, 404],
+        ),
     ];
     let mut cells = 0;
     for (method, path, expected) in &cases {
@@ -655,4 +665,69 @@ async fn the_portal_authorization_matrix() {
     }
     assert_eq!(crate::authz::snapshot(&app).await, before);
     println!("portal authorization matrix: {cells} cells checked");
+}
+
+#[tokio::test]
+async fn a_partner_keeps_the_organisation_profile_current() {
+    let app = TestApp::with_demo().await;
+    let org = app.organisation_id("org-voedselbank").await;
+    app.create_account("pa@a.example", "partner", Some(org))
+        .await;
+    let cookie = portal_login(&app, "pa@a.example").await;
+    let page = get(&app, &cookie, "/beheer/organisatie").await;
+    assert_eq!(page.status, 200);
+    let before = app.store.find_organisation(org).await.unwrap();
+    assert!(page.body.contains(&askama_escape(&before.name)));
+    let csrf = hidden(&page.body, "csrf");
+    let version = hidden(&page.body, "versie");
+    let form = |email: &str, name: &str, version: &str| {
+        pairs(&[
+            ("csrf", &csrf),
+            ("versie", version),
+            ("naam", name),
+            ("beschrijving", "Wij delen elke week voedselpakketten uit."),
+            ("telefoon", "033 000 0104"),
+            ("email", email),
+            ("website", "https://voedselbank.voorbeeld.example"),
+        ])
+    };
+    let bad = post(
+        &app,
+        &cookie,
+        "/beheer/organisatie",
+        &form("geen-adres", "Voedselbank Leusden", &version),
+    )
+    .await;
+    assert_eq!(bad.status, 400);
+    let at = bad
+        .body
+        .find("id=\"org-email-fout\"")
+        .expect("error next to the field");
+    assert!(bad.body[at..at + 200].contains("geen geldig e-mailadres"));
+    assert!(bad.body.contains("value=\"geen-adres\""));
+    assert_eq!(app.store.find_organisation(org).await.unwrap(), before);
+    let good = post(
+        &app,
+        &cookie,
+        "/beheer/organisatie",
+        &form("info@voedselbank.example", "Voedselbank Leusden", &version),
+    )
+    .await;
+    assert_eq!(
+        (good.status, good.location.as_str()),
+        (303, "/beheer/organisatie?gedaan=opgeslagen")
+    );
+    let after = app.store.find_organisation(org).await.unwrap();
+    assert_eq!(after.name, "Voedselbank Leusden");
+    assert_eq!(after.email.as_deref(), Some("info@voedselbank.example"));
+    // The old version again: nothing is overwritten.
+    let stale = post(
+        &app,
+        &cookie,
+        "/beheer/organisatie",
+        &form("x@voedselbank.example", "Anders", &version),
+    )
+    .await;
+    assert_eq!(stale.status, 409);
+    assert_eq!(app.store.find_organisation(org).await.unwrap(), after);
 }

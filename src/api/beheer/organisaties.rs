@@ -12,8 +12,6 @@ use super::super::extract::{
     ApiPath, IfMatch, JsonObject, QueryPairs, etag, fields_from, parse_paging,
 };
 use crate::auth::Caller;
-use crate::domain::FieldErrors;
-use crate::domain::content::{ORGANISATION_DESCRIPTION, ORGANISATION_NAME, contact, limited_text};
 use crate::error::{ApiError, ApiResult};
 use crate::store::{Organisation, OrganisationFields};
 
@@ -72,22 +70,13 @@ impl From<Organisation> for ManagedOrganisation {
 }
 
 fn validate(input: &OrganisationInput) -> Result<OrganisationFields, ApiError> {
-    let mut e = FieldErrors::new();
-    limited_text(&mut e, "naam", &input.naam, ORGANISATION_NAME);
-    limited_text(
-        &mut e,
-        "beschrijving",
+    OrganisationFields::parse(
+        &input.naam,
         &input.beschrijving,
-        ORGANISATION_DESCRIPTION,
-    );
-    let c = contact(&mut e, "", &input.telefoon, &input.email, &input.website);
-    e.finish(|| OrganisationFields {
-        name: input.naam.trim().to_string(),
-        description: input.beschrijving.trim().to_string(),
-        website: c.website,
-        phone: c.phone,
-        email: c.email,
-    })
+        &input.telefoon,
+        &input.email,
+        &input.website,
+    )
     .map_err(Into::into)
 }
 
