@@ -372,6 +372,42 @@ impl Auth {
         Ok(false)
     }
 
+    /// The new password hash for a change of one's own password, after the checks that rule
+    /// it: a good new password, and the current one (a stolen session alone must not be enough
+    /// to take the account over). Problems go into `e` under `wachtwoord` and
+    /// `huidigWachtwoord`; `None` then.
+    pub async fn own_password_change(
+        &self,
+        store: &Store,
+        user: &User,
+        new_password: &str,
+        current: Option<&str>,
+        client: Option<IpAddr>,
+        e: &mut crate::domain::FieldErrors,
+    ) -> Result<Option<String>, LoginError> {
+        if let Some(p) = crate::domain::user::password_problem(new_password) {
+            e.add("wachtwoord", p);
+        }
+        match current.filter(|c| !c.is_empty()) {
+            None => e.add(
+                "huidigWachtwoord",
+                "is verplicht om uw wachtwoord te wijzigen",
+            ),
+            Some(current) => {
+                if !self
+                    .check_own_password(store, user, current, client)
+                    .await?
+                {
+                    e.add("huidigWachtwoord", "klopt niet");
+                }
+            }
+        }
+        if !e.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(self.hash(new_password.to_string()).await?))
+    }
+
     /// `Throttled` while the account is locked.
     async fn refuse_if_locked(&self, store: &Store, key: &str) -> Result<(), LoginError> {
         if let Some(until) = store.login_locked_until(key).await? {

@@ -165,6 +165,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/beheer/aanbod/{id}/beoordeling", post(portal::review))
         .route("/beheer/meldingen", get(portal::reports))
         .route(
+            "/beheer/account",
+            get(portal::account_form).post(portal::save_account),
+        )
+        .route(
             "/beheer/organisatie",
             get(portal::organisation_form).post(portal::save_organisation),
         )

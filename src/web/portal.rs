@@ -1490,3 +1490,152 @@ pub async fn save_organisation(State(state): State<AppState>, form: PortalForm) 
         Err(e) => unavailable(&state.site, e),
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The own account: name, and a password change with the current password
+
+#[derive(Template)]
+#[template(path = "portal_account.html")]
+struct AccountPage<'a> {
+    site: &'a Site,
+    page: PageMeta,
+    csrf: String,
+    version: i64,
+    email: String,
+    name: String,
+    errors: Vec<(String, String)>,
+    notice: Option<String>,
+}
+
+impl AccountPage<'_> {
+    fn errors_for(&self, field: &str) -> Vec<&str> {
+        self.errors
+            .iter()
+            .filter(|(n, _)| n == field)
+            .map(|(_, m)| m.as_str())
+            .collect()
+    }
+}
+
+/// `GET /beheer/account`.
+pub async fn account_form(
+    State(state): State<AppState>,
+    PortalSession(session): PortalSession,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let user = &session.caller.user;
+    let saved = raw.unwrap_or_default().contains("gedaan=opgeslagen");
+    render(
+        StatusCode::OK,
+        &AccountPage {
+            site: &state.site,
+            page: meta("Uw account", &session),
+            csrf: session.csrf.clone(),
+            version: user.version,
+            email: user.email.clone(),
+            name: user.name.clone(),
+            errors: Vec::new(),
+            notice: saved.then(|| "Uw gegevens zijn opgeslagen.".to_string()),
+        },
+    )
+}
+
+/// `POST /beheer/account`. A new password needs the current one (the auth service's rule);
+/// after a password change every session ends, this one too.
+pub async fn save_account(
+    State(state): State<AppState>,
+    request: axum::extract::Request,
+) -> Response {
+    use axum::extract::FromRequest as _;
+    let (parts, body) = request.into_parts();
+    let client = crate::auth::client_ip(&parts, &state.auth.trusted_proxies);
+    let form =
+        match PortalForm::from_request(axum::extract::Request::from_parts(parts, body), &state)
+            .await
+        {
+            Ok(f) => f,
+            Err(page) => return page,
+        };
+    let session = &form.session;
+    let user = &session.caller.user;
+    let name = form.form.get("naam");
+    let new_password = form.form.get("wachtwoord");
+    let current = form.form.get("huidigWachtwoord");
+    let mut e = FieldErrors::new();
+    crate::domain::content::limited_text(&mut e, "naam", &name, crate::domain::content::USER_NAME);
+    let password_hash = if new_password.is_empty() && current.is_empty() {
+        None
+    } else {
+        match state
+            .auth
+            .own_password_change(
+                &state.store,
+                user,
+                &new_password,
+                Some(&current),
+                client,
+                &mut e,
+            )
+            .await
+        {
+            Ok(hash) => hash,
+            Err(crate::auth::LoginError::Throttled(_)) => {
+                e.add(
+                    "huidigWachtwoord",
+                    "er is te vaak een verkeerd wachtwoord ingevuld; wacht even en probeer het opnieuw",
+                );
+                None
+            }
+            Err(err) => return unavailable(&state.site, err),
+        }
+    };
+    if !e.is_empty() {
+        return render(
+            StatusCode::BAD_REQUEST,
+            &AccountPage {
+                site: &state.site,
+                page: meta("Fout: Uw account", session),
+                csrf: session.csrf.clone(),
+                version: user.version,
+                email: user.email.clone(),
+                name,
+                errors: e
+                    .into_vec()
+                    .into_iter()
+                    .map(|x| (x.name, x.reason))
+                    .collect(),
+                notice: None,
+            },
+        );
+    }
+    let changes = crate::store::UserChanges {
+        name: Some(name.trim().to_string()),
+        password_hash: password_hash.clone(),
+        ..Default::default()
+    };
+    if !changes.change(user) {
+        return Redirect::to("/beheer/account?gedaan=opgeslagen").into_response();
+    }
+    let version = form.form.get("versie").parse::<i64>().unwrap_or(-1);
+    match state
+        .store
+        .update_user(user.id, version, &changes, (user.id, &user.name))
+        .await
+    {
+        // A new password ends every session: log in again with it.
+        Ok(_) if password_hash.is_some() => message(
+            &state.site,
+            StatusCode::OK,
+            "Uw wachtwoord is gewijzigd",
+            "Log opnieuw in met uw nieuwe wachtwoord. Op andere apparaten bent u ook uitgelogd.",
+        ),
+        Ok(_) => Redirect::to("/beheer/account?gedaan=opgeslagen").into_response(),
+        Err(crate::store::StoreError::VersionMismatch) => message(
+            &state.site,
+            StatusCode::CONFLICT,
+            "Iemand anders was u voor",
+            "Uw account is intussen veranderd. Open de pagina opnieuw en probeer het nog eens.",
+        ),
+        Err(err) => unavailable(&state.site, err),
+    }
+}

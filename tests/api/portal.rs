@@ -598,6 +598,11 @@ async fn the_portal_authorization_matrix() {
         ),
         (
             "GET",
+            "/beheer/account".into(),
+            [303, 200, 200, 403, 200, 200],
+        ),
+        (
+            "GET",
             "/beheer/organisatie".into(),
             [303, 200, 200, 403, 404, 404],
         ),
@@ -730,4 +735,79 @@ async fn a_partner_keeps_the_organisation_profile_current() {
     .await;
     assert_eq!(stale.status, 409);
     assert_eq!(app.store.find_organisation(org).await.unwrap(), after);
+}
+
+#[tokio::test]
+async fn a_partner_changes_their_name_and_password_with_the_current_one() {
+    let app = TestApp::with_demo().await;
+    let org = app.organisation_id("org-voedselbank").await;
+    let id = app
+        .create_account("pa@a.example", "partner", Some(org))
+        .await;
+    let cookie = portal_login(&app, "pa@a.example").await;
+    let page = get(&app, &cookie, "/beheer/account").await;
+    assert_eq!(page.status, 200);
+    let csrf = hidden(&page.body, "csrf");
+    let version = hidden(&page.body, "versie");
+    let renamed = post(
+        &app,
+        &cookie,
+        "/beheer/account",
+        &pairs(&[
+            ("csrf", &csrf),
+            ("versie", &version),
+            ("naam", "Sanne Bakker"),
+        ]),
+    )
+    .await;
+    assert_eq!(
+        (renamed.status, renamed.location.as_str()),
+        (303, "/beheer/account?gedaan=opgeslagen")
+    );
+    assert_eq!(app.store.find_user(id).await.unwrap().name, "Sanne Bakker");
+
+    let page = get(&app, &cookie, "/beheer/account").await;
+    let version = hidden(&page.body, "versie");
+    let wrong = post(
+        &app,
+        &cookie,
+        "/beheer/account",
+        &pairs(&[
+            ("csrf", &csrf),
+            ("versie", &version),
+            ("naam", "Sanne Bakker"),
+            ("huidigWachtwoord", "niet het wachtwoord"),
+            ("wachtwoord", "een heel nieuw wachtwoord"),
+        ]),
+    )
+    .await;
+    assert_eq!(wrong.status, 400);
+    let at = wrong
+        .body
+        .find("id=\"account-huidigWachtwoord-fout\"")
+        .unwrap();
+    assert!(wrong.body[at..at + 150].contains("klopt niet"));
+    let changed = post(
+        &app,
+        &cookie,
+        "/beheer/account",
+        &pairs(&[
+            ("csrf", &csrf),
+            ("versie", &version),
+            ("naam", "Sanne Bakker"),
+            ("huidigWachtwoord", PASSWORD),
+            ("wachtwoord", "een heel nieuw wachtwoord"),
+        ]),
+    )
+    .await;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    assert!(changed.body.contains("Uw wachtwoord is gewijzigd"));
+    // Every session ended, this one too; the new password works.
+    let after = get(&app, &cookie, "/beheer").await;
+    assert_eq!(after.status, 303);
+    let login = app
+        .call("POST", "/api/v1/sessies", None, None,
+            Some(serde_json::json!({"email": "pa@a.example", "wachtwoord": "een heel nieuw wachtwoord"})))
+        .await;
+    assert_eq!(login.status, 201);
 }

@@ -308,9 +308,26 @@ pub async fn update_gebruiker(
     if let Some(n) = &patch.naam {
         limited_text(&mut e, "naam", n, USER_NAME);
     }
-    if let Some(p) = patch.wachtwoord.as_deref().and_then(password_problem) {
-        e.add("wachtwoord", p);
-    }
+    // One's own password: the auth service's rule (the current one is needed).
+    let own_password = own && patch.wachtwoord.is_some();
+    let own_hash = if own_password {
+        state
+            .auth
+            .own_password_change(
+                &state.store,
+                &target,
+                patch.wachtwoord.as_deref().unwrap_or(""),
+                patch.huidig_wachtwoord.as_deref(),
+                client.0,
+                &mut e,
+            )
+            .await?
+    } else {
+        if let Some(p) = patch.wachtwoord.as_deref().and_then(password_problem) {
+            e.add("wachtwoord", p);
+        }
+        None
+    };
     let mut changes = UserChanges {
         name: patch.naam.as_ref().map(|n| n.trim().to_string()),
         active: patch.actief,
@@ -328,29 +345,12 @@ pub async fn update_gebruiker(
             changes.organisation_id = Some(org);
         }
     }
-    // Changing your own password needs the current one: a stolen token alone must not be
-    // enough to take the account over.
-    if own && patch.wachtwoord.is_some() {
-        match patch.huidig_wachtwoord.clone() {
-            None => e.add(
-                "huidigWachtwoord",
-                "is verplicht om uw wachtwoord te wijzigen",
-            ),
-            Some(current) => {
-                if !state
-                    .auth
-                    .check_own_password(&state.store, &target, &current, client.0)
-                    .await?
-                {
-                    e.add("huidigWachtwoord", "klopt niet");
-                }
-            }
-        }
-    }
     if !e.is_empty() {
         return Err(e.into());
     }
-    if let Some(p) = patch.wachtwoord.clone() {
+    if let Some(hash) = own_hash {
+        changes.password_hash = Some(hash);
+    } else if let Some(p) = patch.wachtwoord.clone() {
         changes.password_hash = Some(state.auth.hash(p).await?);
     }
     if !changes.change(&target) {
