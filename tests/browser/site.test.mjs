@@ -495,3 +495,44 @@ test("a forgotten password: the form, its error and its answer are accessible", 
   await expectAccessible(page, "forgotten password, link sent");
   await context.close();
 });
+
+test("two partners edit the same item: the second sees both versions and chooses, nothing is lost", { timeout: 120_000 }, async () => {
+  const made = spawnSync(binary, ["--data-dir", dataDir, "user", "add", "--email", "piet@voedselbank.example",
+    "--naam", "Piet Jansen", "--rol", "partner", "--organisatie",
+    String((await (await fetch(`${base}/api/v1/organisaties?pageSize=100`)).json()).resultaten.find((o) => o.naam.startsWith("Voedselbank")).id)], {
+    env: { ...process.env, WEGWIJZER_PASSWORD: STAFF_PASSWORD, WEGWIJZER_LOG: "warn" }, encoding: "utf8",
+  });
+  assert.equal(made.status, 0, made.stderr);
+  const login = async (email) => {
+    const session = await newPage({ viewport: { width: 1280, height: 900 } });
+    await session.page.goto(`${base}/inloggen`);
+    await session.page.getByLabel("E-mailadres").fill(email);
+    await session.page.getByLabel("Wachtwoord").fill(STAFF_PASSWORD);
+    await Promise.all([session.page.waitForURL(/\/beheer$/), session.page.getByRole("button", { name: "Inloggen" }).click()]);
+    return session;
+  };
+  const a = await login(PARTNER_EMAIL);
+  const b = await login("piet@voedselbank.example");
+  const title = "Voedselpakket van de Voedselbank Leusden-Achterveld";
+  for (const s of [a, b]) {
+    await s.page.getByRole("link", { name: title, exact: true }).click();
+    await s.page.waitForURL(/\/beheer\/aanbod\/\d+$/);
+  }
+  // A saves first: a new summary.
+  await a.page.getByLabel("Samenvatting").fill("Elke vrijdag een voedselpakket, nu ook op zaterdag.");
+  await Promise.all([a.page.waitForURL(/gedaan=/), a.page.getByRole("button", { name: "Opslaan", exact: true }).click()]);
+  // B, on the old version, changes the schedule: nothing is overwritten; both versions shown.
+  await b.page.getByLabel(/^Wanneer\?/).fill("Vrijdag en zaterdag van 10.00 tot 12.00 uur");
+  await b.page.getByRole("button", { name: "Opslaan", exact: true }).click();
+  await assert.doesNotReject(b.page.getByText("Iemand anders heeft dit aanbod intussen ook veranderd").waitFor());
+  await expectAccessible(b.page, "portal conflict with both versions");
+  await shoot(b.page, "portal-conflict");
+  // B keeps A's summary and their own schedule.
+  await b.page.getByLabel(/De opgeslagen versie: Elke vrijdag een voedselpakket, nu ook op zaterdag/).check();
+  await Promise.all([b.page.waitForURL(/gedaan=/), b.page.getByRole("button", { name: "Opslaan", exact: true }).click()]);
+  await b.page.getByRole("link", { name: title, exact: true }).click();
+  assert.equal(await b.page.getByLabel("Samenvatting").inputValue(), "Elke vrijdag een voedselpakket, nu ook op zaterdag.");
+  assert.equal(await b.page.getByLabel(/^Wanneer\?/).inputValue(), "Vrijdag en zaterdag van 10.00 tot 12.00 uur");
+  await a.context.close();
+  await b.context.close();
+});
