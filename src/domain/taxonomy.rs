@@ -22,6 +22,27 @@ wire_enum!(
 );
 
 impl TermKind {
+    /// The plain lists editors relabel, by the plural name in paths (`/beheer/termen/themas`).
+    pub const RELABELLED: [(TermKind, &'static str, &'static str); 5] = [
+        (TermKind::Theme, "themas", "Thema's"),
+        (TermKind::Wijk, "wijken", "Wijken"),
+        (TermKind::Talent, "talenten", "Talenten"),
+        (TermKind::Language, "talen", "Talen"),
+        (
+            TermKind::Accessibility,
+            "toegankelijkheid",
+            "Toegankelijkheid",
+        ),
+    ];
+
+    /// The list a plural path name stands for.
+    pub fn from_list_name(name: &str) -> Option<TermKind> {
+        Self::RELABELLED
+            .iter()
+            .find(|(_, n, _)| *n == name)
+            .map(|(k, _, _)| *k)
+    }
+
     /// Most terms this list may hold (the search engine packs each list into a bit set).
     pub fn max_terms(self) -> usize {
         match self {

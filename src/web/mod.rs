@@ -164,6 +164,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/beheer/aanbod/{id}/archiveren", post(portal::archive))
         .route("/beheer/aanbod/{id}/beoordeling", post(portal::review))
         .route("/beheer/meldingen", get(portal::reports))
+        .route("/beheer/taxonomie", get(portal::taxonomy))
+        .route("/beheer/taxonomie/{list}/{key}", post(portal::relabel))
         .route(
             "/beheer/account",
             get(portal::account_form).post(portal::save_account),

@@ -1639,3 +1639,146 @@ pub async fn save_account(
         Err(err) => unavailable(&state.site, err),
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Taxonomy (editors): relabel a term; search finds the items by the new label on every node
+
+struct TermRow {
+    key: String,
+    label: String,
+}
+
+struct TermList {
+    name: &'static str,
+    label: &'static str,
+    terms: Vec<TermRow>,
+}
+
+#[derive(Template)]
+#[template(path = "portal_taxonomy.html")]
+struct TaxonomyPage<'a> {
+    site: &'a Site,
+    page: PageMeta,
+    csrf: String,
+    lists: Vec<TermList>,
+    notice: Option<String>,
+    problem: Option<String>,
+}
+
+fn editors_only(site: &Site) -> Response {
+    message(
+        site,
+        StatusCode::FORBIDDEN,
+        "Geen toegang",
+        "Dit deel van het beheer is voor redacteuren.",
+    )
+}
+
+fn taxonomy_page(
+    state: &AppState,
+    session: &StaffSession,
+    status: StatusCode,
+    notice: Option<String>,
+    problem: Option<String>,
+) -> Response {
+    let space = state.index.facet_space();
+    let lists = crate::domain::taxonomy::TermKind::RELABELLED
+        .iter()
+        .map(|(kind, name, label)| TermList {
+            name,
+            label,
+            terms: space
+                .taxonomy
+                .terms(*kind)
+                .iter()
+                .map(|t| TermRow {
+                    key: t.key.to_string(),
+                    label: t.label.clone(),
+                })
+                .collect(),
+        })
+        .collect();
+    render(
+        status,
+        &TaxonomyPage {
+            site: &state.site,
+            page: meta("Taxonomie", session),
+            csrf: session.csrf.clone(),
+            lists,
+            notice,
+            problem,
+        },
+    )
+}
+
+/// `GET /beheer/taxonomie` (editors).
+pub async fn taxonomy(
+    State(state): State<AppState>,
+    PortalSession(session): PortalSession,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    if !session.caller.is_editor() {
+        return editors_only(&state.site);
+    }
+    let done = raw
+        .unwrap_or_default()
+        .contains("gedaan=hernoemd")
+        .then(|| "De nieuwe naam is opgeslagen. Het zoeken gebruikt hem meteen.".to_string());
+    taxonomy_page(&state, &session, StatusCode::OK, done, None)
+}
+
+/// `POST /beheer/taxonomie/{lijst}/{sleutel}`: relabel, with the API's check of the label.
+pub async fn relabel(
+    State(state): State<AppState>,
+    Path((list, key)): Path<(String, String)>,
+    form: PortalForm,
+) -> Response {
+    let session = &form.session;
+    if !session.caller.is_editor() {
+        return editors_only(&state.site);
+    }
+    let (Some(kind), Some(key)) = (
+        crate::domain::taxonomy::TermKind::from_list_name(&list),
+        crate::domain::TermKey::parse(&key),
+    ) else {
+        return not_found(&state.site);
+    };
+    let label = form.form.get("label");
+    let mut e = FieldErrors::new();
+    crate::domain::content::limited_text(
+        &mut e,
+        "label",
+        &label,
+        crate::domain::content::TERM_LABEL,
+    );
+    if !e.is_empty() {
+        let problem = e
+            .into_vec()
+            .into_iter()
+            .map(|x| format!("Naam: {}", x.reason))
+            .collect::<Vec<_>>()
+            .join(" ");
+        return taxonomy_page(
+            &state,
+            session,
+            StatusCode::BAD_REQUEST,
+            None,
+            Some(problem),
+        );
+    }
+    let actor = (session.caller.user.id, session.caller.user.name.as_str());
+    match state
+        .store
+        .relabel_term(kind, &key, label.trim(), actor)
+        .await
+    {
+        Ok(seq) => {
+            state.index_waker.notify_one();
+            // Like the API: answer once this node's search uses the new label (or soon).
+            let _ = state.index.wait_for(seq, state.write_wait).await;
+            Redirect::to("/beheer/taxonomie?gedaan=hernoemd").into_response()
+        }
+        Err(crate::store::StoreError::NotFound) => not_found(&state.site),
+        Err(err) => unavailable(&state.site, err),
+    }
+}

@@ -603,6 +603,16 @@ async fn the_portal_authorization_matrix() {
         ),
         (
             "GET",
+            "/beheer/taxonomie".into(),
+            [303, 403, 403, 403, 200, 200],
+        ),
+        (
+            "POST",
+            "/beheer/taxonomie/themas/geldzaken".into(),
+            [303, 403, 403, 403, 0, 0],
+        ),
+        (
+            "GET",
             "/beheer/organisatie".into(),
             [303, 200, 200, 403, 404, 404],
         ),
@@ -810,4 +820,71 @@ async fn a_partner_changes_their_name_and_password_with_the_current_one() {
             Some(serde_json::json!({"email": "pa@a.example", "wachtwoord": "een heel nieuw wachtwoord"})))
         .await;
     assert_eq!(login.status, 201);
+}
+
+#[tokio::test]
+async fn an_editor_relabels_a_theme_and_search_finds_the_items_by_the_new_label() {
+    let app = TestApp::with_demo().await;
+    app.create_account("red@leusden.example", "redacteur", None)
+        .await;
+    let editor = portal_login(&app, "red@leusden.example").await;
+    let page = get(&app, &editor, "/beheer/taxonomie").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Geld en schulden"));
+    let csrf = hidden(&page.body, "csrf");
+    let empty = post(
+        &app,
+        &editor,
+        "/beheer/taxonomie/themas/geldzaken",
+        &pairs(&[("csrf", &csrf), ("label", " ")]),
+    )
+    .await;
+    assert_eq!(empty.status, 400);
+    assert!(empty.body.contains("Naam:"));
+    let before = app.search("q=kasboekje").await["totaal"].as_i64().unwrap();
+    assert_eq!(before, 0, "no item says kasboekje yet");
+    let done = post(
+        &app,
+        &editor,
+        "/beheer/taxonomie/themas/geldzaken",
+        &pairs(&[("csrf", &csrf), ("label", "Geld, schulden en kasboekje")]),
+    )
+    .await;
+    assert_eq!(
+        (done.status, done.location.as_str()),
+        (303, "/beheer/taxonomie?gedaan=hernoemd")
+    );
+    app.wait_indexed().await;
+    let themes = app.get_json("/api/v1/themas").await;
+    assert!(
+        themes
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["label"] == "Geld, schulden en kasboekje")
+    );
+    let with_theme = app
+        .public_listings()
+        .await
+        .into_iter()
+        .filter(|l| l.themes.iter().any(|t| t.as_str() == "geldzaken"))
+        .count() as i64;
+    let found = app.search("q=kasboekje&pageSize=100").await["totaal"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        found, with_theme,
+        "every item with the theme, by its new label"
+    );
+    assert_eq!(
+        post(
+            &app,
+            &editor,
+            "/beheer/taxonomie/themas/bestaat-niet",
+            &pairs(&[("csrf", &csrf), ("label", "X")])
+        )
+        .await
+        .status,
+        404
+    );
 }

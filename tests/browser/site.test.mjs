@@ -536,3 +536,20 @@ test("two partners edit the same item: the second sees both versions and chooses
   await a.context.close();
   await b.context.close();
 });
+
+test("an editor relabels a theme and residents find the items by the new label", { timeout: 90_000 }, async () => {
+  const { context, page } = await newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${base}/inloggen`);
+  await page.getByLabel("E-mailadres").fill("redactie@leusden.example");
+  await page.getByLabel("Wachtwoord").fill(STAFF_PASSWORD);
+  await Promise.all([page.waitForURL(/\/beheer$/), page.getByRole("button", { name: "Inloggen" }).click()]);
+  await page.getByRole("link", { name: "Taxonomie" }).click();
+  await expectAccessible(page, "portal taxonomy");
+  await page.locator("#term-themas-kunst-cultuur").fill("Kunst, cultuur en creatief atelier");
+  await Promise.all([page.waitForURL(/gedaan=hernoemd$/),
+    page.locator('form[action="/beheer/taxonomie/themas/kunst-cultuur"] button').click()]);
+  await assert.doesNotReject(page.getByText("De nieuwe naam is opgeslagen").waitFor());
+  await page.goto(`${base}/zoeken?q=atelier`);
+  assert.ok(await page.locator(".results .card").count() > 0, "items found by the new label");
+  await context.close();
+});

@@ -26,17 +26,6 @@ pub struct TermUpdateRequest {
 
 /// The lists whose labels editors may change here, by their path name. Age groups also carry
 /// age bounds; they change by import.
-fn list_kind(list: &str) -> Option<TermKind> {
-    match list {
-        "themas" => Some(TermKind::Theme),
-        "wijken" => Some(TermKind::Wijk),
-        "talenten" => Some(TermKind::Talent),
-        "talen" => Some(TermKind::Language),
-        "toegankelijkheid" => Some(TermKind::Accessibility),
-        _ => None,
-    }
-}
-
 /// Relabel a term (editors). Items with the term are found by the new label at once.
 #[utoipa::path(
     put,
@@ -60,7 +49,7 @@ pub async fn update_term(
     JsonObject(body): JsonObject,
 ) -> ApiResult<Response> {
     caller.require_editor()?;
-    let kind = list_kind(&list).ok_or(ApiError::NotFound)?;
+    let kind = TermKind::from_list_name(&list).ok_or(ApiError::NotFound)?;
     let key = crate::domain::TermKey::parse(&key).ok_or(ApiError::NotFound)?;
     let request: TermUpdateRequest = fields_from(
         body,
