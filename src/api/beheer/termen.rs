@@ -24,8 +24,6 @@ pub struct TermUpdateRequest {
     pub label: String,
 }
 
-/// The lists whose labels editors may change here, by their path name. Age groups also carry
-/// age bounds; they change by import.
 /// Relabel a term (editors). Items with the term are found by the new label at once.
 #[utoipa::path(
     put,
