@@ -553,3 +553,29 @@ test("an editor relabels a theme and residents find the items by the new label",
   assert.ok(await page.locator(".results .card").count() > 0, "items found by the new label");
   await context.close();
 });
+
+test("a resident reports a mistake and an editor handles it with an answer", { timeout: 90_000 }, async () => {
+  const resident = await newPage();
+  await resident.page.goto(`${base}/zoeken?q=voedselpakket`);
+  await resident.page.locator(".results .card h3 a").first().click();
+  await resident.page.waitForURL(/\/aanbod\/\d+-/);
+  const title = (await resident.page.locator("h1").textContent()).trim();
+  await resident.page.getByLabel("Het adres klopt niet").check();
+  await resident.page.getByLabel(/^Uw e-mailadres/).fill("inwoner@voorbeeld.example");
+  await resident.page.getByRole("button", { name: /^Melding versturen/ }).click();
+  await resident.page.waitForURL(/melding=verzonden/);
+  await resident.context.close();
+
+  const { context, page } = await newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${base}/inloggen`);
+  await page.getByLabel("E-mailadres").fill("redactie@leusden.example");
+  await page.getByLabel("Wachtwoord").fill(STAFF_PASSWORD);
+  await Promise.all([page.waitForURL(/\/beheer$/), page.getByRole("button", { name: "Inloggen" }).click()]);
+  await page.getByRole("link", { name: "Meldingen van inwoners" }).click();
+  const card = page.locator(".card", { hasText: title }).filter({ hasText: "Open" }).first();
+  await card.getByLabel(/^Antwoord aan de inwoner/).fill("Dank u! Het adres is aangepast.");
+  await Promise.all([page.waitForURL(/gedaan=afgehandeld$/), card.getByRole("button", { name: /^Afhandelen/ }).click()]);
+  await assert.doesNotReject(page.getByText("De melding is afgehandeld.").waitFor());
+  await expectAccessible(page, "portal report handled");
+  await context.close();
+});
