@@ -575,14 +575,7 @@ pub async fn create(State(state): State<AppState>, form: PortalForm) -> Response
         return invalid_form(&state, session, None, values, errors).await;
     };
     if !errors.is_empty() {
-        // Check the rest too, so every error shows at once.
-        if let Err(WorkflowError::Invalid(more)) =
-            workflow::validate(&input, &state.index.facet_space().taxonomy)
-        {
-            for e in more.into_vec() {
-                errors.add(e.name, e.reason);
-            }
-        }
+        add_content_errors(&mut errors, &input, &state.index.facet_space().taxonomy);
         return invalid_form(&state, session, None, values, errors).await;
     }
     let taxonomy = state.index.facet_space().taxonomy.clone();
@@ -603,11 +596,20 @@ pub async fn create(State(state): State<AppState>, form: PortalForm) -> Response
     };
     state.index_waker.notify_one();
     let wants_submit = form.form.get("actie") == "insturen";
-    let done = match after_save(&state, &taxonomy, session, saved.listing, wants_submit).await {
-        Ok(done) => done,
-        Err(e) => return refused(&state.site, e),
-    };
-    Redirect::to(&format!("/beheer?gedaan={done}")).into_response()
+    match after_save(&state, &taxonomy, session, saved.listing, wants_submit).await {
+        Ok(done) => Redirect::to(&format!("/beheer?gedaan={done}")).into_response(),
+        Err(e) => refused(&state.site, e),
+    }
+}
+
+/// The form's own errors (numbers that are not numbers) come first; the content's checks
+/// are added, so one answer shows every error.
+fn add_content_errors(errors: &mut FieldErrors, input: &ListingInput, taxonomy: &Taxonomy) {
+    if let Err(WorkflowError::Invalid(more)) = workflow::validate(input, taxonomy) {
+        for e in more.into_vec() {
+            errors.add(e.name, e.reason);
+        }
+    }
 }
 
 /// After a save: submits when the partner asked for it and the item needs it (a concept, a
@@ -721,11 +723,7 @@ pub async fn save(
     let mut errors = FieldErrors::new();
     let input = values.input(&mut errors);
     if !errors.is_empty() {
-        if let Err(WorkflowError::Invalid(more)) = workflow::validate(&input, &taxonomy) {
-            for e in more.into_vec() {
-                errors.add(e.name, e.reason);
-            }
-        }
+        add_content_errors(&mut errors, &input, &taxonomy);
         let mut item = item_state(&current);
         item.version = version;
         return invalid_form(&state, session, Some(item), values, errors).await;
@@ -753,11 +751,10 @@ pub async fn save(
     };
     state.index_waker.notify_one();
     let wants_submit = form.form.get("actie") == "insturen";
-    let done = match after_save(&state, &taxonomy, session, saved.listing, wants_submit).await {
-        Ok(done) => done,
-        Err(e) => return refused(&state.site, e),
-    };
-    Redirect::to(&format!("/beheer?gedaan={done}")).into_response()
+    match after_save(&state, &taxonomy, session, saved.listing, wants_submit).await {
+        Ok(done) => Redirect::to(&format!("/beheer?gedaan={done}")).into_response(),
+        Err(e) => refused(&state.site, e),
+    }
 }
 
 /// The form again after a lost race: the partner's values, the new version number, and for
