@@ -129,6 +129,44 @@ impl From<crate::workflow::WorkflowError> for ApiError {
     }
 }
 
+impl From<crate::account_admin::AccountError> for ApiError {
+    fn from(e: crate::account_admin::AccountError) -> Self {
+        use crate::account_admin::AccountError;
+        match e {
+            AccountError::Invalid(errors) => errors.into(),
+            AccountError::NotFound => ApiError::NotFound,
+            AccountError::Forbidden => ApiError::Forbidden,
+            AccountError::StaleVersion => ApiError::PreconditionFailed,
+            AccountError::Login(e) => e.into(),
+            AccountError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::terms::TermError> for ApiError {
+    fn from(e: crate::terms::TermError) -> Self {
+        use crate::terms::TermError;
+        match e {
+            TermError::Invalid(errors) => errors.into(),
+            TermError::NotFound => ApiError::NotFound,
+            TermError::Forbidden => ApiError::Forbidden,
+            TermError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<crate::report_desk::DeskError> for ApiError {
+    fn from(e: crate::report_desk::DeskError) -> Self {
+        use crate::report_desk::DeskError;
+        match e {
+            DeskError::Invalid(errors) => errors.into(),
+            DeskError::NotFound => ApiError::NotFound,
+            DeskError::Forbidden => ApiError::Forbidden,
+            DeskError::Store(e) => e.into(),
+        }
+    }
+}
+
 impl From<crate::referrals::ReferralError> for ApiError {
     fn from(e: crate::referrals::ReferralError) -> Self {
         use crate::referrals::ReferralError;

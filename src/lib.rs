@@ -2,6 +2,8 @@
 //!
 //! A guided tour, from the outside in:
 
+/// Accounts and roles: who may invite, change and disable whom.
+pub mod account_admin;
 /// The HTTP API: resources, extractors, OpenAPI.
 pub mod api;
 /// Wiring: start, serve, stop.
@@ -32,6 +34,8 @@ pub mod mail;
 pub mod metrics;
 /// Referral lists for staff: who may touch which list, share links.
 pub mod referrals;
+/// The editors' desk for residents' reports: assign, handle, answer.
+pub mod report_desk;
 /// Search: request parsing, query building, disjunctive facets.
 pub mod search;
 /// The HTTP server loop with a header-read timeout and a bounded graceful shutdown.
@@ -40,6 +44,8 @@ pub mod serve;
 pub mod store;
 /// Logging setup.
 pub mod telemetry;
+/// Editors' changes to the taxonomy: add, relabel, retire.
+pub mod terms;
 /// The public website: server-rendered pages on the same search and store code.
 pub mod web;
 /// The editing workflow: drafts, review, pending changes, revisions.

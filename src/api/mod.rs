@@ -204,6 +204,10 @@ pub fn routes() -> (Router<AppState>, oa::OpenApi) {
             beheer::gebruikers::update_gebruiker
         ))
         .routes(routes!(beheer::gebruikers::list_audit_log))
+        .routes(routes!(
+            beheer::termen::list_termen,
+            beheer::termen::create_term
+        ))
         .routes(routes!(beheer::termen::update_term))
         .routes(routes!(beheer::meldingen::list_meldingen))
         .routes(routes!(beheer::meldingen::update_melding))

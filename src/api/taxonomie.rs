@@ -10,7 +10,8 @@ use crate::domain::taxonomy::TermKind;
 
 fn terms(state: &AppState, kind: TermKind) -> Json<Vec<TermResponse>> {
     let space = state.index.facet_space();
-    Json(space.taxonomy.terms(kind).iter().map(Into::into).collect())
+    // Retired terms are no longer offered; items that have them still show their labels.
+    Json(space.taxonomy.offered(kind).map(Into::into).collect())
 }
 
 /// All themes, in display order.

@@ -6,7 +6,7 @@
 
 use serde_json::Value;
 
-use super::taxonomy::{TermKey, key_strings};
+use super::taxonomy::{TermKey, TermKind, key_strings};
 use super::validation::{
     is_https_url, is_valid_dutch_phone, is_valid_email, looks_like_html, normalise_postcode,
 };
@@ -204,17 +204,40 @@ pub fn parse_date(
     }
 }
 
-/// Known keys of one taxonomy list, each once, in the order given; unknown keys are errors.
+/// Which retired taxonomy terms an item may carry. A retired term is no longer offered, but
+/// items that had it keep it until someone takes it off.
+#[derive(Debug, Clone, Copy)]
+pub enum RetiredTerms<'a> {
+    /// A new item: none.
+    Refused,
+    /// A change: those the item already had.
+    KeptFrom(&'a NewListing),
+    /// Stored content checked again, or a bulk import of the municipality's own data: all.
+    Allowed,
+}
+
+impl RetiredTerms<'_> {
+    fn allows(&self, kind: TermKind, key: &str) -> bool {
+        match self {
+            RetiredTerms::Refused => false,
+            RetiredTerms::KeptFrom(before) => before.term_keys(kind).iter().any(|k| k == key),
+            RetiredTerms::Allowed => true,
+        }
+    }
+}
+
+/// Known keys of one taxonomy list, each once, in the order given; unknown keys, and retired
+/// ones the item may not carry, are errors.
 fn known_keys(
     e: &mut FieldErrors,
     name: &str,
     list: &[String],
-    known: impl Fn(&str) -> bool,
+    (taxonomy, kind, retired): (&Taxonomy, TermKind, RetiredTerms),
 ) -> Vec<TermKey> {
     let mut out: Vec<TermKey> = Vec::new();
     for k in list {
-        let key = TermKey::parse(k).filter(|_| known(k));
-        let Some(key) = key else {
+        let term = taxonomy.terms(kind).iter().find(|t| t.key == *k.as_str());
+        let Some(term) = term else {
             e.add(
                 name,
                 format!(
@@ -224,8 +247,15 @@ fn known_keys(
             );
             continue;
         };
-        if !out.contains(&key) {
-            out.push(key);
+        if term.retired && !retired.allows(kind, k) {
+            e.add(
+                name,
+                format!("{:?} wordt niet meer gebruikt; kies een andere", term.label),
+            );
+            continue;
+        }
+        if !out.contains(&term.key) {
+            out.push(term.key.clone());
         }
     }
     out
@@ -234,7 +264,12 @@ fn known_keys(
 impl ListingInput {
     /// Checks every field against the limits and the taxonomy. The result has status
     /// `concept`, no external id and no verification date: the caller decides those.
-    pub fn validate(&self, taxonomy: &Taxonomy, e: &mut FieldErrors) -> Option<NewListing> {
+    pub fn validate(
+        &self,
+        taxonomy: &Taxonomy,
+        retired: RetiredTerms,
+        e: &mut FieldErrors,
+    ) -> Option<NewListing> {
         let kind = Kind::parse(&self.kind);
         if kind.is_none() {
             e.add("soort", format!("kies uit: {}", Kind::allowed()));
@@ -243,14 +278,16 @@ impl ListingInput {
         limited_text(e, "samenvatting", &self.summary, SUMMARY);
         limited_text(e, "beschrijving", &self.description, DESCRIPTION);
         limited_text(e, "tijden", &self.schedule, SCHEDULE);
-        let themes = known_keys(e, "themas", &self.themes, |k| taxonomy.theme(k).is_some());
-        let wijken = known_keys(e, "wijken", &self.wijken, |k| taxonomy.wijk(k).is_some());
-        let languages = known_keys(e, "talen", &self.languages, |k| {
-            taxonomy.language(k).is_some()
-        });
-        let accessibility = known_keys(e, "toegankelijkheid", &self.accessibility, |k| {
-            taxonomy.accessibility_feature(k).is_some()
-        });
+        let list = |kind| (taxonomy, kind, retired);
+        let themes = known_keys(e, "themas", &self.themes, list(TermKind::Theme));
+        let wijken = known_keys(e, "wijken", &self.wijken, list(TermKind::Wijk));
+        let languages = known_keys(e, "talen", &self.languages, list(TermKind::Language));
+        let accessibility = known_keys(
+            e,
+            "toegankelijkheid",
+            &self.accessibility,
+            list(TermKind::Accessibility),
+        );
         if self.themes.is_empty() {
             e.add("themas", "kies minstens één thema");
         }
@@ -287,7 +324,7 @@ impl ListingInput {
                 e.add("vacature", "is verplicht bij soort vacature");
                 None
             }
-            (Some(Kind::Vacature), Some(v)) => vacancy(e, taxonomy, v),
+            (Some(Kind::Vacature), Some(v)) => vacancy(e, list(TermKind::Talent), v),
             (Some(_), Some(_)) => {
                 e.add("vacature", "alleen toegestaan bij soort vacature");
                 None
@@ -538,7 +575,11 @@ fn location(e: &mut FieldErrors, l: &LocationInput) -> Location {
     }
 }
 
-fn vacancy(e: &mut FieldErrors, taxonomy: &Taxonomy, v: &VacancyInput) -> Option<Vacancy> {
+fn vacancy(
+    e: &mut FieldErrors,
+    talents: (&Taxonomy, TermKind, RetiredTerms),
+    v: &VacancyInput,
+) -> Option<Vacancy> {
     let tc = TimeCommitment::parse(&v.time_commitment);
     if tc.is_none() {
         e.add(
@@ -551,9 +592,7 @@ fn vacancy(e: &mut FieldErrors, taxonomy: &Taxonomy, v: &VacancyInput) -> Option
     {
         e.add("vacature.urenPerWeek", "moet tussen 0 en 40 liggen");
     }
-    let talents = known_keys(e, "vacature.talenten", &v.talents, |k| {
-        taxonomy.talent(k).is_some()
-    });
+    let talents = known_keys(e, "vacature.talenten", &v.talents, talents);
     let end_date = parse_date(e, "vacature.einddatum", &v.end_date);
     tc.map(|time_commitment| Vacancy {
         time_commitment,
@@ -571,6 +610,7 @@ mod tests {
         let term = |k: &str| super::super::Term {
             key: crate::domain::TermKey::parse(k).unwrap(),
             label: k.into(),
+            retired: false,
         };
         Taxonomy {
             themes: vec![term("ontmoeting")],
@@ -599,12 +639,16 @@ mod tests {
     #[test]
     fn diff_reports_changed_fields_by_name_in_form_order() {
         let t = taxonomy();
-        let a = input().validate(&t, &mut FieldErrors::new()).unwrap();
+        let a = input()
+            .validate(&t, RetiredTerms::Refused, &mut FieldErrors::new())
+            .unwrap();
         let mut b_input = input();
         b_input.title = "Taalcafé Leusden".into();
         b_input.contact = None;
         b_input.languages = vec!["nl".into()];
-        let b = b_input.validate(&t, &mut FieldErrors::new()).unwrap();
+        let b = b_input
+            .validate(&t, RetiredTerms::Refused, &mut FieldErrors::new())
+            .unwrap();
         let changed: Vec<String> = diff(Some(&a), &b).into_iter().map(|c| c.field).collect();
         assert_eq!(changed, vec!["titel", "contact.telefoon", "talen"]);
         assert!(diff(Some(&a), &a).is_empty());
@@ -629,7 +673,10 @@ mod tests {
         bad.languages = vec!["xx".into()];
         bad.vacancy = Some(VacancyInput::default());
         let mut e = FieldErrors::new();
-        assert!(bad.validate(&taxonomy(), &mut e).is_none());
+        assert!(
+            bad.validate(&taxonomy(), RetiredTerms::Refused, &mut e)
+                .is_none()
+        );
         let names: Vec<&str> = e.as_slice().iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, vec!["soort", "titel", "talen"]);
     }

@@ -36,6 +36,7 @@ macro_rules! wire_enum {
     };
 }
 
+pub mod audit;
 pub mod change;
 pub mod content;
 pub mod lexicon;

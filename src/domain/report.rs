@@ -95,6 +95,9 @@ pub struct Report {
     pub status: ReportStatus,
     pub created_at: Timestamp,
     pub handled_at: Option<Timestamp>,
+    /// The editor who takes care of it, if anyone (id and name).
+    pub assigned_to: Option<i64>,
+    pub assigned_name: Option<String>,
 }
 
 #[cfg(test)]

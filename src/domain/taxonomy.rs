@@ -137,6 +137,9 @@ pub struct Term {
     pub key: TermKey,
     /// Label shown to people, e.g. `Geld en schulden`.
     pub label: String,
+    /// Retired by an editor: no longer offered for new choices; items that have it keep it
+    /// until they are edited.
+    pub retired: bool,
 }
 
 /// An age group: a labelled age range; items count in every group their own range overlaps.
@@ -205,6 +208,10 @@ impl Taxonomy {
             TermKind::Accessibility => Some(&mut self.accessibility),
             TermKind::AgeGroup => None,
         }
+    }
+    /// The terms of `kind` people may still choose (not retired), in display order.
+    pub fn offered(&self, kind: TermKind) -> impl Iterator<Item = &Term> {
+        self.terms(kind).iter().filter(|t| !t.retired)
     }
     /// The label of a key of a plain list.
     pub fn label(&self, kind: TermKind, key: &str) -> Option<&str> {

@@ -5,8 +5,8 @@ use std::collections::HashSet;
 use serde::Deserialize;
 
 use crate::domain::content::{
-    ContactInput, ListingInput, LocationInput, ReferralInput, VacancyInput, contact, parse_date,
-    plain_text,
+    ContactInput, ListingInput, LocationInput, ReferralInput, RetiredTerms, VacancyInput, contact,
+    parse_date, plain_text,
 };
 use crate::domain::taxonomy::{TermKind, is_valid_key};
 use crate::domain::{AgeGroup, AgeRange, FieldErrors, NewListing, Status, Taxonomy, Term, TermKey};
@@ -205,6 +205,7 @@ impl ImportDocument {
                     TermKey::parse(&r.sleutel).map(|key| Term {
                         key,
                         label: r.label.trim().to_string(),
+                        retired: false,
                     })
                 })
                 .collect::<Vec<_>>()
@@ -401,7 +402,8 @@ impl ListingRecord {
             languages: self.talen.clone(),
             accessibility: self.toegankelijkheid.clone(),
         };
-        let listing = content.validate(taxonomy, e);
+        // The municipality's own data: a retired term on an exported item comes back as it was.
+        let listing = content.validate(taxonomy, RetiredTerms::Allowed, e);
         if !e.is_empty() {
             return None;
         }

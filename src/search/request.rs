@@ -357,15 +357,18 @@ mod tests {
             themes: vec![Term {
                 key: crate::domain::TermKey::parse("geldzaken").unwrap(),
                 label: "Geld".into(),
+                retired: false,
             }],
             wijken: vec![
                 Term {
                     key: crate::domain::TermKey::parse("hamersveld").unwrap(),
                     label: "Hamersveld".into(),
+                    retired: false,
                 },
                 Term {
                     key: crate::domain::TermKey::parse("achterveld").unwrap(),
                     label: "Achterveld".into(),
+                    retired: false,
                 },
             ],
             ..Default::default()

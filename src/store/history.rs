@@ -72,6 +72,8 @@ pub struct AuditEntry {
     pub detail: String,
 }
 
+use crate::domain::audit::AuditFilter;
+
 impl Store {
     pub(crate) async fn insert_revision(
         tx: &mut Transaction<'_, Any>,
@@ -129,19 +131,79 @@ impl Store {
         Ok(())
     }
 
-    /// One page of the audit log, newest first, and the total.
-    pub async fn list_audit(&self, offset: i64, limit: i64) -> StoreResult<(Vec<AuditEntry>, i64)> {
-        let rows = sqlx::query_as(
+    /// One page of the audit log entries that pass `filter`, newest first, and their total.
+    pub async fn list_audit(
+        &self,
+        filter: &AuditFilter,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<(Vec<AuditEntry>, i64)> {
+        // Every value is bound; only the placeholders' numbers are written into the text.
+        let mut conditions = Vec::new();
+        let mut values: Vec<AuditValue> = Vec::new();
+        let next = |v: AuditValue, values: &mut Vec<AuditValue>| {
+            values.push(v);
+            format!("${}", values.len())
+        };
+        if let Some(action) = &filter.action {
+            let p = next(AuditValue::Text(action.clone()), &mut values);
+            conditions.push(format!("action = {p}"));
+        }
+        if let Some(user) = filter.user_id {
+            let p = next(AuditValue::Int(user), &mut values);
+            conditions.push(format!("user_id = {p}"));
+        }
+        if let Some(subject) = &filter.subject {
+            // `aanbod` finds every item's entries, `aanbod 12` one item's.
+            let exact = next(AuditValue::Text(subject.clone()), &mut values);
+            let prefix = next(AuditValue::Text(format!("{subject} %")), &mut values);
+            conditions.push(format!("(subject = {exact} OR subject LIKE {prefix})"));
+        }
+        if let Some(from) = filter.from {
+            let p = next(AuditValue::Text(from.to_string()), &mut values);
+            conditions.push(format!("created_at >= {p}"));
+        }
+        if let Some(to) = filter.to.and_then(|d| d.succ_opt()) {
+            let p = next(AuditValue::Text(to.to_string()), &mut values);
+            conditions.push(format!("created_at < {p}"));
+        }
+        let wherever = if conditions.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", conditions.join(" AND "))
+        };
+        let n = values.len();
+        let page_sql = format!(
             "SELECT id, created_at, user_id, user_name, action, subject, detail
-             FROM audit_log ORDER BY id DESC LIMIT $1 OFFSET $2",
-        )
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&self.pool)
-        .await?;
-        let (total,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM audit_log")
-            .fetch_one(&self.pool)
-            .await?;
+             FROM audit_log {wherever} ORDER BY id DESC LIMIT ${} OFFSET ${}",
+            n + 1,
+            n + 2
+        );
+        let mut page = sqlx::query_as(sqlx::AssertSqlSafe(page_sql));
+        let count_sql = format!("SELECT COUNT(*) FROM audit_log {wherever}");
+        let mut count = sqlx::query_as(sqlx::AssertSqlSafe(count_sql));
+        for v in values {
+            (page, count) = match v {
+                AuditValue::Text(t) => (page.bind(t.clone()), count.bind(t)),
+                AuditValue::Int(i) => (page.bind(i), count.bind(i)),
+            };
+        }
+        let rows = page.bind(limit).bind(offset).fetch_all(&self.pool).await?;
+        let (total,): (i64,) = count.fetch_one(&self.pool).await?;
         Ok((rows, total))
     }
+
+    /// The actions the audit log holds, for a filter's choices.
+    pub async fn audit_actions(&self) -> StoreResult<Vec<String>> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT DISTINCT action FROM audit_log ORDER BY action")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+}
+
+enum AuditValue {
+    Text(String),
+    Int(i64),
 }

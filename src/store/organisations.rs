@@ -163,12 +163,15 @@ impl Store {
         Ok(Upsert::Created(id))
     }
 
-    /// Creates an organisation through the API (no external id).
+    /// Creates an organisation by hand (no external id), with an audit entry by `actor` in
+    /// the same transaction.
     pub async fn create_organisation(
         &self,
         org: &OrganisationFields,
         trusted: bool,
+        actor: (i64, &str),
     ) -> StoreResult<Organisation> {
+        let mut tx = self.pool.begin().await?;
         let now = now_iso();
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO organisations
@@ -182,8 +185,17 @@ impl Store {
         .bind(org.email.clone())
         .bind(trusted as i64)
         .bind(now)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await?;
+        Self::audit_in_tx(
+            &mut tx,
+            (Some(actor.0), actor.1),
+            "organisatie-aangemaakt",
+            &format!("organisatie {id}"),
+            if trusted { "vertrouwd" } else { "" },
+        )
+        .await?;
+        tx.commit().await?;
         self.find_organisation(id).await
     }
 

@@ -13,12 +13,16 @@ pub struct ReportFilter {
     /// Only reports on this organisation's items (partners always).
     pub organisation_id: Option<i64>,
     pub status: Option<ReportStatus>,
+    /// Only reports assigned to this account.
+    pub assigned_to: Option<i64>,
 }
 
 const SELECT_REPORT: &str =
     "SELECT r.id, r.listing_id, l.title AS listing_title, l.organisation_id,
-        r.reason, r.message, r.email, r.status, r.created_at, r.handled_at
-    FROM reports r JOIN listings l ON l.id = r.listing_id";
+        r.reason, r.message, r.email, r.status, r.created_at, r.handled_at,
+        r.assigned_to, u.name AS assigned_name
+    FROM reports r JOIN listings l ON l.id = r.listing_id
+    LEFT JOIN users u ON u.id = r.assigned_to";
 
 fn undecodable(column: &str, value: &str) -> sqlx::Error {
     sqlx::Error::Decode(format!("onverwachte waarde {value:?} in kolom {column}").into())
@@ -46,6 +50,8 @@ fn report_from_row(r: &AnyRow) -> Result<Report, sqlx::Error> {
         status: ReportStatus::parse(&status).ok_or_else(|| undecodable("status", &status))?,
         created_at: time("created_at", &created)?,
         handled_at: handled.map(|h| time("handled_at", &h)).transpose()?,
+        assigned_to: r.try_get("assigned_to")?,
+        assigned_name: r.try_get("assigned_name")?,
     })
 }
 
@@ -96,6 +102,9 @@ impl Store {
         if let Some(status) = filter.status {
             // A fixed key from the enum, not user text.
             conditions.push(format!("r.status = '{}'", status.as_str()));
+        }
+        if let Some(user) = filter.assigned_to {
+            conditions.push(format!("r.assigned_to = {user}"));
         }
         let wherever = conditions.join(" AND ");
         let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -186,5 +195,54 @@ impl Store {
         }
         tx.commit().await?;
         self.find_report(id).await
+    }
+
+    /// Assigns a report to an active editor (or to nobody), with an audit entry by `actor`.
+    /// `Ok(None)`, with nothing changed, when the assignee is not an active editor.
+    pub async fn assign_report(
+        &self,
+        id: i64,
+        assignee: Option<i64>,
+        actor: (i64, &str),
+    ) -> StoreResult<Option<Report>> {
+        let mut tx = self.pool.begin().await?;
+        let updated = sqlx::query("UPDATE reports SET assigned_to = $1 WHERE id = $2")
+            .bind(assignee)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if updated == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let detail = match assignee {
+            Some(user) => {
+                let found: Option<(String, String, i64)> =
+                    sqlx::query_as("SELECT name, role, active FROM users WHERE id = $1")
+                        .bind(user)
+                        .fetch_optional(&mut *tx)
+                        .await?;
+                match found {
+                    Some((name, role, 1))
+                        if crate::domain::Role::parse(&role).is_some_and(|r| r.is_editor()) =>
+                    {
+                        format!("aan {name}")
+                    }
+                    // Rolled back: the caller says which field is wrong.
+                    _ => return Ok(None),
+                }
+            }
+            None => "aan niemand".to_string(),
+        };
+        Self::audit_in_tx(
+            &mut tx,
+            (Some(actor.0), actor.1),
+            "melding-toegewezen",
+            &format!("melding {id}"),
+            &detail,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(self.find_report(id).await?))
     }
 }

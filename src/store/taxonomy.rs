@@ -52,7 +52,7 @@ impl Store {
         let mut taxonomy = Taxonomy::default();
         for kind in PLAIN_LISTS {
             let sql = format!(
-                "SELECT key, label FROM {} ORDER BY position, key",
+                "SELECT key, label, retired_at FROM {} ORDER BY position, key",
                 term_table(kind)
             );
             let terms = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -64,6 +64,7 @@ impl Store {
                     Ok(Term {
                         key: super::listings::stored_key("key", &key)?,
                         label: r.try_get("label")?,
+                        retired: r.try_get::<Option<String>, _>("retired_at")?.is_some(),
                     })
                 })
                 .collect::<Result<Vec<_>, sqlx::Error>>()?;
@@ -124,33 +125,37 @@ impl Store {
         Ok(last_seq)
     }
 
-    /// Changes the label of one existing term (the editors' taxonomy endpoint), with an audit
-    /// entry and an outbox row in the same transaction. Returns the outbox position.
-    pub async fn relabel_term(
+    /// Adds a term at the end of its list, with an audit entry and an outbox row. Returns the
+    /// outbox position; [`StoreError::Duplicate`] when the key is taken.
+    pub async fn add_term(
         &self,
         kind: TermKind,
         key: &TermKey,
         label: &str,
         actor: (i64, &str),
     ) -> StoreResult<i64> {
-        let mut tx = self.pool.begin().await?;
         let table = term_table(kind);
-        let updated = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "UPDATE {table} SET label = $1 WHERE key = $2"
+        let mut tx = self.pool.begin().await?;
+        // `WHERE TRUE`: SQLite cannot otherwise tell the upsert clause from a join after a
+        // SELECT.
+        let inserted = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "INSERT INTO {table} (key, label, position)
+             SELECT $1, $2, COALESCE(MAX(position), -1) + 1 FROM {table} WHERE TRUE
+             ON CONFLICT (key) DO NOTHING"
         )))
-        .bind(label.to_string())
         .bind(key.to_string())
+        .bind(label.to_string())
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        if updated == 0 {
-            return Err(StoreError::NotFound);
+        if inserted == 0 {
+            return Err(StoreError::Duplicate("sleutel"));
         }
         let subject = format!("{} {key}", kind.as_str());
         Self::audit_in_tx(
             &mut tx,
             (Some(actor.0), actor.1),
-            "term-hernoemd",
+            "term-toegevoegd",
             &subject,
             label,
         )
@@ -158,6 +163,68 @@ impl Store {
         let seq = Self::append_change(&mut tx, &Change::Term(kind, key.clone())).await?;
         tx.commit().await?;
         Ok(seq)
+    }
+
+    /// Sets a term's label and whether it is retired, with an audit entry per change and an
+    /// outbox row. Returns the outbox position, or `None` when nothing changed.
+    pub async fn change_term(
+        &self,
+        kind: TermKind,
+        key: &TermKey,
+        label: &str,
+        retired: bool,
+        actor: (i64, &str),
+    ) -> StoreResult<Option<i64>> {
+        let table = term_table(kind);
+        let mut tx = self.pool.begin().await?;
+        // A write first: on SQLite the transaction then holds the write lock before it reads.
+        let found = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE {table} SET label = label WHERE key = $1"
+        )))
+        .bind(key.to_string())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if found == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let (old_label, old_retired): (String, Option<String>) =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!(
+                "SELECT label, retired_at FROM {table} WHERE key = $1"
+            )))
+            .bind(key.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+        let subject = format!("{} {key}", kind.as_str());
+        let who = (Some(actor.0), actor.1);
+        let mut changed = false;
+        if old_label != label {
+            Self::audit_in_tx(&mut tx, who, "term-hernoemd", &subject, label).await?;
+            changed = true;
+        }
+        if old_retired.is_some() != retired {
+            let action = if retired {
+                "term-ingetrokken"
+            } else {
+                "term-weer-in-gebruik"
+            };
+            Self::audit_in_tx(&mut tx, who, action, &subject, label).await?;
+            changed = true;
+        }
+        if !changed {
+            return Ok(None);
+        }
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE {table} SET label = $1, retired_at = $2 WHERE key = $3"
+        )))
+        .bind(label.to_string())
+        .bind(retired.then(|| old_retired.unwrap_or_else(crate::domain::now_iso)))
+        .bind(key.to_string())
+        .execute(&mut *tx)
+        .await?;
+        let seq = Self::append_change(&mut tx, &Change::Term(kind, key.clone())).await?;
+        tx.commit().await?;
+        Ok(Some(seq))
     }
 
     pub(crate) async fn upsert_age_groups(

@@ -6,6 +6,7 @@
 //! structs, so a missing field or a typo fails the build instead of a page; escaping is on by
 //! default; and nothing is parsed at run time.
 
+mod admin;
 mod listing_form;
 mod pages;
 mod portal;
@@ -164,8 +165,31 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .route("/beheer/aanbod/{id}/archiveren", post(portal::archive))
         .route("/beheer/aanbod/{id}/beoordeling", post(portal::review))
         .route("/beheer/meldingen", get(portal::reports))
-        .route("/beheer/taxonomie", get(portal::taxonomy))
-        .route("/beheer/taxonomie/{list}/{key}", post(portal::relabel))
+        .route(
+            "/beheer/meldingen/{id}/toewijzen",
+            post(portal::assign_report),
+        )
+        .route("/beheer/taxonomie", get(admin::taxonomy))
+        .route("/beheer/taxonomie/{list}", post(admin::add_term))
+        .route("/beheer/taxonomie/{list}/{key}", post(admin::change_term))
+        .route("/beheer/organisaties", get(admin::organisations))
+        .route(
+            "/beheer/organisaties/nieuw",
+            get(admin::new_organisation_form).post(admin::create_organisation),
+        )
+        .route(
+            "/beheer/organisaties/{id}",
+            get(admin::organisation_form).post(admin::save_organisation),
+        )
+        .route(
+            "/beheer/gebruikers",
+            get(admin::users).post(admin::invite_user),
+        )
+        .route(
+            "/beheer/gebruikers/{id}",
+            get(admin::user_form).post(admin::save_user),
+        )
+        .route("/beheer/logboek", get(admin::audit_log))
         .route(
             "/beheer/account",
             get(portal::account_form).post(portal::save_account),

@@ -24,7 +24,7 @@ pub fn organisation_url(id: i64, name: &str) -> String {
 
 /// Query pairs of a page request. Empty values (an empty postcode field) count as absent, so a
 /// form submitted as is never fails.
-fn query_pairs(raw: Option<String>) -> Vec<(String, String)> {
+pub(super) fn query_pairs(raw: Option<String>) -> Vec<(String, String)> {
     form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
         .into_owned()
         .filter(|(_, v)| !v.trim().is_empty())

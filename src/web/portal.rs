@@ -12,9 +12,10 @@ use super::listing_form::FormValues;
 use super::session::{PortalForm, PortalSession, StaffSession};
 use super::{PageMeta, Site, StaffNav, message, not_found, render, views};
 use crate::api::AppState;
-use crate::domain::content::{ListingInput, diff};
+use crate::domain::content::{ListingInput, RetiredTerms, diff};
 use crate::domain::listing::today;
 use crate::domain::{Cost, FieldErrors, Kind, Listing, Status, Taxonomy, TimeCommitment};
+use crate::report_desk::{self, DeskError};
 use crate::store::{ManagedFilter, ReportFilter};
 use crate::workflow::{self, WorkflowError};
 
@@ -31,7 +32,7 @@ fn nav(session: &StaffSession) -> StaffNav {
     }
 }
 
-fn meta(title: &str, session: &StaffSession) -> PageMeta {
+pub(super) fn meta(title: &str, session: &StaffSession) -> PageMeta {
     PageMeta {
         title: title.into(),
         description: "Beheer van het aanbod op de sociale kaart.".into(),
@@ -52,7 +53,7 @@ pub fn status_label(s: Status) -> &'static str {
     }
 }
 
-fn unavailable(site: &Site, e: impl std::fmt::Display) -> Response {
+pub(super) fn unavailable(site: &Site, e: impl std::fmt::Display) -> Response {
     tracing::warn!(error = %e, "beheer: opslag niet beschikbaar");
     message(
         site,
@@ -139,6 +140,7 @@ pub async fn home(
         .store
         .list_reports(
             &ReportFilter {
+                assigned_to: None,
                 organisation_id: if editor {
                     None
                 } else {
@@ -269,9 +271,9 @@ fn refused(site: &Site, e: WorkflowError) -> Response {
 // The item form
 
 /// One choice in a group of boxes or buttons.
-struct Choice {
-    key: String,
-    label: String,
+pub(super) struct Choice {
+    pub(super) key: String,
+    pub(super) label: String,
 }
 
 fn choices<'a>(items: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<Choice> {
@@ -451,10 +453,10 @@ async fn form_page(
         Vec::new()
     };
     let terms = |kind: crate::domain::taxonomy::TermKind| {
+        // Retired terms are not offered: saving the form takes them off the item.
         choices(
             taxonomy
-                .terms(kind)
-                .iter()
+                .offered(kind)
                 .map(|t| (t.key.as_str(), t.label.as_str())),
         )
     };
@@ -575,7 +577,12 @@ pub async fn create(State(state): State<AppState>, form: PortalForm) -> Response
         return invalid_form(&state, session, None, values, errors).await;
     };
     if !errors.is_empty() {
-        add_content_errors(&mut errors, &input, &state.index.facet_space().taxonomy);
+        add_content_errors(
+            &mut errors,
+            &input,
+            &state.index.facet_space().taxonomy,
+            RetiredTerms::Refused,
+        );
         return invalid_form(&state, session, None, values, errors).await;
     }
     let taxonomy = state.index.facet_space().taxonomy.clone();
@@ -604,8 +611,13 @@ pub async fn create(State(state): State<AppState>, form: PortalForm) -> Response
 
 /// The form's own errors (numbers that are not numbers) come first; the content's checks
 /// are added, so one answer shows every error.
-fn add_content_errors(errors: &mut FieldErrors, input: &ListingInput, taxonomy: &Taxonomy) {
-    if let Err(WorkflowError::Invalid(more)) = workflow::validate(input, taxonomy) {
+fn add_content_errors(
+    errors: &mut FieldErrors,
+    input: &ListingInput,
+    taxonomy: &Taxonomy,
+    retired: RetiredTerms,
+) {
+    if let Err(WorkflowError::Invalid(more)) = workflow::validate(input, taxonomy, retired) {
         for e in more.into_vec() {
             errors.add(e.name, e.reason);
         }
@@ -723,7 +735,12 @@ pub async fn save(
     let mut errors = FieldErrors::new();
     let input = values.input(&mut errors);
     if !errors.is_empty() {
-        add_content_errors(&mut errors, &input, &taxonomy);
+        add_content_errors(
+            &mut errors,
+            &input,
+            &taxonomy,
+            RetiredTerms::KeptFrom(&current.to_new()),
+        );
         let mut item = item_state(&current);
         item.version = version;
         return invalid_form(&state, session, Some(item), values, errors).await;
@@ -771,8 +788,8 @@ async fn conflict(
     let theirs = FormValues::from_input(&theirs_input);
     let mut conflicts = Vec::new();
     if let (Ok(mine), Ok(saved)) = (
-        workflow::validate(input, taxonomy),
-        workflow::validate(&theirs_input, taxonomy),
+        workflow::validate(input, taxonomy, RetiredTerms::Allowed),
+        workflow::validate(&theirs_input, taxonomy, RetiredTerms::Allowed),
     ) {
         let mut seen: Vec<String> = Vec::new();
         for change in diff(Some(&saved), &mine) {
@@ -1193,6 +1210,8 @@ struct ReportRow {
     created: String,
     open: bool,
     has_email: bool,
+    /// The editor who takes care of it: account id and name.
+    assignee: Option<(i64, String)>,
 }
 
 #[derive(Template)]
@@ -1203,29 +1222,68 @@ struct ReportsPage<'a> {
     csrf: String,
     editor: bool,
     reports: Vec<ReportRow>,
+    /// Which reports show (`open`, `mij`, `afgehandeld`; empty: all) and the choices.
+    view: String,
+    views: Vec<Choice>,
+    /// Active editors a report can be given to.
+    editors: Vec<Choice>,
     notice: Option<String>,
     problem: Option<String>,
 }
+
+/// The views of the reports page, by their query value.
+const REPORT_VIEWS: [(&str, &str); 4] = [
+    ("", "Alle meldingen"),
+    ("open", "Open meldingen"),
+    ("mij", "Aan mij toegewezen"),
+    ("afgehandeld", "Afgehandelde meldingen"),
+];
 
 async fn reports_page(
     state: &AppState,
     session: &StaffSession,
     status: StatusCode,
-    notice: Option<String>,
-    problem: Option<String>,
+    view: &str,
+    (notice, problem): (Option<String>, Option<String>),
 ) -> Response {
+    use crate::domain::report::ReportStatus;
     let caller = &session.caller;
+    let view = REPORT_VIEWS
+        .iter()
+        .map(|(v, _)| *v)
+        .find(|v| *v == view && (caller.is_editor() || *v != "mij"))
+        .unwrap_or("");
     let filter = ReportFilter {
         organisation_id: if caller.is_editor() {
             None
         } else {
             caller.user.organisation_id
         },
-        status: None,
+        status: match view {
+            "open" | "mij" => Some(ReportStatus::Open),
+            "afgehandeld" => Some(ReportStatus::Handled),
+            _ => None,
+        },
+        assigned_to: (view == "mij").then_some(caller.user.id),
     };
     let reports = match state.store.list_reports(&filter, 0, 200).await {
         Ok((r, _)) => r,
         Err(e) => return unavailable(&state.site, e),
+    };
+    let editors = if caller.is_editor() {
+        match state.store.list_users(0, 1000).await {
+            Ok((users, _)) => users
+                .into_iter()
+                .filter(|u| u.active && u.role.is_editor())
+                .map(|u| Choice {
+                    key: u.id.to_string(),
+                    label: u.name,
+                })
+                .collect(),
+            Err(e) => return unavailable(&state.site, e),
+        }
+    } else {
+        Vec::new()
     };
     let rows = reports
         .into_iter()
@@ -1236,8 +1294,11 @@ async fn reports_page(
             reason: r.reason.label(),
             message: r.message,
             created: views::date(r.created_at.date_naive()),
-            open: r.status == crate::domain::report::ReportStatus::Open,
+            open: r.status == ReportStatus::Open,
             has_email: r.email.is_some(),
+            assignee: r
+                .assigned_to
+                .map(|id| (id, r.assigned_name.unwrap_or_default())),
         })
         .collect();
     render(
@@ -1248,21 +1309,86 @@ async fn reports_page(
             csrf: session.csrf.clone(),
             editor: caller.is_editor(),
             reports: rows,
+            view: view.to_string(),
+            views: REPORT_VIEWS
+                .iter()
+                .filter(|(v, _)| caller.is_editor() || *v != "mij")
+                .map(|(v, l)| Choice {
+                    key: v.to_string(),
+                    label: l.to_string(),
+                })
+                .collect(),
+            editors,
             notice,
             problem,
         },
     )
 }
 
-/// `GET /beheer/meldingen`: what residents reported (partners: on their own items).
+/// `GET /beheer/meldingen`: what residents reported (partners: on their own items), in the
+/// view chosen with `weergave`.
 pub async fn reports(
     State(state): State<AppState>,
     PortalSession(session): PortalSession,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    let handled = raw.unwrap_or_default().contains("gedaan=afgehandeld");
-    let notice = handled.then(|| "De melding is afgehandeld.".to_string());
-    reports_page(&state, &session, StatusCode::OK, notice, None).await
+    let query = super::pages::query_pairs(raw);
+    let get = |k: &str| {
+        query
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    };
+    let notice = match get("gedaan") {
+        "afgehandeld" => Some("De melding is afgehandeld.".to_string()),
+        "toegewezen" => Some("De melding is toegewezen.".to_string()),
+        _ => None,
+    };
+    reports_page(
+        &state,
+        &session,
+        StatusCode::OK,
+        get("weergave"),
+        (notice, None),
+    )
+    .await
+}
+
+/// A refused change on the reports page: the page again with the reasons, or the answer
+/// for a report that does not exist or a caller who may not.
+async fn report_refused(
+    state: &AppState,
+    session: &StaffSession,
+    field_label: &str,
+    e: DeskError,
+) -> Response {
+    match e {
+        DeskError::Invalid(errors) => {
+            let problem = errors
+                .into_vec()
+                .into_iter()
+                .map(|x| format!("{field_label}: {}", x.reason))
+                .collect::<Vec<_>>()
+                .join(" ");
+            reports_page(
+                state,
+                session,
+                StatusCode::BAD_REQUEST,
+                "",
+                (None, Some(problem)),
+            )
+            .await
+        }
+        DeskError::NotFound => not_found(&state.site),
+        DeskError::Forbidden => message(
+            &state.site,
+            StatusCode::FORBIDDEN,
+            "Geen toegang",
+            "Meldingen worden afgehandeld door de redactie.",
+        ),
+        DeskError::Store(e) => unavailable(&state.site, e),
+    }
 }
 
 /// `POST /beheer/meldingen/{id}`: an editor handles a report, with an answer if the resident
@@ -1273,42 +1399,35 @@ pub async fn handle_report(
     form: PortalForm,
 ) -> Response {
     let session = &form.session;
-    if !session.caller.is_editor() {
-        return message(
-            &state.site,
-            StatusCode::FORBIDDEN,
-            "Geen toegang",
-            "Meldingen worden afgehandeld door de redactie.",
-        );
-    }
     let Some(id) = super::id_of(&raw) else {
         return not_found(&state.site);
     };
-    let reply = form.form.get("antwoord").trim().to_string();
-    let mut errors = FieldErrors::new();
-    crate::domain::content::plain_text(&mut errors, "antwoord", &reply, 0, 2000);
-    if !errors.is_empty() {
-        let problem = errors
-            .into_vec()
-            .into_iter()
-            .map(|e| format!("Antwoord: {}", e.reason))
-            .collect::<Vec<_>>()
-            .join(" ");
-        return reports_page(
-            &state,
-            session,
-            StatusCode::BAD_REQUEST,
-            None,
-            Some(problem),
-        )
-        .await;
-    }
-    let actor = (session.caller.user.id, session.caller.user.name.as_str());
-    let reply = (!reply.is_empty()).then_some(reply.as_str());
-    match state.store.handle_report_with_reply(id, actor, reply).await {
+    let reply = form.form.get("antwoord");
+    match report_desk::handle(&state.store, &session.caller, id, Some(&reply)).await {
         Ok(_) => Redirect::to("/beheer/meldingen?gedaan=afgehandeld").into_response(),
-        Err(crate::store::StoreError::NotFound) => not_found(&state.site),
-        Err(e) => unavailable(&state.site, e),
+        Err(e) => report_refused(&state, session, "Antwoord", e).await,
+    }
+}
+
+/// `POST /beheer/meldingen/{id}/toewijzen`: an editor gives a report to an editor (or to
+/// nobody, with an empty choice).
+pub async fn assign_report(
+    State(state): State<AppState>,
+    Path(raw): Path<String>,
+    form: PortalForm,
+) -> Response {
+    let session = &form.session;
+    let Some(id) = super::id_of(&raw) else {
+        return not_found(&state.site);
+    };
+    let chosen = form.form.get("redacteur");
+    let assignee = match chosen.trim() {
+        "" => None,
+        other => Some(other.parse::<i64>().unwrap_or(-1)),
+    };
+    match report_desk::assign(&state.store, &session.caller, id, assignee).await {
+        Ok(_) => Redirect::to("/beheer/meldingen?gedaan=toegewezen").into_response(),
+        Err(e) => report_refused(&state, session, "Toewijzen", e).await,
     }
 }
 
@@ -1327,6 +1446,10 @@ struct OrganisationPage<'a> {
     site: &'a Site,
     page: PageMeta,
     csrf: String,
+    heading: String,
+    action: String,
+    /// Editors see and set whether the organisation is trusted; partners do not.
+    trusted: Option<bool>,
     version: i64,
     fields: Vec<OrgField>,
     errors: Vec<(String, String)>,
@@ -1344,7 +1467,7 @@ impl OrganisationPage<'_> {
     }
 }
 
-const ORG_FIELDS: [(&str, &str); 5] = [
+pub(super) const ORG_FIELDS: [(&str, &str); 5] = [
     ("naam", "Naam"),
     ("beschrijving", "Wat doet uw organisatie?"),
     ("telefoon", "Telefoonnummer"),
@@ -1352,15 +1475,35 @@ const ORG_FIELDS: [(&str, &str); 5] = [
     ("website", "Website (begint met https://)"),
 ];
 
-struct OrgForm {
-    version: i64,
-    values: Vec<String>,
-    errors: Vec<(String, String)>,
-    notice: Option<String>,
-    problem: Option<String>,
+pub(super) struct OrgForm {
+    /// The page's heading, and where the form posts.
+    pub(super) heading: String,
+    pub(super) action: String,
+    pub(super) trusted: Option<bool>,
+    pub(super) version: i64,
+    pub(super) values: Vec<String>,
+    pub(super) errors: Vec<(String, String)>,
+    pub(super) notice: Option<String>,
+    pub(super) problem: Option<String>,
 }
 
-fn organisation_page(
+impl OrgForm {
+    /// The partner's own profile.
+    fn own(version: i64, values: Vec<String>) -> OrgForm {
+        OrgForm {
+            heading: "Uw organisatie".into(),
+            action: "/beheer/organisatie".into(),
+            trusted: None,
+            version,
+            values,
+            errors: Vec::new(),
+            notice: None,
+            problem: None,
+        }
+    }
+}
+
+pub(super) fn organisation_page(
     state: &AppState,
     session: &StaffSession,
     status: StatusCode,
@@ -1375,8 +1518,11 @@ fn organisation_page(
         status,
         &OrganisationPage {
             site: &state.site,
-            page: meta("Uw organisatie", session),
+            page: meta(&form.heading, session),
             csrf: session.csrf.clone(),
+            heading: form.heading,
+            action: form.action,
+            trusted: form.trusted,
             version: form.version,
             fields,
             errors: form.errors,
@@ -1384,6 +1530,17 @@ fn organisation_page(
             problem: form.problem,
         },
     )
+}
+
+/// The form's values of an organisation, in the order of [`ORG_FIELDS`].
+pub(super) fn org_values(org: &crate::store::Organisation) -> Vec<String> {
+    vec![
+        org.name.clone(),
+        org.description.clone(),
+        org.phone.clone().unwrap_or_default(),
+        org.email.clone().unwrap_or_default(),
+        org.website.clone().unwrap_or_default(),
+    ]
 }
 
 /// The partner's own organisation; editors manage organisations elsewhere.
@@ -1412,19 +1569,8 @@ pub async fn organisation_form(
         Err(page) => return page,
     };
     let saved = raw.unwrap_or_default().contains("gedaan=opgeslagen");
-    let form = OrgForm {
-        version: org.version,
-        values: vec![
-            org.name,
-            org.description,
-            org.phone.unwrap_or_default(),
-            org.email.unwrap_or_default(),
-            org.website.unwrap_or_default(),
-        ],
-        errors: Vec::new(),
-        notice: saved.then(|| "De gegevens van uw organisatie zijn opgeslagen.".to_string()),
-        problem: None,
-    };
+    let mut form = OrgForm::own(org.version, org_values(&org));
+    form.notice = saved.then(|| "De gegevens van uw organisatie zijn opgeslagen.".to_string());
     organisation_page(&state, &session, StatusCode::OK, form)
 }
 
@@ -1444,11 +1590,9 @@ pub async fn save_organisation(State(state): State<AppState>, form: PortalForm) 
             session,
             status,
             OrgForm {
-                version,
-                values: values.clone(),
                 errors,
-                notice: None,
                 problem,
+                ..OrgForm::own(version, values.clone())
             },
         )
     };
@@ -1633,149 +1777,6 @@ pub async fn save_account(
             "Iemand anders was u voor",
             "Uw account is intussen veranderd. Open de pagina opnieuw en probeer het nog eens.",
         ),
-        Err(err) => unavailable(&state.site, err),
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Taxonomy (editors): relabel a term; search finds the items by the new label on every node
-
-struct TermRow {
-    key: String,
-    label: String,
-}
-
-struct TermList {
-    name: &'static str,
-    label: &'static str,
-    terms: Vec<TermRow>,
-}
-
-#[derive(Template)]
-#[template(path = "portal_taxonomy.html")]
-struct TaxonomyPage<'a> {
-    site: &'a Site,
-    page: PageMeta,
-    csrf: String,
-    lists: Vec<TermList>,
-    notice: Option<String>,
-    problem: Option<String>,
-}
-
-fn editors_only(site: &Site) -> Response {
-    message(
-        site,
-        StatusCode::FORBIDDEN,
-        "Geen toegang",
-        "Dit deel van het beheer is voor redacteuren.",
-    )
-}
-
-fn taxonomy_page(
-    state: &AppState,
-    session: &StaffSession,
-    status: StatusCode,
-    notice: Option<String>,
-    problem: Option<String>,
-) -> Response {
-    let space = state.index.facet_space();
-    let lists = crate::domain::taxonomy::TermKind::RELABELLED
-        .iter()
-        .map(|(kind, name, label)| TermList {
-            name,
-            label,
-            terms: space
-                .taxonomy
-                .terms(*kind)
-                .iter()
-                .map(|t| TermRow {
-                    key: t.key.to_string(),
-                    label: t.label.clone(),
-                })
-                .collect(),
-        })
-        .collect();
-    render(
-        status,
-        &TaxonomyPage {
-            site: &state.site,
-            page: meta("Taxonomie", session),
-            csrf: session.csrf.clone(),
-            lists,
-            notice,
-            problem,
-        },
-    )
-}
-
-/// `GET /beheer/taxonomie` (editors).
-pub async fn taxonomy(
-    State(state): State<AppState>,
-    PortalSession(session): PortalSession,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    if !session.caller.is_editor() {
-        return editors_only(&state.site);
-    }
-    let done = raw
-        .unwrap_or_default()
-        .contains("gedaan=hernoemd")
-        .then(|| "De nieuwe naam is opgeslagen. Het zoeken gebruikt hem meteen.".to_string());
-    taxonomy_page(&state, &session, StatusCode::OK, done, None)
-}
-
-/// `POST /beheer/taxonomie/{lijst}/{sleutel}`: relabel, with the API's check of the label.
-pub async fn relabel(
-    State(state): State<AppState>,
-    Path((list, key)): Path<(String, String)>,
-    form: PortalForm,
-) -> Response {
-    let session = &form.session;
-    if !session.caller.is_editor() {
-        return editors_only(&state.site);
-    }
-    let (Some(kind), Some(key)) = (
-        crate::domain::taxonomy::TermKind::from_list_name(&list),
-        crate::domain::TermKey::parse(&key),
-    ) else {
-        return not_found(&state.site);
-    };
-    let label = form.form.get("label");
-    let mut e = FieldErrors::new();
-    crate::domain::content::limited_text(
-        &mut e,
-        "label",
-        &label,
-        crate::domain::content::TERM_LABEL,
-    );
-    if !e.is_empty() {
-        let problem = e
-            .into_vec()
-            .into_iter()
-            .map(|x| format!("Naam: {}", x.reason))
-            .collect::<Vec<_>>()
-            .join(" ");
-        return taxonomy_page(
-            &state,
-            session,
-            StatusCode::BAD_REQUEST,
-            None,
-            Some(problem),
-        );
-    }
-    let actor = (session.caller.user.id, session.caller.user.name.as_str());
-    match state
-        .store
-        .relabel_term(kind, &key, label.trim(), actor)
-        .await
-    {
-        Ok(seq) => {
-            state.index_waker.notify_one();
-            // Like the API: answer once this node's search uses the new label (or soon).
-            let _ = state.index.wait_for(seq, state.write_wait).await;
-            Redirect::to("/beheer/taxonomie?gedaan=hernoemd").into_response()
-        }
-        Err(crate::store::StoreError::NotFound) => not_found(&state.site),
         Err(err) => unavailable(&state.site, err),
     }
 }

@@ -9,7 +9,7 @@ pub mod rules;
 use sqlx::{Any, Transaction};
 
 use crate::auth::Caller;
-use crate::domain::content::{ListingInput, diff};
+use crate::domain::content::{ListingInput, RetiredTerms, diff};
 use crate::domain::{FieldErrors, Listing, NewListing, Taxonomy};
 use crate::store::{NewRevision, StateChange, Store, StoreError};
 use rules::{Action, Actor, Check, ContentStep, NoteStep, PendingStep, Plan, Refusal, State};
@@ -119,10 +119,15 @@ impl From<sqlx::Error> for WorkflowError {
 
 type Result<T> = std::result::Result<T, WorkflowError>;
 
-/// Validates content sent by a partner or editor.
-pub fn validate(content: &ListingInput, taxonomy: &Taxonomy) -> Result<NewListing> {
+/// Validates content sent by a partner or editor. `retired` says which retired taxonomy terms
+/// it may carry (see [`RetiredTerms`]).
+pub fn validate(
+    content: &ListingInput,
+    taxonomy: &Taxonomy,
+    retired: RetiredTerms,
+) -> Result<NewListing> {
     let mut e = FieldErrors::new();
-    match content.validate(taxonomy, &mut e) {
+    match content.validate(taxonomy, retired, &mut e) {
         Some(l) if e.is_empty() => Ok(l),
         _ => Err(WorkflowError::Invalid(e)),
     }
@@ -130,7 +135,11 @@ pub fn validate(content: &ListingInput, taxonomy: &Taxonomy) -> Result<NewListin
 
 /// Checks stored content against today's taxonomy (it may predate a change).
 fn revalidate(content: &NewListing, taxonomy: &Taxonomy) -> Result<NewListing> {
-    validate(&ListingInput::from_new(content), taxonomy)
+    validate(
+        &ListingInput::from_new(content),
+        taxonomy,
+        RetiredTerms::Allowed,
+    )
 }
 
 /// Content a revision shows: the pending proposal when there is one, else the row.
@@ -149,7 +158,7 @@ pub async fn create(
     organisation_id: i64,
     content: &ListingInput,
 ) -> Result<Saved> {
-    let new = validate(content, taxonomy)?;
+    let new = validate(content, taxonomy, RetiredTerms::Refused)?;
     let mut tx = store.begin().await?;
     let id = Store::insert_listing_row(&mut tx, organisation_id, &new).await?;
     Store::replace_links(&mut tx, id, &new).await?;
@@ -176,7 +185,6 @@ pub async fn update(
     expected_version: i64,
     content: &ListingInput,
 ) -> Result<Saved> {
-    let sent = validate(content, taxonomy)?;
     step(
         store,
         taxonomy,
@@ -184,7 +192,7 @@ pub async fn update(
         id,
         Some(expected_version),
         Action::Edit,
-        Some(sent),
+        Some(content),
     )
     .await
 }
@@ -299,7 +307,7 @@ async fn step(
     id: i64,
     expected_version: Option<i64>,
     action: Action,
-    sent: Option<NewListing>,
+    content: Option<&ListingInput>,
 ) -> Result<Saved> {
     let mut tx = store.begin().await?;
     let current = Store::lock_listing(&mut tx, id).await?;
@@ -311,6 +319,15 @@ async fn step(
     if expected_version.is_some_and(|v| v != current.version) {
         return Err(WorkflowError::StaleVersion);
     }
+    // Checked against the item as it is: the terms it has keep passing when retired.
+    let sent = match content {
+        Some(c) => Some(validate(
+            c,
+            taxonomy,
+            RetiredTerms::KeptFrom(&working_content(&current)),
+        )?),
+        None => None,
+    };
     let actor = match by {
         By::Account(caller) => Actor {
             editor: caller.is_editor(),

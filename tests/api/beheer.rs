@@ -318,6 +318,62 @@ async fn a_partner_item_goes_through_review_into_search_and_edits_wait_for_appro
     );
     assert!(actions.contains(&"beoordeling-goedgekeurd"));
     assert!(actions.contains(&"inloggen"));
+
+    // Filters: by action, by subject kind and by day; bad values are named and show nothing.
+    let returned = app
+        .call(
+            "GET",
+            "/api/v1/beheer/audit-log?actie=beoordeling-teruggestuurd&onderwerp=aanbod",
+            Some(&editor),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(returned.status, 200, "{}", returned.body);
+    let entries = returned.body["resultaten"].as_array().unwrap();
+    assert!(!entries.is_empty());
+    assert!(
+        entries
+            .iter()
+            .all(|a| a["actie"] == "beoordeling-teruggestuurd"
+                && a["onderwerp"].as_str().unwrap().starts_with("aanbod "))
+    );
+    let today = chrono::Utc::now().date_naive();
+    let yesterday = today.pred_opt().unwrap();
+    let by_day = |from: chrono::NaiveDate, to: chrono::NaiveDate| {
+        format!("/api/v1/beheer/audit-log?vanaf={from}&tot={to}")
+    };
+    let todays = app
+        .call("GET", &by_day(today, today), Some(&editor), None, None)
+        .await;
+    assert_eq!(todays.body["totaal"], audit.body["totaal"]);
+    let before = app
+        .call(
+            "GET",
+            &by_day(yesterday, yesterday),
+            Some(&editor),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(before.body["totaal"], 0);
+    let bad = app
+        .call(
+            "GET",
+            "/api/v1/beheer/audit-log?door=iemand&vanaf=gisteren",
+            Some(&editor),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    let names: Vec<&str> = bad.body["invalidParams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["door", "vanaf"]);
 }
 
 #[tokio::test]

@@ -160,10 +160,11 @@ async fn random_edits(app: &TestApp, mix: &mut Mix, round: usize, editor: i64) {
             _ => {
                 let key = ["ontmoeting", "geldzaken"][mix.next(2)];
                 app.store
-                    .relabel_term(
+                    .change_term(
                         TermKind::Theme,
                         &TermKey::parse(key).unwrap(),
                         &format!("Thema {key} {round}.{step}"),
+                        false,
                         (editor, "Redactie"),
                     )
                     .await

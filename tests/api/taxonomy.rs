@@ -189,7 +189,10 @@ async fn a_relabelled_theme_and_talent_are_found_by_their_new_label_on_both_node
             )
             .await;
         assert_eq!(answer.status, 200, "{}", answer.body);
-        assert_eq!(answer.body, json!({"sleutel": key, "label": label}));
+        assert_eq!(
+            answer.body,
+            json!({"sleutel": key, "label": label, "ingetrokken": false})
+        );
         let here = a.search(&format!("q={word}")).await;
         assert_eq!(total(&here), expected, "read your own relabel: {here}");
         found_everywhere([&a, &b], word, expected).await;
@@ -234,4 +237,216 @@ async fn a_relabelled_theme_and_talent_are_found_by_their_new_label_on_both_node
         .await;
     assert_eq!(empty.status, 400);
     assert_eq!(empty.body["invalidParams"][0]["name"], "label");
+}
+
+fn invalid_names(body: &serde_json::Value) -> Vec<String> {
+    body["invalidParams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn keys(body: &serde_json::Value) -> Vec<String> {
+    body.as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["sleutel"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn editors_add_and_retire_terms_and_retired_ones_stay_on_old_items_only() {
+    let app = TestApp::with_demo().await;
+    let editor = app.token_for("redacteur", None).await;
+    let org = app.organisation_id("org-samen-leusden").await;
+    let partner = app.token_for("partner", Some(org)).await;
+
+    // Add: offered at once in the public list, usable on an item, and searchable by label.
+    let added = app
+        .call(
+            "POST",
+            "/api/v1/beheer/termen/themas",
+            Some(&editor),
+            None,
+            Some(json!({"sleutel": "dieren", "label": "Dieren en huisdieren"})),
+        )
+        .await;
+    assert_eq!(added.status, 201, "{}", added.body);
+    assert_eq!(
+        added.headers["location"],
+        "/api/v1/beheer/termen/themas/dieren"
+    );
+    assert!(keys(&app.get_json("/api/v1/themas").await).contains(&"dieren".to_string()));
+    let mut content = crate::helpers::item("Hulp bij de zorg voor uw huisdier");
+    content["themas"] = json!(["dieren"]);
+    let with_new = app
+        .call(
+            "POST",
+            "/api/v1/beheer/aanbod",
+            Some(&partner),
+            None,
+            Some(content.clone()),
+        )
+        .await;
+    assert_eq!(with_new.status, 201, "{}", with_new.body);
+
+    // Bad additions name every offending field and change nothing; partners may not add.
+    let before = app.get_json("/api/v1/themas").await;
+    for (body, fields) in [
+        (
+            json!({"sleutel": "Mantel Zorg", "label": ""}),
+            vec!["sleutel", "label"],
+        ),
+        (
+            json!({"sleutel": "dieren", "label": "Nog eens"}),
+            vec!["sleutel"],
+        ),
+    ] {
+        let refused = app
+            .call(
+                "POST",
+                "/api/v1/beheer/termen/themas",
+                Some(&editor),
+                None,
+                Some(body),
+            )
+            .await;
+        assert_eq!(refused.status, 400, "{}", refused.body);
+        assert_eq!(invalid_names(&refused.body), fields);
+    }
+    let by_partner = app
+        .call(
+            "POST",
+            "/api/v1/beheer/termen/themas",
+            Some(&partner),
+            None,
+            Some(json!({"sleutel": "iets", "label": "Iets"})),
+        )
+        .await;
+    assert_eq!(by_partner.status, 403);
+    let unknown_list = app
+        .call(
+            "POST",
+            "/api/v1/beheer/termen/kleuren",
+            Some(&editor),
+            None,
+            Some(json!({"sleutel": "rood", "label": "Rood"})),
+        )
+        .await;
+    assert_eq!(unknown_list.status, 404);
+    assert_eq!(app.get_json("/api/v1/themas").await, before);
+
+    // Retire "geldzaken": no longer offered, still on the items that have it.
+    let money = total(&app.search("thema=geldzaken").await);
+    assert!(money > 0);
+    let label = before
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["sleutel"] == "geldzaken")
+        .unwrap()["label"]
+        .clone();
+    let retired = app
+        .call(
+            "PUT",
+            "/api/v1/beheer/termen/themas/geldzaken",
+            Some(&editor),
+            None,
+            Some(json!({"label": label, "ingetrokken": true})),
+        )
+        .await;
+    assert_eq!(retired.status, 200, "{}", retired.body);
+    assert!(!keys(&app.get_json("/api/v1/themas").await).contains(&"geldzaken".to_string()));
+    let managed = app
+        .call(
+            "GET",
+            "/api/v1/beheer/termen/themas",
+            Some(&editor),
+            None,
+            None,
+        )
+        .await;
+    assert!(
+        managed
+            .body
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["sleutel"] == "geldzaken" && t["ingetrokken"] == true)
+    );
+    assert_eq!(total(&app.search("thema=geldzaken").await), money);
+
+    // A new item cannot take it; an old item keeps it through an edit; another item
+    // cannot add it.
+    content["themas"] = json!(["geldzaken"]);
+    let refused = app
+        .call(
+            "POST",
+            "/api/v1/beheer/aanbod",
+            Some(&partner),
+            None,
+            Some(content.clone()),
+        )
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert_eq!(invalid_names(&refused.body), ["themas"]);
+    assert!(
+        refused.body["invalidParams"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("niet meer gebruikt")
+    );
+    let holder = app.all_ids("thema=geldzaken").await[0];
+    let path = format!("/api/v1/beheer/aanbod/{holder}");
+    let current = app.call("GET", &path, Some(&editor), None, None).await;
+    let mut kept = current.body["inhoud"].clone();
+    kept["titel"] = json!("Hulp bij geldzaken, nu met inloopspreekuur");
+    let saved = app
+        .call(
+            "PUT",
+            &path,
+            Some(&editor),
+            Some(current.etag()),
+            Some(kept),
+        )
+        .await;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    assert!(
+        saved.body["inhoud"]["themas"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("geldzaken"))
+    );
+    let other = with_new.body["id"].as_i64().unwrap();
+    let path = format!("/api/v1/beheer/aanbod/{other}");
+    let current = app.call("GET", &path, Some(&partner), None, None).await;
+    let mut added_to = current.body["inhoud"].clone();
+    added_to["themas"] = json!(["dieren", "geldzaken"]);
+    let refused = app
+        .call(
+            "PUT",
+            &path,
+            Some(&partner),
+            Some(current.etag()),
+            Some(added_to),
+        )
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert_eq!(invalid_names(&refused.body), ["themas"]);
+
+    // Back into use: offered again.
+    let restored = app
+        .call(
+            "PUT",
+            "/api/v1/beheer/termen/themas/geldzaken",
+            Some(&editor),
+            None,
+            Some(json!({"label": label})),
+        )
+        .await;
+    assert_eq!(restored.status, 200, "{}", restored.body);
+    assert_eq!(restored.body["ingetrokken"], false);
+    assert!(keys(&app.get_json("/api/v1/themas").await).contains(&"geldzaken".to_string()));
 }

@@ -223,9 +223,83 @@ async fn a_report_is_stored_without_an_account_and_errors_show_next_to_the_field
         .call("GET", "/api/v1/beheer/meldingen", Some(&other), None, None)
         .await;
     assert_eq!(theirs.body["totaal"], 0);
+    // An editor takes it on; only active editors can be given a report, and a bad request
+    // changes nothing.
+    let path = format!("/api/v1/beheer/meldingen/{id}");
+    let (editor_id,): (i64,) =
+        sqlx::query_as("SELECT id FROM users WHERE role = 'redacteur' ORDER BY id LIMIT 1")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+    let (partner_id,): (i64,) =
+        sqlx::query_as("SELECT id FROM users WHERE role = 'partner' ORDER BY id LIMIT 1")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+    let to_partner = app
+        .call(
+            "PATCH",
+            &path,
+            Some(&editor),
+            None,
+            Some(json!({"toegewezenAan": partner_id})),
+        )
+        .await;
+    assert_eq!(to_partner.status, 400, "{}", to_partner.body);
+    assert_eq!(to_partner.body["invalidParams"][0]["name"], "toegewezenAan");
+    let too_long = app
+        .call(
+            "PATCH",
+            &path,
+            Some(&editor),
+            None,
+            Some(json!({"toegewezenAan": editor_id, "status": "afgehandeld",
+                        "antwoord": "a".repeat(2001)})),
+        )
+        .await;
+    assert_eq!(too_long.status, 400, "{}", too_long.body);
+    assert_eq!(too_long.body["invalidParams"][0]["name"], "antwoord");
+    let assigned = app
+        .call(
+            "PATCH",
+            &path,
+            Some(&editor),
+            None,
+            Some(json!({"toegewezenAan": editor_id})),
+        )
+        .await;
+    assert_eq!(assigned.status, 200, "{}", assigned.body);
+    assert_eq!(assigned.body["toegewezenAan"]["id"], editor_id);
+    assert_eq!(assigned.body["status"], "open");
+    let for_me = app
+        .call(
+            "GET",
+            &format!("/api/v1/beheer/meldingen?toegewezenAan={editor_id}"),
+            Some(&editor),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(for_me.body["totaal"], 1, "{}", for_me.body);
+    let logged = app
+        .call(
+            "GET",
+            "/api/v1/beheer/audit-log?actie=melding-toegewezen",
+            Some(&editor),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        logged.body["totaal"], 1,
+        "one assignment, none from the refused requests"
+    );
+    assert_eq!(
+        logged.body["resultaten"][0]["onderwerp"],
+        format!("melding {id}")
+    );
     // Partners may not handle it; an editor does, and the address is erased.
     let body = Some(json!({"status": "afgehandeld"}));
-    let path = format!("/api/v1/beheer/meldingen/{id}");
     assert_eq!(
         app.call("PATCH", &path, Some(&partner), None, body.clone())
             .await

@@ -11,15 +11,15 @@ use utoipa::ToSchema;
 use super::super::AppState;
 use super::super::dto::paged_list;
 use super::super::extract::{
-    ApiPath, IfMatch, JsonObject, QueryPairs, etag, fields_from, parse_paging,
+    ApiPath, IfMatch, JsonObject, QueryPairs, etag, fields_from, parse_paging, parse_paging_after,
 };
 use super::super::sessies::UserResponse;
+use crate::account_admin::{self, AccountPatch, NewAccount};
 use crate::auth::Caller;
-use crate::domain::content::{USER_NAME, limited_text};
-use crate::domain::user::password_problem;
-use crate::domain::{FieldErrors, Role, UserEmail};
+use crate::domain::FieldErrors;
+use crate::domain::audit::AuditFilter;
 use crate::error::{ApiError, ApiResult};
-use crate::store::{User, UserChanges};
+use crate::store::User;
 
 /// A new account.
 #[derive(Debug, Default, Deserialize, ToSchema)]
@@ -61,34 +61,6 @@ fn with_etag(status: StatusCode, user: User) -> Response {
         Json(UserResponse::from(user)),
     )
         .into_response()
-}
-
-/// Checks role and organisation together; returns the role.
-async fn check_role(
-    state: &AppState,
-    caller: &Caller,
-    e: &mut FieldErrors,
-    rol: &str,
-    organisation_id: Option<i64>,
-) -> Result<Option<Role>, ApiError> {
-    let Some(role) = Role::parse(rol) else {
-        e.add("rol", format!("kies uit: {}", Role::allowed()));
-        return Ok(None);
-    };
-    if role == Role::Admin && caller.role() != Role::Admin {
-        return Err(ApiError::Forbidden);
-    }
-    match (role, organisation_id) {
-        (Role::Partner, None) => e.add("organisatieId", "is verplicht voor een partner"),
-        (Role::Partner, Some(id)) => {
-            if state.store.find_organisation(id).await.is_err() {
-                e.add("organisatieId", "onbekende organisatie");
-            }
-        }
-        (_, Some(_)) => e.add("organisatieId", "alleen voor partners"),
-        (_, None) => {}
-    }
-    Ok(Some(role))
 }
 
 paged_list!(
@@ -158,75 +130,19 @@ pub async fn create_gebruiker(
         SERVER_FIELDS,
         "wordt door de server bepaald",
     )?;
-    let mut e = FieldErrors::new();
-    let email = UserEmail::parse(&req.email);
-    if email.is_none() {
-        e.add("email", "geen geldig e-mailadres");
-    }
-    limited_text(&mut e, "naam", &req.naam, USER_NAME);
-    if let Some(p) = req.wachtwoord.as_deref().and_then(password_problem) {
-        e.add("wachtwoord", p);
-    }
-    let role = check_role(&state, &caller, &mut e, &req.rol, req.organisatie_id).await?;
-    let (Some(email), Some(role), true) = (email, role, e.is_empty()) else {
-        return Err(e.into());
+    let new = NewAccount {
+        email: req.email,
+        name: req.naam,
+        role: req.rol,
+        organisation_id: req.organisatie_id,
+        password: req.wachtwoord,
     };
-    // An invited account has no password anyone knows until its owner chooses one.
-    let password = req.wachtwoord.clone().unwrap_or_else(|| {
-        format!(
-            "{}{}",
-            crate::auth::new_share_token(),
-            crate::auth::new_share_token()
-        )
-    });
-    let hash = state.auth.hash(password).await?;
-    let user = state
-        .store
-        .create_user(
-            email.as_str(),
-            req.naam.trim(),
-            role,
-            req.organisatie_id,
-            &hash,
-        )
-        .await?;
-    if req.wachtwoord.is_none() {
-        state
-            .store
-            .send_password_link(
-                user.id,
-                &user.email,
-                crate::store::INVITATION,
-                chrono::Duration::days(7),
-                chrono::Utc::now(),
-            )
-            .await?;
-    }
-    state
-        .store
-        .audit(
-            Some((caller.user.id, &caller.user.name)),
-            "gebruiker-aangemaakt",
-            &format!("gebruiker {}", user.id),
-            &format!("rol {}", role.as_str()),
-        )
-        .await?;
+    let user = account_admin::create(&state.store, &state.auth, &caller, new).await?;
     let mut res = with_etag(StatusCode::CREATED, user.clone());
     if let Ok(v) = format!("/api/v1/beheer/gebruikers/{}", user.id).parse() {
         res.headers_mut().insert(header::LOCATION, v);
     }
     Ok(res)
-}
-
-/// The account `id`, if the caller may see it: editors all, anyone their own. (Only admins
-/// may change admin accounts; see [`update_gebruiker`].)
-async fn visible(state: &AppState, caller: &Caller, id: i64) -> ApiResult<User> {
-    if caller.user.id == id {
-        return Ok(state.store.find_user(id).await?);
-    }
-    caller.require_editor()?;
-    let user = state.store.find_user(id).await?;
-    Ok(user)
 }
 
 /// One account with its `ETag`.
@@ -245,7 +161,7 @@ pub async fn get_gebruiker(
     caller: Caller,
     ApiPath(id): ApiPath<i64>,
 ) -> ApiResult<Response> {
-    let user = visible(&state, &caller, id).await?;
+    let user = account_admin::visible(&state.store, &caller, id).await?;
     Ok(with_etag(StatusCode::OK, user))
 }
 
@@ -274,92 +190,45 @@ pub async fn update_gebruiker(
     if_match: Result<IfMatch, ApiError>,
     JsonObject(body): JsonObject,
 ) -> ApiResult<Response> {
-    let target = visible(&state, &caller, id).await?;
-    let own = caller.user.id == id;
-    let editor_fields = ["rol", "organisatieId", "actief"];
-    let patch: UserPatch = if caller.is_editor() && !own {
-        if target.role == Role::Admin && caller.role() != Role::Admin {
-            return Err(ApiError::Forbidden);
-        }
+    let target = account_admin::visible(&state.store, &caller, id).await?;
+    let patch: UserPatch = if account_admin::may_manage(&caller, &target) {
         fields_from(
             body,
             &["naam", "rol", "organisatieId", "actief", "wachtwoord"],
             SERVER_FIELDS,
             "wordt door de server bepaald",
         )?
-    } else {
+    } else if caller.user.id == id {
         let mut forbidden = SERVER_FIELDS.to_vec();
-        forbidden.extend(editor_fields);
+        forbidden.extend(["rol", "organisatieId", "actief"]);
         fields_from(
             body,
             &["naam", "wachtwoord", "huidigWachtwoord"],
             &forbidden,
             "dit veld mag u voor uw eigen account niet zetten",
         )?
-    };
-    // Only a well-formed request gets to the version check. The checks below look at
-    // `target`; the update only applies at this same version, so they cannot be outrun by a
-    // concurrent change (412 instead).
-    let IfMatch(version) = if_match?;
-    if version != target.version {
-        return Err(ApiError::PreconditionFailed);
-    }
-    let mut e = FieldErrors::new();
-    if let Some(n) = &patch.naam {
-        limited_text(&mut e, "naam", n, USER_NAME);
-    }
-    // One's own password: the auth service's rule (the current one is needed).
-    let own_password = own && patch.wachtwoord.is_some();
-    let own_hash = if own_password {
-        state
-            .auth
-            .own_password_change(
-                &state.store,
-                &target,
-                patch.wachtwoord.as_deref().unwrap_or(""),
-                patch.huidig_wachtwoord.as_deref(),
-                client.0,
-                &mut e,
-            )
-            .await?
     } else {
-        if let Some(p) = patch.wachtwoord.as_deref().and_then(password_problem) {
-            e.add("wachtwoord", p);
-        }
-        None
+        return Err(ApiError::Forbidden);
     };
-    let mut changes = UserChanges {
-        name: patch.naam.as_ref().map(|n| n.trim().to_string()),
+    // Only a well-formed request gets to the version check.
+    let IfMatch(version) = if_match?;
+    let changes = AccountPatch {
+        name: patch.naam,
+        role: patch.rol,
+        organisation_id: patch.organisatie_id,
         active: patch.actief,
-        ..Default::default()
+        password: patch.wachtwoord,
+        current_password: patch.huidig_wachtwoord,
     };
-    if patch.rol.is_some() || patch.organisatie_id.is_some() {
-        let rol = patch.rol.clone().unwrap_or(target.role.as_str().into());
-        let org = match (&patch.rol, patch.organisatie_id) {
-            (_, Some(o)) => Some(o),
-            (Some(r), None) if r != "partner" => None,
-            _ => target.organisation_id,
-        };
-        if let Some(role) = check_role(&state, &caller, &mut e, &rol, org).await? {
-            changes.role = Some(role);
-            changes.organisation_id = Some(org);
-        }
-    }
-    if !e.is_empty() {
-        return Err(e.into());
-    }
-    if let Some(hash) = own_hash {
-        changes.password_hash = Some(hash);
-    } else if let Some(p) = patch.wachtwoord.clone() {
-        changes.password_hash = Some(state.auth.hash(p).await?);
-    }
-    if !changes.change(&target) {
-        return Ok(with_etag(StatusCode::OK, target));
-    }
-    let user = state
-        .store
-        .update_user(id, version, &changes, (caller.user.id, &caller.user.name))
-        .await?;
+    let user = account_admin::update(
+        &state.store,
+        &state.auth,
+        &caller,
+        client.0,
+        (id, version),
+        changes,
+    )
+    .await?;
     Ok(with_etag(StatusCode::OK, user))
 }
 
@@ -379,12 +248,17 @@ pub struct AuditResponse {
     pub toelichting: String,
 }
 
-/// The audit log, newest first (admins and editors).
+/// The audit log, newest first (admins and editors), optionally filtered.
 #[utoipa::path(
     get,
     path = "/beheer/audit-log",
     tag = "beheer",
     params(
+        ("actie" = Option<String>, Query, max_length = 100, description = "One action, e.g. `rol-gewijzigd`"),
+        ("door" = Option<i64>, Query, minimum = 1, description = "Entries by this account id"),
+        ("onderwerp" = Option<String>, Query, max_length = 100, description = "A subject (`aanbod 12`) or a kind of subject (`aanbod`)"),
+        ("vanaf" = Option<String>, Query, format = Date, description = "First day (UTC), inclusive"),
+        ("tot" = Option<String>, Query, format = Date, description = "Last day (UTC), inclusive"),
         ("page" = Option<u32>, Query, minimum = 1),
         ("pageSize" = Option<u32>, Query, minimum = 1, maximum = 100),
     ),
@@ -399,10 +273,22 @@ pub async fn list_audit_log(
     QueryPairs(pairs): QueryPairs,
 ) -> ApiResult<Json<AuditList>> {
     caller.require_editor()?;
-    let (page, size) = parse_paging(&pairs, 100)?;
+    let mut e = FieldErrors::new();
+    let mut filter = AuditFilter::default();
+    let paging: Vec<_> = pairs
+        .iter()
+        .filter(|(k, v)| !filter.read(k, v, &mut e))
+        .cloned()
+        .collect();
+    filter.check(&mut e);
+    let (page, size) = parse_paging_after(e, &paging, 100)?;
     let (entries, total) = state
         .store
-        .list_audit(i64::from(page - 1) * i64::from(size), i64::from(size))
+        .list_audit(
+            &filter,
+            i64::from(page - 1) * i64::from(size),
+            i64::from(size),
+        )
         .await?;
     Ok(Json(AuditList::new(
         "/api/v1/beheer/audit-log",

@@ -13,6 +13,7 @@ use crate::auth::Caller;
 use crate::domain::report::{Report, ReportStatus};
 use crate::domain::{FieldErrors, iso};
 use crate::error::ApiResult;
+use crate::report_desk;
 use crate::store::ReportFilter;
 
 /// The item a report is about.
@@ -50,6 +51,16 @@ pub struct ReportResponse {
     pub ingediend: String,
     #[schema(format = DateTime)]
     pub afgehandeld: Option<String>,
+    /// The editor who takes care of it, if anyone.
+    pub toegewezen_aan: Option<ReportAssignee>,
+}
+
+/// An editor a report is assigned to.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReportAssignee {
+    /// The account id.
+    pub id: i64,
+    pub naam: String,
 }
 
 impl ReportResponse {
@@ -72,6 +83,10 @@ impl ReportResponse {
             status: r.status.as_str().into(),
             ingediend: iso(&r.created_at),
             afgehandeld: r.handled_at.as_ref().map(iso),
+            toegewezen_aan: r.assigned_to.map(|id| ReportAssignee {
+                id,
+                naam: r.assigned_name.unwrap_or_default(),
+            }),
         }
     }
 }
@@ -88,6 +103,7 @@ paged_list!(
     tag = "beheer",
     params(
         ("status" = Option<String>, Query, description = "`open` or `afgehandeld`"),
+        ("toegewezenAan" = Option<i64>, Query, minimum = 1, description = "Only reports assigned to this account (editors)"),
         ("page" = Option<u32>, Query, minimum = 1),
         ("pageSize" = Option<u32>, Query, minimum = 1, maximum = 100),
     ),
@@ -112,6 +128,10 @@ pub async fn list_meldingen(
                 Some(s) => filter.status = Some(s),
                 None => e.add("status", format!("kies uit: {}", ReportStatus::allowed())),
             },
+            "toegewezenAan" => match v.parse::<i64>() {
+                Ok(id) if id >= 1 => filter.assigned_to = Some(id),
+                _ => e.add("toegewezenAan", "moet het nummer van een account zijn"),
+            },
             _ => paging.push((k.clone(), v.clone())),
         }
     }
@@ -134,14 +154,29 @@ pub async fn list_meldingen(
     )))
 }
 
-/// What an editor changes on a report.
-#[derive(Debug, Deserialize, ToSchema)]
+/// What an editor changes on a report; omitted fields stay as they are.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(default, rename_all = "camelCase")]
 pub struct ReportPatch {
     /// `afgehandeld`: handled; the resident's e-mail address is erased.
-    pub status: String,
+    pub status: Option<String>,
+    /// With `status` `afgehandeld`: an answer (plain text, at most 2000 characters) mailed to
+    /// the resident when they left an address.
+    #[schema(max_length = 2000)]
+    pub antwoord: Option<String>,
+    /// The id of the editor who takes care of it; `null` for nobody.
+    #[serde(deserialize_with = "present")]
+    #[schema(value_type = Option<i64>, minimum = 1)]
+    pub toegewezen_aan: Option<Option<i64>>,
 }
 
-/// Mark a report handled (editors). The resident's e-mail address is erased in the same step.
+/// A field that is present, even as `null` (`Some(None)`), apart from one left out (`None`).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<i64>>, D::Error> {
+    Ok(Some(Option::deserialize(d)?))
+}
+
+/// Assign a report, or mark it handled with an optional answer to the resident (editors).
+/// Handling erases the resident's e-mail address in the same step.
 #[utoipa::path(
     patch,
     path = "/beheer/meldingen/{id}",
@@ -149,7 +184,7 @@ pub struct ReportPatch {
     params(("id" = i64, Path, description = "Report id")),
     request_body = ReportPatch,
     security(("bearerAuth" = [])),
-    responses((status = 200, description = "Handled", body = ReportResponse))
+    responses((status = 200, description = "Saved", body = ReportResponse))
 )]
 pub async fn update_melding(
     State(state): State<AppState>,
@@ -158,15 +193,35 @@ pub async fn update_melding(
     JsonObject(body): JsonObject,
 ) -> ApiResult<Json<ReportResponse>> {
     caller.require_editor()?;
-    let patch: ReportPatch = fields_from(body, &["status"], &[], "")?;
-    if patch.status != ReportStatus::Handled.as_str() {
-        let mut e = FieldErrors::new();
-        e.add("status", "alleen 'afgehandeld' kan worden gezet");
+    let patch: ReportPatch = fields_from(body, &["status", "antwoord", "toegewezenAan"], &[], "")?;
+    let mut e = FieldErrors::new();
+    let handle = match patch.status.as_deref() {
+        None => false,
+        Some(s) if s == ReportStatus::Handled.as_str() => true,
+        Some(_) => {
+            e.add("status", "alleen 'afgehandeld' kan worden gezet");
+            false
+        }
+    };
+    if patch.antwoord.is_some() && !handle {
+        e.add("antwoord", "alleen samen met status 'afgehandeld'");
+    }
+    if patch.status.is_none() && patch.toegewezen_aan.is_none() {
+        e.add("status", "geef status of toegewezenAan");
+    }
+    if !e.is_empty() {
         return Err(e.into());
     }
-    let report = state
-        .store
-        .handle_report(id, (caller.user.id, &caller.user.name))
-        .await?;
+    // Everything that can be wrong is found before anything changes.
+    report_desk::checked_reply(patch.antwoord.as_deref())?;
+    let mut report = None;
+    if let Some(assignee) = patch.toegewezen_aan {
+        report = Some(report_desk::assign(&state.store, &caller, id, assignee).await?);
+    }
+    if handle {
+        report =
+            Some(report_desk::handle(&state.store, &caller, id, patch.antwoord.as_deref()).await?);
+    }
+    let report = report.ok_or(crate::error::ApiError::NotFound)?;
     Ok(Json(ReportResponse::new(report, true)))
 }

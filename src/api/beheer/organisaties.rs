@@ -144,15 +144,9 @@ pub async fn create_beheer_organisatie(
         fields_from(body, FIELDS, SERVER_FIELDS, "wordt door de server bepaald")?;
     let fields = validate(&input)?;
     let trusted = input.vertrouwd.unwrap_or(false);
-    let org = state.store.create_organisation(&fields, trusted).await?;
-    state
+    let org = state
         .store
-        .audit(
-            Some((caller.user.id, &caller.user.name)),
-            "organisatie-aangemaakt",
-            &format!("organisatie {}", org.id),
-            if trusted { "vertrouwd" } else { "" },
-        )
+        .create_organisation(&fields, trusted, (caller.user.id, &caller.user.name))
         .await?;
     let mut res = with_etag(StatusCode::CREATED, org.clone());
     if let Ok(v) = format!("/api/v1/beheer/organisaties/{}", org.id).parse() {
