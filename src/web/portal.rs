@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::listing_form::FormValues;
 use super::session::{PortalForm, PortalSession, StaffSession};
 use super::{PageMeta, Site, StaffNav, message, not_found, render, views};
+use crate::account_admin::AccountError;
 use crate::api::AppState;
 use crate::domain::content::{ListingInput, RetiredTerms, diff};
 use crate::domain::listing::today;
@@ -317,6 +318,9 @@ struct FormPage<'a> {
     talents: Vec<Choice>,
     languages: Vec<Choice>,
     accessibility: Vec<Choice>,
+    /// Labels of retired terms the item still has: the form no longer offers them, so a save
+    /// takes them off (said above the form).
+    retired: Vec<String>,
 }
 
 /// What an editor reviews: every field that changes, side by side.
@@ -461,6 +465,23 @@ async fn form_page(
         )
     };
     use crate::domain::taxonomy::TermKind;
+    let retired = [
+        ("themas", TermKind::Theme),
+        ("wijken", TermKind::Wijk),
+        ("vacature.talenten", TermKind::Talent),
+        ("talen", TermKind::Language),
+        ("toegankelijkheid", TermKind::Accessibility),
+    ]
+    .iter()
+    .flat_map(|(field, kind)| {
+        taxonomy
+            .terms(*kind)
+            .iter()
+            .filter(|t| t.retired && parts.values.has(field, &t.key))
+            .map(|t| t.label.clone())
+            .collect::<Vec<_>>()
+    })
+    .collect();
     let (title, action) = match &parts.item {
         Some(item) => (
             format!("Bewerken: {}", parts.values.value("titel")),
@@ -499,6 +520,7 @@ async fn form_page(
             talents: terms(TermKind::Talent),
             languages: terms(TermKind::Language),
             accessibility: terms(TermKind::Accessibility),
+            retired,
         },
     )
 }
@@ -1702,81 +1724,70 @@ pub async fn save_account(
     let name = form.form.get("naam");
     let new_password = form.form.get("wachtwoord");
     let current = form.form.get("huidigWachtwoord");
-    let mut e = FieldErrors::new();
-    crate::domain::content::limited_text(&mut e, "naam", &name, crate::domain::content::USER_NAME);
-    let password_hash = if new_password.is_empty() && current.is_empty() {
-        None
-    } else {
-        match state
-            .auth
-            .own_password_change(
-                &state.store,
-                user,
-                &new_password,
-                Some(&current),
-                client,
-                &mut e,
-            )
-            .await
-        {
-            Ok(hash) => hash,
-            Err(crate::auth::LoginError::Throttled(_)) => {
-                e.add(
-                    "huidigWachtwoord",
-                    "er is te vaak een verkeerd wachtwoord ingevuld; wacht even en probeer het opnieuw",
-                );
-                None
-            }
-            Err(err) => return unavailable(&state.site, err),
-        }
-    };
-    if !e.is_empty() {
-        return render(
-            StatusCode::BAD_REQUEST,
-            &AccountPage {
-                site: &state.site,
-                page: meta("Fout: Uw account", session),
-                csrf: session.csrf.clone(),
-                version: user.version,
-                email: user.email.clone(),
-                name,
-                errors: e
-                    .into_vec()
-                    .into_iter()
-                    .map(|x| (x.name, x.reason))
-                    .collect(),
-                notice: None,
-            },
-        );
-    }
-    let changes = crate::store::UserChanges {
-        name: Some(name.trim().to_string()),
-        password_hash: password_hash.clone(),
+    // Either password field filled in means a password change (the service then asks for
+    // both).
+    let changes_password = !(new_password.is_empty() && current.is_empty());
+    let patch = crate::account_admin::AccountPatch {
+        name: Some(name.clone()),
+        password: changes_password.then(|| new_password.clone()),
+        current_password: changes_password.then(|| current.clone()),
         ..Default::default()
     };
-    if !changes.change(user) {
-        return Redirect::to("/beheer/account?gedaan=opgeslagen").into_response();
-    }
     let version = form.form.get("versie").parse::<i64>().unwrap_or(-1);
-    match state
-        .store
-        .update_user(user.id, version, &changes, (user.id, &user.name))
-        .await
+    let errors = match crate::account_admin::update(
+        &state.store,
+        &state.auth,
+        &session.caller,
+        client,
+        (user.id, version),
+        patch,
+    )
+    .await
     {
         // A new password ends every session: log in again with it.
-        Ok(_) if password_hash.is_some() => message(
-            &state.site,
-            StatusCode::OK,
-            "Uw wachtwoord is gewijzigd",
-            "Log opnieuw in met uw nieuwe wachtwoord. Op andere apparaten bent u ook uitgelogd.",
-        ),
-        Ok(_) => Redirect::to("/beheer/account?gedaan=opgeslagen").into_response(),
-        Err(crate::store::StoreError::VersionMismatch) => message(
-            &state.site,
-            StatusCode::CONFLICT,
-            "Iemand anders was u voor",
-            "Uw account is intussen veranderd. Open de pagina opnieuw en probeer het nog eens.",
-        ),
-        Err(err) => unavailable(&state.site, err),
-    }
+        Ok(_) if changes_password => {
+            return message(
+                &state.site,
+                StatusCode::OK,
+                "Uw wachtwoord is gewijzigd",
+                "Log opnieuw in met uw nieuwe wachtwoord. Op andere apparaten bent u ook uitgelogd.",
+            );
+        }
+        Ok(_) => return Redirect::to("/beheer/account?gedaan=opgeslagen").into_response(),
+        Err(AccountError::Invalid(e)) => e,
+        Err(AccountError::Login(crate::auth::LoginError::Throttled(_))) => {
+            let mut e = FieldErrors::new();
+            e.add(
+                "huidigWachtwoord",
+                "er is te vaak een verkeerd wachtwoord ingevuld; wacht even en probeer het opnieuw",
+            );
+            e
+        }
+        Err(AccountError::StaleVersion) => {
+            return message(
+                &state.site,
+                StatusCode::CONFLICT,
+                "Iemand anders was u voor",
+                "Uw account is intussen veranderd. Open de pagina opnieuw en probeer het nog eens.",
+            );
+        }
+        Err(err) => return unavailable(&state.site, err),
+    };
+    render(
+        StatusCode::BAD_REQUEST,
+        &AccountPage {
+            site: &state.site,
+            page: meta("Fout: Uw account", session),
+            csrf: session.csrf.clone(),
+            version: user.version,
+            email: user.email.clone(),
+            name,
+            errors: errors
+                .into_vec()
+                .into_iter()
+                .map(|x| (x.name, x.reason))
+                .collect(),
+            notice: None,
+        },
+    )
 }

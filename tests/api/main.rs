@@ -1,6 +1,7 @@
 //! One integration test binary: the real service over real HTTP with a temporary data dir.
 #![allow(clippy::unwrap_used, reason = "tests fail loudly")]
 
+mod admin_pages;
 mod auth;
 mod authz;
 mod beheer;
