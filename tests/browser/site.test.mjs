@@ -547,7 +547,8 @@ test("an editor relabels a theme and residents find the items by the new label",
   await expectAccessible(page, "portal taxonomy");
   await page.locator("#term-themas-kunst-cultuur").fill("Kunst, cultuur en creatief atelier");
   await Promise.all([page.waitForURL(/gedaan=hernoemd$/),
-    page.locator('form[action="/beheer/taxonomie/themas/kunst-cultuur"] button').click()]);
+    page.locator('form[action="/beheer/taxonomie/themas/kunst-cultuur"]')
+      .getByRole("button", { name: /^Nieuwe naam opslaan/ }).click()]);
   await assert.doesNotReject(page.getByText("De nieuwe naam is opgeslagen").waitFor());
   await page.goto(`${base}/zoeken?q=atelier`);
   assert.ok(await page.locator(".results .card").count() > 0, "items found by the new label");
@@ -577,5 +578,90 @@ test("a resident reports a mistake and an editor handles it with an answer", { t
   await Promise.all([page.waitForURL(/gedaan=afgehandeld$/), card.getByRole("button", { name: /^Afhandelen/ }).click()]);
   await assert.doesNotReject(page.getByText("De melding is afgehandeld.").waitFor());
   await expectAccessible(page, "portal report handled");
+  await context.close();
+});
+
+test("an editor adds an organisation, invites its partner, retires a theme, assigns a report and reads the audit log", { timeout: 120_000 }, async () => {
+  const { context, page } = await newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${base}/inloggen`);
+  await page.getByLabel("E-mailadres").fill("redactie@leusden.example");
+  await page.getByLabel("Wachtwoord").fill(STAFF_PASSWORD);
+  await Promise.all([page.waitForURL(/\/beheer$/), page.getByRole("button", { name: "Inloggen" }).click()]);
+
+  // A new, trusted organisation; a bad e-mail address first.
+  await page.getByRole("link", { name: "Organisaties" }).click();
+  await expectAccessible(page, "portal organisations");
+  await page.getByRole("link", { name: "Nieuwe organisatie" }).click();
+  await page.getByLabel("Naam").fill("Fietsherstel De Spaak");
+  await page.getByLabel("Wat doet uw organisatie?").fill("Vrijwilligers maken samen met u uw fiets weer heel.");
+  await page.getByLabel("E-mailadres").fill("geen adres");
+  await page.getByLabel("Vertrouwd").check();
+  await page.getByRole("button", { name: "Opslaan" }).click();
+  await assert.doesNotReject(page.locator("#org-email-fout").waitFor());
+  await expectAccessible(page, "portal new organisation with an error");
+  await page.getByLabel("E-mailadres").fill("info@despaak.example");
+  await Promise.all([page.waitForURL(/gedaan=aangemaakt$/), page.getByRole("button", { name: "Opslaan" }).click()]);
+  const row = page.locator("tr", { hasText: "Fietsherstel De Spaak" });
+  assert.equal((await row.locator("td").nth(1).textContent()).trim(), "Ja", "trusted");
+
+  // Invite a partner for it: forgetting the organisation is named next to the field.
+  await page.goto(`${base}/beheer/gebruikers`);
+  await page.getByLabel("Naam", { exact: true }).fill("Joris Smit");
+  await page.getByLabel("E-mailadres").fill("joris@despaak.example");
+  await page.getByLabel("Rol").selectOption("partner");
+  await page.getByRole("button", { name: "Uitnodigen" }).click();
+  await assert.doesNotReject(page.locator("#account-organisatieId-fout").waitFor());
+  await expectAccessible(page, "portal accounts with an error");
+  await page.getByLabel(/^Organisatie/).selectOption({ label: "Fietsherstel De Spaak" });
+  await Promise.all([page.waitForURL(/gedaan=uitgenodigd$/), page.getByRole("button", { name: "Uitnodigen" }).click()]);
+  await expectAccessible(page, "portal accounts");
+  await shoot(page, "portal-accounts");
+  await page.locator("tr", { hasText: "joris@despaak.example" }).getByRole("link", { name: /^Bewerken/ }).click();
+  await expectAccessible(page, "portal account of someone else");
+  await page.getByLabel("Mag inloggen").uncheck();
+  await Promise.all([page.waitForURL(/gedaan=opgeslagen$/), page.getByRole("button", { name: "Opslaan" }).click()]);
+  assert.equal((await page.locator("tr", { hasText: "joris@despaak.example" }).locator("td").nth(3).textContent()).trim(), "Nee");
+
+  // Add a theme (a bad key first), then retire "vervoer": no longer offered in the form.
+  await page.goto(`${base}/beheer/taxonomie`);
+  await page.locator("#nieuw-themas-label").fill("Dieren en huisdieren");
+  await page.locator("#nieuw-themas-sleutel").fill("Dieren!");
+  await page.getByRole("button", { name: "Toevoegen aan Thema's" }).click();
+  await assert.doesNotReject(page.locator("#nieuw-themas-sleutel-fout").waitFor());
+  await expectAccessible(page, "portal taxonomy add with an error");
+  await page.locator("#nieuw-themas-sleutel").fill("dieren");
+  await Promise.all([page.waitForURL(/gedaan=toegevoegd$/), page.getByRole("button", { name: "Toevoegen aan Thema's" }).click()]);
+  await Promise.all([page.waitForURL(/gedaan=ingetrokken$/),
+    page.locator('form[action="/beheer/taxonomie/themas/vervoer"]').getByRole("button", { name: /^Niet meer gebruiken/ }).click()]);
+  await page.goto(`${base}/beheer/aanbod/nieuw?soort=voorziening`);
+  assert.equal(await page.locator('input[name="themas"][value="dieren"]').count(), 1, "the new theme is offered");
+  assert.equal(await page.locator('input[name="themas"][value="vervoer"]').count(), 0, "the retired theme is not");
+
+  // Assign a report to oneself and find it under "Aan mij toegewezen".
+  const resident = await newPage();
+  await resident.page.goto(`${base}/zoeken?q=budgetcoaching`);
+  await resident.page.locator(".results .card h3 a").first().click();
+  await resident.page.getByLabel("De dagen of tijden kloppen niet").check();
+  await resident.page.getByRole("button", { name: /^Melding versturen/ }).click();
+  await resident.page.waitForURL(/melding=verzonden/);
+  await resident.context.close();
+  await page.goto(`${base}/beheer/meldingen?weergave=open`);
+  const card = page.locator(".card").first();
+  await card.getByLabel("Wie pakt dit op?").selectOption({ label: "Ruud de Redacteur" });
+  await Promise.all([page.waitForURL(/gedaan=toegewezen$/), card.getByRole("button", { name: /^Toewijzen/ }).click()]);
+  await page.getByLabel("Toon").selectOption({ label: "Aan mij toegewezen" });
+  await Promise.all([page.waitForURL(/weergave=mij/), page.getByRole("button", { name: "Toon", exact: true }).click()]);
+  assert.ok(await page.locator(".card").count() >= 1, "the assigned report is listed");
+  await expectAccessible(page, "portal reports assigned to me");
+
+  // The audit log: everything above, and a filter with a mistake.
+  await page.goto(`${base}/beheer/logboek`);
+  await assert.doesNotReject(page.getByRole("cell", { name: "term-ingetrokken" }).first().waitFor());
+  await expectAccessible(page, "portal audit log");
+  await shoot(page, "portal-audit-log");
+  await page.getByLabel("Door account (nummer)").fill("iemand");
+  await page.getByRole("button", { name: "Toon" }).click();
+  await assert.doesNotReject(page.locator("#filter-door-fout").waitFor());
+  await expectAccessible(page, "portal audit log with a filter error");
   await context.close();
 });
