@@ -21,8 +21,9 @@ pub struct AuditFilter {
 pub const KEYS: [&str; 5] = ["actie", "door", "onderwerp", "vanaf", "tot"];
 
 impl AuditFilter {
-    /// Reads one query key; `false` when the key is not the filter's. Blank values are no
-    /// filter (an empty form field); bad ones are errors under the key's name.
+    /// Reads one query key; `false` when the key is not the filter's. A blank action or
+    /// subject is no filter; a blank account or day, like any bad value, is an error under the
+    /// key's name (forms leave blank fields out first).
     pub fn read(&mut self, key: &str, value: &str, e: &mut FieldErrors) -> bool {
         let value = value.trim();
         let date = |e: &mut FieldErrors| match chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
@@ -35,7 +36,7 @@ impl AuditFilter {
         };
         match key {
             _ if !KEYS.contains(&key) => return false,
-            _ if value.is_empty() => {}
+            "actie" | "onderwerp" if value.is_empty() => {}
             "actie" | "onderwerp" if value.chars().count() > 100 => {
                 e.add(key, "hoogstens 100 tekens");
             }
@@ -74,7 +75,7 @@ mod tests {
             ("door", "3"),
             ("onderwerp", "aanbod 12"),
             ("vanaf", "2026-11-01"),
-            ("tot", ""),
+            ("onderwerp", ""),
         ] {
             assert!(f.read(k, v, &mut e));
         }
@@ -86,7 +87,8 @@ mod tests {
         f.read("door", "drie", &mut e);
         f.read("tot", "2026-10-01", &mut e);
         f.check(&mut e);
+        f.read("vanaf", "", &mut e);
         let names: Vec<_> = e.into_vec().into_iter().map(|x| x.name).collect();
-        assert_eq!(names, ["door", "tot"]);
+        assert_eq!(names, ["door", "tot", "vanaf"]);
     }
 }

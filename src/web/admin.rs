@@ -953,7 +953,8 @@ pub async fn audit_log(
     let mut filter = AuditFilter::default();
     let mut e = FieldErrors::new();
     let mut values = Vec::new();
-    for (k, v) in &query {
+    // A form sends its blank fields too: those are no filter.
+    for (k, v) in query.iter().filter(|(_, v)| !v.trim().is_empty()) {
         if filter.read(k, v, &mut e) {
             values.push((k.clone(), v.clone()));
         }
