@@ -404,6 +404,9 @@ pub fn read_document(path: &Path) -> Result<(ImportDocument, FieldErrors), Impor
 }
 
 /// Validates and imports parsed documents as one transaction.
+/// Items written between two progress reports.
+const PROGRESS_STEP: usize = 5000;
+
 pub async fn import_documents(
     store: &Store,
     docs: Vec<ImportDocument>,
@@ -474,16 +477,15 @@ pub async fn import_documents_with(
     }
 
     let total = listings.len();
+    let mut resolved: Vec<(i64, &crate::domain::NewListing)> = Vec::with_capacity(total);
     for (i, (org_ref, listing)) in listings.iter().enumerate() {
-        if let Some(progress) = options.progress
-            && i % 1000 == 0
-        {
-            progress(i, total);
-        }
         let org_id = match org_ids.get(org_ref) {
             Some(id) => *id,
             None => match Store::organisation_id_by_external_id(&mut tx, org_ref).await? {
-                Some(id) => id,
+                Some(id) => {
+                    org_ids.insert(org_ref.clone(), id);
+                    id
+                }
                 None => {
                     errors.add(
                         format!("aanbod[{i}].organisatie"),
@@ -493,10 +495,19 @@ pub async fn import_documents_with(
                 }
             },
         };
-        match Store::upsert_listing(&mut tx, org_id, listing).await? {
-            Upsert::Created(_) => report.listings_created += 1,
-            Upsert::Updated(_) => report.listings_updated += 1,
-            Upsert::Unchanged(_) => report.listings_unchanged += 1,
+        resolved.push((org_id, listing));
+    }
+    // Written in bulk, a slice at a time so a terminal can show progress.
+    for (done, slice) in resolved.chunks(PROGRESS_STEP).enumerate() {
+        if let Some(progress) = options.progress {
+            progress(done * PROGRESS_STEP, total);
+        }
+        for outcome in Store::import_listings(&mut tx, slice).await? {
+            match outcome {
+                Upsert::Created(_) => report.listings_created += 1,
+                Upsert::Updated(_) => report.listings_updated += 1,
+                Upsert::Unchanged(_) => report.listings_unchanged += 1,
+            }
         }
     }
     if let Some(progress) = options.progress {

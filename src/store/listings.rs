@@ -6,14 +6,13 @@ use std::collections::HashMap;
 use sqlx::{Any, AssertSqlSafe, Row as _, Transaction, any::AnyRow};
 
 use super::taxonomy::link_table;
-use super::{NewRevision, Store, StoreError, StoreResult, id_list};
-use crate::domain::content::diff;
+use super::{Store, StoreError, StoreResult, id_list};
 use crate::domain::{
     AgeRange, Contact, Cost, Kind, Listing, Location, NewListing, PendingChange, Referral, Status,
     TermKey, TimeCommitment, Timestamp, Vacancy, iso, now_iso,
 };
 
-const SELECT_LISTING: &str = "SELECT l.id, l.external_id, l.kind, l.organisation_id,
+pub(super) const SELECT_LISTING: &str = "SELECT l.id, l.external_id, l.kind, l.organisation_id,
         o.name AS organisation_name, l.title, l.summary, l.description, l.whole_municipality,
         l.min_age, l.max_age, l.address, l.postcode, l.city, l.latitude, l.longitude, l.cost,
         l.phone, l.email, l.website, l.schedule, l.status, l.time_commitment, l.hours_per_week,
@@ -59,7 +58,7 @@ fn parse_timestamp(column: &str, text: &str) -> Result<Timestamp, sqlx::Error> {
         .map_err(|_| corrupt(column, text))
 }
 
-fn listing_from_row(r: &AnyRow) -> Result<Listing, sqlx::Error> {
+pub(super) fn listing_from_row(r: &AnyRow) -> Result<Listing, sqlx::Error> {
     let kind: String = r.try_get("kind")?;
     let cost: String = r.try_get("cost")?;
     let status: String = r.try_get("status")?;
@@ -155,12 +154,12 @@ fn listing_from_row(r: &AnyRow) -> Result<Listing, sqlx::Error> {
 /// An optional float as a text parameter, cast back in SQL. sqlx's Any driver binds a NULL
 /// `f64` as `float4` on PostgreSQL, which then clashes with the statement's `float8`
 /// parameter; text NULLs have no such problem, and `Display` for f64 round-trips exactly.
-fn float_param(v: Option<f64>) -> Option<String> {
+pub(super) fn float_param(v: Option<f64>) -> Option<String> {
     v.map(|x| x.to_string())
 }
 
 /// `YYYY-MM-DD` as the start of that day in UTC, the stored timestamp format.
-fn date_to_timestamp(date: chrono::NaiveDate) -> String {
+pub(super) fn date_to_timestamp(date: chrono::NaiveDate) -> String {
     format!("{}T00:00:00.000Z", date.format("%Y-%m-%d"))
 }
 
@@ -320,106 +319,21 @@ impl Store {
         Ok(n)
     }
 
-    /// Inserts or updates a listing by external id, with an outbox row in the same transaction.
-    /// An identical re-import changes nothing (no version bump, no outbox row).
-    pub(crate) async fn upsert_listing(
-        tx: &mut Transaction<'_, Any>,
-        organisation_id: i64,
-        new: &NewListing,
-    ) -> StoreResult<Upsert> {
-        let existing_id: Option<(i64,)> = match &new.external_id {
-            Some(ext) => {
-                sqlx::query_as("SELECT id FROM listings WHERE external_id = $1")
-                    .bind(ext.clone())
-                    .fetch_optional(&mut **tx)
-                    .await?
-            }
-            None => None,
-        };
-
-        let (id, outcome, changed, version) = if let Some((id,)) = existing_id {
-            let current = Self::listing_in_tx(tx, id).await?;
-            if same_content(&current, organisation_id, new) {
-                return Ok(Upsert::Unchanged(id));
-            }
-            Self::write_listing_row(tx, id, organisation_id, new).await?;
-            let changed = diff(Some(&current.to_new()), new);
-            (id, Upsert::Updated(id), changed, current.version + 1)
-        } else {
-            let id = Self::insert_listing_row(tx, organisation_id, new).await?;
-            Self::replace_links(tx, id, new).await?;
-            (id, Upsert::Created(id), diff(None, new), 1)
-        };
-        // Imports are changes too: keep them in the item's history.
-        Self::insert_revision(
-            tx,
-            NewRevision {
-                listing_id: id,
-                listing_version: version,
-                action: "geimporteerd",
-                status: new.status.as_str(),
-                user_id: None,
-                user_name: "import",
-                changed_fields: changed.into_iter().map(|c| c.field).collect(),
-                content: new.clone(),
-                note: None,
-            },
-        )
-        .await?;
-        Self::append_outbox(tx, id).await?;
-        Ok(outcome)
-    }
-
     /// Inserts a listing row (without links) and returns its id.
     pub(crate) async fn insert_listing_row(
         tx: &mut Transaction<'_, Any>,
         organisation_id: i64,
         new: &NewListing,
     ) -> StoreResult<i64> {
-        let now = now_iso();
-        let verified = new.last_verified.map(date_to_timestamp);
-        let loc = new.location.clone().unwrap_or_default();
-        let vac = new.vacancy.as_ref();
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO listings (external_id, kind, organisation_id, title, summary,
-                     description, whole_municipality, min_age, max_age, address, postcode, city,
-                     latitude, longitude, cost, phone, email, website, schedule, status,
-                     time_commitment, hours_per_week, end_date, created_at, updated_at,
-                     last_verified_at, version, referral_phone, referral_email, referral_notes)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-                     CAST($13 AS DOUBLE PRECISION), CAST($14 AS DOUBLE PRECISION), $15, $16, $17,
-                     $18, $19, $20, $21, CAST($22 AS DOUBLE PRECISION), $23, $24, $24, $25, 1,
-                     $26, $27, $28)
-                 RETURNING id",
+        use super::bulk::{ROW_COLUMNS, ROW_FLOATS, ROW_WIDTH, placeholders, row_params};
+        let sql = format!(
+            "INSERT INTO listings ({ROW_COLUMNS}) VALUES {} RETURNING id",
+            placeholders(1, ROW_WIDTH, &ROW_FLOATS)
+        );
+        let (id,): (i64,) = sqlx::query_as_with(
+            AssertSqlSafe(sql),
+            super::bulk::args(row_params(organisation_id, new, &now_iso())),
         )
-        .bind(new.external_id.clone())
-        .bind(new.kind.as_str())
-        .bind(organisation_id)
-        .bind(new.title.clone())
-        .bind(new.summary.clone())
-        .bind(new.description.clone())
-        .bind(new.whole_municipality as i64)
-        .bind(new.ages.min() as i64)
-        .bind(new.ages.max() as i64)
-        .bind(loc.address)
-        .bind(loc.postcode)
-        .bind(loc.city)
-        .bind(float_param(loc.latitude))
-        .bind(float_param(loc.longitude))
-        .bind(new.cost.as_str())
-        .bind(new.contact.phone.clone())
-        .bind(new.contact.email.clone())
-        .bind(new.contact.website.clone())
-        .bind(new.schedule.clone())
-        .bind(new.status.as_str())
-        .bind(vac.map(|v| v.time_commitment.as_str()))
-        .bind(float_param(vac.and_then(|v| v.hours_per_week)))
-        .bind(vac.and_then(|v| v.end_date).map(|d| d.to_string()))
-        .bind(now.clone())
-        .bind(verified.unwrap_or(now))
-        .bind(new.referral.phone.clone())
-        .bind(new.referral.email.clone())
-        .bind(new.referral.notes.clone())
         .fetch_one(&mut **tx)
         .await?;
         Ok(id)
@@ -567,7 +481,7 @@ impl Store {
 
 /// True when storing `new` would not change `current`: the same content (key lists compared
 /// as sets), organisation and status, and no newer verification date.
-fn same_content(current: &Listing, organisation_id: i64, new: &NewListing) -> bool {
+pub(super) fn same_content(current: &Listing, organisation_id: i64, new: &NewListing) -> bool {
     let normal = |mut l: NewListing| {
         for kind in Store::PLAIN_TERM_LISTS {
             if let Some(keys) = l.term_keys_mut(kind) {

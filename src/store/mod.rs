@@ -3,6 +3,7 @@
 //! `migrations/<backend>/` differs. Queries use `$n` placeholders, which both backends accept.
 
 mod accounts;
+mod bulk;
 mod history;
 mod lexicon;
 mod listings;

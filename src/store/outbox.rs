@@ -82,6 +82,40 @@ impl Store {
         Self::append_change(tx, &Change::Listing(listing_id)).await
     }
 
+    /// Appends "item changed" for each of `ids`, a few hundred per statement (imports).
+    pub(crate) async fn append_listing_changes(
+        tx: &mut Transaction<'_, Any>,
+        ids: &[i64],
+    ) -> StoreResult<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        // The same commit-order lock as `append_change`.
+        if tx.backend_name() == "PostgreSQL" {
+            sqlx::query("SELECT pg_advisory_xact_lock(7413690001)")
+                .execute(&mut **tx)
+                .await?;
+        }
+        let now = now_iso();
+        for chunk in ids.chunks(1000) {
+            let rows: Vec<String> = (0..chunk.len())
+                .map(|i| format!("($1, ${}, NULL, $2)", i + 3))
+                .collect();
+            let sql = format!(
+                "INSERT INTO outbox (entity, entity_id, entity_key, created_at) VALUES {}",
+                rows.join(", ")
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(LISTING)
+                .bind(now.clone());
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            query.execute(&mut **tx).await?;
+        }
+        Ok(())
+    }
+
     /// Up to `limit` entries after `seq`, in order.
     pub async fn outbox_after(&self, seq: i64, limit: i64) -> StoreResult<Vec<OutboxEntry>> {
         let rows: Vec<(i64, String, i64, Option<String>)> = sqlx::query_as(
