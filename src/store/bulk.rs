@@ -51,9 +51,30 @@ impl From<i64> for Param {
     }
 }
 
-/// `($1, …, $width), ($width+1, …)` for `rows` rows; the 0-based columns in `floats` are
-/// cast to double precision (they travel as text, see `float_param`).
-pub(super) fn placeholders(rows: usize, width: usize, floats: &[usize]) -> String {
+/// How a statement numbers its parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Marks {
+    /// `$1, $2, …` (PostgreSQL).
+    Numbered,
+    /// `?, ?, …` in order (SQLite). SQLite finds a named parameter by a linear search, and
+    /// the driver asks for every parameter's name, so numbered marks cost the square of their
+    /// count: most of an import's time with a few thousand per statement.
+    Anonymous,
+}
+
+impl Marks {
+    pub(super) fn of(tx: &Transaction<'_, Any>) -> Marks {
+        if tx.backend_name() == "SQLite" {
+            Marks::Anonymous
+        } else {
+            Marks::Numbered
+        }
+    }
+}
+
+/// `($1, …, $width), ($width+1, …)` (or `?`s) for `rows` rows; the 0-based columns in
+/// `floats` are cast to double precision (they travel as text, see `float_param`).
+pub(super) fn placeholders(marks: Marks, rows: usize, width: usize, floats: &[usize]) -> String {
     let mut out = String::with_capacity(rows * width * 6);
     for row in 0..rows {
         out.push_str(if row == 0 { "(" } else { ", (" });
@@ -61,11 +82,14 @@ pub(super) fn placeholders(rows: usize, width: usize, floats: &[usize]) -> Strin
             if col > 0 {
                 out.push_str(", ");
             }
-            let n = row * width + col + 1;
+            let mark = match marks {
+                Marks::Numbered => format!("${}", row * width + col + 1),
+                Marks::Anonymous => "?".to_string(),
+            };
             if floats.contains(&col) {
-                out.push_str(&format!("CAST(${n} AS DOUBLE PRECISION)"));
+                out.push_str(&format!("CAST({mark} AS DOUBLE PRECISION)"));
             } else {
-                out.push_str(&format!("${n}"));
+                out.push_str(&mark);
             }
         }
         out.push(')');
@@ -189,7 +213,7 @@ impl Store {
         }
         let sql = format!(
             "SELECT external_id, id FROM listings WHERE external_id IN {}",
-            placeholders(1, external.len(), &[])
+            placeholders(Marks::of(tx), 1, external.len(), &[])
         );
         let rows: Vec<(String, i64)> = sqlx::query_as_with(
             AssertSqlSafe(sql),
@@ -300,7 +324,7 @@ impl Store {
                 .collect();
             let sql = format!(
                 "INSERT INTO listings ({ROW_COLUMNS}) VALUES {} RETURNING id, external_id",
-                placeholders(keyed.len(), ROW_WIDTH, &ROW_FLOATS)
+                placeholders(Marks::of(tx), keyed.len(), ROW_WIDTH, &ROW_FLOATS)
             );
             let rows: Vec<(i64, String)> = sqlx::query_as_with(AssertSqlSafe(sql), args(params))
                 .fetch_all(&mut **tx)
@@ -331,9 +355,7 @@ impl Store {
             let pairs: Vec<(i64, String)> = fresh
                 .iter()
                 .zip(&ids)
-                .flat_map(|((_, _, l), id)| {
-                    l.term_keys(kind).iter().map(|k| (*id, k.to_string()))
-                })
+                .flat_map(|((_, _, l), id)| l.term_keys(kind).iter().map(|k| (*id, k.to_string())))
                 .collect();
             for part in pairs.chunks(CHUNK * 4) {
                 let params: Vec<Param> = part
@@ -342,7 +364,7 @@ impl Store {
                     .collect();
                 let sql = format!(
                     "INSERT INTO {table} (listing_id, {column}) VALUES {}",
-                    placeholders(part.len(), 2, &[])
+                    placeholders(Marks::of(tx), part.len(), 2, &[])
                 );
                 sqlx::query_with(AssertSqlSafe(sql), args(params))
                     .execute(&mut **tx)
@@ -372,7 +394,7 @@ impl Store {
         let sql = format!(
             "INSERT INTO revisions (listing_id, listing_version, action, status, user_id,
                  user_name, created_at, changed_fields, content, note) VALUES {}",
-            placeholders(fresh.len(), 10, &[])
+            placeholders(Marks::of(tx), fresh.len(), 10, &[])
         );
         sqlx::query_with(AssertSqlSafe(sql), args(params))
             .execute(&mut **tx)

@@ -325,10 +325,10 @@ impl Store {
         organisation_id: i64,
         new: &NewListing,
     ) -> StoreResult<i64> {
-        use super::bulk::{ROW_COLUMNS, ROW_FLOATS, ROW_WIDTH, placeholders, row_params};
+        use super::bulk::{Marks, ROW_COLUMNS, ROW_FLOATS, ROW_WIDTH, placeholders, row_params};
         let sql = format!(
             "INSERT INTO listings ({ROW_COLUMNS}) VALUES {} RETURNING id",
-            placeholders(1, ROW_WIDTH, &ROW_FLOATS)
+            placeholders(Marks::of(tx), 1, ROW_WIDTH, &ROW_FLOATS)
         );
         let (id,): (i64,) = sqlx::query_as_with(
             AssertSqlSafe(sql),

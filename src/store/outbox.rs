@@ -98,18 +98,13 @@ impl Store {
         }
         let now = now_iso();
         for chunk in ids.chunks(1000) {
-            let rows: Vec<String> = (0..chunk.len())
-                .map(|i| format!("($1, ${}, NULL, $2)", i + 3))
-                .collect();
             let sql = format!(
-                "INSERT INTO outbox (entity, entity_id, entity_key, created_at) VALUES {}",
-                rows.join(", ")
+                "INSERT INTO outbox (entity, entity_id, created_at) VALUES {}",
+                super::bulk::placeholders(super::bulk::Marks::of(tx), chunk.len(), 3, &[])
             );
-            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(LISTING)
-                .bind(now.clone());
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
             for id in chunk {
-                query = query.bind(*id);
+                query = query.bind(LISTING).bind(*id).bind(now.clone());
             }
             query.execute(&mut **tx).await?;
         }
