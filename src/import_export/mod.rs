@@ -5,6 +5,7 @@
 pub mod hsds;
 mod records;
 pub mod spreadsheet;
+mod stream;
 mod structure;
 
 use std::collections::{HashMap, HashSet};
@@ -185,8 +186,17 @@ pub async fn import_files_with(
             })?;
             sources.push(Source::Sheet { name, text });
         } else {
-            let (doc, errors) = read_document(path)?;
-            sources.push(Source::Json { name, doc, errors });
+            // Read as a stream: the items only when they are written (see `stream`).
+            let head = stream::read_head(path)?;
+            sources.push(Source::Json {
+                name,
+                doc: head.doc,
+                errors: head.errors,
+                items: Some(ItemStream {
+                    path: path.clone(),
+                    items: head.items,
+                }),
+            });
         }
     }
     import_sources(store, sources, options).await
@@ -227,6 +237,13 @@ fn directory_sources(dir: &Path) -> Result<Vec<Source>, ImportError> {
     Ok(sources)
 }
 
+/// A JSON file whose `aanbod` is read item by item while the import writes.
+pub struct ItemStream {
+    pub path: PathBuf,
+    /// How many items the first pass counted.
+    pub items: usize,
+}
+
 /// What an import reads: a spreadsheet's text, a JSON document read with its structural
 /// errors, or an HSDS package with its structural errors (named by file already).
 pub enum Source {
@@ -238,6 +255,8 @@ pub enum Source {
         name: String,
         doc: ImportDocument,
         errors: FieldErrors,
+        /// The file's items, when they are read as a stream rather than held in `doc`.
+        items: Option<ItemStream>,
     },
     Hsds {
         package: hsds::import::Package,
@@ -253,6 +272,7 @@ pub async fn import_sources(
     options: ImportOptions<'_>,
 ) -> Result<ImportReport, ImportError> {
     let mut docs = Vec::new();
+    let mut streams = Vec::new();
     let mut errors = FieldErrors::new();
     let mut origins = Origins::default();
     // A sheet whose header row is wrong cannot be checked at all, not even as a dry run.
@@ -297,7 +317,15 @@ pub async fn import_sources(
                 docs.push(doc);
                 continue;
             }
-            Source::Json { name, doc, errors } => {
+            Source::Json {
+                name,
+                doc,
+                errors,
+                items,
+            } => {
+                if let Some(items) = items {
+                    streams.push((name.clone(), items));
+                }
                 let at = |i: usize| Origin::Position(name.clone(), i);
                 origins.listings.extend((0..doc.aanbod.len()).map(at));
                 origins
@@ -321,7 +349,7 @@ pub async fn import_sources(
         dry_run: options.dry_run || refuse,
         ..options
     };
-    let result = import_documents_with(store, docs, options).await;
+    let result = import_documents_streamed(store, docs, streams, options).await;
     if refuse {
         let mut all = errors;
         if let Ok(report) = &result {
@@ -386,18 +414,7 @@ pub fn read_document(path: &Path) -> Result<(ImportDocument, FieldErrors), Impor
         message: e.to_string(),
     })?;
     let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| ImportError::Unreadable {
-            file,
-            message: format!(
-                "regel {}, kolom {}: geen geldige JSON ({})",
-                e.line(),
-                e.column(),
-                match e.classify() {
-                    serde_json::error::Category::Eof => "het bestand houdt te vroeg op",
-                    _ => "controleer komma's, aanhalingstekens en haakjes",
-                }
-            ),
-        })?;
+        serde_json::from_str(&text).map_err(|e| stream::syntax_error(&file, &e))?;
     let mut errors = FieldErrors::new();
     let doc = structure::document(value, &mut errors);
     Ok((doc, errors))
@@ -419,6 +436,18 @@ pub async fn import_documents_with(
     docs: Vec<ImportDocument>,
     options: ImportOptions<'_>,
 ) -> Result<ImportReport, ImportError> {
+    import_documents_streamed(store, docs, Vec::new(), options).await
+}
+
+/// [`import_documents_with`], plus the items of JSON files read as streams (named by file),
+/// written after the documents' own items, in the same transaction.
+async fn import_documents_streamed(
+    store: &Store,
+    docs: Vec<ImportDocument>,
+    streams: Vec<(String, ItemStream)>,
+    options: ImportOptions<'_>,
+) -> Result<ImportReport, ImportError> {
+    let started = std::time::Instant::now();
     let merged = ImportDocument::merge(docs);
     let mut errors = FieldErrors::new();
 
@@ -447,6 +476,10 @@ pub async fn import_documents_with(
         });
     }
 
+    tracing::info!(
+        ms = started.elapsed().as_millis() as u64,
+        "import: gecontroleerd"
+    );
     let mut report = ImportReport::default();
     let mut tx = store.begin().await?;
     report.taxonomy_terms = import_taxonomy.age_groups.len();
@@ -476,39 +509,78 @@ pub async fn import_documents_with(
         org_ids.insert(org.external_id.clone(), id);
     }
 
-    let total = listings.len();
-    let mut resolved: Vec<(i64, &crate::domain::NewListing)> = Vec::with_capacity(total);
-    for (i, (org_ref, listing)) in listings.iter().enumerate() {
-        let org_id = match org_ids.get(org_ref) {
-            Some(id) => *id,
-            None => match Store::organisation_id_by_external_id(&mut tx, org_ref).await? {
-                Some(id) => {
-                    org_ids.insert(org_ref.clone(), id);
-                    id
-                }
-                None => {
-                    errors.add(
-                        format!("aanbod[{i}].organisatie"),
-                        format!("onbekende organisatie {org_ref:?}"),
-                    );
-                    continue;
-                }
-            },
-        };
-        resolved.push((org_id, listing));
+    let total = listings.len() + streams.iter().map(|(_, s)| s.items).sum::<usize>();
+    let mut writer = ItemWriter {
+        org_ids,
+        total,
+        done: 0,
+        progress: options.progress,
+    };
+    let pairs: Vec<(usize, &str, &crate::domain::NewListing)> = listings
+        .iter()
+        .map(|(i, o, l)| (*i, o.as_str(), l))
+        .collect();
+    for slice in pairs.chunks(PROGRESS_STEP) {
+        writer
+            .write(&mut tx, slice, &mut report, &mut errors, "")
+            .await?;
     }
-    // Written in bulk, a slice at a time so a terminal can show progress.
-    for (done, slice) in resolved.chunks(PROGRESS_STEP).enumerate() {
-        if let Some(progress) = options.progress {
-            progress(done * PROGRESS_STEP, total);
-        }
-        for outcome in Store::import_listings(&mut tx, slice).await? {
-            match outcome {
-                Upsert::Created(_) => report.listings_created += 1,
-                Upsert::Updated(_) => report.listings_updated += 1,
-                Upsert::Unchanged(_) => report.listings_unchanged += 1,
+    // The streamed files: read on a blocking thread, validated there, handed over a bounded
+    // channel in batches, and written here while the next batch is read.
+    let mut seen: HashSet<String> = listings
+        .iter()
+        .filter_map(|(_, _, l)| l.external_id.clone())
+        .collect();
+    for (name, items) in streams {
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<StreamBatch>(2);
+        let checked = taxonomy.clone();
+        let file = name.clone();
+        let reader = tokio::task::spawn_blocking(move || {
+            let mut batch = StreamBatch::default();
+            let result = stream::read_items(&items.path, &mut |i, value| {
+                let mut e = FieldErrors::new();
+                let record =
+                    structure::element::<records::ListingRecord>(value, "aanbod", i, &mut e);
+                if let Some(item) = record.and_then(|r| r.checked(i, &checked, &mut seen, &mut e)) {
+                    batch.items.push((i, item.0, item.1));
+                }
+                batch
+                    .errors
+                    .extend(e.into_vec().into_iter().map(|x| (x.name, x.reason)));
+                if batch.items.len() >= PROGRESS_STEP / 5 {
+                    return sender.blocking_send(std::mem::take(&mut batch)).is_ok();
+                }
+                true
+            });
+            if result.is_ok() && (!batch.items.is_empty() || !batch.errors.is_empty()) {
+                let _ = sender.blocking_send(batch);
+            }
+            (result, seen)
+        });
+        while let Some(batch) = receiver.recv().await {
+            for (n, reason) in batch.errors {
+                errors.add(format!("{file}: {n}"), reason);
+            }
+            // Once the import is refused, the rest is only checked.
+            if options.dry_run || errors.is_empty() {
+                let pairs: Vec<(usize, &str, &crate::domain::NewListing)> = batch
+                    .items
+                    .iter()
+                    .map(|(i, o, l)| (*i, o.as_str(), l))
+                    .collect();
+                writer
+                    .write(&mut tx, &pairs, &mut report, &mut errors, &file)
+                    .await?;
+            } else {
+                writer.done += batch.items.len();
             }
         }
+        let (result, returned) = reader.await.map_err(|e| ImportError::Unreadable {
+            file: name.clone(),
+            message: format!("lezen afgebroken ({e})"),
+        })?;
+        result?;
+        seen = returned;
     }
     if let Some(progress) = options.progress {
         progress(total, total);
@@ -527,8 +599,83 @@ pub async fn import_documents_with(
         tx.rollback().await?;
         return Err(ImportError::Invalid(errors));
     }
+    tracing::info!(
+        ms = started.elapsed().as_millis() as u64,
+        "import: geschreven"
+    );
     tx.commit().await?;
+    tracing::info!(
+        ms = started.elapsed().as_millis() as u64,
+        "import: vastgelegd"
+    );
     Ok(report)
+}
+
+/// Validated items a reading thread hands to the writer, with the errors it found (named
+/// within the file).
+#[derive(Default)]
+struct StreamBatch {
+    items: Vec<(usize, String, crate::domain::NewListing)>,
+    errors: Vec<(String, String)>,
+}
+
+/// Writes items in bulk, resolving their organisations, counting what happened, and telling
+/// a terminal how far it is.
+struct ItemWriter<'p> {
+    org_ids: HashMap<String, i64>,
+    total: usize,
+    done: usize,
+    progress: Option<&'p (dyn Fn(usize, usize) + Sync)>,
+}
+
+impl ItemWriter<'_> {
+    /// `items` are (position in `aanbod`, organisation's external id, item); `file` names
+    /// where they came from (empty: a document, whose errors are renamed later).
+    async fn write(
+        &mut self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        items: &[(usize, &str, &crate::domain::NewListing)],
+        report: &mut ImportReport,
+        errors: &mut FieldErrors,
+        file: &str,
+    ) -> Result<(), ImportError> {
+        let mut resolved = Vec::with_capacity(items.len());
+        for (i, org_ref, listing) in items {
+            let id = match self.org_ids.get(*org_ref) {
+                Some(id) => Some(*id),
+                None => Store::organisation_id_by_external_id(tx, org_ref).await?,
+            };
+            match id {
+                Some(id) => {
+                    self.org_ids.insert(org_ref.to_string(), id);
+                    resolved.push((id, *listing));
+                }
+                None => {
+                    let prefix = if file.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{file}: ")
+                    };
+                    errors.add(
+                        format!("{prefix}aanbod[{i}].organisatie"),
+                        format!("onbekende organisatie {org_ref:?}"),
+                    );
+                }
+            }
+        }
+        if let Some(progress) = self.progress {
+            progress(self.done, self.total);
+        }
+        for outcome in Store::import_listings(tx, &resolved).await? {
+            match outcome {
+                Upsert::Created(_) => report.listings_created += 1,
+                Upsert::Updated(_) => report.listings_updated += 1,
+                Upsert::Unchanged(_) => report.listings_unchanged += 1,
+            }
+        }
+        self.done += items.len();
+        Ok(())
+    }
 }
 
 /// Adds the import's terms to `base`, keeping keys unique.

@@ -310,38 +310,56 @@ impl ImportDocument {
             .collect()
     }
 
-    /// The listings with the external id of their organisation.
+    /// The listings that pass, each with its position in `aanbod` and the external id of its
+    /// organisation.
     pub fn listings(
         &self,
         taxonomy: &Taxonomy,
         errors: &mut FieldErrors,
-    ) -> Vec<(String, NewListing)> {
+    ) -> Vec<(usize, String, NewListing)> {
         let mut seen = HashSet::new();
-        let mut out = Vec::new();
-        for (i, r) in self.aanbod.iter().enumerate() {
-            let at = if r.extern_id.is_empty() {
-                format!("aanbod[{i}]")
-            } else {
-                format!(
-                    "aanbod[{i}]({})",
-                    r.extern_id.chars().take(100).collect::<String>()
-                )
-            };
-            if !is_valid_external_id(&r.extern_id) {
-                errors.add(
-                    format!("{at}.externId"),
-                    "1-100 tekens: letters, cijfers, . _ -",
-                );
-            } else if !seen.insert(r.extern_id.clone()) {
-                errors.add(format!("{at}.externId"), "dubbel externId in deze import");
-            }
-            let mut e = FieldErrors::new();
-            if let Some(listing) = r.validate(taxonomy, &mut e) {
-                out.push((r.organisatie.clone(), listing));
-            }
-            errors.extend_prefixed(&at, e);
+        self.aanbod
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| {
+                r.checked(i, taxonomy, &mut seen, errors)
+                    .map(|(org, l)| (i, org, l))
+            })
+            .collect()
+    }
+}
+
+impl ListingRecord {
+    /// The item at position `i` of `aanbod`, validated, with the external id of its
+    /// organisation; every error is named `aanbod[i](externId).field`. `seen` holds the
+    /// external ids met so far in this import (each may occur once).
+    pub fn checked(
+        &self,
+        i: usize,
+        taxonomy: &Taxonomy,
+        seen: &mut HashSet<String>,
+        errors: &mut FieldErrors,
+    ) -> Option<(String, NewListing)> {
+        let at = if self.extern_id.is_empty() {
+            format!("aanbod[{i}]")
+        } else {
+            format!(
+                "aanbod[{i}]({})",
+                self.extern_id.chars().take(100).collect::<String>()
+            )
+        };
+        if !is_valid_external_id(&self.extern_id) {
+            errors.add(
+                format!("{at}.externId"),
+                "1-100 tekens: letters, cijfers, . _ -",
+            );
+        } else if !seen.insert(self.extern_id.clone()) {
+            errors.add(format!("{at}.externId"), "dubbel externId in deze import");
         }
-        out
+        let mut e = FieldErrors::new();
+        let listing = self.validate(taxonomy, &mut e);
+        errors.extend_prefixed(&at, e);
+        listing.map(|l| (self.organisatie.clone(), l))
     }
 }
 

@@ -92,19 +92,27 @@ fn records<T: DeserializeOwned>(
             return Vec::new();
         }
     };
-    let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.into_iter().enumerate() {
-        let id = item
-            .get("externId")
-            .or_else(|| item.get("sleutel"))
-            .and_then(Value::as_str)
-            .map(|s| format!("({s})"))
-            .unwrap_or_default();
-        if let Some(record) = record(item, &format!("{list}[{i}]{id}"), errors) {
-            out.push(record);
-        }
-    }
-    out
+    items
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, item)| element(item, list, i, errors))
+        .collect()
+}
+
+/// Element `i` of `list`, read as a `T`; its errors are named `list[i](id).field`.
+pub fn element<T: DeserializeOwned>(
+    item: Value,
+    list: &str,
+    i: usize,
+    errors: &mut FieldErrors,
+) -> Option<T> {
+    let id = item
+        .get("externId")
+        .or_else(|| item.get("sleutel"))
+        .and_then(Value::as_str)
+        .map(|s| format!("({s})"))
+        .unwrap_or_default();
+    record(item, &format!("{list}[{i}]{id}"), errors)
 }
 
 /// One record, or `None` after reporting everything that kept it from being read.
