@@ -241,6 +241,10 @@ where
     (percentile(&times, 0.5), percentile(&times, 0.99))
 }
 
+/// The allocator of the shipped binary (see `src/main.rs`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() {
     let args: Vec<String> = std::env::args().collect();

@@ -515,6 +515,7 @@ async fn import_documents_streamed(
         total,
         done: 0,
         progress: options.progress,
+        check_only: false,
     };
     let pairs: Vec<(usize, &str, &crate::domain::NewListing)> = listings
         .iter()
@@ -562,18 +563,15 @@ async fn import_documents_streamed(
                 errors.add(format!("{file}: {n}"), reason);
             }
             // Once the import is refused, the rest is only checked.
-            if options.dry_run || errors.is_empty() {
-                let pairs: Vec<(usize, &str, &crate::domain::NewListing)> = batch
-                    .items
-                    .iter()
-                    .map(|(i, o, l)| (*i, o.as_str(), l))
-                    .collect();
-                writer
-                    .write(&mut tx, &pairs, &mut report, &mut errors, &file)
-                    .await?;
-            } else {
-                writer.done += batch.items.len();
-            }
+            writer.check_only = !options.dry_run && !errors.is_empty();
+            let pairs: Vec<(usize, &str, &crate::domain::NewListing)> = batch
+                .items
+                .iter()
+                .map(|(i, o, l)| (*i, o.as_str(), l))
+                .collect();
+            writer
+                .write(&mut tx, &pairs, &mut report, &mut errors, &file)
+                .await?;
         }
         let (result, returned) = reader.await.map_err(|e| ImportError::Unreadable {
             file: name.clone(),
@@ -626,6 +624,8 @@ struct ItemWriter<'p> {
     total: usize,
     done: usize,
     progress: Option<&'p (dyn Fn(usize, usize) + Sync)>,
+    /// Refused already: find the remaining errors, write nothing.
+    check_only: bool,
 }
 
 impl ItemWriter<'_> {
@@ -666,6 +666,10 @@ impl ItemWriter<'_> {
         if let Some(progress) = self.progress {
             progress(self.done, self.total);
         }
+        self.done += items.len();
+        if self.check_only {
+            return Ok(());
+        }
         for outcome in Store::import_listings(tx, &resolved).await? {
             match outcome {
                 Upsert::Created(_) => report.listings_created += 1,
@@ -673,7 +677,6 @@ impl ItemWriter<'_> {
                 Upsert::Unchanged(_) => report.listings_unchanged += 1,
             }
         }
-        self.done += items.len();
         Ok(())
     }
 }

@@ -469,3 +469,90 @@ async fn editors_upload_a_sheet_through_the_api_with_the_same_report_as_the_comm
     let (status, _) = upload(&app, Some(&editor), "", vec![b'a'; 21 * 1024 * 1024]).await;
     assert_eq!(status, 413);
 }
+
+/// A JSON file is read as a stream (`import_export::stream`): its items may come before its
+/// organisations, errors are named by file and position, a dry run counts without writing,
+/// and the items land in one transaction with their revisions and outbox rows.
+#[tokio::test]
+async fn a_streamed_file_names_errors_by_position_and_may_list_items_before_organisations() {
+    let app = TestApp::with_demo().await;
+    let dir = tempfile::tempdir().unwrap();
+    let item = |id: &str, org: &str| {
+        json!({"externId": id, "soort": "voorziening", "organisatie": org,
+               "titel": format!("Stroom {id}"), "samenvatting": "Kort.",
+               "themas": ["ontmoeting"], "heleGemeente": true, "minLeeftijd": 0,
+               "maxLeeftijd": 99, "kosten": "gratis"})
+    };
+    // Items first, then the organisation they belong to.
+    let file = dir.path().join("stroom.json");
+    let mut items: Vec<serde_json::Value> = (0..1200)
+        .map(|i| item(&format!("s-{i}"), "org-stroom"))
+        .collect();
+    items[700]["maxLeeftijd"] = json!(200);
+    items[1100]["organisatie"] = json!("bestaat-niet");
+    let text = format!(
+        "{{\"aanbod\": {}, \"organisaties\": [{{\"externId\": \"org-stroom\", \"naam\": \"Stroom\"}}]}}",
+        serde_json::to_string(&items).unwrap()
+    );
+    std::fs::write(&file, &text).unwrap();
+    let before = app.all_listings().await.len();
+    let Err(ImportError::Invalid(errors)) =
+        wegwijzer::import_export::import_files(&app.store, std::slice::from_ref(&file)).await
+    else {
+        panic!("the import must be refused");
+    };
+    let names: Vec<String> = errors.into_vec().into_iter().map(|e| e.name).collect();
+    assert_eq!(
+        names,
+        [
+            "stroom.json: aanbod[700](s-700).minLeeftijd",
+            "stroom.json: aanbod[1100].organisatie"
+        ]
+    );
+    assert_eq!(app.all_listings().await.len(), before, "nothing written");
+
+    // A dry run counts the good ones and writes nothing.
+    let options = wegwijzer::import_export::ImportOptions {
+        dry_run: true,
+        ..Default::default()
+    };
+    let report = wegwijzer::import_export::import_files_with(
+        &app.store,
+        std::slice::from_ref(&file),
+        options,
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.listings_created, 1198);
+    assert_eq!(report.invalid_records, 2);
+    assert_eq!(app.all_listings().await.len(), before);
+
+    // Fixed: all 1200 in, each with a revision; again: nothing changes.
+    items[700]["maxLeeftijd"] = json!(99);
+    items[1100]["organisatie"] = json!("org-stroom");
+    let text = format!(
+        "{{\"aanbod\": {}, \"organisaties\": [{{\"externId\": \"org-stroom\", \"naam\": \"Stroom\"}}]}}",
+        serde_json::to_string(&items).unwrap()
+    );
+    std::fs::write(&file, &text).unwrap();
+    let report = wegwijzer::import_export::import_files(&app.store, std::slice::from_ref(&file))
+        .await
+        .unwrap();
+    assert_eq!(report.listings_created, 1200);
+    assert_eq!(report.organisations_created, 1);
+    let (revisions,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM revisions r JOIN listings l ON l.id = r.listing_id
+         WHERE l.external_id LIKE 's-%'",
+    )
+    .fetch_one(app.store.pool())
+    .await
+    .unwrap();
+    assert_eq!(revisions, 1200);
+    let again = wegwijzer::import_export::import_files(&app.store, std::slice::from_ref(&file))
+        .await
+        .unwrap();
+    assert_eq!(again.listings_unchanged, 1200);
+    assert_eq!(again.listings_created + again.listings_updated, 0);
+    app.wait_indexed().await;
+    assert_eq!(app.search("q=stroom&pageSize=1").await["totaal"], 1200);
+}
