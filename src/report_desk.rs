@@ -4,7 +4,7 @@
 use crate::auth::Caller;
 use crate::domain::FieldErrors;
 use crate::domain::content::plain_text;
-use crate::domain::report::Report;
+use crate::domain::report::{Report, ReportStatus};
 use crate::store::{Store, StoreError};
 
 /// Longest answer to a resident, in characters.
@@ -69,6 +69,15 @@ pub async fn handle(
 ) -> Result<Report, DeskError> {
     let actor = editor(caller)?;
     let reply = checked_reply(reply)?;
+    if reply.is_some() && store.find_report(id).await?.status != ReportStatus::Open {
+        // The address is gone with the handling: an answer can no longer be sent.
+        let mut e = FieldErrors::new();
+        e.add(
+            "antwoord",
+            "deze melding is al afgehandeld; er gaat geen antwoord meer uit",
+        );
+        return Err(DeskError::Invalid(e));
+    }
     Ok(store.handle_report_with_reply(id, actor, reply).await?)
 }
 

@@ -92,24 +92,27 @@ pub async fn add(
     Ok(store.add_term(kind, &key, label.trim(), actor).await?)
 }
 
-/// Gives term `key` of list `kind` the label `label` and retires it or takes it back into
-/// use. Returns the outbox position, or `None` when nothing changed.
+/// Gives term `key` of list `kind` a new label and retires it or takes it back into use;
+/// `None` leaves either as stored (so one editor's retirement does not undo another's new
+/// label). Returns the outbox position, or `None` when nothing changed.
 pub async fn change(
     store: &Store,
     caller: &Caller,
     kind: TermKind,
     key: &str,
-    label: &str,
-    retired: bool,
+    label: Option<&str>,
+    retired: Option<bool>,
 ) -> Result<Option<i64>, TermError> {
     let actor = editor(caller)?;
     let key = TermKey::parse(key).ok_or(TermError::NotFound)?;
-    let mut e = FieldErrors::new();
-    limited_text(&mut e, "label", label, TERM_LABEL);
-    if !e.is_empty() {
-        return Err(TermError::Invalid(e));
+    if let Some(label) = label {
+        let mut e = FieldErrors::new();
+        limited_text(&mut e, "label", label, TERM_LABEL);
+        if !e.is_empty() {
+            return Err(TermError::Invalid(e));
+        }
     }
     Ok(store
-        .change_term(kind, &key, label.trim(), retired, actor)
+        .change_term(kind, &key, label.map(str::trim), retired, actor)
         .await?)
 }

@@ -352,10 +352,18 @@ pub async fn import_sources(
     let result = import_documents_streamed(store, docs, streams, options).await;
     if refuse {
         let mut all = errors;
-        if let Ok(report) = &result {
-            for (name, reason) in &report.errors {
-                all.add(origins.rename(name), reason.clone());
+        match result {
+            Ok(report) => {
+                for (name, reason) in &report.errors {
+                    all.add(origins.rename(name), reason.clone());
+                }
             }
+            Err(ImportError::Invalid(more)) => {
+                for e in more.into_vec() {
+                    all.add(origins.rename(&e.name), e.reason);
+                }
+            }
+            Err(other) => return Err(other),
         }
         return Err(ImportError::Invalid(all));
     }
@@ -458,11 +466,14 @@ async fn import_documents_streamed(
 
     let mut organisations = merged.organisations(&mut errors);
     let listings = merged.listings(&taxonomy, &mut errors);
+    // Refused already; streamed files still have to be read for their errors.
+    let refused = !errors.is_empty() && !options.dry_run;
+    if refused && streams.is_empty() {
+        return Err(ImportError::Invalid(errors));
+    }
     if !errors.is_empty() {
-        if !options.dry_run {
-            return Err(ImportError::Invalid(errors));
-        }
-        // A dry run counts what the valid records would do.
+        // A dry run counts what the valid records would do; a refused import checks the
+        // streamed items against the valid organisations.
         let bad: HashSet<String> = errors
             .as_slice()
             .iter()
@@ -515,7 +526,7 @@ async fn import_documents_streamed(
         total,
         done: 0,
         progress: options.progress,
-        check_only: false,
+        check_only: refused,
     };
     let pairs: Vec<(usize, &str, &crate::domain::NewListing)> = listings
         .iter()
@@ -563,7 +574,7 @@ async fn import_documents_streamed(
                 errors.add(format!("{file}: {n}"), reason);
             }
             // Once the import is refused, the rest is only checked.
-            writer.check_only = !options.dry_run && !errors.is_empty();
+            writer.check_only = refused || (!options.dry_run && !errors.is_empty());
             let pairs: Vec<(usize, &str, &crate::domain::NewListing)> = batch
                 .items
                 .iter()

@@ -348,6 +348,7 @@ impl ListingRecord {
                 self.extern_id.chars().take(100).collect::<String>()
             )
         };
+        let mut repeated = false;
         if !is_valid_external_id(&self.extern_id) {
             errors.add(
                 format!("{at}.externId"),
@@ -355,11 +356,16 @@ impl ListingRecord {
             );
         } else if !seen.insert(self.extern_id.clone()) {
             errors.add(format!("{at}.externId"), "dubbel externId in deze import");
+            repeated = true;
         }
         let mut e = FieldErrors::new();
         let listing = self.validate(taxonomy, &mut e);
         errors.extend_prefixed(&at, e);
-        listing.map(|l| (self.organisatie.clone(), l))
+        // A repeat is reported and left out, also from a dry run's writes (the first one
+        // with this id is written).
+        listing
+            .filter(|_| !repeated)
+            .map(|l| (self.organisatie.clone(), l))
     }
 }
 

@@ -74,6 +74,12 @@ pub fn read_head(path: &Path) -> Result<Head, ImportError> {
             "onbekend onderdeel; gebruik taxonomie, organisaties en aanbod",
         );
     }
+    if found.items_repeated {
+        errors.add(
+            "aanbod",
+            "komt twee keer voor; zet al het aanbod in één lijst",
+        );
+    }
     if let Some(kind) = &found.items_not_a_list {
         errors.add("aanbod", format!("moet een lijst zijn, niet {kind}"));
     }
@@ -123,6 +129,8 @@ struct TopParts {
     unknown: Vec<String>,
     items: usize,
     items_not_a_list: Option<&'static str>,
+    items_seen: bool,
+    items_repeated: bool,
 }
 
 struct Top<'a, 'f> {
@@ -143,11 +151,20 @@ impl<'de> Visitor<'de> for Top<'_, '_> {
         let mut items = self.items;
         while let Some(key) = map.next_key::<String>()? {
             match (key.as_str(), items.as_deref_mut()) {
-                ("aanbod", Some(each)) => map.next_value_seed(Items { each })?,
+                ("aanbod", Some(each)) if !self.parts.items_seen => {
+                    map.next_value_seed(Items { each })?;
+                    self.parts.items_seen = true;
+                }
+                ("aanbod", None) if self.parts.items_seen => {
+                    // Its positions would repeat the first list's: refused.
+                    map.next_value::<IgnoredAny>()?;
+                    self.parts.items_repeated = true;
+                }
                 ("aanbod", None) => {
                     let (count, not_a_list) = map.next_value_seed(Count)?;
-                    self.parts.items += count;
+                    self.parts.items = count;
                     self.parts.items_not_a_list = not_a_list;
+                    self.parts.items_seen = true;
                 }
                 (_, Some(_)) => {
                     map.next_value::<IgnoredAny>()?;

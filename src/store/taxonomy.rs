@@ -165,14 +165,15 @@ impl Store {
         Ok(seq)
     }
 
-    /// Sets a term's label and whether it is retired, with an audit entry per change and an
-    /// outbox row. Returns the outbox position, or `None` when nothing changed.
+    /// Sets a term's label and whether it is retired (`None`: as stored), with an audit entry
+    /// per change and an outbox row. Returns the outbox position, or `None` when nothing
+    /// changed.
     pub async fn change_term(
         &self,
         kind: TermKind,
         key: &TermKey,
-        label: &str,
-        retired: bool,
+        label: Option<&str>,
+        retired: Option<bool>,
         actor: (i64, &str),
     ) -> StoreResult<Option<i64>> {
         let table = term_table(kind);
@@ -195,6 +196,9 @@ impl Store {
             .bind(key.to_string())
             .fetch_one(&mut *tx)
             .await?;
+        let label = label.unwrap_or(&old_label).to_string();
+        let retired = retired.unwrap_or(old_retired.is_some());
+        let label = label.as_str();
         let subject = format!("{} {key}", kind.as_str());
         let who = (Some(actor.0), actor.1);
         let mut changed = false;

@@ -246,23 +246,14 @@ pub async fn change_term(
         Ok(k) => k,
         Err(e) => return term_refused(&state, session, e),
     };
-    let current = state
-        .index
-        .facet_space()
-        .taxonomy
-        .terms(kind)
-        .iter()
-        .find(|t| t.key == *key.as_str())
-        .cloned();
-    let Some(current) = current else {
-        return not_found(&state.site);
-    };
+    // Each button changes one thing; the other stays as stored.
+    let typed = form.form.get("label");
     let (label, retired, done) = match form.form.get("actie").as_str() {
-        "intrekken" => (current.label.clone(), true, "ingetrokken"),
-        "terugzetten" => (current.label.clone(), false, "teruggezet"),
-        _ => (form.form.get("label"), current.retired, "hernoemd"),
+        "intrekken" => (None, Some(true), "ingetrokken"),
+        "terugzetten" => (None, Some(false), "teruggezet"),
+        _ => (Some(typed.as_str()), None, "hernoemd"),
     };
-    match terms::change(&state.store, &session.caller, kind, &key, &label, retired).await {
+    match terms::change(&state.store, &session.caller, kind, &key, label, retired).await {
         Ok(seq) => {
             settle(&state, seq).await;
             Redirect::to(&format!("/beheer/taxonomie?gedaan={done}")).into_response()

@@ -163,8 +163,8 @@ async fn random_edits(app: &TestApp, mix: &mut Mix, round: usize, editor: i64) {
                     .change_term(
                         TermKind::Theme,
                         &TermKey::parse(key).unwrap(),
-                        &format!("Thema {key} {round}.{step}"),
-                        false,
+                        Some(&format!("Thema {key} {round}.{step}")),
+                        None,
                         (editor, "Redactie"),
                     )
                     .await

@@ -556,3 +556,61 @@ async fn a_streamed_file_names_errors_by_position_and_may_list_items_before_orga
     app.wait_indexed().await;
     assert_eq!(app.search("q=stroom&pageSize=1").await["totaal"], 1200);
 }
+
+/// A repeated external id is an error, also in a dry run (which writes the first one and
+/// rolls back), and a refused import still reads every streamed item for its errors.
+#[tokio::test]
+async fn a_repeated_external_id_is_named_in_a_dry_run_and_a_refused_import_lists_every_error() {
+    let app = TestApp::with_demo().await;
+    let dir = tempfile::tempdir().unwrap();
+    let item = |id: &str| {
+        json!({"externId": id, "soort": "voorziening", "organisatie": "org-samen-leusden",
+               "titel": format!("Dubbel {id}"), "samenvatting": "Kort.",
+               "themas": ["ontmoeting"], "heleGemeente": true, "minLeeftijd": 0,
+               "maxLeeftijd": 99, "kosten": "gratis"})
+    };
+    let file = dir.path().join("dubbel.json");
+    std::fs::write(
+        &file,
+        json!({"aanbod": [item("d-1"), item("d-2"), item("d-1")]}).to_string(),
+    )
+    .unwrap();
+    let options = wegwijzer::import_export::ImportOptions {
+        dry_run: true,
+        ..Default::default()
+    };
+    let report = wegwijzer::import_export::import_files_with(
+        &app.store,
+        std::slice::from_ref(&file),
+        options,
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.listings_created, 2);
+    assert_eq!(report.invalid_records, 1);
+    assert_eq!(report.errors[0].0, "dubbel.json: aanbod[2](d-1).externId");
+
+    // An organisation with an error refuses the import; the streamed items are still read.
+    let mut bad = item("d-3");
+    bad["maxLeeftijd"] = json!(500);
+    std::fs::write(
+        &file,
+        json!({"organisaties": [{"externId": "org-x", "naam": "Organisatie X", "email": "geen adres"}],
+               "aanbod": [item("d-1"), bad]})
+        .to_string(),
+    )
+    .unwrap();
+    let Err(ImportError::Invalid(errors)) =
+        wegwijzer::import_export::import_files(&app.store, std::slice::from_ref(&file)).await
+    else {
+        panic!("the import must be refused");
+    };
+    let names: Vec<String> = errors.into_vec().into_iter().map(|e| e.name).collect();
+    assert_eq!(
+        names,
+        [
+            "dubbel.json: organisaties[0].email",
+            "dubbel.json: aanbod[1](d-3).minLeeftijd"
+        ]
+    );
+}

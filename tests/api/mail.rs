@@ -741,7 +741,7 @@ async fn an_editor_handles_a_report_and_the_resident_gets_the_answer_once() {
     assert!(text.contains("Dank u! Het nieuwe adres staat er nu in."));
     let report = app.store.find_report(id.parse().unwrap()).await.unwrap();
     assert!(report.email.is_none(), "the address is forgotten");
-    // Handling again sends nothing more.
+    // An answer to a handled report is refused with the reason, and sends nothing more.
     let again = crate::helpers::browser()
         .post(format!("{}/beheer/meldingen/{id}", app.base))
         .header("cookie", &editor)
@@ -749,7 +749,8 @@ async fn an_editor_handles_a_report_and_the_resident_gets_the_answer_once() {
         .send()
         .await
         .unwrap();
-    assert_eq!(again.status(), 303);
+    assert_eq!(again.status(), 400);
+    assert!(again.text().await.unwrap().contains("al afgehandeld"));
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(smtp.mails().len(), 2);
     smtp.stop();

@@ -436,14 +436,26 @@ async fn editors_add_and_retire_terms_and_retired_ones_stay_on_old_items_only() 
     assert_eq!(refused.status, 400, "{}", refused.body);
     assert_eq!(invalid_names(&refused.body), ["themas"]);
 
-    // Back into use: offered again.
+    // A new label alone leaves it retired; back into use only when asked.
+    let relabelled = app
+        .call(
+            "PUT",
+            "/api/v1/beheer/termen/themas/geldzaken",
+            Some(&editor),
+            None,
+            Some(json!({"label": "Geld en schulden"})),
+        )
+        .await;
+    assert_eq!(relabelled.status, 200, "{}", relabelled.body);
+    assert_eq!(relabelled.body["ingetrokken"], true);
+    assert!(!keys(&app.get_json("/api/v1/themas").await).contains(&"geldzaken".to_string()));
     let restored = app
         .call(
             "PUT",
             "/api/v1/beheer/termen/themas/geldzaken",
             Some(&editor),
             None,
-            Some(json!({"label": label})),
+            Some(json!({"label": label, "ingetrokken": false})),
         )
         .await;
     assert_eq!(restored.status, 200, "{}", restored.body);

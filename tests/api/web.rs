@@ -310,6 +310,18 @@ async fn a_report_is_stored_without_an_account_and_errors_show_next_to_the_field
     assert_eq!(handled.status, 200, "{}", handled.body);
     assert_eq!(handled.body["status"], "afgehandeld");
     assert!(handled.body["email"].is_null());
+    // Handled: the address is gone, so an answer is refused rather than silently dropped.
+    let late = app
+        .call(
+            "PATCH",
+            &path,
+            Some(&editor),
+            None,
+            Some(json!({"status": "afgehandeld", "antwoord": "Alsnog bedankt!"})),
+        )
+        .await;
+    assert_eq!(late.status, 400, "{}", late.body);
+    assert_eq!(late.body["invalidParams"][0]["name"], "antwoord");
     let (stored,): (Option<String>,) = sqlx::query_as("SELECT email FROM reports WHERE id = $1")
         .bind(id)
         .fetch_one(app.store.pool())

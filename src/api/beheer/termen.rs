@@ -62,9 +62,9 @@ pub struct TermUpdateRequest {
     /// The label people see, 1-100 characters of plain text.
     #[schema(example = "Geld en schulden")]
     pub label: String,
-    /// `true` retires the term, `false` (the default) keeps it or takes it back into use.
+    /// `true` retires the term, `false` takes it back into use; left out, it stays as it is.
     #[serde(default)]
-    pub ingetrokken: bool,
+    pub ingetrokken: Option<bool>,
 }
 
 /// 200 when this node's search already shows the change, else 202 (within seconds).
@@ -188,17 +188,28 @@ pub async fn update_term(
         &caller,
         kind,
         &key,
-        &request.label,
+        Some(&request.label),
         request.ingetrokken,
     )
     .await?;
     let status = settled(&state, seq).await;
+    // The term as stored now (the retired flag may have been left as it was).
+    let retired = match request.ingetrokken {
+        Some(r) => r,
+        None => state
+            .store
+            .load_taxonomy()
+            .await?
+            .terms(kind)
+            .iter()
+            .any(|t| t.key == *key.as_str() && t.retired),
+    };
     Ok((
         status,
         Json(ManagedTermResponse {
             sleutel: key,
             label: request.label.trim().to_string(),
-            ingetrokken: request.ingetrokken,
+            ingetrokken: retired,
         }),
     )
         .into_response())
