@@ -663,12 +663,18 @@ fn facet_counts(c: &Counts, space: &FacetSpace, req: &SearchRequest) -> Facets {
             .iter()
             .take(counts.len())
             .enumerate()
-            .map(|(i, term)| FacetCount {
-                key: term.key.to_string(),
-                label: term.label.clone(),
-                count: counts[i] + extra,
-                selected: selected.iter().any(|s| term.key == *s),
+            .map(|(i, term)| {
+                let facet = FacetCount {
+                    key: term.key.to_string(),
+                    label: term.label.clone(),
+                    count: counts[i] + extra,
+                    selected: selected.iter().any(|s| term.key == *s),
+                };
+                (term.retired, facet)
             })
+            // A retired term is no longer offered as a filter, unless items still have it.
+            .filter(|(retired, f)| !retired || f.count > 0 || f.selected)
+            .map(|(_, f)| f)
             .collect::<Vec<_>>()
     };
     let kind = Kind::ALL

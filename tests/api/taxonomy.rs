@@ -460,5 +460,32 @@ async fn editors_add_and_retire_terms_and_retired_ones_stay_on_old_items_only() 
         .await;
     assert_eq!(restored.status, 200, "{}", restored.body);
     assert_eq!(restored.body["ingetrokken"], false);
+
+    // Search offers a retired term as a filter only while public items have it.
+    let facet_keys = |body: serde_json::Value| -> Vec<String> {
+        body["facetten"]["thema"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["waarde"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(facet_keys(app.search("").await).contains(&"dieren".to_string()));
+    let retired = app
+        .call(
+            "PUT",
+            "/api/v1/beheer/termen/themas/dieren",
+            Some(&editor),
+            None,
+            Some(json!({"label": "Dieren en huisdieren", "ingetrokken": true})),
+        )
+        .await;
+    assert_eq!(retired.status, 200, "{}", retired.body);
+    let keys_now = facet_keys(app.search("").await);
+    assert!(
+        !keys_now.contains(&"dieren".to_string()),
+        "no public item has it"
+    );
+    assert!(keys_now.contains(&"geldzaken".to_string()));
     assert!(keys(&app.get_json("/api/v1/themas").await).contains(&"geldzaken".to_string()));
 }
