@@ -28,14 +28,6 @@ fn editors_only(site: &Site) -> Response {
     )
 }
 
-/// Field errors as (name, message) pairs for a template.
-fn pairs(e: FieldErrors) -> Vec<(String, String)> {
-    e.into_vec()
-        .into_iter()
-        .map(|x| (x.name, x.reason))
-        .collect()
-}
-
 /// The value of `key` in a query string (empty when absent).
 fn query_value(query: &[(String, String)], key: &str) -> String {
     query
@@ -224,7 +216,7 @@ pub async fn add_term(
         }
         Err(TermError::Invalid(errors)) => {
             let outcome = TaxonomyOutcome {
-                add_errors: Some((list, pairs(errors))),
+                add_errors: Some((list, super::field_messages(errors))),
                 add_values: (key, label),
                 ..Default::default()
             };
@@ -409,7 +401,7 @@ fn read_organisation(
         &optional(&values[4]),
     ) {
         Ok(fields) => Ok((fields, trusted)),
-        Err(errors) => Err(Box::new(again(pairs(errors)))),
+        Err(errors) => Err(Box::new(again(super::field_messages(errors)))),
     }
 }
 
@@ -553,11 +545,7 @@ struct UsersPage<'a> {
 
 impl UsersPage<'_> {
     fn errors_for(&self, field: &str) -> Vec<&str> {
-        self.errors
-            .iter()
-            .filter(|(n, _)| n == field)
-            .map(|(_, m)| m.as_str())
-            .collect()
+        super::errors_for(&self.errors, field)
     }
 }
 
@@ -692,7 +680,7 @@ pub async fn invite_user(State(state): State<AppState>, form: PortalForm) -> Res
                 &state,
                 session,
                 StatusCode::BAD_REQUEST,
-                (values, pairs(errors), None),
+                (values, super::field_messages(errors), None),
             )
             .await
         }
@@ -717,11 +705,7 @@ struct UserPage<'a> {
 
 impl UserPage<'_> {
     fn errors_for(&self, field: &str) -> Vec<&str> {
-        self.errors
-            .iter()
-            .filter(|(n, _)| n == field)
-            .map(|(_, m)| m.as_str())
-            .collect()
+        super::errors_for(&self.errors, field)
     }
 }
 
@@ -861,7 +845,7 @@ pub async fn save_user(
                 session,
                 StatusCode::BAD_REQUEST,
                 &user,
-                (values, pairs(errors)),
+                (values, super::field_messages(errors)),
             )
             .await
         }
@@ -876,7 +860,7 @@ pub async fn save_user(
                 session,
                 StatusCode::CONFLICT,
                 &user,
-                (values, pairs(e)),
+                (values, super::field_messages(e)),
             )
             .await
         }
@@ -919,11 +903,7 @@ impl AuditPage<'_> {
             .map_or("", |(_, v)| v.as_str())
     }
     fn errors_for(&self, field: &str) -> Vec<&str> {
-        self.errors
-            .iter()
-            .filter(|(n, _)| n == field)
-            .map(|(_, m)| m.as_str())
-            .collect()
+        super::errors_for(&self.errors, field)
     }
 }
 
@@ -956,7 +936,7 @@ pub async fn audit_log(
         .ok()
         .filter(|p| (1..=100_000).contains(p))
         .unwrap_or(1);
-    let errors = pairs(e);
+    let errors = super::field_messages(e);
     // A bad filter shows nothing rather than everything.
     let (entries, total) = if errors.is_empty() {
         match state

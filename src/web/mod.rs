@@ -336,6 +336,25 @@ impl StaffNav {
 }
 
 /// Renders a template, or a plain error page if rendering fails.
+/// Field errors as the (field, message) list pages carry.
+pub fn field_messages(errors: crate::domain::FieldErrors) -> Vec<(String, String)> {
+    errors
+        .into_vec()
+        .into_iter()
+        .map(|e| (e.name, e.reason))
+        .collect()
+}
+
+/// The messages for one form field out of a page's (field, message) list, for the template
+/// to show next to that field.
+pub fn errors_for<'a>(errors: &'a [(String, String)], field: &str) -> Vec<&'a str> {
+    errors
+        .iter()
+        .filter(|(f, _)| f == field)
+        .map(|(_, m)| m.as_str())
+        .collect()
+}
+
 pub fn render(status: StatusCode, template: &impl Template) -> Response {
     match template.render() {
         Ok(html) => (status, Html(html)).into_response(),

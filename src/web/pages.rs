@@ -644,11 +644,7 @@ impl ReportForm {
     }
 
     pub fn errors_for(&self, field: &str) -> Vec<&str> {
-        self.errors
-            .iter()
-            .filter(|(f, _)| f == field)
-            .map(|(_, r)| r.as_str())
-            .collect()
+        super::errors_for(&self.errors, field)
     }
 }
 

@@ -386,11 +386,7 @@ struct ItemState {
 
 impl FormPage<'_> {
     fn errors_for(&self, field: &str) -> Vec<&str> {
-        self.errors
-            .iter()
-            .filter(|(n, _)| n == field)
-            .map(|(_, m)| m.as_str())
-            .collect()
+        super::errors_for(&self.errors, field)
     }
 
     fn invalid(&self, field: &str) -> bool {
@@ -503,12 +499,7 @@ async fn form_page(
             action,
             item: parts.item,
             values: parts.values,
-            errors: parts
-                .errors
-                .into_vec()
-                .into_iter()
-                .map(|e| (e.name, e.reason))
-                .collect(),
+            errors: super::field_messages(parts.errors),
             conflicts: parts.conflicts,
             review: parts.review,
             organisations,
@@ -1116,11 +1107,7 @@ struct SetPasswordPage<'a> {
 
 impl SetPasswordPage<'_> {
     fn errors_for(&self, field: &str) -> Vec<&str> {
-        self.errors
-            .iter()
-            .filter(|(n, _)| n == field)
-            .map(|(_, m)| m.as_str())
-            .collect()
+        super::errors_for(&self.errors, field)
     }
 }
 
@@ -1481,11 +1468,7 @@ struct OrganisationPage<'a> {
 
 impl OrganisationPage<'_> {
     fn errors_for(&self, field: &str) -> Vec<&str> {
-        self.errors
-            .iter()
-            .filter(|(n, _)| n == field)
-            .map(|(_, m)| m.as_str())
-            .collect()
+        super::errors_for(&self.errors, field)
     }
 }
 
@@ -1627,11 +1610,7 @@ pub async fn save_organisation(State(state): State<AppState>, form: PortalForm) 
     ) {
         Ok(f) => f,
         Err(errors) => {
-            let errors = errors
-                .into_vec()
-                .into_iter()
-                .map(|e| (e.name, e.reason))
-                .collect();
+            let errors = super::field_messages(errors);
             return again(errors, None, StatusCode::BAD_REQUEST);
         }
     };
@@ -1672,11 +1651,7 @@ struct AccountPage<'a> {
 
 impl AccountPage<'_> {
     fn errors_for(&self, field: &str) -> Vec<&str> {
-        self.errors
-            .iter()
-            .filter(|(n, _)| n == field)
-            .map(|(_, m)| m.as_str())
-            .collect()
+        super::errors_for(&self.errors, field)
     }
 }
 
@@ -1782,11 +1757,7 @@ pub async fn save_account(
             version: user.version,
             email: user.email.clone(),
             name,
-            errors: errors
-                .into_vec()
-                .into_iter()
-                .map(|x| (x.name, x.reason))
-                .collect(),
+            errors: super::field_messages(errors),
             notice: None,
         },
     )

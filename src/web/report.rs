@@ -109,11 +109,7 @@ pub async fn create_report(
             form.reason = reason;
             form.message = text;
             form.email = email;
-            form.errors = errors
-                .into_vec()
-                .into_iter()
-                .map(|e| (e.name, e.reason))
-                .collect();
+            form.errors = super::field_messages(errors);
             let space = state.index.facet_space();
             render(
                 StatusCode::BAD_REQUEST,

@@ -37,11 +37,7 @@ struct LoginPage<'a> {
 
 impl LoginPage<'_> {
     fn errors_for(&self, field: &str) -> Vec<&str> {
-        self.errors
-            .iter()
-            .filter(|(f, _)| f == field)
-            .map(|(_, m)| m.as_str())
-            .collect()
+        super::errors_for(&self.errors, field)
     }
 }
 
@@ -177,11 +173,7 @@ pub async fn login(State(state): State<AppState>, request: Request) -> Response 
             res
         }
         Err(LoginError::Invalid(errors)) => {
-            let errors = errors
-                .into_vec()
-                .into_iter()
-                .map(|e| (e.name, e.reason))
-                .collect();
+            let errors = super::field_messages(errors);
             login_page(site, StatusCode::BAD_REQUEST, email, back, errors, None)
         }
         Err(LoginError::Wrong) => login_page(
