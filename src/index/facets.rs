@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tantivy::SegmentReader;
 use tantivy::columnar::StrColumn;
@@ -142,6 +142,51 @@ impl FacetSpace {
 /// The rows of one segment, indexed by doc id.
 pub struct SegmentRows {
     pub rows: Vec<Row>,
+    /// Doc ids in the order of each [`RowOrder`], built when first asked for.
+    orders: [OnceLock<Vec<u32>>; 3],
+}
+
+/// The orders a browse without text can ask for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RowOrder {
+    /// Most recently checked first (relevance without text).
+    Verified = 0,
+    /// Newest first.
+    Newest = 1,
+    /// By title.
+    Title = 2,
+}
+
+impl SegmentRows {
+    pub fn new(rows: Vec<Row>) -> SegmentRows {
+        SegmentRows {
+            rows,
+            orders: Default::default(),
+        }
+    }
+
+    /// Every doc id of the segment in `order`; ties go to the lower item id, as in ranking.
+    pub fn order(&self, order: RowOrder) -> &[u32] {
+        self.orders[order as usize].get_or_init(|| {
+            let mut docs: Vec<u32> = (0..self.rows.len() as u32).collect();
+            let rows = &self.rows;
+            match order {
+                RowOrder::Verified => docs.sort_unstable_by_key(|&d| {
+                    let r = &rows[d as usize];
+                    (std::cmp::Reverse(r.verified), r.id)
+                }),
+                RowOrder::Newest => docs.sort_unstable_by_key(|&d| {
+                    let r = &rows[d as usize];
+                    (std::cmp::Reverse(r.created), r.id)
+                }),
+                RowOrder::Title => docs.sort_unstable_by_key(|&d| {
+                    let r = &rows[d as usize];
+                    (r.title_ord, r.id)
+                }),
+            }
+            docs
+        })
+    }
 }
 
 /// Rows per segment for one taxonomy stamp.
@@ -271,5 +316,5 @@ fn build_rows(space: &FacetSpace, seg: &SegmentReader) -> tantivy::Result<Segmen
             whole: whole.first(doc).unwrap_or(0) != 0,
         });
     }
-    Ok(SegmentRows { rows })
+    Ok(SegmentRows::new(rows))
 }

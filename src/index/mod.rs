@@ -75,6 +75,8 @@ pub struct SearchIndex {
     features: SearchFeatures,
     /// Synonyms and situations, shipped plus editors' (see `search::lexicon`).
     lexicon: RwLock<Arc<crate::search::lexicon::Lexicon>>,
+    /// Per-segment answers for browsing without text (see `search::browse`).
+    browse: crate::search::browse::BrowseCache,
 }
 
 /// Opens the index in `directory`, or creates it. Stored documents are kept in 4 KiB blocks
@@ -156,6 +158,7 @@ impl SearchIndex {
             stats: Mutex::new(None),
             features,
             lexicon: RwLock::new(Arc::new(crate::search::lexicon::Lexicon::shipped())),
+            browse: Default::default(),
         };
         this.refresh_vocabulary()?;
         Ok(this)
@@ -167,6 +170,10 @@ impl SearchIndex {
 
     pub fn features(&self) -> SearchFeatures {
         self.features
+    }
+
+    pub(crate) fn browse_cache(&self) -> &crate::search::browse::BrowseCache {
+        &self.browse
     }
 
     /// The synonyms and situations every query is planned with.
@@ -286,7 +293,8 @@ impl SearchIndex {
         self.reader.reload()?;
         let searcher = self.reader.searcher();
         let space = self.facet_space();
-        self.rows(&searcher, &space)?;
+        let rows = self.rows(&searcher, &space)?;
+        crate::search::browse::prepare(&self.browse, &searcher, &rows, space.stamp);
         self.refresh_vocabulary()?;
         let live: Vec<_> = searcher
             .segment_readers()

@@ -8,6 +8,7 @@
 //! own filter. Failing two or more filters means it counts nowhere.
 
 mod any_of;
+pub mod browse;
 pub mod intent;
 pub mod lexicon;
 pub mod plan;
@@ -141,15 +142,18 @@ impl Filter {
                 .filter(|i| *i < crate::domain::taxonomy::MAX_AGE_GROUPS)
                 .fold(0u16, |m, i| m | (1 << i)),
             age: req.age,
-            today: row_day(epoch_day(today())),
+            today: Filter::today(),
             origin: req.origin.map(|(lat, lon)| (lat as f32, lon as f32)),
             radius_km: req.radius_km.map(|r| r as f32),
             kind_boost: intent::kind_boost(intent::intent(&plan::query_words(&req.text))),
         }
     }
 
-    /// `None` when the row fails a non-facet condition (expired, age); otherwise the set of
-    /// facet filters it fails.
+    /// Today as a row's `end_day`: rows ending before it are expired.
+    pub(crate) fn today() -> u16 {
+        row_day(epoch_day(today()))
+    }
+
     /// True when nothing but expiry can exclude a document (plain browsing).
     fn only_expiry(&self) -> bool {
         self.kinds == 0
@@ -165,6 +169,8 @@ impl Filter {
             && self.radius_km.is_none()
     }
 
+    /// `None` when the row fails a non-facet condition (expired, age); otherwise the set of
+    /// facet filters it fails.
     #[inline]
     fn failures(&self, r: &Row) -> Option<u16> {
         if r.end_day < self.today {
@@ -545,43 +551,55 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
 
     let mut corrected = None;
     let mut used_plan: Option<plan::QueryPlan> = None;
-    let (query, fruit, relaxed): (Box<dyn Query>, SegmentFruit, bool) = if !has_text {
-        let q: Box<dyn Query> = Box::new(AllQuery);
-        let fruit = run(&*q)?;
-        (q, fruit, false)
-    } else if words.is_empty() {
-        // Only stop words or punctuation: nothing to match on.
-        (
-            Box::new(AllQuery),
-            SegmentFruit {
-                total: 0,
-                counts: Counts::default(),
-                top: Vec::new(),
-            },
-            false,
-        )
-    } else {
-        let plan = plan::plan(index, &searcher, &words);
-        corrected = plan.corrected.clone();
-        used_plan = Some(plan.clone());
-        let strict = plan::build(index, &plan, true);
-        let fruit = run(&*strict)?;
-        if fruit.total < RELAX_BELOW && plan.concepts.len() > 1 {
-            // Too few items have every word: add those with some of them, after the ones with
-            // all of them (a resident typing a sentence should not get an empty page).
-            let loose: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
-                (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(strict, ALL_WORDS_BONUS)),
-                ),
-                (Occur::Should, plan::build(index, &plan, false)),
-            ]));
-            let fruit = run(&*loose)?;
-            (loose, fruit, true)
+    let (query, fruit, relaxed): (Box<dyn Query>, SegmentFruit, bool) =
+        if browse::applies(has_text, &filter, req.sort) {
+            let fruit = browse::browse(
+                index.browse_cache(),
+                &searcher,
+                &rows,
+                space.stamp,
+                &filter,
+                keep,
+                req.sort,
+            );
+            (Box::new(AllQuery), fruit, false)
+        } else if !has_text {
+            let q: Box<dyn Query> = Box::new(AllQuery);
+            let fruit = run(&*q)?;
+            (q, fruit, false)
+        } else if words.is_empty() {
+            // Only stop words or punctuation: nothing to match on.
+            (
+                Box::new(AllQuery),
+                SegmentFruit {
+                    total: 0,
+                    counts: Counts::default(),
+                    top: Vec::new(),
+                },
+                false,
+            )
         } else {
-            (strict, fruit, false)
-        }
-    };
+            let plan = plan::plan(index, &searcher, &words);
+            corrected = plan.corrected.clone();
+            used_plan = Some(plan.clone());
+            let strict = plan::build(index, &plan, true);
+            let fruit = run(&*strict)?;
+            if fruit.total < RELAX_BELOW && plan.concepts.len() > 1 {
+                // Too few items have every word: add those with some of them, after the ones with
+                // all of them (a resident typing a sentence should not get an empty page).
+                let loose: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                    (
+                        Occur::Should,
+                        Box::new(BoostQuery::new(strict, ALL_WORDS_BONUS)),
+                    ),
+                    (Occur::Should, plan::build(index, &plan, false)),
+                ]));
+                let fruit = run(&*loose)?;
+                (loose, fruit, true)
+            } else {
+                (strict, fruit, false)
+            }
+        };
 
     let mut top = fruit.top;
     if req.sort == Sort::Title {

@@ -5,7 +5,13 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value as _};
 use tantivy::{DocAddress, TantivyDocument, Term};
 
-use super::{FacetedTop, SearchError, Sort};
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+use tantivy::query::EnableScoring;
+use tantivy::{DocId, SegmentOrdinal};
+
+use super::{SearchError, Sort};
 use crate::index::{HitPayload, SearchIndex, analysis};
 
 /// Completions of the last word to consider.
@@ -110,25 +116,8 @@ pub fn suggest(index: &SearchIndex, text: &str, limit: usize) -> Result<Suggesti
     let mut titles = Vec::new();
     if !must.is_empty() {
         let searcher = index.searcher();
-        let space = index.facet_space();
-        let rows = index.rows(&searcher, &space)?;
-        let collector = FacetedTop {
-            rows,
-            filter: super::Filter::new(&super::SearchRequest::default(), &space),
-            keep: limit,
-            sort: Sort::Relevance,
-            scoring: true,
-        };
-        let stats = index.live_stats(&searcher);
-        let fruit = searcher.search_with_statistics_provider(
-            &BooleanQuery::new(must),
-            &collector,
-            &*stats,
-        )?;
-        let mut top = fruit.top;
-        top.sort_by_key(|c| std::cmp::Reverse(c.key));
-        for c in top.into_iter().take(limit) {
-            let doc: TantivyDocument = searcher.doc(DocAddress::new(c.segment, c.doc))?;
+        for (segment, doc) in best_documents(index, &searcher, &BooleanQuery::new(must), limit)? {
+            let doc: TantivyDocument = searcher.doc(DocAddress::new(segment, doc))?;
             if let Some(json) = doc.get_first(f.payload).and_then(|v| v.as_str())
                 && let Ok(p) = serde_json::from_str::<HitPayload>(json)
             {
@@ -169,4 +158,69 @@ pub fn suggest(index: &SearchIndex, text: &str, limit: usize) -> Result<Suggesti
         titles,
         terms,
     })
+}
+
+/// A document's ranking key (as in search), segment and doc id.
+type Ranked = ((u32, i64, u64), SegmentOrdinal, DocId);
+
+/// The `limit` best live, unexpired documents for `query`, best first, ranked as search ranks
+/// them. Only the top is wanted here, not counts, so the scorers may skip every block of
+/// documents that cannot beat the current top (block-max WAND over a union of words): a prefix
+/// such as "vrijw" matches a third of a large index, and most of it is never scored.
+fn best_documents(
+    index: &SearchIndex,
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    limit: usize,
+) -> Result<Vec<(SegmentOrdinal, DocId)>, SearchError> {
+    if limit == 0 {
+        return Ok(Vec::new());
+    }
+    let space = index.facet_space();
+    let rows = index.rows(searcher, &space)?;
+    let stats = index.live_stats(searcher);
+    let weight = query.weight(EnableScoring::enabled_from_statistics_provider(
+        &*stats, searcher,
+    ))?;
+    let today = super::Filter::today();
+    let mut top: BinaryHeap<Reverse<Ranked>> = BinaryHeap::with_capacity(limit + 1);
+    for (ordinal, segment) in searcher.segment_readers().iter().enumerate() {
+        let Some(rows) = rows.get(ordinal) else {
+            continue;
+        };
+        let alive = segment.alive_bitset();
+        // Scores equal to the worst kept one may still win on the tie-break: stay just below.
+        let floor = |top: &BinaryHeap<Reverse<Ranked>>| match top.peek() {
+            Some(Reverse((key, _, _))) if top.len() >= limit => {
+                f32::from_bits(key.0.saturating_sub(1)).max(0.0)
+            }
+            _ => f32::MIN,
+        };
+        let mut threshold = floor(&top);
+        weight.for_each_pruning(threshold, segment, &mut |doc, score| {
+            let Some(r) = rows.rows.get(doc as usize) else {
+                return threshold;
+            };
+            if r.end_day < today || alive.is_some_and(|a| a.is_deleted(doc)) {
+                return threshold;
+            }
+            let candidate = (
+                super::candidate_key(Sort::Relevance, score, r, None),
+                ordinal as SegmentOrdinal,
+                doc,
+            );
+            if top.len() < limit {
+                top.push(Reverse(candidate));
+            } else if let Some(mut worst) = top.peek_mut()
+                && candidate > worst.0
+            {
+                *worst = Reverse(candidate);
+            }
+            threshold = floor(&top);
+            threshold
+        })?;
+    }
+    let mut best: Vec<_> = top.into_iter().map(|r| r.0).collect();
+    best.sort_by(|a, b| b.cmp(a));
+    Ok(best.into_iter().map(|(_, s, d)| (s, d)).collect())
 }
