@@ -39,13 +39,26 @@ pub fn is_light_word(word: &str) -> bool {
 /// `balletje` → `bal`), comparatives and superlatives (`veiliger`, `veiligste` → `veilig`;
 /// `groter` → `groot`). Candidates only: the caller keeps those the index knows.
 pub fn base_forms(word: &str) -> Vec<String> {
-    const SUFFIXES: [&str; 14] = [
-        "etjes", "etje", "tjes", "tje", "pjes", "pje", "kjes", "kje", "jes", "je", "ste", "st",
-        "ere", "er",
-    ];
+    strip_forms(word, &FORM_SUFFIXES)
+}
+
+/// Base forms of a diminutive only (`boekje` → `boek`, `wandelingetje` → `wandeling`). A
+/// diminutive is never a different word, unlike `-er` (`moeder` is not more `moed`), so this is
+/// safe also for words the index knows.
+pub fn diminutive_bases(word: &str) -> Vec<String> {
+    strip_forms(word, &FORM_SUFFIXES[..10])
+}
+
+/// Diminutive endings first (the first ten), then superlative and comparative ones.
+const FORM_SUFFIXES: [&str; 14] = [
+    "etjes", "etje", "tjes", "tje", "pjes", "pje", "kjes", "kje", "jes", "je", "ste", "st", "ere",
+    "er",
+];
+
+fn strip_forms(word: &str, suffixes: &[&str]) -> Vec<String> {
     let is_vowel = |c: char| "aeiou".contains(c);
     let mut out: Vec<String> = Vec::new();
-    for suffix in SUFFIXES {
+    for suffix in suffixes {
         let Some(stem) = word.strip_suffix(suffix) else {
             continue;
         };

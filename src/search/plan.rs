@@ -167,10 +167,15 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
         }
         // A form the stemmer leaves alone (a diminutive, a comparative) whose base the index
         // knows counts as the word itself: "fietsje" is "fiets".
-        if let Some(word) = single
-            && !vocabulary.has_stem(&analysis::stem(word))
-        {
-            for base in analysis::base_forms(word)
+        if let Some(word) = single {
+            // A word the index knows keeps its own meaning; only a diminutive also means its
+            // base ("boekje" is a small "boek").
+            let bases = if vocabulary.has_stem(&analysis::stem(word)) {
+                analysis::diminutive_bases(word)
+            } else {
+                analysis::base_forms(word)
+            };
+            for base in bases
                 .into_iter()
                 // The base itself must occur in the texts: a stem alone would let a typo
                 // ("vrijwiliger") pass for a comparative.
