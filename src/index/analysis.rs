@@ -49,6 +49,91 @@ pub fn diminutive_bases(word: &str) -> Vec<String> {
     strip_forms(word, &FORM_SUFFIXES[..10])
 }
 
+/// Other forms of a verb that the stemmer does not join: the infinitive and the form with `-t`
+/// ("slapen" ↔ "slaapt", "wonen" ↔ "woont", "lezen" ↔ "leest", "zwemmen" ↔ "zwemt"), and the
+/// noun behind an adjective in `-ief` ("sportieve" → "sport"). Dutch spelling doubles a long
+/// vowel and drops a doubled consonant when a syllable closes, and writes v/z as f/s at the end
+/// of one; the stemmer does neither. Candidates only: the caller keeps those the index knows,
+/// and every candidate is a real word of its own, so a noun in `-en` ("jongen") finds nothing.
+pub fn verb_forms(word: &str) -> Vec<String> {
+    let chars: Vec<char> = word.chars().collect();
+    let n = chars.len();
+    let is_vowel = |c: char| "aeiou".contains(c);
+    let mut out = Vec::new();
+    if let Some(root) = word
+        .strip_suffix("ieve")
+        .or_else(|| word.strip_suffix("ief"))
+        && root.chars().count() >= 4
+    {
+        out.push(root.to_string());
+    }
+    if n >= 5 && word.ends_with("en") {
+        // The root as written when the syllable closes: slap → slaap, zwemm → zwem.
+        let mut root: Vec<char> = chars[..n - 2].to_vec();
+        let r = root.len();
+        if r >= 2 && root[r - 1] == root[r - 2] && !is_vowel(root[r - 1]) {
+            root.pop();
+        } else if r >= 3
+            && !is_vowel(root[r - 1])
+            && is_vowel(root[r - 2])
+            && !is_vowel(root[r - 3])
+            && root[r - 2] != 'i'
+        {
+            root.insert(r - 1, root[r - 2]);
+        }
+        match root.last() {
+            Some('v') => *root.last_mut().unwrap_or(&mut ' ') = 'f',
+            Some('z') => *root.last_mut().unwrap_or(&mut ' ') = 's',
+            _ => {}
+        }
+        let root: String = root.into_iter().collect();
+        if root.ends_with('t') {
+            out.push(root);
+        } else {
+            out.push(format!("{root}t"));
+        }
+    } else if n >= 4 && word.ends_with('t') {
+        // The root is the word without -t, or the word itself for a root in t ("praat").
+        for root in [&chars[..n - 1], &chars[..]] {
+            let r = root.len();
+            let mut infinitives = Vec::new();
+            if r >= 3
+                && !is_vowel(root[r - 1])
+                && root[r - 2] == root[r - 3]
+                && is_vowel(root[r - 2])
+            {
+                // slaap → slapen
+                let mut short = root.to_vec();
+                short.remove(r - 2);
+                infinitives.push(short);
+            } else if r >= 3
+                && !is_vowel(root[r - 1])
+                && is_vowel(root[r - 2])
+                && !is_vowel(root[r - 3])
+            {
+                // zwem → zwemmen
+                let mut double = root.to_vec();
+                double.push(root[r - 1]);
+                infinitives.push(double);
+            }
+            infinitives.push(root.to_vec());
+            for mut inf in infinitives {
+                match inf.last() {
+                    Some('f') => *inf.last_mut().unwrap_or(&mut ' ') = 'v',
+                    Some('s') => *inf.last_mut().unwrap_or(&mut ' ') = 'z',
+                    _ => {}
+                }
+                let inf: String = inf.into_iter().chain("en".chars()).collect();
+                if !out.contains(&inf) {
+                    out.push(inf);
+                }
+            }
+        }
+    }
+    out.retain(|f| f != word);
+    out
+}
+
 /// Diminutive endings first (the first ten), then superlative and comparative ones.
 const FORM_SUFFIXES: [&str; 14] = [
     "etjes", "etje", "tjes", "tje", "pjes", "pje", "kjes", "kje", "jes", "je", "ste", "st", "ere",
@@ -388,6 +473,41 @@ mod tests {
             );
         }
         assert!(base_forms("huis").is_empty());
+    }
+
+    #[test]
+    fn verb_forms_join_the_infinitive_and_the_t_form() {
+        for (form, other) in [
+            ("slapen", "slaapt"),
+            ("wonen", "woont"),
+            ("koken", "kookt"),
+            ("lezen", "leest"),
+            ("leven", "leeft"),
+            ("zwemmen", "zwemt"),
+            ("helpen", "helpt"),
+            ("vinden", "vindt"),
+            ("praten", "praat"),
+            ("voelen", "voelt"),
+            ("slaapt", "slapen"),
+            ("woont", "wonen"),
+            ("zwemt", "zwemmen"),
+            ("helpt", "helpen"),
+            ("leeft", "leven"),
+            ("vindt", "vinden"),
+            ("leest", "lezen"),
+            ("praat", "praten"),
+            ("sportieve", "sport"),
+            ("sportief", "sport"),
+        ] {
+            assert!(
+                verb_forms(form).contains(&other.to_string()),
+                "{form}: {:?}",
+                verb_forms(form)
+            );
+        }
+        assert!(verb_forms("huis").is_empty());
+        // Candidates are whole words; the caller keeps only those the texts use.
+        assert_eq!(verb_forms("jongen"), ["jongt"]);
     }
 
     fn stems(text: &str) -> Vec<String> {

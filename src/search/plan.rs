@@ -177,10 +177,13 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
             };
             for base in bases
                 .into_iter()
+                // Another form of the same verb ("slapen" for "slaapt") or the noun behind
+                // an adjective ("sport" for "sportieve").
+                .chain(analysis::verb_forms(word))
                 // The base itself must occur in the texts: a stem alone would let a typo
                 // ("vrijwiliger") pass for a comparative.
                 .filter(|b| vocabulary.contains(b))
-                .take(2)
+                .take(3)
             {
                 alternatives.push(Alternative {
                     words: vec![base],
