@@ -9,7 +9,8 @@
 //! separates the cost of the engine from the cost of the Dutch features.
 //!
 //! (a) one word, (b) two words, (c) two words + theme + wijk filters, (d) (c) with all facet
-//! counts, top 20 and snippets, (e) browse without text with all facets. Wegwijzer always
+//! counts, top 20 and snippets, (e) browse without text with all facets, (b10) (b) on page 10,
+//! (f) suggestions for a typed prefix (in-process and over HTTP). Wegwijzer always
 //! computes every facet and snippet, so (c) and (d) run the same work; both are listed to keep
 //! the table comparable with peers that can skip facets.
 #![allow(clippy::unwrap_used, reason = "a benchmark fails loudly")]
@@ -84,6 +85,12 @@ fn classes() -> Vec<(&'static str, Vec<String>)> {
             c.iter().map(|q| format!("{q}&pageSize=20")).collect(),
         ),
         ("(e) browse, all facets", vec!["".to_string()]),
+        (
+            "(b10) (b), page 10",
+            TWO.iter()
+                .map(|q| format!("q={}&page=10", q.replace(' ', "+")))
+                .collect(),
+        ),
     ]
 }
 
@@ -380,6 +387,25 @@ async fn main() {
                     p99,
                 });
             }
+            // Suggestions as a search box asks for them, one request per typed prefix.
+            let suggest_base = format!("http://{}/api/v1/suggesties", app.addr);
+            let (p50, p99) = measure(iterations, &prefixes, |q| {
+                let client = client.clone();
+                let url = format!("{suggest_base}?q={}", q.replace(' ', "+"));
+                async move {
+                    let res = client.get(url).send().await.unwrap();
+                    assert_eq!(res.status(), 200);
+                    std::hint::black_box(res.bytes().await.unwrap());
+                }
+            })
+            .await;
+            rows.push(Row {
+                size,
+                class: "(f) suggestions (prefix)",
+                mode: "HTTP",
+                p50,
+                p99,
+            });
             // The website's results page for the (d) queries: the same search, rendered as HTML.
             let page_base = format!("http://{}/zoeken", app.addr);
             let d_queries = classes()
