@@ -81,11 +81,7 @@ pub fn verb_forms(word: &str) -> Vec<String> {
         {
             root.insert(r - 1, root[r - 2]);
         }
-        match root.last() {
-            Some('v') => *root.last_mut().unwrap_or(&mut ' ') = 'f',
-            Some('z') => *root.last_mut().unwrap_or(&mut ' ') = 's',
-            _ => {}
-        }
+        swap_last(&mut root, &[('v', 'f'), ('z', 's')]);
         let root: String = root.into_iter().collect();
         if root.ends_with('t') {
             out.push(root);
@@ -118,11 +114,7 @@ pub fn verb_forms(word: &str) -> Vec<String> {
             }
             infinitives.push(root.to_vec());
             for mut inf in infinitives {
-                match inf.last() {
-                    Some('f') => *inf.last_mut().unwrap_or(&mut ' ') = 'v',
-                    Some('s') => *inf.last_mut().unwrap_or(&mut ' ') = 'z',
-                    _ => {}
-                }
+                swap_last(&mut inf, &[('f', 'v'), ('s', 'z')]);
                 let inf: String = inf.into_iter().chain("en".chars()).collect();
                 if !out.contains(&inf) {
                     out.push(inf);
@@ -132,6 +124,16 @@ pub fn verb_forms(word: &str) -> Vec<String> {
     }
     out.retain(|f| f != word);
     out
+}
+
+/// Replaces the last letter by its pair in `pairs`, if it has one (v/f and z/s at a syllable's
+/// end).
+fn swap_last(word: &mut [char], pairs: &[(char, char)]) {
+    if let Some(last) = word.last_mut()
+        && let Some((_, to)) = pairs.iter().find(|(from, _)| from == last)
+    {
+        *last = *to;
+    }
 }
 
 /// Diminutive endings first (the first ten), then superlative and comparative ones.
