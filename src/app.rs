@@ -468,6 +468,7 @@ async fn metrics(
         outbox_latest_seq: state.store.latest_outbox_seq().await.ok(),
         index_documents: state.index.num_docs(),
         search_permits_free: state.search_permits.available_permits(),
+        index_wide_segments: state.index.wide_segments(),
     };
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],

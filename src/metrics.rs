@@ -37,6 +37,8 @@ pub struct Gauges {
     pub outbox_latest_seq: Option<i64>,
     pub index_documents: u64,
     pub search_permits_free: usize,
+    /// Index segments searched with bitmaps (many matches) since start.
+    pub index_wide_segments: u64,
 }
 
 impl Metrics {
@@ -134,6 +136,12 @@ impl Metrics {
             "Requests refused with 503 because too many were in flight.",
             self.shed.load(Ordering::Relaxed),
         );
+        counter(
+            &mut out,
+            "wegwijzer_search_wide_segments_total",
+            "Index segments a search answered with bitmaps because it had many matches.",
+            g.index_wide_segments,
+        );
         let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_else(|| "NaN".into());
         gauge(
             &mut out,
@@ -188,11 +196,13 @@ mod tests {
             outbox_latest_seq: Some(7),
             index_documents: 3,
             search_permits_free: 4,
+            index_wide_segments: 6,
         });
         assert!(text.contains("wegwijzer_http_requests_total{route=\"/api/v1/aanbod\",method=\"GET\",status=\"200\"} 1"));
         assert!(text.contains("wegwijzer_http_request_duration_seconds_bucket{route=\"/api/v1/aanbod\",le=\"0.005\"} 2"));
         assert!(text.contains("wegwijzer_http_request_duration_seconds_bucket{route=\"/api/v1/aanbod\",le=\"0.001\"} 1"));
         assert!(text.contains("wegwijzer_index_lag 2"));
         assert!(text.contains("wegwijzer_searches_total 2"));
+        assert!(text.contains("wegwijzer_search_wide_segments_total 6"));
     }
 }

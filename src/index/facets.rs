@@ -144,6 +144,72 @@ pub struct SegmentRows {
     pub rows: Vec<Row>,
     /// Doc ids in the order of each [`RowOrder`], built when first asked for.
     orders: [OnceLock<Vec<u32>>; 3],
+    bitmaps: OnceLock<ValueBitmaps>,
+}
+
+/// A set of a segment's documents: bit `doc % 64` of word `doc / 64`.
+pub type DocBits = Vec<u64>;
+
+/// The facets in the order of a search's facet bits (kind, theme, wijk, age group, cost,
+/// talent, time commitment, language, accessibility).
+pub const FACETS: usize = 9;
+
+/// For every facet value that occurs in a segment, the documents that have it: counting a
+/// large set of matches is then a popcount of an AND per value, not a look at every match.
+#[derive(Debug, Default)]
+pub struct ValueBitmaps {
+    /// Per facet: (value code or bit, documents). Wijk bitmaps leave out municipality-wide
+    /// items (in `whole`), and time commitment those without one, as facet counting does.
+    pub values: [Vec<(u8, DocBits)>; FACETS],
+    pub whole: DocBits,
+}
+
+impl ValueBitmaps {
+    fn build(rows: &[Row]) -> ValueBitmaps {
+        let words = rows.len().div_ceil(64);
+        let mut sets: [Vec<Option<DocBits>>; FACETS] = Default::default();
+        for s in &mut sets {
+            s.resize(64, None);
+        }
+        let mut whole = vec![0u64; words];
+        let mut set = |facet: usize, value: u32, doc: usize| {
+            if let Some(slot) = sets[facet].get_mut(value as usize) {
+                slot.get_or_insert_with(|| vec![0u64; words])[doc / 64] |= 1 << (doc % 64);
+            }
+        };
+        let mut each_bit = |facet: usize, mut bits: u64, doc: usize| {
+            while bits != 0 {
+                set(facet, bits.trailing_zeros(), doc);
+                bits &= bits - 1;
+            }
+        };
+        for (doc, r) in rows.iter().enumerate() {
+            each_bit(0, 1 << (r.kind & 63), doc);
+            each_bit(1, r.themes, doc);
+            if r.whole {
+                whole[doc / 64] |= 1 << (doc % 64);
+            } else {
+                each_bit(2, r.wijken, doc);
+            }
+            each_bit(3, u64::from(r.age_groups), doc);
+            each_bit(4, 1 << (r.cost & 63), doc);
+            each_bit(5, r.talents, doc);
+            if r.commitment != NO_COMMITMENT {
+                each_bit(6, 1 << (r.commitment & 63), doc);
+            }
+            each_bit(7, u64::from(r.languages), doc);
+            each_bit(8, u64::from(r.accessibility), doc);
+        }
+        ValueBitmaps {
+            values: sets.map(|s| {
+                s.into_iter()
+                    .enumerate()
+                    .filter_map(|(v, b)| Some((v as u8, b?)))
+                    .collect()
+            }),
+            whole,
+        }
+    }
 }
 
 /// The orders a browse without text can ask for.
@@ -162,7 +228,13 @@ impl SegmentRows {
         SegmentRows {
             rows,
             orders: Default::default(),
+            bitmaps: OnceLock::new(),
         }
+    }
+
+    /// The documents of every facet value, built on first use.
+    pub fn bitmaps(&self) -> &ValueBitmaps {
+        self.bitmaps.get_or_init(|| ValueBitmaps::build(&self.rows))
     }
 
     /// Every doc id of the segment in `order`; ties go to the lower item id, as in ranking.

@@ -77,6 +77,10 @@ pub struct SearchIndex {
     lexicon: RwLock<Arc<crate::search::lexicon::Lexicon>>,
     /// Per-segment answers for browsing without text (see `search::browse`).
     browse: crate::search::browse::BrowseCache,
+    /// Matches in a segment from which a search counts with bitmaps (see `search::wide`).
+    wide_min_hits: std::sync::atomic::AtomicU32,
+    /// Segments answered that way since start.
+    wide_segments: std::sync::atomic::AtomicU64,
 }
 
 /// Opens the index in `directory`, or creates it. Stored documents are kept in 4 KiB blocks
@@ -159,6 +163,8 @@ impl SearchIndex {
             features,
             lexicon: RwLock::new(Arc::new(crate::search::lexicon::Lexicon::shipped())),
             browse: Default::default(),
+            wide_min_hits: crate::search::wide::DEFAULT_MIN_HITS.into(),
+            wide_segments: 0.into(),
         };
         this.refresh_vocabulary()?;
         Ok(this)
@@ -170,6 +176,29 @@ impl SearchIndex {
 
     pub fn features(&self) -> SearchFeatures {
         self.features
+    }
+
+    /// Matches in a segment from which a search counts with bitmaps and prunes its ranking.
+    pub fn wide_min_hits(&self) -> u32 {
+        self.wide_min_hits
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Changes [`SearchIndex::wide_min_hits`]: tests use it to take that way on a small index.
+    pub fn set_wide_min_hits(&self, hits: u32) {
+        self.wide_min_hits
+            .store(hits, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Segments searched with bitmaps since start (see `search::wide`).
+    pub fn wide_segments(&self) -> u64 {
+        self.wide_segments
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    pub(crate) fn count_wide(&self, segments: u32) {
+        self.wide_segments
+            .fetch_add(u64::from(segments), std::sync::atomic::Ordering::Relaxed);
     }
 
     pub(crate) fn browse_cache(&self) -> &crate::search::browse::BrowseCache {

@@ -7,7 +7,7 @@
 //! skip lists and scores a document only when asked, which is only for documents that match
 //! the whole query.
 
-use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::query::{BoostWeight, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
 /// Matches the documents matching any of `parts`; the score is the sum of the matching parts'
@@ -65,6 +65,50 @@ impl Query for AnyOf {
     }
 }
 
+impl AnyOf {
+    pub(crate) fn parts(&self) -> &[Box<dyn Query>] {
+        &self.parts
+    }
+}
+
+/// A query whose scores are multiplied by `factor`: tantivy's `BoostQuery`, with its parts in
+/// view, so that a search can list every term its score can come from (see `search::wide`).
+#[derive(Debug)]
+pub struct Scaled {
+    pub(crate) inner: Box<dyn Query>,
+    pub(crate) factor: Score,
+}
+
+impl Scaled {
+    pub fn new(inner: Box<dyn Query>, factor: Score) -> Scaled {
+        Scaled { inner, factor }
+    }
+}
+
+impl Clone for Scaled {
+    fn clone(&self) -> Self {
+        Scaled {
+            inner: self.inner.box_clone(),
+            factor: self.factor,
+        }
+    }
+}
+
+impl Query for Scaled {
+    fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let inner = self.inner.weight(enable_scoring)?;
+        Ok(if enable_scoring.is_scoring_enabled() {
+            Box::new(BoostWeight::new(inner, self.factor))
+        } else {
+            inner
+        })
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.inner.query_terms(visitor);
+    }
+}
+
 struct AnyOfWeight {
     parts: Vec<Box<dyn Weight>>,
     best_only: bool,
@@ -118,6 +162,52 @@ impl Weight for AnyOfWeight {
             out.add_detail(d);
         }
         Ok(out)
+    }
+
+    /// Without scores a union is the OR of its parts: above a size each part fills a bitmap
+    /// from its own posting list, which costs far less per document than merging the parts.
+    fn for_each_no_score(
+        &self,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(&[DocId]),
+    ) -> tantivy::Result<()> {
+        let mut scorer = self.scorer(reader, 1.0)?;
+        let max_doc = reader.max_doc();
+        if u64::from(scorer.size_hint()) * 16 < u64::from(max_doc) || self.parts.len() < 2 {
+            let mut buffer = [0; 64];
+            loop {
+                let n = scorer.fill_buffer(&mut buffer);
+                callback(&buffer[..n]);
+                if n < buffer.len() {
+                    return Ok(());
+                }
+            }
+        }
+        drop(scorer);
+        let mut bits = vec![0u64; (max_doc as usize).div_ceil(64)];
+        for w in &self.parts {
+            w.for_each_no_score(reader, &mut |docs| {
+                for &d in docs {
+                    bits[d as usize / 64] |= 1 << (d % 64);
+                }
+            })?;
+        }
+        let mut buffer = Vec::with_capacity(64);
+        for (i, &word) in bits.iter().enumerate() {
+            let mut w = word;
+            while w != 0 {
+                buffer.push(i as DocId * 64 + w.trailing_zeros());
+                w &= w - 1;
+            }
+            if buffer.len() >= 64 {
+                callback(&buffer);
+                buffer.clear();
+            }
+        }
+        if !buffer.is_empty() {
+            callback(&buffer);
+        }
+        Ok(())
     }
 }
 

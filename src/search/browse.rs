@@ -15,11 +15,15 @@ use tantivy::{Searcher, SegmentOrdinal, SegmentReader};
 
 use super::{ALL_FACETS, Candidate, Counts, Filter, SegmentFruit, Sort, candidate_key};
 use crate::index::SegmentRows;
+use crate::index::facets::DocBits;
 
 /// What a browse needs of one segment in one state.
-struct SegmentSummary {
+pub(crate) struct SegmentSummary {
     total: u64,
     counts: Counts,
+    /// The documents neither deleted nor expired: what a search with many matches intersects
+    /// them with (see `search::wide`).
+    pub(crate) alive: DocBits,
 }
 
 /// The state a summary holds for: the segment, how many of its documents are deleted
@@ -33,7 +37,7 @@ pub struct BrowseCache {
 }
 
 impl BrowseCache {
-    fn summary(
+    pub(crate) fn summary(
         &self,
         segment: &SegmentReader,
         rows: &SegmentRows,
@@ -75,14 +79,20 @@ fn summarise(segment: &SegmentReader, rows: &SegmentRows, today: u16) -> Segment
     let alive = segment.alive_bitset();
     let mut counts = Counts::default();
     let mut total = 0;
+    let mut alive_bits = vec![0u64; rows.rows.len().div_ceil(64)];
     for (doc, r) in rows.rows.iter().enumerate() {
         if r.end_day < today || alive.is_some_and(|a| a.is_deleted(doc as u32)) {
             continue;
         }
         total += 1;
         counts.add(r, ALL_FACETS);
+        alive_bits[doc / 64] |= 1 << (doc % 64);
     }
-    SegmentSummary { total, counts }
+    SegmentSummary {
+        total,
+        counts,
+        alive: alive_bits,
+    }
 }
 
 /// True when `browse` can answer: no text, nothing filtered but expiry, and a sort that does
@@ -91,7 +101,8 @@ pub(crate) fn applies(has_text: bool, filter: &Filter, sort: Sort) -> bool {
     !has_text && filter.only_expiry() && sort != Sort::Distance
 }
 
-/// Prepares the summaries of every segment of `searcher` for today, so no request pays for them.
+/// Prepares the summaries and facet value bitmaps of every segment of `searcher` for today, so
+/// no request pays for them.
 pub(crate) fn prepare(
     cache: &BrowseCache,
     searcher: &Searcher,
@@ -102,6 +113,7 @@ pub(crate) fn prepare(
     for (segment, rows) in searcher.segment_readers().iter().zip(rows) {
         cache.summary(segment, rows, today, stamp);
         rows.order(crate::index::facets::RowOrder::Verified);
+        rows.bitmaps();
     }
     cache.retain(searcher);
 }

@@ -17,13 +17,15 @@ pub mod situations;
 pub mod snippet;
 pub mod suggest;
 pub mod synonyms;
+pub mod wide;
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
 
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query};
+use tantivy::query::Weight;
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query};
 use tantivy::schema::Value as _;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument};
 
@@ -35,6 +37,7 @@ use crate::domain::{Cost, Kind, TimeCommitment};
 use crate::index::facets::{NO_COMMITMENT, row_day};
 use crate::index::schema::{epoch_day, names};
 use crate::index::{FacetSpace, HitPayload, Row, SearchIndex, SegmentRows};
+use any_of::Scaled;
 
 /// With fewer items than this matching every word, items matching some words are added.
 const RELAX_BELOW: u64 = 3;
@@ -356,6 +359,8 @@ pub(crate) struct FacetedTop {
     pub(crate) keep: usize,
     pub(crate) sort: Sort,
     pub(crate) scoring: bool,
+    /// Answers segments with many matches from bitmaps (see [`wide`]).
+    pub(crate) wide: Option<wide::Wide>,
 }
 
 pub(crate) struct SegmentFruit {
@@ -414,6 +419,38 @@ impl Collector for FacetedTop {
 
     fn requires_scoring(&self) -> bool {
         self.scoring
+    }
+
+    fn collect_segment(
+        &self,
+        weight: &dyn Weight,
+        segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentFruit> {
+        if let Some(wide) = &self.wide
+            && let Some(fruit) = wide.segment(self, weight, segment, reader)?
+        {
+            return Ok(fruit);
+        }
+        // Tantivy's own loop, for the usual case.
+        let mut child = self.for_segment(segment, reader)?;
+        let alive = reader.alive_bitset();
+        if self.scoring {
+            weight.for_each(reader, &mut |doc, score| {
+                if alive.is_none_or(|a| a.is_alive(doc)) {
+                    child.collect(doc, score);
+                }
+            })?;
+        } else {
+            weight.for_each_no_score(reader, &mut |docs| {
+                for &doc in docs {
+                    if alive.is_none_or(|a| a.is_alive(doc)) {
+                        child.collect(doc, 0.0);
+                    }
+                }
+            })?;
+        }
+        Ok(child.harvest())
     }
 
     fn merge_fruits(&self, fruits: Vec<SegmentFruit>) -> tantivy::Result<SegmentFruit> {
@@ -538,15 +575,42 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
     let has_text = !req.text.trim().is_empty();
     let keep = req.offset() + req.page_size as usize;
 
+    let scoring = has_text && req.sort == Sort::Relevance;
     let run = |query: &dyn Query| {
+        let wide = if wide::applies(&filter, scoring) {
+            let alive = searcher
+                .segment_readers()
+                .iter()
+                .zip(&rows)
+                .map(|(segment, rows)| {
+                    index
+                        .browse_cache()
+                        .summary(segment, rows, filter.today, space.stamp)
+                })
+                .collect();
+            wide::Wide::new(
+                query,
+                &searcher,
+                stats.clone(),
+                alive,
+                index.wide_min_hits(),
+            )?
+        } else {
+            None
+        };
         let collector = FacetedTop {
             rows: rows.clone(),
             filter,
             keep,
             sort: req.sort,
-            scoring: has_text && req.sort == Sort::Relevance,
+            scoring,
+            wide,
         };
-        searcher.search_with_statistics_provider(query, &collector, &*stats)
+        let fruit = searcher.search_with_statistics_provider(query, &collector, &*stats);
+        if let Some(w) = &collector.wide {
+            index.count_wide(w.used.load(std::sync::atomic::Ordering::Relaxed));
+        }
+        fruit
     };
 
     let mut corrected = None;
@@ -590,7 +654,7 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
                 let loose: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
                     (
                         Occur::Should,
-                        Box::new(BoostQuery::new(strict, ALL_WORDS_BONUS)),
+                        Box::new(Scaled::new(strict, ALL_WORDS_BONUS)),
                     ),
                     (Occur::Should, plan::build(index, &plan, false)),
                 ]));

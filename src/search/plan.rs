@@ -8,10 +8,10 @@
 use tantivy::Searcher;
 use tantivy::Term;
 use tantivy::query::Bm25StatisticsProvider as _;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 
-use super::any_of::AnyOf;
+use super::any_of::{AnyOf, Scaled};
 use super::situations::{self, SituationMatch};
 use crate::index::compounds::DICTIONARY;
 use crate::index::{SearchIndex, analysis};
@@ -363,7 +363,7 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
                     if a.kind == MatchKind::Exact {
                         q
                     } else {
-                        Box::new(BoostQuery::new(q, boost(a.kind))) as Box<dyn Query>
+                        Box::new(Scaled::new(q, boost(a.kind))) as Box<dyn Query>
                     }
                 })
                 .collect();
@@ -402,10 +402,7 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
     // not five times as fitting.
     let need_queries = |m: &SituationMatch| -> Box<dyn Query> {
         let needs: Vec<Box<dyn Query>> = m.needs.iter().map(|n| all_words(index, n)).collect();
-        Box::new(BoostQuery::new(
-            Box::new(AnyOf::best(needs)),
-            BOOST_SITUATION,
-        ))
+        Box::new(Scaled::new(Box::new(AnyOf::best(needs)), BOOST_SITUATION))
     };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = if strict {
         let mut concepts: Vec<Option<Box<dyn Query>>> = concepts.into_iter().map(Some).collect();
@@ -459,20 +456,20 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
     let words: Vec<&String> = plan.concepts.iter().flat_map(|c| &c.words).collect();
     let mut bonuses: Vec<Box<dyn Query>> = Vec::new();
     for alternative in plan.concepts.iter().flat_map(|c| &c.alternatives) {
-        bonuses.push(Box::new(BoostQuery::new(
+        bonuses.push(Box::new(Scaled::new(
             all_words_in(f.title, &alternative.words),
             TITLE_BONUS * boost(alternative.kind),
         )));
     }
     for m in &plan.situations {
         let needs: Vec<Box<dyn Query>> = m.needs.iter().map(|n| all_words_in(f.title, n)).collect();
-        bonuses.push(Box::new(BoostQuery::new(
+        bonuses.push(Box::new(Scaled::new(
             Box::new(AnyOf::best(needs)),
             TITLE_BONUS * BOOST_SITUATION,
         )));
     }
     for word in &words {
-        bonuses.push(Box::new(BoostQuery::new(
+        bonuses.push(Box::new(Scaled::new(
             term_query(f.title_exact, word),
             TITLE_EXACT_BONUS,
         )));
@@ -482,7 +479,7 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
             .iter()
             .map(|w| Term::from_field_text(f.title_exact, w))
             .collect();
-        bonuses.push(Box::new(BoostQuery::new(
+        bonuses.push(Box::new(Scaled::new(
             Box::new(PhraseQuery::new(terms)),
             TITLE_PHRASE_BONUS,
         )));

@@ -387,6 +387,71 @@ async fn health_reports_a_built_index_without_lag() {
     );
 }
 
+/// Searches with many matches count with bitmaps and prune their ranking (`search::wide`).
+/// Taking that way on the demo data must answer exactly like the usual pass: totals, every
+/// facet count, the results and their order, with filters and on deeper pages, also after
+/// edits left deleted documents in old segments.
+#[tokio::test]
+async fn many_matches_answer_exactly_like_the_usual_pass() {
+    let app = TestApp::with_demo().await;
+    let admin = app.token_for("admin", None).await;
+    for l in app.public_listings().await.iter().step_by(4) {
+        let res = app
+            .call(
+                "POST",
+                &format!("/api/v1/beheer/aanbod/{}/controles", l.id),
+                Some(&admin),
+                None,
+                None,
+            )
+            .await;
+        assert_eq!(res.status, 200);
+    }
+    app.wait_indexed().await;
+    let index = app.index();
+    let queries = [
+        "q=hulp",
+        "q=hulp&pageSize=5&page=3",
+        "q=voor",
+        "q=vrijwilligers",
+        "q=hulp+bij+geld",
+        "q=ik+wil+helpen",
+        "q=ouderen&pageSize=50",
+        "q=hulp&thema=geldzaken",
+        "q=hulp&wijk=hamersveld&soort=voorziening",
+        "q=activiteiten&leeftijdsgroep=ouderen&kosten=gratis",
+        "q=hulp&taal=en",
+        "q=de&pageSize=3&page=7",
+    ];
+    let mut wide_before = index.wide_segments();
+    for q in queries {
+        index.set_wide_min_hits(u32::MAX);
+        let usual = app.search(q).await;
+        assert_eq!(index.wide_segments(), wide_before, "{q}");
+        index.set_wide_min_hits(1);
+        let wide = app.search(q).await;
+        let ids = |v: &serde_json::Value| -> Vec<i64> {
+            v["resultaten"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_i64().unwrap())
+                .collect()
+        };
+        assert_eq!(usual["totaal"], wide["totaal"], "{q}");
+        assert_eq!(ids(&usual), ids(&wide), "{q}");
+        assert_eq!(usual, wide, "{q}");
+        if usual["totaal"].as_u64().unwrap() > 40 {
+            assert!(
+                index.wide_segments() > wide_before,
+                "{q} took the usual way"
+            );
+        }
+        wide_before = index.wide_segments();
+    }
+    index.set_wide_min_hits(wegwijzer::search::wide::DEFAULT_MIN_HITS);
+}
+
 pub fn urlencode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }

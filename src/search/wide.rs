@@ -1,0 +1,394 @@
+//! Searches with many matches: a word found in a third of a million items.
+//!
+//! The usual pass looks at every matching document: its row, the filters, each facet value it
+//! has, its score. That costs tens of nanoseconds a document, so 300,000 matches cost most of
+//! ten milliseconds. Above a size a segment is answered the other way round:
+//! - the matches become a bitmap, filled straight from the posting lists;
+//! - deleted and expired documents and the filters go with whole-word ANDs against bitmaps
+//!   prepared at commit time (documents alive today, documents per facet value);
+//! - each facet value's count is the popcount of an AND, without the facet's own filter
+//!   (disjunctive, as everywhere);
+//! - the top of the page comes from block-max pruning (tantivy's block WAND) over every term
+//!   the query's score can come from: blocks of documents whose best possible score cannot
+//!   reach the current top are skipped unscored. A document that can reach it is scored by the
+//!   query itself, so scores, order and totals are those of the full pass.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, PhraseQuery, Query, TermQuery, Weight};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
+
+use super::any_of::{AnyOf, Scaled};
+use super::{Candidate, Counts, FacetedTop, Filter, SegmentFruit, candidate_key};
+use crate::index::facets::{DocBits, FACETS, ValueBitmaps};
+use crate::index::stats::LiveStats;
+
+/// Below this many matches in a segment the usual pass is as fast.
+pub const DEFAULT_MIN_HITS: u32 = 20_000;
+
+/// What a search needs to answer a segment the wide way.
+pub(crate) struct Wide {
+    /// The query's required part, without scores: its matches.
+    matches: Box<dyn Weight>,
+    /// The sum of every term the score can come from, each scaled as in the query: never below
+    /// the query's own score, and cheap to prune with. Weighed only when a segment needs it.
+    bound_query: BooleanQuery,
+    bound: OnceLock<Option<Box<dyn Weight>>>,
+    searcher: Searcher,
+    stats: Arc<LiveStats>,
+    /// Per segment: the documents neither deleted nor expired today.
+    alive: Vec<Arc<super::browse::SegmentSummary>>,
+    min_hits: u32,
+    /// Segments answered this way.
+    pub(crate) used: AtomicU32,
+}
+
+impl Wide {
+    /// `None` when the query's score cannot be bounded by a sum of terms (a query type this
+    /// module does not know).
+    pub(crate) fn new(
+        query: &dyn Query,
+        searcher: &Searcher,
+        stats: Arc<LiveStats>,
+        alive: Vec<Arc<super::browse::SegmentSummary>>,
+        min_hits: u32,
+    ) -> tantivy::Result<Option<Wide>> {
+        let mut terms = BTreeMap::new();
+        if !score_terms(query, 1.0, &mut terms) || terms.is_empty() {
+            return Ok(None);
+        }
+        let bound_query = BooleanQuery::new(
+            terms
+                .into_iter()
+                .map(|(term, factor)| {
+                    let q: Box<dyn Query> = Box::new(Scaled::new(
+                        Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)),
+                        factor,
+                    ));
+                    (Occur::Should, q)
+                })
+                .collect(),
+        );
+        let matches = required_part(query);
+        Ok(Some(Wide {
+            matches: matches.weight(EnableScoring::disabled_from_searcher(searcher))?,
+            bound_query,
+            bound: OnceLock::new(),
+            searcher: searcher.clone(),
+            stats,
+            alive,
+            min_hits,
+            used: AtomicU32::new(0),
+        }))
+    }
+
+    /// The segment's fruit, or `None` when it has too few matches for this to pay.
+    pub(crate) fn segment(
+        &self,
+        top: &FacetedTop,
+        weight: &dyn Weight,
+        ordinal: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Option<SegmentFruit>> {
+        let max_doc = reader.max_doc();
+        let estimate = self.matches.scorer(reader, 1.0)?.size_hint();
+        if estimate < self.min_hits || u64::from(estimate) * 16 < u64::from(max_doc) {
+            return Ok(None);
+        }
+        let bound = self.bound.get_or_init(|| {
+            let scoring =
+                EnableScoring::enabled_from_statistics_provider(&*self.stats, &self.searcher);
+            self.bound_query.weight(scoring).ok()
+        });
+        let (Some(alive), Some(rows), Some(bound)) = (
+            self.alive.get(ordinal as usize),
+            top.rows.get(ordinal as usize),
+            bound,
+        ) else {
+            return Ok(None);
+        };
+        self.used.fetch_add(1, Ordering::Relaxed);
+        let mut hits: DocBits = vec![0; (max_doc as usize).div_ceil(64)];
+        self.matches.for_each_no_score(reader, &mut |docs| {
+            for &d in docs {
+                hits[d as usize / 64] |= 1 << (d % 64);
+            }
+        })?;
+        and_in_place(&mut hits, &alive.alive);
+
+        let filter = &top.filter;
+        let bitmaps = rows.bitmaps();
+        let masks = masks(filter, bitmaps);
+        let mut all = hits.clone();
+        for m in masks.iter().flatten() {
+            and_in_place(&mut all, m);
+        }
+        let total = popcount(&all);
+        let mut counts = Counts::default();
+        for facet in 0..FACETS {
+            let own_filter = masks[facet].is_some();
+            let set = if own_filter {
+                // This facet's counts ignore its own filter.
+                let mut set = hits.clone();
+                for (other, m) in masks.iter().enumerate() {
+                    if let (true, Some(m)) = (other != facet, m) {
+                        and_in_place(&mut set, m);
+                    }
+                }
+                std::borrow::Cow::Owned(set)
+            } else {
+                std::borrow::Cow::Borrowed(&all)
+            };
+            count_facet(&mut counts, facet, &set, bitmaps);
+        }
+
+        let top_k = if top.keep == 0 || total == 0 {
+            Vec::new()
+        } else {
+            best(top, weight, &**bound, ordinal, reader, &all, rows)?
+        };
+        Ok(Some(SegmentFruit {
+            total,
+            counts,
+            top: top_k,
+        }))
+    }
+}
+
+/// The segment's best `keep` documents of `all`, by the query's own scores, found by pruning
+/// with `bound`.
+fn best(
+    top: &FacetedTop,
+    weight: &dyn Weight,
+    bound: &dyn Weight,
+    ordinal: SegmentOrdinal,
+    reader: &SegmentReader,
+    all: &[u64],
+    rows: &crate::index::SegmentRows,
+) -> tantivy::Result<Vec<Candidate>> {
+    let filter = &top.filter;
+    let most = filter.kind_boost.iter().copied().fold(0.0f32, f32::max);
+    let mut heap: BinaryHeap<Reverse<Candidate>> = BinaryHeap::with_capacity(top.keep + 1);
+    let mut scorer = weight.scorer(reader, 1.0)?;
+    let mut failed = None;
+    bound.for_each_pruning(-1.0, reader, &mut |doc, _bound| {
+        let member = all
+            .get(doc as usize / 64)
+            .is_some_and(|w| w & (1 << (doc % 64)) != 0);
+        if member {
+            if scorer.doc() < doc {
+                scorer.seek(doc);
+            }
+            match rows.rows.get(doc as usize) {
+                Some(r) if scorer.doc() == doc => {
+                    let score = scorer.score() * filter.kind_boost[usize::from(r.kind & 3)];
+                    let c = Candidate {
+                        key: candidate_key(top.sort, score, r, filter.origin),
+                        segment: ordinal,
+                        doc,
+                        title_ord: r.title_ord,
+                    };
+                    if heap.len() < top.keep {
+                        heap.push(Reverse(c));
+                    } else if let Some(mut worst) = heap.peek_mut()
+                        && c > worst.0
+                    {
+                        *worst = Reverse(c);
+                    }
+                }
+                // A match of the required part is a match of the query.
+                _ => failed = Some(doc),
+            }
+        }
+        match heap.peek() {
+            Some(worst) if heap.len() >= top.keep && most > 0.0 => {
+                // Below this no document can enter, whatever its kind's boost; the margin
+                // covers sums taken in another order. Ties stay in (the tie-breaks decide).
+                f32::from_bits(worst.0.key.0) / most * (1.0 - 1e-4)
+            }
+            _ => -1.0,
+        }
+    })?;
+    if let Some(doc) = failed {
+        return Err(tantivy::TantivyError::InternalError(format!(
+            "document {doc} matches the required part but not the query"
+        )));
+    }
+    Ok(heap.into_iter().map(|r| r.0).collect())
+}
+
+/// True when the search may take this way: ranked by relevance on text, and no filter that
+/// only a row can answer (age, distance).
+pub(crate) fn applies(filter: &Filter, scoring: bool) -> bool {
+    scoring && filter.age.is_none() && filter.radius_km.is_none()
+}
+
+/// Adds every term `query`'s score can come from to `out`, with the factor it is scaled by;
+/// a term found twice adds up. False for a query type it cannot see into.
+///
+/// Each part's score is at most its terms' summed BM25 scores: a union sums (or takes the best
+/// of) its parts, an intersection sums them, and a phrase scores its terms' summed weights
+/// with the phrase's frequency, which is at most each term's own.
+fn score_terms(query: &dyn Query, factor: Score, out: &mut BTreeMap<Term, Score>) -> bool {
+    if let Some(t) = query.downcast_ref::<TermQuery>() {
+        *out.entry(t.term().clone()).or_default() += factor;
+        true
+    } else if let Some(s) = query.downcast_ref::<Scaled>() {
+        score_terms(&*s.inner, factor * s.factor, out)
+    } else if let Some(a) = query.downcast_ref::<AnyOf>() {
+        a.parts().iter().all(|p| score_terms(&**p, factor, out))
+    } else if let Some(b) = query.downcast_ref::<BooleanQuery>() {
+        b.clauses()
+            .iter()
+            .filter(|(occur, _)| *occur != Occur::MustNot)
+            .all(|(_, q)| score_terms(&**q, factor, out))
+    } else if let Some(p) = query.downcast_ref::<PhraseQuery>() {
+        for t in p.phrase_terms() {
+            *out.entry(t).or_default() += factor;
+        }
+        true
+    } else {
+        false
+    }
+}
+
+/// What decides whether a document matches: a boolean query's required clauses (its optional
+/// ones only add to the score), or the whole query.
+fn required_part(query: &dyn Query) -> Box<dyn Query> {
+    let Some(b) = query.downcast_ref::<BooleanQuery>() else {
+        return query.box_clone();
+    };
+    let must: Vec<Box<dyn Query>> = b
+        .clauses()
+        .iter()
+        .filter(|(o, _)| *o == Occur::Must)
+        .map(|(_, q)| q.box_clone())
+        .collect();
+    let excluded = b.clauses().iter().any(|(o, _)| *o == Occur::MustNot);
+    match must.len() {
+        0 => query.box_clone(),
+        1 if !excluded => must.into_iter().next().unwrap_or_else(|| query.box_clone()),
+        _ => Box::new(BooleanQuery::new(
+            b.clauses()
+                .iter()
+                .filter(|(o, _)| *o != Occur::Should)
+                .map(|(o, q)| (*o, q.box_clone()))
+                .collect(),
+        )),
+    }
+}
+
+/// Per facet with a filter: the documents that pass it.
+fn masks(filter: &Filter, bitmaps: &ValueBitmaps) -> [Option<DocBits>; FACETS] {
+    let selected: [u64; FACETS] = [
+        u64::from(filter.kinds),
+        filter.themes,
+        filter.wijken,
+        u64::from(filter.age_groups),
+        u64::from(filter.costs),
+        filter.talents,
+        u64::from(filter.commitments),
+        u64::from(filter.languages),
+        u64::from(filter.accessibility),
+    ];
+    std::array::from_fn(|facet| {
+        let chosen = selected[facet];
+        if chosen == 0 {
+            return None;
+        }
+        let mut mask = if facet == 2 {
+            // Municipality-wide items pass every wijk filter.
+            bitmaps.whole.clone()
+        } else {
+            vec![0; bitmaps.whole.len()]
+        };
+        for (value, docs) in &bitmaps.values[facet] {
+            if chosen & (1 << value) != 0 {
+                or_in_place(&mut mask, docs);
+            }
+        }
+        Some(mask)
+    })
+}
+
+fn count_facet(counts: &mut Counts, facet: usize, set: &[u64], bitmaps: &ValueBitmaps) {
+    let slots: &mut [u64] = match facet {
+        0 => &mut counts.kind,
+        1 => &mut counts.themes,
+        2 => &mut counts.wijken,
+        3 => &mut counts.age_groups,
+        4 => &mut counts.cost,
+        5 => &mut counts.talents,
+        6 => &mut counts.commitment,
+        7 => &mut counts.languages,
+        _ => &mut counts.accessibility,
+    };
+    for (value, docs) in &bitmaps.values[facet] {
+        if let Some(slot) = slots.get_mut(usize::from(*value)) {
+            *slot += and_popcount(set, docs);
+        }
+    }
+    if facet == 2 {
+        counts.whole += and_popcount(set, &bitmaps.whole);
+    }
+}
+
+fn and_in_place(a: &mut [u64], b: &[u64]) {
+    a.iter_mut().zip(b).for_each(|(x, y)| *x &= y);
+}
+
+fn or_in_place(a: &mut [u64], b: &[u64]) {
+    a.iter_mut().zip(b).for_each(|(x, y)| *x |= y);
+}
+
+fn popcount(a: &[u64]) -> u64 {
+    a.iter().map(|w| u64::from(w.count_ones())).sum()
+}
+
+fn and_popcount(a: &[u64], b: &[u64]) -> u64 {
+    a.iter()
+        .zip(b)
+        .map(|(x, y)| u64::from((x & y).count_ones()))
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_phrase_and_scaled_unions_list_each_term_with_its_factor() {
+        let f = tantivy::schema::Field::from_field_id(0);
+        let t = |w: &str| Term::from_field_text(f, w);
+        let term = |w: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(t(w), IndexRecordOption::WithFreqs))
+        };
+        let q = BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(AnyOf::new(vec![term("a"), term("b")])),
+            ),
+            (
+                Occur::Should,
+                Box::new(Scaled::new(
+                    Box::new(AnyOf::best(vec![
+                        term("a"),
+                        Box::new(PhraseQuery::new(vec![t("a"), t("c")])),
+                    ])),
+                    2.0,
+                )),
+            ),
+        ]);
+        let mut out = BTreeMap::new();
+        assert!(score_terms(&q, 1.0, &mut out));
+        assert_eq!(out.get(&t("a")), Some(&5.0));
+        assert_eq!(out.get(&t("b")), Some(&1.0));
+        assert_eq!(out.get(&t("c")), Some(&2.0));
+        let mut none = BTreeMap::new();
+        assert!(!score_terms(&tantivy::query::AllQuery, 1.0, &mut none));
+    }
+}
