@@ -81,6 +81,8 @@ pub struct SearchIndex {
     wide_min_hits: std::sync::atomic::AtomicU32,
     /// Segments answered that way since start.
     wide_segments: std::sync::atomic::AtomicU64,
+    /// Documents block-max pruning may offer before scoring every match instead.
+    pruning_budget: std::sync::atomic::AtomicU32,
 }
 
 /// Opens the index in `directory`, or creates it. Stored documents are kept in 4 KiB blocks
@@ -165,6 +167,7 @@ impl SearchIndex {
             browse: Default::default(),
             wide_min_hits: crate::search::wide::DEFAULT_MIN_HITS.into(),
             wide_segments: 0.into(),
+            pruning_budget: crate::search::wide::DEFAULT_PRUNING_BUDGET.into(),
         };
         this.refresh_vocabulary()?;
         Ok(this)
@@ -188,6 +191,18 @@ impl SearchIndex {
     pub fn set_wide_min_hits(&self, hits: u32) {
         self.wide_min_hits
             .store(hits, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Documents block-max pruning may offer before a search scores every match instead.
+    pub fn pruning_budget(&self) -> u32 {
+        self.pruning_budget
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Changes [`SearchIndex::pruning_budget`]: tests use it to take both ways.
+    pub fn set_pruning_budget(&self, documents: u32) {
+        self.pruning_budget
+            .store(documents, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Segments searched with bitmaps since start (see `search::wide`).

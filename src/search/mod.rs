@@ -593,7 +593,7 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
                 &searcher,
                 stats.clone(),
                 alive,
-                index.wide_min_hits(),
+                (index.wide_min_hits(), index.pruning_budget()),
             )?
         } else {
             None

@@ -20,7 +20,7 @@ use std::sync::{Arc, OnceLock};
 
 use tantivy::query::{BooleanQuery, EnableScoring, Occur, PhraseQuery, Query, TermQuery, Weight};
 use tantivy::schema::IndexRecordOption;
-use tantivy::{DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
+use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 use super::any_of::{AnyOf, Scaled};
 use super::{Candidate, Counts, FacetedTop, Filter, SegmentFruit, candidate_key};
@@ -28,11 +28,14 @@ use crate::index::facets::{DocBits, FACETS, ValueBitmaps};
 use crate::index::stats::LiveStats;
 
 /// Below this many matches in a segment the usual pass is as fast.
-pub const DEFAULT_MIN_HITS: u32 = 20_000;
+pub const DEFAULT_MIN_HITS: u32 = 2_048;
+/// Documents block-max pruning may offer (per 20 results asked for) before scoring every
+/// match is cheaper.
+pub const DEFAULT_PRUNING_BUDGET: u32 = 1_024;
 
 /// What a search needs to answer a segment the wide way.
 pub(crate) struct Wide {
-    /// The query's required part, without scores: its matches.
+    /// The query's required part, without scores: its matches. A term or a union of terms.
     matches: Box<dyn Weight>,
     /// The sum of every term the score can come from, each scaled as in the query: never below
     /// the query's own score, and cheap to prune with. Weighed only when a segment needs it.
@@ -43,6 +46,7 @@ pub(crate) struct Wide {
     /// Per segment: the documents neither deleted nor expired today.
     alive: Vec<Arc<super::browse::SegmentSummary>>,
     min_hits: u32,
+    pruning_budget: u32,
     /// Segments answered this way.
     pub(crate) used: AtomicU32,
 }
@@ -55,7 +59,7 @@ impl Wide {
         searcher: &Searcher,
         stats: Arc<LiveStats>,
         alive: Vec<Arc<super::browse::SegmentSummary>>,
-        min_hits: u32,
+        (min_hits, pruning_budget): (u32, u32),
     ) -> tantivy::Result<Option<Wide>> {
         let mut terms = BTreeMap::new();
         if !score_terms(query, 1.0, &mut terms) || terms.is_empty() {
@@ -74,6 +78,11 @@ impl Wide {
                 .collect(),
         );
         let matches = required_part(query);
+        if !term_union(&*matches) {
+            // An intersection is found by stepping through its parts anyway; the usual pass
+            // costs no more than filling a bitmap from it.
+            return Ok(None);
+        }
         Ok(Some(Wide {
             matches: matches.weight(EnableScoring::disabled_from_searcher(searcher))?,
             bound_query,
@@ -82,6 +91,7 @@ impl Wide {
             stats,
             alive,
             min_hits,
+            pruning_budget,
             used: AtomicU32::new(0),
         }))
     }
@@ -96,7 +106,7 @@ impl Wide {
     ) -> tantivy::Result<Option<SegmentFruit>> {
         let max_doc = reader.max_doc();
         let estimate = self.matches.scorer(reader, 1.0)?.size_hint();
-        if estimate < self.min_hits || u64::from(estimate) * 16 < u64::from(max_doc) {
+        if estimate < self.min_hits.max(max_doc / 64) {
             return Ok(None);
         }
         let bound = self.bound.get_or_init(|| {
@@ -149,7 +159,16 @@ impl Wide {
         let top_k = if top.keep == 0 || total == 0 {
             Vec::new()
         } else {
-            best(top, weight, &**bound, ordinal, reader, &all, rows)?
+            best(
+                top,
+                weight,
+                &**bound,
+                self.pruning_budget,
+                ordinal,
+                reader,
+                &all,
+                rows,
+            )?
         };
         Ok(Some(SegmentFruit {
             total,
@@ -159,12 +178,22 @@ impl Wide {
     }
 }
 
-/// The segment's best `keep` documents of `all`, by the query's own scores, found by pruning
-/// with `bound`.
+/// The segment's best `keep` documents of `all`, by the query's own scores.
+///
+/// Block-max pruning over `bound` finds them while skipping most documents, and each document
+/// that can still enter is scored by the query itself. Pruning pays when few documents come
+/// near the top; when many do (a bound far above the real scores, or thousands of equal
+/// scores that only the tie-break orders) it costs more than scoring every match, so past a
+/// budget it gives up and every match in `all` is scored.
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one segment's whole context, in one place"
+)]
 fn best(
     top: &FacetedTop,
     weight: &dyn Weight,
     bound: &dyn Weight,
+    budget: u32,
     ordinal: SegmentOrdinal,
     reader: &SegmentReader,
     all: &[u64],
@@ -172,36 +201,57 @@ fn best(
 ) -> tantivy::Result<Vec<Candidate>> {
     let filter = &top.filter;
     let most = filter.kind_boost.iter().copied().fold(0.0f32, f32::max);
+    let member = |doc: DocId| {
+        all.get(doc as usize / 64)
+            .is_some_and(|w| w & (1 << (doc % 64)) != 0)
+    };
     let mut heap: BinaryHeap<Reverse<Candidate>> = BinaryHeap::with_capacity(top.keep + 1);
+    let offer = |heap: &mut BinaryHeap<Reverse<Candidate>>, doc: DocId, score: Score| {
+        // A document's row is a cache miss: look only when the score can reach the top.
+        if heap.len() >= top.keep
+            && heap
+                .peek()
+                .is_some_and(|w| score * most < f32::from_bits(w.0.key.0))
+        {
+            return;
+        }
+        let Some(r) = rows.rows.get(doc as usize) else {
+            return;
+        };
+        let score = score * filter.kind_boost[usize::from(r.kind & 3)];
+        let c = Candidate {
+            key: candidate_key(top.sort, score, r, filter.origin),
+            segment: ordinal,
+            doc,
+            title_ord: r.title_ord,
+        };
+        if heap.len() < top.keep {
+            heap.push(Reverse(c));
+        } else if let Some(mut worst) = heap.peek_mut()
+            && c > worst.0
+        {
+            *worst = Reverse(c);
+        }
+    };
+
     let mut scorer = weight.scorer(reader, 1.0)?;
+    let budget = budget as usize * top.keep.div_ceil(20);
+    let mut looked_at = 0usize;
     let mut failed = None;
     bound.for_each_pruning(-1.0, reader, &mut |doc, _bound| {
-        let member = all
-            .get(doc as usize / 64)
-            .is_some_and(|w| w & (1 << (doc % 64)) != 0);
-        if member {
+        looked_at += 1;
+        if looked_at > budget {
+            // Nothing passes an infinite threshold: the rest is skipped block by block.
+            return f32::INFINITY;
+        }
+        if member(doc) {
             if scorer.doc() < doc {
                 scorer.seek(doc);
             }
-            match rows.rows.get(doc as usize) {
-                Some(r) if scorer.doc() == doc => {
-                    let score = scorer.score() * filter.kind_boost[usize::from(r.kind & 3)];
-                    let c = Candidate {
-                        key: candidate_key(top.sort, score, r, filter.origin),
-                        segment: ordinal,
-                        doc,
-                        title_ord: r.title_ord,
-                    };
-                    if heap.len() < top.keep {
-                        heap.push(Reverse(c));
-                    } else if let Some(mut worst) = heap.peek_mut()
-                        && c > worst.0
-                    {
-                        *worst = Reverse(c);
-                    }
-                }
-                // A match of the required part is a match of the query.
-                _ => failed = Some(doc),
+            if scorer.doc() == doc {
+                offer(&mut heap, doc, scorer.score());
+            } else {
+                failed = Some(doc);
             }
         }
         match heap.peek() {
@@ -214,9 +264,18 @@ fn best(
         }
     })?;
     if let Some(doc) = failed {
+        // A match of the required part is a match of the query.
         return Err(tantivy::TantivyError::InternalError(format!(
             "document {doc} matches the required part but not the query"
         )));
+    }
+    if looked_at > budget {
+        heap.clear();
+        weight.for_each(reader, &mut |doc, score| {
+            if member(doc) {
+                offer(&mut heap, doc, score);
+            }
+        })?;
     }
     Ok(heap.into_iter().map(|r| r.0).collect())
 }
@@ -251,6 +310,20 @@ fn score_terms(query: &dyn Query, factor: Score, out: &mut BTreeMap<Term, Score>
             *out.entry(t).or_default() += factor;
         }
         true
+    } else {
+        false
+    }
+}
+
+/// True for a term or a union of terms: its matches fill a bitmap straight from the posting
+/// lists.
+fn term_union(query: &dyn Query) -> bool {
+    if query.downcast_ref::<TermQuery>().is_some() {
+        true
+    } else if let Some(s) = query.downcast_ref::<Scaled>() {
+        term_union(&*s.inner)
+    } else if let Some(a) = query.downcast_ref::<AnyOf>() {
+        a.parts().iter().all(|p| term_union(&**p))
     } else {
         false
     }

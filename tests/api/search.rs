@@ -416,6 +416,8 @@ async fn many_matches_answer_exactly_like_the_usual_pass() {
         "q=vrijwilligers",
         "q=hulp+bij+geld",
         "q=ik+wil+helpen",
+        "q=mantelzorg",
+        "q=koffie&pageSize=100",
         "q=ouderen&pageSize=50",
         "q=hulp&thema=geldzaken",
         "q=hulp&wijk=hamersveld&soort=voorziening",
@@ -429,7 +431,12 @@ async fn many_matches_answer_exactly_like_the_usual_pass() {
         let usual = app.search(q).await;
         assert_eq!(index.wide_segments(), wide_before, "{q}");
         index.set_wide_min_hits(1);
+        // Pruned, and (no budget) every match scored.
         let wide = app.search(q).await;
+        index.set_pruning_budget(0);
+        let scored = app.search(q).await;
+        index.set_pruning_budget(wegwijzer::search::wide::DEFAULT_PRUNING_BUDGET);
+        assert_eq!(scored, wide, "{q}: scoring every match");
         let ids = |v: &serde_json::Value| -> Vec<i64> {
             v["resultaten"]
                 .as_array()
