@@ -86,7 +86,7 @@ impl AppState {
             .await
     }
 
-    /// Runs index work on a blocking thread, holding a search permit.
+    /// Runs index work where blocking is allowed, holding a search permit.
     async fn on_search_thread<T: Send + 'static>(
         &self,
         work: impl FnOnce(&SearchIndex) -> Result<T, crate::search::SearchError> + Send + 'static,
@@ -99,12 +99,22 @@ impl AppState {
             .map_err(|_| ApiError::Unavailable("zoeken druk".into()))?
             .map_err(|_| ApiError::Unavailable("afsluiten".into()))?;
         let index = self.index.clone();
-        let out = tokio::task::spawn_blocking(move || {
+        let run = move || {
             let _permit = permit;
             work(&index)
-        })
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))??;
+        };
+        let multi_thread = tokio::runtime::Handle::current().runtime_flavor()
+            == tokio::runtime::RuntimeFlavor::MultiThread;
+        let out = if multi_thread {
+            // A search takes a millisecond or two: it runs on this worker, whose other tasks
+            // tokio hands to another, instead of waking a blocking thread and waking this one
+            // again for the answer (two thread hand-offs per request).
+            tokio::task::block_in_place(run)?
+        } else {
+            tokio::task::spawn_blocking(run)
+                .await
+                .map_err(|e| ApiError::Internal(e.into()))??
+        };
         Ok(out)
     }
 }

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# #14's throughput goal: 50 connections on the b/c/d/browse mix against an existing data
+# directory (the benchmark leaves target/bench-data/100000 and .../1000000 behind), load
+# generator on the same machine. Prints requests/s, p50, p99 and the server's CPU time per
+# request (user + system, from /proc).
+#   scripts/throughput.sh DATA_DIR [seconds] [binary]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dir=$1
+secs=${2:-30}
+bin=${3:-target/release/wegwijzer}
+port=18090
+command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+WEGWIJZER_LOG=warn "$bin" --data-dir "$dir" --bind "127.0.0.1:$port" serve & server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 1 240); do
+  curl -s "http://127.0.0.1:$port/api/v1/health" | grep -q gereed && break
+  sleep 0.5
+done
+base="http://127.0.0.1:$port"
+# Warm up: caches, page cache, the prepared summaries.
+wrk -t2 -c8 -d5s -s scripts/mix-bcdf.lua "$base" >/dev/null
+ticks=$(getconf CLK_TCK)
+cpu() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+before=$(cpu)
+out=$(wrk -t2 -c50 -d"${secs}s" -s scripts/mix-bcdf.lua "$base" | grep RESULT)
+after=$(cpu)
+echo "$out"
+requests=$(echo "$out" | sed -E 's/.*requests=([0-9]+).*/\1/')
+python3 -c "print('server CPU per request: %.2f ms' % (($after - $before) / $ticks * 1000 / $requests))"
+echo "server RSS: $(awk '/VmRSS/ {printf "%.0f MiB", $2/1024}' "/proc/$server/status")"
