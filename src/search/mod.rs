@@ -578,16 +578,18 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
     let scoring = has_text && req.sort == Sort::Relevance;
     let run = |query: &dyn Query| {
         let wide = if wide::applies(&filter, scoring) {
-            let alive = searcher
-                .segment_readers()
-                .iter()
-                .zip(&rows)
-                .map(|(segment, rows)| {
-                    index
-                        .browse_cache()
-                        .summary(segment, rows, filter.today, space.stamp)
-                })
-                .collect();
+            let alive = || {
+                searcher
+                    .segment_readers()
+                    .iter()
+                    .zip(&rows)
+                    .map(|(segment, rows)| {
+                        index
+                            .browse_cache()
+                            .summary(segment, rows, filter.today, space.stamp)
+                    })
+                    .collect()
+            };
             wide::Wide::new(
                 query,
                 &searcher,

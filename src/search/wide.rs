@@ -1,5 +1,8 @@
 //! Searches with many matches: a word found in a third of a million items.
 //!
+//! Only for a query whose matches are a term or a union of terms (a concept and its
+//! alternatives): an intersection is stepped through by the usual pass anyway.
+//!
 //! The usual pass looks at every matching document: its row, the filters, each facet value it
 //! has, its score. That costs tens of nanoseconds a document, so 300,000 matches cost most of
 //! ten milliseconds. Above a size a segment is answered the other way round:
@@ -11,7 +14,8 @@
 //! - the top of the page comes from block-max pruning (tantivy's block WAND) over every term
 //!   the query's score can come from: blocks of documents whose best possible score cannot
 //!   reach the current top are skipped unscored. A document that can reach it is scored by the
-//!   query itself, so scores, order and totals are those of the full pass.
+//!   query itself, so scores, order and totals are those of the full pass. When pruning offers
+//!   too many documents (thousands of equal scores), every match is scored instead.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -52,15 +56,21 @@ pub(crate) struct Wide {
 }
 
 impl Wide {
-    /// `None` when the query's score cannot be bounded by a sum of terms (a query type this
-    /// module does not know).
+    /// `None` when the query's matches are not a term or a union of terms, or when its score
+    /// cannot be bounded by a sum of terms (a query type this module does not know).
     pub(crate) fn new(
         query: &dyn Query,
         searcher: &Searcher,
         stats: Arc<LiveStats>,
-        alive: Vec<Arc<super::browse::SegmentSummary>>,
+        alive: impl FnOnce() -> Vec<Arc<super::browse::SegmentSummary>>,
         (min_hits, pruning_budget): (u32, u32),
     ) -> tantivy::Result<Option<Wide>> {
+        let matches = required_part(query);
+        if !term_union(&*matches) {
+            // An intersection is found by stepping through its parts anyway; the usual pass
+            // costs no more than filling a bitmap from it.
+            return Ok(None);
+        }
         let mut terms = BTreeMap::new();
         if !score_terms(query, 1.0, &mut terms) || terms.is_empty() {
             return Ok(None);
@@ -77,19 +87,13 @@ impl Wide {
                 })
                 .collect(),
         );
-        let matches = required_part(query);
-        if !term_union(&*matches) {
-            // An intersection is found by stepping through its parts anyway; the usual pass
-            // costs no more than filling a bitmap from it.
-            return Ok(None);
-        }
         Ok(Some(Wide {
             matches: matches.weight(EnableScoring::disabled_from_searcher(searcher))?,
             bound_query,
             bound: OnceLock::new(),
             searcher: searcher.clone(),
             stats,
-            alive,
+            alive: alive(),
             min_hits,
             pruning_budget,
             used: AtomicU32::new(0),
