@@ -387,15 +387,12 @@ async fn health_reports_a_built_index_without_lag() {
     );
 }
 
-/// Searches with many matches count with bitmaps and prune their ranking (`search::wide`).
-/// Taking that way on the demo data must answer exactly like the usual pass: totals, every
-/// facet count, the results and their order, with filters and on deeper pages, also after
-/// edits left deleted documents in old segments.
-#[tokio::test]
-async fn many_matches_answer_exactly_like_the_usual_pass() {
+/// The demo data after every `step`-th public item was confirmed by an editor: re-indexed, so
+/// its old document stays in its segment as a deletion.
+async fn demo_with_deletions(step: usize) -> TestApp {
     let app = TestApp::with_demo().await;
     let admin = app.token_for("admin", None).await;
-    for l in app.public_listings().await.iter().step_by(4) {
+    for l in app.public_listings().await.iter().step_by(step) {
         let res = app
             .call(
                 "POST",
@@ -408,6 +405,16 @@ async fn many_matches_answer_exactly_like_the_usual_pass() {
         assert_eq!(res.status, 200);
     }
     app.wait_indexed().await;
+    app
+}
+
+/// Searches with many matches count with bitmaps and prune their ranking (`search::wide`).
+/// Taking that way on the demo data must answer exactly like the usual pass: totals, every
+/// facet count, the results and their order, with filters and on deeper pages, also after
+/// edits left deleted documents in old segments.
+#[tokio::test]
+async fn many_matches_answer_exactly_like_the_usual_pass() {
+    let app = demo_with_deletions(4).await;
     let index = app.index();
     let queries = [
         "q=hulp",
@@ -469,22 +476,7 @@ pub fn urlencode(s: &str) -> String {
 /// old segments.
 #[tokio::test]
 async fn browsing_answers_exactly_like_a_full_scan_after_edits() {
-    let app = TestApp::with_demo().await;
-    let admin = app.token_for("admin", None).await;
-    // Re-index some items: their old documents stay in the segments as deletions.
-    for l in app.public_listings().await.iter().step_by(5) {
-        let res = app
-            .call(
-                "POST",
-                &format!("/api/v1/beheer/aanbod/{}/controles", l.id),
-                Some(&admin),
-                None,
-                None,
-            )
-            .await;
-        assert_eq!(res.status, 200);
-    }
-    app.wait_indexed().await;
+    let app = demo_with_deletions(5).await;
     let every_kind = "soort=voorziening&soort=initiatief&soort=vacature";
     let without_selection = |mut v: serde_json::Value| {
         for facet in v["facetten"].as_object_mut().unwrap().values_mut() {
