@@ -211,7 +211,7 @@ fn dutch_chain() -> tantivy::tokenizer::TextAnalyzerBuilder {
 
 /// Names the analysis an index was built with; a different one forces a rebuild.
 pub fn analysis_version(compounds: bool) -> String {
-    format!("nl-porter-6{}", if compounds { "+compounds" } else { "" })
+    format!("nl-porter-7{}", if compounds { "+compounds" } else { "" })
 }
 
 pub fn exact_analyzer() -> TextAnalyzer {

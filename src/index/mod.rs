@@ -262,6 +262,7 @@ impl SearchIndex {
             &searcher,
             &[self.fields.title_exact, self.fields.body_exact],
             self.fields.surface,
+            self.fields.labels,
             &mut counts,
         )?;
         *self.vocabulary.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(v);

@@ -17,6 +17,11 @@ pub struct Fields {
     /// Every searchable text of the item, stemmed: the field queries match on (see
     /// [`TEXT_WEIGHTS`]).
     pub text: Field,
+    /// The accessibility labels of an item ("Rolstoeltoegankelijk"), stemmed and split like
+    /// `text`, but apart from it: they describe the building, not the offer, and are shared
+    /// by many items. In `text` they made "rolstoel" a common word and let every accessible
+    /// venue match it as strongly as the wheelchair loan.
+    pub labels: Field,
     /// The title alone, stemmed: a ranking bonus for words in the title.
     pub title: Field,
     pub title_exact: Field,
@@ -99,6 +104,7 @@ pub fn build_schema() -> (Schema, Fields) {
     let fields = Fields {
         id: b.add_u64_field(ID, INDEXED | FAST | STORED),
         text: b.add_text_field("text", text(STEMMED, IndexRecordOption::WithFreqs)),
+        labels: b.add_text_field("labels", text(STEMMED, IndexRecordOption::WithFreqs)),
         title: b.add_text_field("title", text(STEMMED, IndexRecordOption::WithFreqs)),
         title_exact: b.add_text_field(
             "title_exact",
@@ -230,12 +236,21 @@ pub fn listing_document(f: &Fields, l: &Listing, taxonomy: &Taxonomy) -> Tantivy
     add_weighted(l.kind.label(), w.tags);
     // The labels of the lists whose labels are searchable (themes, talents, languages,
     // accessibility): "Arabisch" or "rolstoeltoegankelijk" finds items that offer it.
+    // Accessibility labels go to their own field (see [`Fields::labels`]).
+    let mut venue_labels = Vec::new();
     for &kind in TermKind::ALL.iter().filter(|k| k.label_is_searchable()) {
         for key in l.term_keys(kind) {
             if let Some(label) = taxonomy.label(kind, key) {
-                add_weighted(label, w.tags);
+                if kind == TermKind::Accessibility {
+                    venue_labels.push(label);
+                } else {
+                    add_weighted(label, w.tags);
+                }
             }
         }
+    }
+    for label in venue_labels {
+        doc.add_text(f.labels, label);
     }
     doc.add_text(f.title, &l.title);
     doc.add_text(f.title_exact, &l.title);

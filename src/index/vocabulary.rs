@@ -95,6 +95,9 @@ pub struct Vocabulary {
     surface: HashMap<String, String>,
     /// Sound key → the words with that key, most frequent first (at most [`SOUND_WORDS`]).
     sounds: HashMap<String, Vec<String>>,
+    /// The stems of the accessibility labels (see [`super::schema::Fields::labels`]): a word
+    /// is looked up there too only when one of them has it.
+    label_stems: HashSet<String>,
 }
 
 /// Words kept per sound key: enough for the fallback, bounded for memory and query cost.
@@ -107,6 +110,7 @@ impl Vocabulary {
         searcher: &Searcher,
         fields: &[Field],
         surface: Field,
+        labels: Field,
         counts: &mut SegmentWordCounts,
     ) -> tantivy::Result<Vocabulary> {
         counts.keep_only(searcher);
@@ -122,6 +126,11 @@ impl Vocabulary {
         }
         let mut vocabulary = Self::from_sorted(freq.into_iter().collect());
         vocabulary.surface = surface_forms(searcher, surface, counts)?;
+        for seg in searcher.segment_readers() {
+            for (stem, _) in counts.get(seg, labels)?.iter() {
+                vocabulary.label_stems.insert(stem.clone());
+            }
+        }
         Ok(vocabulary)
     }
 
@@ -170,6 +179,7 @@ impl Vocabulary {
             stems,
             surface: HashMap::new(),
             sounds,
+            label_stems: HashSet::new(),
         }
     }
 
@@ -231,6 +241,11 @@ impl Vocabulary {
     /// True when some document holds a word with this stem (compound parts included).
     pub fn has_stem(&self, stem: &str) -> bool {
         self.stems.contains(stem)
+    }
+
+    /// True when an accessibility label holds `stem`.
+    pub fn in_labels(&self, stem: &str) -> bool {
+        self.label_stems.contains(stem)
     }
 
     pub fn len(&self) -> usize {

@@ -33,6 +33,9 @@ const BOOST_SOUND: f32 = 0.05;
 /// Ranking bonuses for the title: each alternative found there (scaled by its boost), the typed
 /// word's exact form, and all words as a phrase.
 const TITLE_BONUS: f32 = 3.0;
+/// A word found in an item's accessibility labels (see [`crate::index::schema::Fields::labels`]):
+/// a fair match, weaker than the same word in the item's own text.
+const LABEL_WEIGHT: f32 = 0.5;
 const TITLE_EXACT_BONUS: f32 = 1.0;
 const TITLE_PHRASE_BONUS: f32 = 3.0;
 
@@ -119,9 +122,10 @@ fn known(index: &SearchIndex, searcher: &Searcher, word: &str) -> bool {
         return true;
     }
     let stem = analysis::stem(word);
-    searcher
-        .doc_freq(&Term::from_field_text(index.fields().text, &stem))
-        .is_ok_and(|n| n > 0)
+    index.vocabulary().in_labels(&stem)
+        || searcher
+            .doc_freq(&Term::from_field_text(index.fields().text, &stem))
+            .is_ok_and(|n| n > 0)
 }
 
 pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> QueryPlan {
@@ -312,9 +316,26 @@ fn term_query(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
     ))
 }
 
-/// Matches the items with every word of `words` (as stems) in their combined text.
-fn all_words(index: &SearchIndex, words: &[String]) -> Box<dyn Query> {
-    all_words_in(index.fields().text, words)
+/// Matches the items with every word of `words` (as stems) in their combined text or, with
+/// `labels` and for a word of an accessibility label, there, at [`LABEL_WEIGHT`].
+fn all_words(index: &SearchIndex, words: &[String], labels: bool) -> Box<dyn Query> {
+    let f = index.fields();
+    let vocabulary = index.vocabulary();
+    let word = |w: &String| -> Box<dyn Query> {
+        let stem = analysis::stem(w);
+        let text = term_query(f.text, &stem);
+        if !labels || !vocabulary.in_labels(&stem) {
+            return text;
+        }
+        let label = Box::new(Scaled::new(term_query(f.labels, &stem), LABEL_WEIGHT));
+        Box::new(AnyOf::new(vec![text, label]))
+    };
+    if let [w] = words {
+        return word(w);
+    }
+    Box::new(BooleanQuery::new(
+        words.iter().map(|w| (Occur::Must, word(w))).collect(),
+    ))
 }
 
 /// Matches the items with every word of `words` (as stems) in `field`.
@@ -335,9 +356,10 @@ fn all_words_in(field: tantivy::schema::Field, words: &[String]) -> Box<dyn Quer
 /// vocabulary, without a term lookup per segment.
 fn can_match(index: &SearchIndex, words: &[String]) -> bool {
     let vocabulary = index.vocabulary();
-    words
-        .iter()
-        .all(|w| vocabulary.has_stem(&analysis::stem(w)))
+    words.iter().all(|w| {
+        let stem = analysis::stem(w);
+        vocabulary.has_stem(&stem) || vocabulary.in_labels(&stem)
+    })
 }
 
 /// Every concept must match (`strict`), or at least one (the fallback when strict finds
@@ -349,8 +371,18 @@ fn can_match(index: &SearchIndex, words: &[String]) -> bool {
 /// typed words always did: a synonym found in an item's theme label is a fair match. Ranking adds optional bonuses that are looked up only
 /// for items that already match: every alternative found in the title (scaled like the
 /// alternative), the typed words' exact forms in the title, and all words as a phrase there.
+///
+/// An accessibility label matches a word alone ("rolstoeltoegankelijk", "ringleiding") and
+/// in the fallback. When several words must all match, it is only a bonus: a venue's
+/// wheelchair access does not make a legal advice session an answer to "rolstoel huren".
 pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Query> {
     let f = index.fields();
+    let carrying = plan
+        .concepts
+        .iter()
+        .filter(|c| !c.words.iter().all(|w| analysis::is_light_word(w)))
+        .count();
+    let labels_match = !strict || carrying <= 1;
     let concepts: Vec<Box<dyn Query>> = plan
         .concepts
         .iter()
@@ -359,7 +391,7 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
                 .alternatives
                 .iter()
                 .map(|a| {
-                    let q = all_words(index, &a.words);
+                    let q = all_words(index, &a.words, labels_match);
                     if a.kind == MatchKind::Exact {
                         q
                     } else {
@@ -401,7 +433,8 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
     // A situation's needs count once, by the best one: an item that names five of them is
     // not five times as fitting.
     let need_queries = |m: &SituationMatch| -> Box<dyn Query> {
-        let needs: Vec<Box<dyn Query>> = m.needs.iter().map(|n| all_words(index, n)).collect();
+        let needs: Vec<Box<dyn Query>> =
+            m.needs.iter().map(|n| all_words(index, n, false)).collect();
         Box::new(Scaled::new(Box::new(AnyOf::best(needs)), BOOST_SITUATION))
     };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = if strict {
@@ -461,6 +494,21 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
             TITLE_BONUS * boost(alternative.kind),
         )));
     }
+    if !labels_match {
+        let vocabulary = index.vocabulary();
+        for alternative in plan.concepts.iter().flat_map(|c| &c.alternatives) {
+            if alternative
+                .words
+                .iter()
+                .all(|w| vocabulary.in_labels(&analysis::stem(w)))
+            {
+                bonuses.push(Box::new(Scaled::new(
+                    all_words_in(f.labels, &alternative.words),
+                    LABEL_WEIGHT * boost(alternative.kind),
+                )));
+            }
+        }
+    }
     for m in &plan.situations {
         let needs: Vec<Box<dyn Query>> = m.needs.iter().map(|n| all_words_in(f.title, n)).collect();
         bonuses.push(Box::new(Scaled::new(
@@ -496,7 +544,8 @@ pub struct Explanation {
     /// The wording found in the item.
     pub matched: String,
     pub kind: MatchKind,
-    /// Where: `titel`, `samenvatting`, `beschrijving`, `organisatie` or `thema`.
+    /// Where: `titel`, `samenvatting`, `beschrijving`, `organisatie`, `thema` or
+    /// `toegankelijkheid`.
     pub fields: Vec<&'static str>,
 }
 
@@ -514,12 +563,18 @@ pub fn explain(
         .iter()
         .filter_map(|k| taxonomy.theme(k).map(|t| t.label.clone()))
         .collect();
+    let venue: Vec<String> = item
+        .accessibility
+        .iter()
+        .filter_map(|k| taxonomy.accessibility_feature(k).map(|t| t.label.clone()))
+        .collect();
     let fields: Vec<(&'static str, HashSet<String>)> = [
         ("titel", item.title.clone()),
         ("samenvatting", item.summary.clone()),
         ("beschrijving", item.description.clone()),
         ("organisatie", item.organisation_name.clone()),
         ("thema", labels.join(" ")),
+        ("toegankelijkheid", venue.join(" ")),
     ]
     .into_iter()
     .map(|(name, text)| {
