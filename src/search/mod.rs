@@ -650,7 +650,7 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
             used_plan = Some(plan.clone());
             let strict = plan::build(index, &plan, true);
             let fruit = run(&*strict)?;
-            if fruit.total < RELAX_BELOW && plan.concepts.len() > 1 {
+            if fruit.total < RELAX_BELOW && plan.can_relax() {
                 // Too few items have every word: add those with some of them, after the ones with
                 // all of them (a resident typing a sentence should not get an empty page).
                 let loose: Box<dyn Query> = Box::new(BooleanQuery::new(vec![

@@ -24,6 +24,8 @@ pub const MAX_QUERY_WORDS: usize = 16;
 // synonym, whatever field either is in.
 const BOOST_COMPOUND: f32 = 0.5;
 const BOOST_SYNONYM: f32 = 0.2;
+/// One part of a compound alone, in the fallback: a weaker match than all of its parts.
+const PART_ALONE: f32 = 0.5;
 /// What a situation needs ("huur betalen" → "schuldhulp"): a guess from the whole sentence,
 /// a little below a synonym of one word.
 const BOOST_SITUATION: f32 = 0.15;
@@ -102,6 +104,19 @@ pub struct QueryPlan {
     pub corrected: Option<String>,
     /// Situations in the query: the concepts they cover may also be met by a need.
     pub situations: Vec<SituationMatch>,
+}
+
+impl QueryPlan {
+    /// True when the fallback can find more than the strict query: with several concepts,
+    /// or with a compound whose parts may then match alone.
+    pub fn can_relax(&self) -> bool {
+        self.concepts.len() > 1
+            || self.concepts.iter().any(|c| {
+                c.alternatives
+                    .iter()
+                    .any(|a| a.kind == MatchKind::Compound && a.words.len() > 1)
+            })
+    }
 }
 
 /// The searchable words of a query: lower-cased, accents folded, stop words dropped, unique.
@@ -476,6 +491,28 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
                 any.push(q);
             }
         }
+        // A compound whose parts are not found together ("breiwerkje" where the item says
+        // "breien" and "werkje") still finds the items with one of its parts, below the rest.
+        let mut parts: Vec<&String> = Vec::new();
+        for alternative in plan.concepts.iter().flat_map(|c| &c.alternatives) {
+            if alternative.kind == MatchKind::Compound && alternative.words.len() > 1 {
+                for w in &alternative.words {
+                    if w.chars().count() >= 4
+                        && !analysis::is_light_word(w)
+                        && !parts.contains(&w)
+                        && can_match(index, std::slice::from_ref(w))
+                    {
+                        parts.push(w);
+                    }
+                }
+            }
+        }
+        for w in parts {
+            any.push(Box::new(Scaled::new(
+                all_words(index, std::slice::from_ref(w), true),
+                BOOST_COMPOUND * PART_ALONE,
+            )));
+        }
         for m in &plan.situations {
             any.push(need_queries(m));
         }
@@ -595,13 +632,20 @@ pub fn explain(
     let mut out = Vec::new();
     let mut explained = vec![false; plan.concepts.len()];
     for (i, c) in plan.concepts.iter().enumerate() {
-        for alt in &c.alternatives {
-            let found = found_in(&alt.words);
+        // Whole alternatives first; then a compound's parts one by one (the fallback).
+        let parts = c
+            .alternatives
+            .iter()
+            .filter(|a| a.kind == MatchKind::Compound && a.words.len() > 1)
+            .flat_map(|a| a.words.iter().map(|w| (std::slice::from_ref(w), a.kind)));
+        let whole = c.alternatives.iter().map(|a| (a.words.as_slice(), a.kind));
+        for (words, kind) in whole.chain(parts) {
+            let found = found_in(words);
             if !found.is_empty() {
                 out.push(Explanation {
                     query: c.words.join(" "),
-                    matched: alt.words.join(" "),
-                    kind: alt.kind,
+                    matched: words.join(" "),
+                    kind,
                     fields: found,
                 });
                 explained[i] = true;

@@ -444,3 +444,29 @@ async fn a_venue_feature_matches_a_word_alone_but_does_not_answer_a_question_abo
         "{found:?}"
     );
 }
+
+#[tokio::test]
+async fn a_compound_whose_parts_never_meet_falls_back_to_its_parts() {
+    let app = TestApp::with_demo().await;
+    let staff = app.token_for("medewerker", None).await;
+    // No demo item is about both bicycles and allowances: the strict query finds nothing,
+    // the fallback finds items with one part and says which.
+    assert_eq!(app.search("q=fiets+toeslag").await["versoepeld"], true);
+    let body = app.search_as(&staff, "q=fietstoeslag&uitleg=true").await;
+    assert_eq!(body["versoepeld"], true, "{body}");
+    let results = body["resultaten"].as_array().unwrap();
+    assert!(results.len() >= 4, "{body}");
+    let matched: Vec<&str> = results
+        .iter()
+        .flat_map(|r| r["uitleg"].as_array().unwrap())
+        .filter(|u| u["soort"] == "samenstelling")
+        .map(|u| u["gevonden"].as_str().unwrap())
+        .collect();
+    assert!(matched.contains(&"fiets"), "{body}");
+    assert!(matched.contains(&"toeslag"), "{body}");
+    assert_eq!(
+        matched.len(),
+        results.len(),
+        "every result says why: {body}"
+    );
+}
