@@ -137,7 +137,8 @@ pub struct MatchExplanation {
     /// `exact` (incl. other inflections), `samenstelling`, `synoniem`, `typefout` or `klank`
     /// (written as it sounds).
     pub soort: String,
-    /// Fields where it was found.
+    /// Fields where it was found: `titel`, `samenvatting`, `beschrijving`, `organisatie`,
+    /// `thema` or `toegankelijkheid`.
     pub velden: Vec<String>,
 }
 
