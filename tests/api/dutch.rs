@@ -470,3 +470,46 @@ async fn a_compound_whose_parts_never_meet_falls_back_to_its_parts() {
         "every result says why: {body}"
     );
 }
+
+#[tokio::test]
+async fn in_the_fallback_a_rare_word_in_the_text_outranks_a_common_word_in_a_title() {
+    let app = TestApp::spawn().await;
+    // Every helper item talks about coffee; one has it in its title. One item, without
+    // coffee, is the only one about chess. No item has both words.
+    let mut items: Vec<serde_json::Value> = (0..8)
+        .map(|i| crate::helpers::item(&format!("Ontmoeting in de wijk, groep {i}")))
+        .collect();
+    items.push(crate::helpers::item("Koffieochtend met koffie en thee"));
+    let mut chess = crate::helpers::item("Ontmoeting op dinsdagmiddag");
+    chess["samenvatting"] = serde_json::json!("Een middag met spelletjes voor buurtgenoten.");
+    chess["beschrijving"] =
+        serde_json::json!("De schaakclub speelt elke week; beginners leren de eerste zetten.");
+    items.push(chess);
+    for (i, item) in items.iter_mut().enumerate() {
+        item["externId"] = serde_json::json!(format!("fb-{i}"));
+        item["organisatie"] = serde_json::json!("org-fb");
+        item["status"] = serde_json::json!("gepubliceerd");
+    }
+    wegwijzer::import_export::import_documents(
+        &app.store,
+        vec![
+            serde_json::from_value(serde_json::json!({
+                "taxonomie": {"themas": [{"sleutel": "ontmoeting", "label": "Samen zijn"}]},
+                "organisaties": [{"externId": "org-fb", "naam": "Buurtvereniging"}],
+                "aanbod": items,
+            }))
+            .unwrap(),
+        ],
+    )
+    .await
+    .unwrap();
+    app.wait_indexed().await;
+    let body = app.search("q=schaakclub+koffie").await;
+    assert_eq!(body["versoepeld"], true, "{body}");
+    assert_eq!(
+        titles(&body)[0],
+        "ontmoeting op dinsdagmiddag",
+        "the rare word first: {:?}",
+        titles(&body)
+    );
+}
