@@ -22,6 +22,39 @@ const DICTIONARY_FILE: &str = include_str!("../../index/samenstellingen.txt");
 pub static DICTIONARY: LazyLock<Decompounder> =
     LazyLock::new(|| Decompounder::new(super::analysis::parse_word_list(DICTIONARY_FILE)));
 
+/// Where the general Dutch word list is read from: OpenTaal's list as Debian's `wdutch`
+/// installs it (BSD or CC BY 3.0, © OpenTaal), unless `WEGWIJZER_WORD_LIST` names another file.
+pub const WORD_LIST_PATH: &str = "/usr/share/dict/dutch";
+
+/// Longest word of the general list kept as a possible part: longer ones are compounds
+/// themselves, and leaving them out halves the memory.
+const WORD_LIST_MAX_PART: usize = 14;
+
+/// Every plain lower-case word of the general Dutch word list (3-14 letters) as a possible
+/// compound part: splits the query words the index and the curated list do not know
+/// ("bejaardengym" → bejaarden + gym). Query side only, so the index does not depend on
+/// the file; without it the list is empty and nothing changes. About 275,000 words, ~15 MB.
+pub static WORD_LIST: LazyLock<Decompounder> = LazyLock::new(|| {
+    let path = std::env::var("WEGWIJZER_WORD_LIST").unwrap_or_else(|_| WORD_LIST_PATH.to_string());
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            let words = text.lines().filter(|w| {
+                (MIN_PART..=WORD_LIST_MAX_PART).contains(&w.len())
+                    && w.bytes().all(|b| b.is_ascii_lowercase())
+            });
+            // The curated parts too ("kinder", as in kinderarts, is no word of its own).
+            let curated = super::analysis::parse_word_list(DICTIONARY_FILE);
+            let list = Decompounder::new(words.map(str::to_string).chain(curated));
+            tracing::info!(path, words = list.len(), "Nederlandse woordenlijst geladen");
+            list
+        }
+        Err(e) => {
+            tracing::warn!(path, error = %e, "geen Nederlandse woordenlijst: onbekende samenstellingen worden niet gesplitst");
+            Decompounder::new(std::iter::empty())
+        }
+    }
+});
+
 /// A cover of a word's tail: number of parts and their byte ranges.
 type Cover = (usize, Vec<(usize, usize)>);
 
@@ -83,10 +116,20 @@ impl Decompounder {
     /// The parts of `word` (lower case, accents folded), or `None` when it is not a compound
     /// of known parts. Derived bases of agent nouns follow their part.
     pub fn split(&self, word: &str) -> Option<Vec<String>> {
+        self.split_with(word, true)
+    }
+
+    /// Like [`Self::split`], but never takes the whole word as one part: for a word that is
+    /// itself in a general word list ("breiwerkje") but not in the texts.
+    pub fn split_in_parts(&self, word: &str) -> Option<Vec<String>> {
+        self.split_with(word, false)
+    }
+
+    fn split_with(&self, word: &str, whole: bool) -> Option<Vec<String>> {
         if word.len() < MIN_WORD || !word.is_ascii() {
             return None;
         }
-        let parts = self.best_split(word)?;
+        let parts = self.best_split(word, whole)?;
         if parts.len() < 2 {
             return None;
         }
@@ -107,11 +150,11 @@ impl Decompounder {
 
     /// The fewest-parts cover of `word`; among equals, the one with the longer first part
     /// ("buurthuis" is buurt + huis, not buur + thuis).
-    fn best_split(&self, word: &str) -> Option<Vec<String>> {
+    fn best_split(&self, word: &str, whole: bool) -> Option<Vec<String>> {
         let n = word.len();
         // memo[i]: best cover of word[i..] as (part count, part ranges).
         let mut memo: Vec<Option<Option<Cover>>> = vec![None; n + 1];
-        let cover = self.cover(word, 0, &mut memo)?;
+        let cover = self.cover(word, 0, &mut memo, whole)?;
         Some(
             cover
                 .1
@@ -126,6 +169,7 @@ impl Decompounder {
         word: &str,
         start: usize,
         memo: &mut Vec<Option<Option<Cover>>>,
+        whole: bool,
     ) -> Option<Cover> {
         let n = word.len();
         if start == n {
@@ -140,6 +184,10 @@ impl Decompounder {
             if !word.is_char_boundary(end) || !self.parts.contains(&word[start..end]) {
                 continue;
             }
+            // The whole word, or the whole word and an ending, as the first part.
+            if !whole && start == 0 && (end == n || ENDINGS.contains(&&word[end..])) {
+                continue;
+            }
             let mut nexts = vec![end];
             if end < n {
                 for l in LINKS {
@@ -152,7 +200,7 @@ impl Decompounder {
                 }
             }
             for next in nexts {
-                if let Some((count, mut rest)) = self.cover(word, next, memo)
+                if let Some((count, mut rest)) = self.cover(word, next, memo, whole)
                     && best.as_ref().is_none_or(|b| count + 1 < b.0)
                 {
                     rest.insert(0, (start, end));
@@ -221,6 +269,23 @@ mod tests {
         assert_eq!(d.split("schuld"), None, "a single part is no compound");
         assert_eq!(d.split("taal"), None, "too short");
         assert_eq!(d.split("schuldenhulp").unwrap(), ["schuld", "hulp"]);
+    }
+
+    #[test]
+    fn a_listed_compound_can_still_be_split_into_its_parts() {
+        let d = dict(&["brei", "werkje", "breiwerkje", "kinder", "dokter"]);
+        assert_eq!(
+            d.split("breiwerkjes"),
+            None,
+            "one listed word and an ending"
+        );
+        assert_eq!(d.split_in_parts("breiwerkjes").unwrap(), ["brei", "werkje"]);
+        assert_eq!(d.split_in_parts("breiwerkje").unwrap(), ["brei", "werkje"]);
+        assert_eq!(
+            d.split_in_parts("kinderdokter").unwrap(),
+            ["kinder", "dokter"]
+        );
+        assert_eq!(d.split_in_parts("dokter"), None);
     }
 
     #[test]

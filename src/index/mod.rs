@@ -169,6 +169,10 @@ impl SearchIndex {
             wide_segments: 0.into(),
             pruning_budget: crate::search::wide::DEFAULT_PRUNING_BUDGET.into(),
         };
+        if features.compounds {
+            // Read the word list now, off the request path (a few hundred ms).
+            std::thread::spawn(|| std::sync::LazyLock::force(&compounds::WORD_LIST).len());
+        }
         this.refresh_vocabulary()?;
         Ok(this)
     }

@@ -13,7 +13,7 @@ use tantivy::schema::IndexRecordOption;
 
 use super::any_of::{AnyOf, Scaled};
 use super::situations::{self, SituationMatch};
-use crate::index::compounds::DICTIONARY;
+use crate::index::compounds::{DICTIONARY, WORD_LIST};
 use crate::index::{SearchIndex, analysis};
 
 /// Most distinct words of a query that take part in matching.
@@ -26,6 +26,8 @@ const BOOST_COMPOUND: f32 = 0.5;
 const BOOST_SYNONYM: f32 = 0.2;
 /// One part of a compound alone, in the fallback: a weaker match than all of its parts.
 const PART_ALONE: f32 = 0.5;
+/// Compounds tried with one part replaced by a synonym: enough for a group's main words.
+const MAX_PART_SYNONYMS: usize = 3;
 /// What a situation needs ("huur betalen" → "schuldhulp"): a guess from the whole sentence,
 /// a little below a synonym of one word.
 const BOOST_SITUATION: f32 = 0.15;
@@ -175,16 +177,10 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
         let single = (own.len() == 1).then(|| own[0].as_str());
         if let Some(word) = single
             && features.compounds
-            && let Some(parts) = DICTIONARY.split(word)
+            && let Some(mut parts) = DICTIONARY.split(word)
         {
-            let mut parts: Vec<String> = parts;
             parts.dedup();
-            if can_match(index, &parts) {
-                alternatives.push(Alternative {
-                    words: parts,
-                    kind: MatchKind::Compound,
-                });
-            }
+            alternatives.extend(compound_alternatives(index, &lexicon, parts, true));
         }
         // A form the stemmer leaves alone (a diminutive, a comparative) whose base the index
         // knows counts as the word itself: "fietsje" is "fiets".
@@ -223,7 +219,8 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
         let mut shown = own.join(" ");
         if let Some(word) = single
             && features.typos
-            && alternatives.len() == 1
+            // Only the word itself, or stand-ins that cannot match (a split for the fallback).
+            && !alternatives[1..].iter().any(|a| can_match(index, &a.words))
             && !known(index, searcher, word)
         {
             let fixes = vocabulary.corrections(word, 3);
@@ -257,6 +254,15 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
                         MatchKind::Compound
                     },
                 });
+            } else if fixes.is_empty()
+                && sounds.is_empty()
+                && features.compounds
+                && let Some(mut parts) = WORD_LIST.split_in_parts(word)
+            {
+                // Not a compound of the texts' words either: split it with the general word
+                // list ("bejaardengym" → bejaarden + gym).
+                parts.dedup();
+                alternatives.extend(compound_alternatives(index, &lexicon, parts, true));
             }
             for fix in fixes {
                 alternatives.push(Alternative {
@@ -366,6 +372,52 @@ fn all_words_in(field: tantivy::schema::Field, words: &[String]) -> Box<dyn Quer
             .map(|w| (Occur::Must, term_query(field, &analysis::stem(w))))
             .collect(),
     ))
+}
+
+/// The ways a compound split into `parts` may match: all parts together when the index knows
+/// them; else, for each part it does not know, that part replaced by a one-word synonym it
+/// does know ("bejaardengym": senioren + gym, as in "seniorengym"). With `for_fallback`, a
+/// split with an unknown part is kept too when some part is known: it matches nothing
+/// strictly, but gives the fallback its known parts (see [`build`]).
+fn compound_alternatives(
+    index: &SearchIndex,
+    lexicon: &crate::search::lexicon::Lexicon,
+    parts: Vec<String>,
+    for_fallback: bool,
+) -> Vec<Alternative> {
+    let compound = |words| Alternative {
+        words,
+        kind: MatchKind::Compound,
+    };
+    if can_match(index, &parts) {
+        return vec![compound(parts)];
+    }
+    let known = |w: &String| can_match(index, std::slice::from_ref(w));
+    let mut out = Vec::new();
+    for (i, part) in parts.iter().enumerate().filter(|(_, p)| !known(p)) {
+        let synonyms = lexicon
+            .synonyms
+            .concepts(std::slice::from_ref(part))
+            .into_iter()
+            .flat_map(|c| c.synonyms);
+        for synonym in synonyms {
+            let [one] = synonym.as_slice() else {
+                continue;
+            };
+            let mut words = parts.clone();
+            words[i] = one.clone();
+            if out.len() < MAX_PART_SYNONYMS && can_match(index, &words) {
+                out.push(Alternative {
+                    words,
+                    kind: MatchKind::Synonym,
+                });
+            }
+        }
+    }
+    if for_fallback && parts.iter().any(known) {
+        out.push(compound(parts));
+    }
+    out
 }
 
 /// True when the index holds the stem of every word (compound parts included): an

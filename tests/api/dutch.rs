@@ -513,3 +513,27 @@ async fn in_the_fallback_a_rare_word_in_the_text_outranks_a_common_word_in_a_tit
         titles(&body)
     );
 }
+
+#[tokio::test]
+async fn a_compound_only_the_general_word_list_knows_is_split_and_its_parts_replaced_by_synonyms() {
+    assert!(
+        std::path::Path::new(wegwijzer::index::compounds::WORD_LIST_PATH).exists(),
+        "this test needs OpenTaal's word list: apt-get install wdutch"
+    );
+    let app = TestApp::with_demo().await;
+    let staff = app.token_for("medewerker", None).await;
+    // Neither the texts nor the curated list have "bejaarden"; the synonym list has it in
+    // the group of "ouderen", and the walking football item says "ouderen" and "voetbal".
+    let body = app
+        .search_as(&staff, "q=bejaardenvoetbal&uitleg=true")
+        .await;
+    assert!(titles(&body)[0].contains("walking football"), "{body}");
+    let why = &body["resultaten"][0]["uitleg"][0];
+    assert_eq!(why["soort"], "synoniem", "{body}");
+    assert_eq!(why["zoekterm"], "bejaardenvoetbal", "{body}");
+    // A word of the list that is itself a compound ("breiwerkje") is split too, and the
+    // knitting club is found through its first part.
+    let body = app.search_as(&staff, "q=breiwerkjes&uitleg=true").await;
+    assert_eq!(body["versoepeld"], true, "{body}");
+    assert!(titles(&body)[0].contains("breiclub"), "{body}");
+}

@@ -921,8 +921,13 @@ async fn an_editor_relabels_a_theme_and_search_finds_the_items_by_the_new_label(
     .await;
     assert_eq!(empty.status, 400);
     assert!(empty.body.contains("Naam:"));
-    let before = app.search("q=kasboekje").await["totaal"].as_i64().unwrap();
-    assert_eq!(before, 0, "no item says kasboekje yet");
+    // No item says kasboekje yet: at most items with a part of it ("boekje"), as a partial
+    // match.
+    let before = app.search("q=kasboekje").await;
+    assert!(
+        before["totaal"] == 0 || before["versoepeld"] == true,
+        "{before}"
+    );
     let done = post(
         &app,
         &editor,
