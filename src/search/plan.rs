@@ -377,8 +377,9 @@ fn all_words_in(field: tantivy::schema::Field, words: &[String]) -> Box<dyn Quer
 /// The ways a compound split into `parts` may match: all parts together when the index knows
 /// them; else, for each part it does not know, that part replaced by a one-word synonym it
 /// does know ("bejaardengym": senioren + gym, as in "seniorengym"). With `for_fallback`, a
-/// split with an unknown part is kept too when some part is known: it matches nothing
-/// strictly, but gives the fallback its known parts (see [`build`]).
+/// split with an unknown part is kept too, with the known synonyms of that part added
+/// ("kinderdokter": kinder, dokter, huisarts): it matches nothing strictly, but gives the
+/// fallback its known parts and stand-ins one by one (see [`build`]).
 fn compound_alternatives(
     index: &SearchIndex,
     lexicon: &crate::search::lexicon::Lexicon,
@@ -394,16 +395,23 @@ fn compound_alternatives(
     }
     let known = |w: &String| can_match(index, std::slice::from_ref(w));
     let mut out = Vec::new();
+    // For the fallback: every part, and the known stand-ins of the parts the texts lack.
+    let mut fallback = parts.clone();
     for (i, part) in parts.iter().enumerate().filter(|(_, p)| !known(p)) {
         let synonyms = lexicon
             .synonyms
             .concepts(std::slice::from_ref(part))
             .into_iter()
             .flat_map(|c| c.synonyms);
+        let mut stand_ins = 0;
         for synonym in synonyms {
             let [one] = synonym.as_slice() else {
                 continue;
             };
+            if stand_ins < MAX_PART_SYNONYMS && known(one) && !fallback.contains(one) {
+                fallback.push(one.clone());
+                stand_ins += 1;
+            }
             let mut words = parts.clone();
             words[i] = one.clone();
             if out.len() < MAX_PART_SYNONYMS && can_match(index, &words) {
@@ -414,8 +422,9 @@ fn compound_alternatives(
             }
         }
     }
-    if for_fallback && parts.iter().any(known) {
-        out.push(compound(parts));
+    // It cannot match as a whole (a part is unknown), so it only feeds the fallback.
+    if for_fallback && fallback.iter().any(known) {
+        out.push(compound(fallback));
     }
     out
 }

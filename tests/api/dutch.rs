@@ -536,4 +536,18 @@ async fn a_compound_only_the_general_word_list_knows_is_split_and_its_parts_repl
     let body = app.search_as(&staff, "q=breiwerkjes&uitleg=true").await;
     assert_eq!(body["versoepeld"], true, "{body}");
     assert!(titles(&body)[0].contains("breiclub"), "{body}");
+    // No item says "dokter": the fallback takes its stand-ins (huisarts, …) as well as
+    // "kinder", and names them.
+    let body = app
+        .search_as(&staff, "q=kinderdokter&uitleg=true&pageSize=50")
+        .await;
+    let found: Vec<&str> = body["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["uitleg"].as_array().unwrap())
+        .map(|u| u["gevonden"].as_str().unwrap())
+        .collect();
+    assert!(found.contains(&"huisarts"), "{found:?}");
+    assert!(found.contains(&"kinder"), "{found:?}");
 }
