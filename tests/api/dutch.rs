@@ -388,20 +388,12 @@ async fn situations_widen_a_query_that_finds_little_and_not_one_that_finds_hundr
 async fn a_venue_feature_matches_a_word_alone_but_does_not_answer_a_question_about_the_offer() {
     let app = TestApp::with_demo().await;
     let staff = app.token_for("medewerker", None).await;
-    let ids = |body: &serde_json::Value| -> Vec<String> {
-        body["resultaten"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["titel"].as_str().unwrap().to_lowercase())
-            .collect()
-    };
     // Dozens of demo venues are "Rolstoeltoegankelijk"; the items about wheelchairs come
     // first, and the label still finds the others, named as where it was found.
     let body = app
         .search_as(&staff, "q=rolstoel&uitleg=true&pageSize=100")
         .await;
-    let found = ids(&body);
+    let found = titles(&body);
     assert!(found.len() >= 30, "{body}");
     assert!(
         found[..3]
@@ -432,7 +424,7 @@ async fn a_venue_feature_matches_a_word_alone_but_does_not_answer_a_question_abo
     // Renting a wheelchair: the loan point, not the legal advice sessions that mention
     // renting and happen to be in an accessible building.
     let body = app.search("q=rolstoel+huren").await;
-    let found = ids(&body);
+    let found = titles(&body);
     assert!(
         found[..2]
             .iter()
