@@ -88,6 +88,10 @@ pub struct Concept {
     /// Items holding the word (one-word concepts; 0 for a phrase): how much the resident's
     /// own word finds.
     pub doc_freq: u64,
+    /// A compound's parts, and known synonyms of the parts the texts lack, that the fallback
+    /// matches one by one ("kinderdokter": kinder, dokter, huisarts); empty for a word that
+    /// is no compound.
+    pub parts: Vec<String>,
 }
 
 /// Widening (a situation's needs, a common word made optional) is for a query whose own words
@@ -114,12 +118,7 @@ impl QueryPlan {
     /// True when the fallback can find more than the strict query: with several concepts,
     /// or with a compound whose parts may then match alone.
     pub fn can_relax(&self) -> bool {
-        self.concepts.len() > 1
-            || self.concepts.iter().any(|c| {
-                c.alternatives
-                    .iter()
-                    .any(|a| a.kind == MatchKind::Compound && a.words.len() > 1)
-            })
+        self.concepts.len() > 1 || self.concepts.iter().any(|c| !c.parts.is_empty())
     }
 }
 
@@ -174,13 +173,16 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
             words: own.clone(),
             kind: MatchKind::Exact,
         }];
+        let mut fallback_parts = Vec::new();
         let single = (own.len() == 1).then(|| own[0].as_str());
         if let Some(word) = single
             && features.compounds
             && let Some(mut parts) = DICTIONARY.split(word)
         {
             parts.dedup();
-            alternatives.extend(compound_alternatives(index, &lexicon, parts, true));
+            let (found, parts) = compound_alternatives(index, &lexicon, parts);
+            alternatives.extend(found);
+            fallback_parts.extend(parts);
         }
         // A form the stemmer leaves alone (a diminutive, a comparative) whose base the index
         // knows counts as the word itself: "fietsje" is "fiets".
@@ -219,8 +221,7 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
         let mut shown = own.join(" ");
         if let Some(word) = single
             && features.typos
-            // Only the word itself, or stand-ins that cannot match (a split for the fallback).
-            && !alternatives[1..].iter().any(|a| can_match(index, &a.words))
+            && alternatives.len() == 1
             && !known(index, searcher, word)
         {
             let fixes = vocabulary.corrections(word, 3);
@@ -246,6 +247,9 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
                 any_corrected = true;
             }
             if let Some((parts, by_sound)) = parts {
+                if !by_sound {
+                    fallback_parts.extend(parts.iter().cloned());
+                }
                 alternatives.push(Alternative {
                     words: parts,
                     kind: if by_sound {
@@ -262,7 +266,9 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
                 // Not a compound of the texts' words either: split it with the general word
                 // list ("bejaardengym" → bejaarden + gym).
                 parts.dedup();
-                alternatives.extend(compound_alternatives(index, &lexicon, parts, true));
+                let (found, parts) = compound_alternatives(index, &lexicon, parts);
+                alternatives.extend(found);
+                fallback_parts.extend(parts);
             }
             for fix in fixes {
                 alternatives.push(Alternative {
@@ -294,6 +300,7 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
             alternatives,
             common,
             doc_freq,
+            parts: fallback_parts,
         });
     }
     let situations = if features.synonyms {
@@ -374,24 +381,22 @@ fn all_words_in(field: tantivy::schema::Field, words: &[String]) -> Box<dyn Quer
     ))
 }
 
-/// The ways a compound split into `parts` may match: all parts together when the index knows
-/// them; else, for each part it does not know, that part replaced by a one-word synonym it
-/// does know ("bejaardengym": senioren + gym, as in "seniorengym"). With `for_fallback`, a
-/// split with an unknown part is kept too, with the known synonyms of that part added
-/// ("kinderdokter": kinder, dokter, huisarts): it matches nothing strictly, but gives the
-/// fallback its known parts and stand-ins one by one (see [`build`]).
+/// The ways a compound split into `parts` may match, and the words its fallback may match
+/// one by one ([`Concept::parts`]). All parts together when the index knows them; else, for
+/// each part it does not know, that part replaced by a one-word synonym it does know
+/// ("bejaardengym": senioren + gym, as in "seniorengym"), and for the fallback the parts with
+/// those synonyms added ("kinderdokter": kinder, dokter, huisarts).
 fn compound_alternatives(
     index: &SearchIndex,
     lexicon: &crate::search::lexicon::Lexicon,
     parts: Vec<String>,
-    for_fallback: bool,
-) -> Vec<Alternative> {
-    let compound = |words| Alternative {
-        words,
-        kind: MatchKind::Compound,
-    };
+) -> (Vec<Alternative>, Vec<String>) {
     if can_match(index, &parts) {
-        return vec![compound(parts)];
+        let whole = Alternative {
+            words: parts.clone(),
+            kind: MatchKind::Compound,
+        };
+        return (vec![whole], parts);
     }
     let known = |w: &String| can_match(index, std::slice::from_ref(w));
     let mut out = Vec::new();
@@ -422,11 +427,10 @@ fn compound_alternatives(
             }
         }
     }
-    // It cannot match as a whole (a part is unknown), so it only feeds the fallback.
-    if for_fallback && fallback.iter().any(known) {
-        out.push(compound(fallback));
+    if !fallback.iter().any(known) {
+        fallback.clear();
     }
-    out
+    (out, fallback)
 }
 
 /// True when the index holds the stem of every word (compound parts included): an
@@ -557,17 +561,13 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
         // A compound whose parts are not found together ("breiwerkje" where the item says
         // "breien" and "werkje") still finds the items with one of its parts, below the rest.
         let mut parts: Vec<&String> = Vec::new();
-        for alternative in plan.concepts.iter().flat_map(|c| &c.alternatives) {
-            if alternative.kind == MatchKind::Compound && alternative.words.len() > 1 {
-                for w in &alternative.words {
-                    if w.chars().count() >= 4
-                        && !analysis::is_light_word(w)
-                        && !parts.contains(&w)
-                        && can_match(index, std::slice::from_ref(w))
-                    {
-                        parts.push(w);
-                    }
-                }
+        for w in plan.concepts.iter().flat_map(|c| &c.parts) {
+            if w.chars().count() >= 4
+                && !analysis::is_light_word(w)
+                && !parts.contains(&w)
+                && can_match(index, std::slice::from_ref(w))
+            {
+                parts.push(w);
             }
         }
         for w in parts {
@@ -704,10 +704,9 @@ pub fn explain(
     for (i, c) in plan.concepts.iter().enumerate() {
         // Whole alternatives first; then a compound's parts one by one (the fallback).
         let parts = c
-            .alternatives
+            .parts
             .iter()
-            .filter(|a| a.kind == MatchKind::Compound && a.words.len() > 1)
-            .flat_map(|a| a.words.iter().map(|w| (std::slice::from_ref(w), a.kind)));
+            .map(|w| (std::slice::from_ref(w), MatchKind::Compound));
         let whole = c.alternatives.iter().map(|a| (a.words.as_slice(), a.kind));
         for (words, kind) in whole.chain(parts) {
             let found = found_in(words);
