@@ -2,7 +2,12 @@
 //! classes, in-process and over HTTP on loopback, at several corpus sizes.
 //!
 //!     cargo bench --bench search -- [--sizes 10000,100000,1000000] [--no-http] [--plain]
-//!         [--peer-postgres]
+//!         [--peer-postgres] [--reuse] [--per-query] [--only TEXT]
+//!
+//! `--reuse` keeps a corpus and index that an earlier run of the same size built completely
+//! (for quick comparisons while changing the engine; the build figures are then left out).
+//! `--per-query` also prints each query's in-process p50; `--only TEXT` keeps the requests that
+//! contain TEXT (to profile one query).
 //!
 //! `--plain` turns synonyms, decompounding and typo tolerance off (as `WEGWIJZER_PLAIN_SEARCH`):
 //! a query then means what PostgreSQL's `plainto_tsquery` means, all stems present, which
@@ -263,6 +268,15 @@ async fn main() {
         .unwrap_or_else(|| vec![10_000, 100_000]);
     let http = !args.iter().any(|a| a == "--no-http");
     let plain = args.iter().any(|a| a == "--plain");
+    let reuse = args.iter().any(|a| a == "--reuse");
+    let per_query = args.iter().any(|a| a == "--per-query");
+    // Only the requests containing this text (for profiling one query).
+    let only: Option<String> = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1))
+        .cloned();
+    let mut query_rows: Vec<String> = Vec::new();
     let peer_url = args.iter().any(|a| a == "--peer-postgres").then(|| {
         std::env::var("WEGWIJZER_BENCH_POSTGRES")
             .unwrap_or_else(|_| "postgres://root@127.0.0.1:5432/postgres".into())
@@ -277,36 +291,72 @@ async fn main() {
     let mut paired: Vec<String> = Vec::new();
     for &size in &sizes {
         let dir = root.join(size.to_string());
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        // Written last: a run that stopped half-way leaves no reusable data.
+        let complete = dir.join("bench-complete");
+        let reusing = reuse && complete.exists();
+        if !reusing {
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+        }
         let mut config = Config::for_data_dir(&dir);
         config.plain_search = plain;
         config.metrics_token = Some("bench".into());
         let store = Store::connect(&config.database_url()).await.unwrap();
-        let load = load_corpus(&store, size).await;
+        let index = if reusing {
+            Arc::new(SearchIndex::open_with(&config.index_dir(), config.search_features()).unwrap())
+        } else {
+            let load = load_corpus(&store, size).await;
+            reset_peak_rss();
+            let index = Arc::new(
+                SearchIndex::open_with(&config.index_dir(), config.search_features()).unwrap(),
+            );
+            let indexer = Indexer::new(store.clone(), index.clone()).unwrap();
+            let t = Instant::now();
+            indexer.rebuild().await.unwrap();
+            let build = t.elapsed();
+            let peak = peak_rss_mib();
+            let size_mib = dir_size(&config.index_dir()) as f64 / 1024.0 / 1024.0;
+            drop(indexer);
+            builds.push(format!(
+                "| {size} | {:.1} | {:.1} | {peak:.0} | {size_mib:.0} |",
+                load.as_secs_f64(),
+                build.as_secs_f64()
+            ));
+            println!("{}", builds.last().unwrap());
+            std::fs::write(&complete, b"").unwrap();
+            index
+        };
 
-        reset_peak_rss();
-        let index = Arc::new(
-            SearchIndex::open_with(&config.index_dir(), config.search_features()).unwrap(),
-        );
-        let indexer = Indexer::new(store.clone(), index.clone()).unwrap();
-        let t = Instant::now();
-        indexer.rebuild().await.unwrap();
-        let build = t.elapsed();
-        let peak = peak_rss_mib();
-        let size_mib = dir_size(&config.index_dir()) as f64 / 1024.0 / 1024.0;
-        drop(indexer);
-        builds.push(format!(
-            "| {size} | {:.1} | {:.1} | {peak:.0} | {size_mib:.0} |",
-            load.as_secs_f64(),
-            build.as_secs_f64()
-        ));
-        println!("{}", builds.last().unwrap());
-
+        // Experiments: BENCH_PRUNING_BUDGET, BENCH_WIDE_MIN_HITS and BENCH_DIRECT_SCORING_MAX
+        // override the defaults.
+        if let Some(n) = std::env::var("BENCH_PRUNING_BUDGET")
+            .ok()
+            .and_then(|v| v.parse().ok())
+        {
+            index.set_pruning_budget(n);
+        }
+        if let Some(n) = std::env::var("BENCH_WIDE_MIN_HITS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+        {
+            index.set_wide_min_hits(n);
+        }
+        if let Some(n) = std::env::var("BENCH_DIRECT_SCORING_MAX")
+            .ok()
+            .and_then(|v| v.parse().ok())
+        {
+            index.set_direct_scoring_max(n);
+        }
         let iterations = if size >= 1_000_000 { 60 } else { 300 };
         let taxonomy = store.load_taxonomy().await.unwrap();
         index.set_taxonomy(taxonomy.clone());
-        for (class, queries) in classes() {
+        for (class, mut queries) in classes() {
+            if let Some(only) = &only {
+                queries.retain(|q| q.contains(only.as_str()));
+                if queries.is_empty() {
+                    continue;
+                }
+            }
             let reqs: Vec<SearchRequest> = queries
                 .iter()
                 .map(|q| {
@@ -331,6 +381,21 @@ async fn main() {
                 p50,
                 p99,
             });
+            if per_query {
+                for q in &queries {
+                    let one = std::slice::from_ref(q);
+                    let (p50, _) = measure(iterations / 4, one, |q| {
+                        std::hint::black_box(search::search(&idx, &by_query[&q]).unwrap());
+                        async {}
+                    })
+                    .await;
+                    let total = search::search(&idx, &by_query[q]).unwrap().total;
+                    query_rows.push(format!(
+                        "| {size} | {class} | `{q}` | {total} | {} |",
+                        ms(p50)
+                    ));
+                }
+            }
         }
         let prefixes: Vec<String> = [
             "schu",
@@ -561,6 +626,14 @@ async fn main() {
         println!("| items | p25 | median | p75 | pairs |");
         println!("|---:|---:|---:|---:|---:|");
         for line in &paired {
+            println!("{line}");
+        }
+    }
+    if !query_rows.is_empty() {
+        println!();
+        println!("| items | class | request | total | in-process p50 ms |");
+        println!("|---:|---|---|---:|---:|");
+        for line in &query_rows {
             println!("{line}");
         }
     }

@@ -83,6 +83,8 @@ pub struct SearchIndex {
     wide_segments: std::sync::atomic::AtomicU64,
     /// Documents block-max pruning may offer before scoring every match instead.
     pruning_budget: std::sync::atomic::AtomicU32,
+    /// Documents left after the filters up to which each is scored directly, unpruned.
+    direct_scoring_max: std::sync::atomic::AtomicU32,
 }
 
 /// Opens the index in `directory`, or creates it. Stored documents are kept in 4 KiB blocks
@@ -168,6 +170,7 @@ impl SearchIndex {
             wide_min_hits: crate::search::wide::DEFAULT_MIN_HITS.into(),
             wide_segments: 0.into(),
             pruning_budget: crate::search::wide::DEFAULT_PRUNING_BUDGET.into(),
+            direct_scoring_max: crate::search::wide::DEFAULT_DIRECT_SCORING_MAX.into(),
         };
         if features.compounds {
             // Read the word list now, off the request path (a few hundred ms).
@@ -206,6 +209,19 @@ impl SearchIndex {
     /// Changes [`SearchIndex::pruning_budget`]: tests use it to take both ways.
     pub fn set_pruning_budget(&self, documents: u32) {
         self.pruning_budget
+            .store(documents, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Documents left after the filters up to which a segment with many matches scores each
+    /// of them directly instead of pruning.
+    pub fn direct_scoring_max(&self) -> u32 {
+        self.direct_scoring_max
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Changes [`SearchIndex::direct_scoring_max`]: tests use it to take both ways.
+    pub fn set_direct_scoring_max(&self, documents: u32) {
+        self.direct_scoring_max
             .store(documents, std::sync::atomic::Ordering::Relaxed);
     }
 

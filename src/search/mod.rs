@@ -592,10 +592,15 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
             };
             wide::Wide::new(
                 query,
+                &filter,
                 &searcher,
                 stats.clone(),
                 alive,
-                (index.wide_min_hits(), index.pruning_budget()),
+                (
+                    index.wide_min_hits(),
+                    index.pruning_budget(),
+                    index.direct_scoring_max(),
+                ),
             )?
         } else {
             None

@@ -1,7 +1,8 @@
 //! Searches with many matches: a word found in a third of a million items.
 //!
-//! Only for a query whose matches are a term or a union of terms (a concept and its
-//! alternatives): an intersection is stepped through by the usual pass anyway.
+//! The matches are found word by word: each term's posting list fills a bitmap, and the
+//! bitmaps of a concept's alternatives are ORed and those of the query's concepts ANDed. A
+//! part that is not a term (a phrase) fills its bitmap from its own matches.
 //!
 //! The usual pass looks at every matching document: its row, the filters, each facet value it
 //! has, its score. That costs tens of nanoseconds a document, so 300,000 matches cost most of
@@ -16,6 +17,9 @@
 //!   reach the current top are skipped unscored. A document that can reach it is scored by the
 //!   query itself, so scores, order and totals are those of the full pass. When pruning offers
 //!   too many documents (thousands of equal scores), every match is scored instead.
+//! - when the filters leave few documents (a frequent word in one theme and wijk), those are
+//!   scored one by one, the scorer skipping straight to each: no pruning needed, and the
+//!   other matches are never scored.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap};
@@ -36,11 +40,17 @@ pub const DEFAULT_MIN_HITS: u32 = 2_048;
 /// Documents block-max pruning may offer (per 20 results asked for) before scoring every
 /// match is cheaper.
 pub const DEFAULT_PRUNING_BUDGET: u32 = 1_024;
+/// Up to this many documents left after the filters, scoring each one directly costs less
+/// than pruning would offer.
+pub const DEFAULT_DIRECT_SCORING_MAX: u32 = 4 * DEFAULT_PRUNING_BUDGET;
 
 /// What a search needs to answer a segment the wide way.
 pub(crate) struct Wide {
-    /// The query's required part, without scores: its matches. A term or a union of terms.
+    /// The query's required part, without scores: its matches, for an estimate of their
+    /// number.
     matches: Box<dyn Weight>,
+    /// The same matches, as the bitmaps of its terms combined.
+    sets: MatchSet,
     /// The sum of every term the score can come from, each scaled as in the query: never below
     /// the query's own score, and cheap to prune with. Weighed only when a segment needs it.
     bound_query: BooleanQuery,
@@ -51,24 +61,29 @@ pub(crate) struct Wide {
     alive: Vec<Arc<super::browse::SegmentSummary>>,
     min_hits: u32,
     pruning_budget: u32,
+    direct_scoring_max: u32,
     /// Segments answered this way.
     pub(crate) used: AtomicU32,
 }
 
 impl Wide {
-    /// `None` when the query's matches are not a term or a union of terms, or when its score
-    /// cannot be bounded by a sum of terms (a query type this module does not know).
+    /// `None` when the query's score cannot be bounded by a sum of terms (a query type this
+    /// module does not know).
     pub(crate) fn new(
         query: &dyn Query,
+        filter: &Filter,
         searcher: &Searcher,
         stats: Arc<LiveStats>,
         alive: impl FnOnce() -> Vec<Arc<super::browse::SegmentSummary>>,
-        (min_hits, pruning_budget): (u32, u32),
+        (min_hits, pruning_budget, direct_scoring_max): (u32, u32, u32),
     ) -> tantivy::Result<Option<Wide>> {
         let matches = required_part(query);
-        if !term_union(&*matches) {
-            // An intersection is found by stepping through its parts anyway; the usual pass
-            // costs no more than filling a bitmap from it.
+        let unscored = EnableScoring::disabled_from_searcher(searcher);
+        let sets = MatchSet::of(&*matches, unscored)?;
+        if sets.intersects() && filter.only_expiry() {
+            // Unfiltered, every match of an intersection is a result: ranking them costs as
+            // much as the usual pass, which steps through the intersection anyway. With a
+            // filter, the bitmaps leave few documents to rank.
             return Ok(None);
         }
         let mut terms = BTreeMap::new();
@@ -88,7 +103,8 @@ impl Wide {
                 .collect(),
         );
         Ok(Some(Wide {
-            matches: matches.weight(EnableScoring::disabled_from_searcher(searcher))?,
+            matches: matches.weight(unscored)?,
+            sets,
             bound_query,
             bound: OnceLock::new(),
             searcher: searcher.clone(),
@@ -96,6 +112,7 @@ impl Wide {
             alive: alive(),
             min_hits,
             pruning_budget,
+            direct_scoring_max,
             used: AtomicU32::new(0),
         }))
     }
@@ -126,13 +143,9 @@ impl Wide {
             return Ok(None);
         };
         self.used.fetch_add(1, Ordering::Relaxed);
-        let mut hits: DocBits = vec![0; (max_doc as usize).div_ceil(64)];
-        self.matches.for_each_no_score(reader, &mut |docs| {
-            for &d in docs {
-                hits[d as usize / 64] |= 1 << (d % 64);
-            }
-        })?;
+        let mut hits = self.sets.fill(reader)?;
         and_in_place(&mut hits, &alive.alive);
+        let matched = popcount(&hits);
 
         let filter = &top.filter;
         let bitmaps = rows.bitmaps();
@@ -167,10 +180,10 @@ impl Wide {
                 top,
                 weight,
                 &**bound,
-                self.pruning_budget,
+                (self.pruning_budget, self.direct_scoring_max),
                 ordinal,
                 reader,
-                &all,
+                (&all, total, matched),
                 rows,
             )?
         };
@@ -184,11 +197,13 @@ impl Wide {
 
 /// The segment's best `keep` documents of `all`, by the query's own scores.
 ///
-/// Block-max pruning over `bound` finds them while skipping most documents, and each document
+/// When the filters left few (`total` of the `matched`), each is scored directly. Otherwise
+/// block-max pruning over `bound` finds them while skipping most documents, and each document
 /// that can still enter is scored by the query itself. Pruning pays when few documents come
 /// near the top; when many do (a bound far above the real scores, or thousands of equal
 /// scores that only the tie-break orders) it costs more than scoring every match, so past a
-/// budget it gives up and every match in `all` is scored.
+/// budget it gives up and every document in `all` is scored: skipping to each when the filters
+/// left a small part of the matches, else walking all matches.
 #[allow(
     clippy::too_many_arguments,
     reason = "one segment's whole context, in one place"
@@ -197,10 +212,10 @@ fn best(
     top: &FacetedTop,
     weight: &dyn Weight,
     bound: &dyn Weight,
-    budget: u32,
+    (budget, direct_scoring_max): (u32, u32),
     ordinal: SegmentOrdinal,
     reader: &SegmentReader,
-    all: &[u64],
+    (all, total, matched): (&[u64], u64, u64),
     rows: &crate::index::SegmentRows,
 ) -> tantivy::Result<Vec<Candidate>> {
     let filter = &top.filter;
@@ -238,6 +253,30 @@ fn best(
         }
     };
 
+    // Scores each document of `all`, the scorer skipping straight to it.
+    let score_each = |heap: &mut BinaryHeap<Reverse<Candidate>>| -> tantivy::Result<()> {
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        for (word, &bits) in all.iter().enumerate() {
+            let mut bits = bits;
+            while bits != 0 {
+                let doc = (word * 64) as DocId + bits.trailing_zeros();
+                bits &= bits - 1;
+                if scorer.doc() < doc {
+                    scorer.seek(doc);
+                }
+                if scorer.doc() != doc {
+                    return Err(not_a_match(doc));
+                }
+                offer(heap, doc, scorer.score());
+            }
+        }
+        Ok(())
+    };
+    if total <= u64::from(direct_scoring_max) {
+        // Few documents are left: scoring them is cheaper than pruning.
+        score_each(&mut heap)?;
+        return Ok(heap.into_iter().map(|r| r.0).collect());
+    }
     let mut scorer = weight.scorer(reader, 1.0)?;
     let budget = budget as usize * top.keep.div_ceil(20);
     let mut looked_at = 0usize;
@@ -268,20 +307,29 @@ fn best(
         }
     })?;
     if let Some(doc) = failed {
-        // A match of the required part is a match of the query.
-        return Err(tantivy::TantivyError::InternalError(format!(
-            "document {doc} matches the required part but not the query"
-        )));
+        return Err(not_a_match(doc));
     }
     if looked_at > budget {
         heap.clear();
-        weight.for_each(reader, &mut |doc, score| {
-            if member(doc) {
-                offer(&mut heap, doc, score);
-            }
-        })?;
+        if total.saturating_mul(4) < matched {
+            // The filters left a small part of the matches: skip to each of those.
+            score_each(&mut heap)?;
+        } else {
+            weight.for_each(reader, &mut |doc, score| {
+                if member(doc) {
+                    offer(&mut heap, doc, score);
+                }
+            })?;
+        }
     }
     Ok(heap.into_iter().map(|r| r.0).collect())
+}
+
+/// A match of the required part is a match of the query; anything else is a bug here.
+fn not_a_match(doc: DocId) -> tantivy::TantivyError {
+    tantivy::TantivyError::InternalError(format!(
+        "document {doc} matches the required part but not the query"
+    ))
 }
 
 /// True when the search may take this way: ranked by relevance on text, and no filter that
@@ -319,17 +367,101 @@ fn score_terms(query: &dyn Query, factor: Score, out: &mut BTreeMap<Term, Score>
     }
 }
 
-/// True for a term or a union of terms: its matches fill a bitmap straight from the posting
-/// lists.
-fn term_union(query: &dyn Query) -> bool {
-    if query.downcast_ref::<TermQuery>().is_some() {
-        true
-    } else if let Some(s) = query.downcast_ref::<Scaled>() {
-        term_union(&*s.inner)
-    } else if let Some(a) = query.downcast_ref::<AnyOf>() {
-        a.parts().iter().all(|p| term_union(&**p))
-    } else {
-        false
+/// A query's matches as set operations on the matches of its terms (or of parts that are not
+/// made of terms, such as a phrase).
+enum MatchSet {
+    /// A term's postings.
+    Term(Box<dyn Weight>),
+    /// The matches of a part this module does not open (a phrase: terms together).
+    Other(Box<dyn Weight>),
+    Any(Vec<MatchSet>),
+    /// The documents in every one of the first, and in none of the second.
+    All(Vec<MatchSet>, Vec<MatchSet>),
+}
+
+impl MatchSet {
+    fn of(query: &dyn Query, unscored: EnableScoring<'_>) -> tantivy::Result<MatchSet> {
+        let each = |parts: &mut dyn Iterator<Item = &Box<dyn Query>>| {
+            parts
+                .map(|p| MatchSet::of(&**p, unscored))
+                .collect::<tantivy::Result<Vec<_>>>()
+        };
+        if query.downcast_ref::<TermQuery>().is_some() {
+            return Ok(MatchSet::Term(query.weight(unscored)?));
+        }
+        if let Some(s) = query.downcast_ref::<Scaled>() {
+            return MatchSet::of(&*s.inner, unscored);
+        }
+        if let Some(a) = query.downcast_ref::<AnyOf>() {
+            return Ok(MatchSet::Any(each(&mut a.parts().iter())?));
+        }
+        if let Some(b) = query.downcast_ref::<BooleanQuery>() {
+            let with = |occur: Occur| {
+                b.clauses()
+                    .iter()
+                    .filter(move |(o, _)| *o == occur)
+                    .map(|(_, q)| q)
+            };
+            let required = each(&mut with(Occur::Must))?;
+            // Optional clauses only add to the score, unless nothing is required.
+            if !required.is_empty() {
+                return Ok(MatchSet::All(required, each(&mut with(Occur::MustNot))?));
+            }
+            if with(Occur::MustNot).next().is_none() {
+                return Ok(MatchSet::Any(each(&mut with(Occur::Should))?));
+            }
+        }
+        Ok(MatchSet::Other(query.weight(unscored)?))
+    }
+
+    /// True when some documents must match several parts.
+    fn intersects(&self) -> bool {
+        match self {
+            MatchSet::Term(_) => false,
+            MatchSet::Other(_) => true,
+            MatchSet::Any(parts) => parts.iter().any(MatchSet::intersects),
+            MatchSet::All(required, excluded) => {
+                required.len() + excluded.len() > 1 || required.iter().any(MatchSet::intersects)
+            }
+        }
+    }
+
+    /// The segment's matching documents, deleted ones included.
+    fn fill(&self, reader: &SegmentReader) -> tantivy::Result<DocBits> {
+        let words = (reader.max_doc() as usize).div_ceil(64);
+        match self {
+            MatchSet::Term(weight) | MatchSet::Other(weight) => {
+                let mut bits: DocBits = vec![0; words];
+                weight.for_each_no_score(reader, &mut |docs| {
+                    for &d in docs {
+                        bits[d as usize / 64] |= 1 << (d % 64);
+                    }
+                })?;
+                Ok(bits)
+            }
+            MatchSet::Any(parts) => {
+                let mut bits: DocBits = vec![0; words];
+                for p in parts {
+                    or_in_place(&mut bits, &p.fill(reader)?);
+                }
+                Ok(bits)
+            }
+            MatchSet::All(required, excluded) => {
+                let mut parts = required.iter();
+                let mut bits = match parts.next() {
+                    Some(first) => first.fill(reader)?,
+                    None => vec![0; words],
+                };
+                for p in parts {
+                    and_in_place(&mut bits, &p.fill(reader)?);
+                }
+                for p in excluded {
+                    let out = p.fill(reader)?;
+                    bits.iter_mut().zip(&out).for_each(|(x, y)| *x &= !y);
+                }
+                Ok(bits)
+            }
+        }
     }
 }
 

@@ -431,6 +431,13 @@ async fn many_matches_answer_exactly_like_the_usual_pass() {
         "q=activiteiten&leeftijdsgroep=ouderen&kosten=gratis",
         "q=hulp&taal=en",
         "q=de&pageSize=3&page=7",
+        // Filtered intersections: the concepts' bitmaps ANDed, their alternatives' ORed.
+        "q=hulp+ouderen&thema=zorg-gezondheid",
+        "q=vrijwilligers+ouderen&soort=vacature&pageSize=30",
+        "q=hulp+thuis&wijk=hamersveld",
+        "q=ik+kan+de+huur+niet+meer+betalen&kosten=gratis",
+        "q=schuldhulpverlening&soort=voorziening",
+        "q=koffie+drinken+met+buren&leeftijdsgroep=ouderen",
     ];
     let mut wide_before = index.wide_segments();
     for q in queries {
@@ -438,11 +445,16 @@ async fn many_matches_answer_exactly_like_the_usual_pass() {
         let usual = app.search(q).await;
         assert_eq!(index.wide_segments(), wide_before, "{q}");
         index.set_wide_min_hits(1);
-        // Pruned, and (no budget) every match scored.
+        // The few documents left scored one by one (the demo's sizes), pruned, and (no
+        // budget) every match scored.
         let wide = app.search(q).await;
+        index.set_direct_scoring_max(0);
+        let pruned = app.search(q).await;
         index.set_pruning_budget(0);
         let scored = app.search(q).await;
         index.set_pruning_budget(wegwijzer::search::wide::DEFAULT_PRUNING_BUDGET);
+        index.set_direct_scoring_max(wegwijzer::search::wide::DEFAULT_DIRECT_SCORING_MAX);
+        assert_eq!(pruned, wide, "{q}: pruned");
         assert_eq!(scored, wide, "{q}: scoring every match");
         let ids = |v: &serde_json::Value| -> Vec<i64> {
             v["resultaten"]
@@ -463,6 +475,11 @@ async fn many_matches_answer_exactly_like_the_usual_pass() {
         }
         wide_before = index.wide_segments();
     }
+    // Unfiltered, every match of an intersection is a result to rank: the usual pass.
+    index.set_wide_min_hits(1);
+    let ranked_all = app.search("q=hulp+ouderen").await;
+    assert!(ranked_all["totaal"].as_u64().unwrap() > 0);
+    assert_eq!(index.wide_segments(), wide_before, "hulp ouderen");
     index.set_wide_min_hits(wegwijzer::search::wide::DEFAULT_MIN_HITS);
 }
 
