@@ -428,29 +428,17 @@ impl MatchSet {
 
     /// The segment's matching documents, deleted ones included.
     fn fill(&self, reader: &SegmentReader) -> tantivy::Result<DocBits> {
-        let words = (reader.max_doc() as usize).div_ceil(64);
         match self {
-            MatchSet::Term(weight) | MatchSet::Other(weight) => {
-                let mut bits: DocBits = vec![0; words];
-                weight.for_each_no_score(reader, &mut |docs| {
-                    for &d in docs {
-                        bits[d as usize / 64] |= 1 << (d % 64);
-                    }
-                })?;
-                Ok(bits)
-            }
-            MatchSet::Any(parts) => {
-                let mut bits: DocBits = vec![0; words];
-                for p in parts {
-                    or_in_place(&mut bits, &p.fill(reader)?);
-                }
+            MatchSet::Term(_) | MatchSet::Other(_) | MatchSet::Any(_) => {
+                let mut bits: DocBits = vec![0; (reader.max_doc() as usize).div_ceil(64)];
+                self.add_to(reader, &mut bits)?;
                 Ok(bits)
             }
             MatchSet::All(required, excluded) => {
                 let mut parts = required.iter();
                 let mut bits = match parts.next() {
                     Some(first) => first.fill(reader)?,
-                    None => vec![0; words],
+                    None => vec![0; (reader.max_doc() as usize).div_ceil(64)],
                 };
                 for p in parts {
                     and_in_place(&mut bits, &p.fill(reader)?);
@@ -460,6 +448,25 @@ impl MatchSet {
                     bits.iter_mut().zip(&out).for_each(|(x, y)| *x &= !y);
                 }
                 Ok(bits)
+            }
+        }
+    }
+
+    /// Sets the bits of the segment's matching documents in `bits`: the alternatives of a
+    /// concept go straight into one bitmap, without one of their own each.
+    fn add_to(&self, reader: &SegmentReader, bits: &mut DocBits) -> tantivy::Result<()> {
+        match self {
+            MatchSet::Term(weight) | MatchSet::Other(weight) => {
+                weight.for_each_no_score(reader, &mut |docs| {
+                    for &d in docs {
+                        bits[d as usize / 64] |= 1 << (d % 64);
+                    }
+                })
+            }
+            MatchSet::Any(parts) => parts.iter().try_for_each(|p| p.add_to(reader, bits)),
+            MatchSet::All(..) => {
+                or_in_place(bits, &self.fill(reader)?);
+                Ok(())
             }
         }
     }
