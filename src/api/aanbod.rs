@@ -111,7 +111,7 @@ pub struct SearchResponse {
     pub totaal: u64,
     pub pagina: u32,
     pub pagina_grootte: u32,
-    /// True when fewer than 3 items contain every search word and items with some of them are
+    /// True when fewer than 10 items contain every search word and items with some of them are
     /// added after them.
     pub versoepeld: bool,
     /// The query with typos corrected, when a word was not known ("bedoelde je …"). Results

@@ -39,8 +39,11 @@ use crate::index::schema::{epoch_day, names};
 use crate::index::{FacetSpace, HitPayload, Row, SearchIndex, SegmentRows};
 use any_of::Scaled;
 
-/// With fewer items than this matching every word, items matching some words are added.
-const RELAX_BELOW: u64 = 3;
+/// With fewer items than this matching every word, items matching some words are added after
+/// them: a first page (10 results by default) is filled rather than left short. At 3 a query
+/// with 3-9 full matches showed nothing else, though items with its rarer word were relevant
+/// (nDCG@10 0.787 → 0.794 over the evaluation set, no query class lower).
+const RELAX_BELOW: u64 = 10;
 /// Lifts items with every word above items with only some of them.
 const ALL_WORDS_BONUS: f32 = 10.0;
 
@@ -665,8 +668,11 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
                     ),
                     (Occur::Should, plan::build(index, &plan, false)),
                 ]));
+                let strict_total = fruit.total;
                 let fruit = run(&*loose)?;
-                (loose, fruit, true)
+                // Only says so when partial matches were in fact added.
+                let relaxed = fruit.total > strict_total;
+                (loose, fruit, relaxed)
             } else {
                 (strict, fruit, false)
             }

@@ -543,3 +543,63 @@ async fn a_compound_only_the_general_word_list_knows_is_split_and_its_parts_repl
     assert!(found.contains(&"huisarts"), "{found:?}");
     assert!(found.contains(&"kinder"), "{found:?}");
 }
+
+#[tokio::test]
+async fn a_short_page_of_full_matches_is_filled_with_partial_ones_after_them() {
+    let app = TestApp::spawn().await;
+    // Four items about chess lessons for young people, three about chess alone, and one
+    // item whose title only says "better": a comparative of "goed" carries no need.
+    let mut items: Vec<serde_json::Value> = Vec::new();
+    for i in 0..4 {
+        let mut item = crate::helpers::item(&format!("Schaakles voor de jeugd, groep {i}"));
+        item["beschrijving"] = serde_json::json!("Jongeren leren schaken met een trainer.");
+        items.push(item);
+    }
+    for i in 0..3 {
+        let mut item = crate::helpers::item(&format!("Schaakclub voor volwassenen {i}"));
+        item["beschrijving"] = serde_json::json!("Elke week schaken in de bibliotheek.");
+        items.push(item);
+    }
+    items.push(crate::helpers::item("Beter leren omgaan met geld"));
+    for (i, item) in items.iter_mut().enumerate() {
+        item["externId"] = serde_json::json!(format!("sp-{i}"));
+        item["organisatie"] = serde_json::json!("org-sp");
+        item["status"] = serde_json::json!("gepubliceerd");
+    }
+    wegwijzer::import_export::import_documents(
+        &app.store,
+        vec![
+            serde_json::from_value(serde_json::json!({
+                "taxonomie": {"themas": [{"sleutel": "ontmoeting", "label": "Samen zijn"}]},
+                "organisaties": [{"externId": "org-sp", "naam": "Denksportvereniging"}],
+                "aanbod": items,
+            }))
+            .unwrap(),
+        ],
+    )
+    .await
+    .unwrap();
+    app.wait_indexed().await;
+
+    // Four items have both words: fewer than a page, so the three with one of them follow.
+    let body = app.search("q=schaken+jeugd").await;
+    assert_eq!(body["versoepeld"], true, "{body}");
+    let found = titles(&body);
+    assert_eq!(found.len(), 7, "{found:?}");
+    assert!(
+        found[..4].iter().all(|t| t.contains("jeugd")),
+        "every full match first: {found:?}"
+    );
+    assert!(
+        found[4..].iter().all(|t| t.contains("volwassenen")),
+        "{found:?}"
+    );
+
+    // "beter" is optional: the chess items answer "beter schaken" without relaxing, and the
+    // item that only says "beter" is not among them.
+    let body = app.search("q=beter+schaken").await;
+    assert_eq!(body["versoepeld"], false, "{body}");
+    let found = titles(&body);
+    assert_eq!(found.len(), 7, "{found:?}");
+    assert!(found.iter().all(|t| t.contains("schaak")), "{found:?}");
+}
