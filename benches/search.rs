@@ -89,6 +89,12 @@ fn classes() -> Vec<(&'static str, Vec<String>)> {
             "(d) (c) + facets, top 20, snippets",
             c.iter().map(|q| format!("{q}&pageSize=20")).collect(),
         ),
+        (
+            "(d-) (d) asking for less: facetten=geen, fragmenten=false",
+            c.iter()
+                .map(|q| format!("{q}&pageSize=20&facetten=geen&fragmenten=false"))
+                .collect(),
+        ),
         ("(e) browse, all facets", vec!["".to_string()]),
         (
             "(b10) (b), page 10",

@@ -63,6 +63,12 @@ pub struct SearchParams {
     /// `true`: explain per result why it matched (terms, synonyms, compounds, typos). Staff
     /// only (log in as medewerker, redacteur or admin).
     uitleg: Option<bool>,
+    /// Count only these facets (`soort`, `thema`, `wijk`, `leeftijdsgroep`, `kosten`, `talent`,
+    /// `tijdsbesteding`, `taal`, `toegankelijkheid`), or `geen` for none; repeat or separate
+    /// with commas. The others are left out of `facetten`. Default: all.
+    facetten: Option<Vec<String>>,
+    /// `false`: no `fragment` (snippet) per result. Default `true`.
+    fragmenten: Option<bool>,
 }
 
 /// A facet value with the number of results ticking it would give (all other filters applied).
@@ -86,22 +92,41 @@ fn facet(values: Vec<FacetCount>) -> Vec<FacetValue> {
         .collect()
 }
 
-/// Disjunctive facet counts: each facet's counts apply every filter except its own.
+/// Disjunctive facet counts: each facet's counts apply every filter except its own. A facet
+/// left out with `facetten` is absent.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FacetsResponse {
-    pub soort: Vec<FacetValue>,
-    pub thema: Vec<FacetValue>,
-    pub wijk: Vec<FacetValue>,
-    pub leeftijdsgroep: Vec<FacetValue>,
-    pub kosten: Vec<FacetValue>,
-    /// Only when volunteer vacancies are among the results.
-    pub talent: Option<Vec<FacetValue>>,
-    /// Only when volunteer vacancies are among the results.
-    pub tijdsbesteding: Option<Vec<FacetValue>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub soort: Option<Vec<FacetValue>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub thema: Option<Vec<FacetValue>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub wijk: Option<Vec<FacetValue>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub leeftijdsgroep: Option<Vec<FacetValue>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub kosten: Option<Vec<FacetValue>>,
+    /// Null unless volunteer vacancies are among the results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable)]
+    pub talent: Option<Option<Vec<FacetValue>>>,
+    /// Null unless volunteer vacancies are among the results.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable)]
+    pub tijdsbesteding: Option<Option<Vec<FacetValue>>>,
     /// Languages the offer is given in.
-    pub taal: Vec<FacetValue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub taal: Option<Vec<FacetValue>>,
     /// Accessibility features.
-    pub toegankelijkheid: Vec<FacetValue>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub toegankelijkheid: Option<Vec<FacetValue>>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -177,6 +202,7 @@ pub async fn list_aanbod(
 
     let t = &space.taxonomy;
     let f = outcome.facets;
+    let wanted = |i: usize| req.counts_facet(i);
     Ok((
         headers,
         Json(SearchResponse {
@@ -195,15 +221,15 @@ pub async fn list_aanbod(
                 })
                 .collect(),
             facetten: FacetsResponse {
-                soort: facet(f.kind),
-                thema: facet(f.theme),
-                wijk: facet(f.wijk),
-                leeftijdsgroep: facet(f.age_group),
-                kosten: facet(f.cost),
-                talent: f.talent.map(facet),
-                tijdsbesteding: f.commitment.map(facet),
-                taal: facet(f.language),
-                toegankelijkheid: facet(f.accessibility),
+                soort: wanted(0).then(|| facet(f.kind)),
+                thema: wanted(1).then(|| facet(f.theme)),
+                wijk: wanted(2).then(|| facet(f.wijk)),
+                leeftijdsgroep: wanted(3).then(|| facet(f.age_group)),
+                kosten: wanted(4).then(|| facet(f.cost)),
+                talent: wanted(5).then(|| f.talent.map(facet)),
+                tijdsbesteding: wanted(6).then(|| f.commitment.map(facet)),
+                taal: wanted(7).then(|| facet(f.language)),
+                toegankelijkheid: wanted(8).then(|| facet(f.accessibility)),
             },
             links,
         }),

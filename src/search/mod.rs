@@ -697,7 +697,7 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
         top.sort_by_key(|c| Reverse(c.key));
     }
 
-    let mut highlighter = if has_text && !words.is_empty() {
+    let mut highlighter = if has_text && !words.is_empty() && !req.without_snippets {
         Some(snippet::Highlighter::for_query(index, &searcher, &*query)?)
     } else {
         None
@@ -815,20 +815,33 @@ fn facet_counts(c: &Counts, space: &FacetSpace, req: &SearchRequest) -> Facets {
     // filter) must have some, and the kind filter must not exclude them.
     let vacancies_in_view = c.kind[Kind::Vacature.code() as usize] > 0
         && (req.kinds.is_empty() || req.kinds.contains(&Kind::Vacature));
+    // A facet the request left out (`facetten`) stays empty: its labels are not copied.
+    let wanted = |i: usize, build: &dyn Fn() -> Vec<FacetCount>| {
+        if req.counts_facet(i) {
+            build()
+        } else {
+            Vec::new()
+        }
+    };
     Facets {
         kind,
-        theme: terms(&t.themes, &c.themes[..], 0, &req.themes),
-        wijk: terms(&t.wijken, &c.wijken[..], c.whole, &req.wijken),
+        theme: wanted(1, &|| terms(&t.themes, &c.themes[..], 0, &req.themes)),
+        wijk: wanted(2, &|| terms(&t.wijken, &c.wijken[..], c.whole, &req.wijken)),
         age_group,
         cost,
-        talent: vacancies_in_view.then(|| terms(&t.talents, &c.talents[..], 0, &req.talents)),
+        talent: vacancies_in_view
+            .then(|| wanted(5, &|| terms(&t.talents, &c.talents[..], 0, &req.talents))),
         commitment: vacancies_in_view.then_some(commitment),
-        language: terms(&t.languages, &c.languages[..], 0, &req.languages),
-        accessibility: terms(
-            &t.accessibility,
-            &c.accessibility[..],
-            0,
-            &req.accessibility,
-        ),
+        language: wanted(7, &|| {
+            terms(&t.languages, &c.languages[..], 0, &req.languages)
+        }),
+        accessibility: wanted(8, &|| {
+            terms(
+                &t.accessibility,
+                &c.accessibility[..],
+                0,
+                &req.accessibility,
+            )
+        }),
     }
 }

@@ -61,7 +61,28 @@ pub struct SearchRequest {
     pub radius_km: Option<f64>,
     /// Explain per result why it matched.
     pub explain: bool,
+    /// Facets the client left out (`facetten`): bit i stands for `FACETS[i]`. Zero, the
+    /// default, counts every facet.
+    pub omitted_facets: u16,
+    /// No snippets (`fragmenten=false`).
+    pub without_snippets: bool,
 }
+
+/// The facets an answer counts, by wire name, in the order of the answer's `facetten`.
+pub const FACETS: [&str; 9] = [
+    "soort",
+    "thema",
+    "wijk",
+    "leeftijdsgroep",
+    "kosten",
+    "talent",
+    "tijdsbesteding",
+    "taal",
+    "toegankelijkheid",
+];
+
+/// `facetten=geen`: count no facet at all.
+pub const NO_FACETS: &str = "geen";
 
 /// Largest search radius.
 pub const MAX_RADIUS_KM: f64 = 100.0;
@@ -97,6 +118,8 @@ pub const PARAMETERS: &[(&str, bool)] = &[
     ("lengtegraad", false),
     ("straal", false),
     ("uitleg", false),
+    ("facetten", true),
+    ("fragmenten", false),
 ];
 
 impl SearchRequest {
@@ -111,6 +134,9 @@ impl SearchRequest {
         };
         let mut seen_single: Vec<&str> = Vec::new();
         let (mut postcode, mut lat, mut lon) = (None, None, None);
+        // The facets named in `facetten`, as bits over `FACETS`; `None`: not given.
+        let mut wanted_facets: Option<u16> = None;
+        let mut no_facets = false;
         for (key, value) in pairs {
             let key = key.as_str();
             let Some(&(_, repeatable)) = PARAMETERS.iter().find(|(name, _)| *name == key) else {
@@ -255,8 +281,39 @@ impl SearchRequest {
                     "false" => req.explain = false,
                     _ => errors.add(key, "moet true of false zijn"),
                 },
+                "facetten" => {
+                    let names: Vec<String> = values().collect();
+                    if names.is_empty() {
+                        errors.add(key, format!("noem een of meer facetten ({}), of {NO_FACETS}", FACETS.join(", ")));
+                    }
+                    for name in names {
+                        if name == NO_FACETS {
+                            no_facets = true;
+                        } else if let Some(i) = FACETS.iter().position(|f| *f == name) {
+                            *wanted_facets.get_or_insert(0) |= 1 << i;
+                        } else {
+                            let shown: String = name.chars().take(64).collect();
+                            errors.add(key, format!("onbekend facet {shown:?}; toegestaan: {}, of {NO_FACETS}", FACETS.join(", ")));
+                        }
+                    }
+                }
+                "fragmenten" => match value.trim() {
+                    "true" => req.without_snippets = false,
+                    "false" => req.without_snippets = true,
+                    _ => errors.add(key, "moet true of false zijn"),
+                },
                 _ => unreachable_parameter(&mut errors, key),
             }
+        }
+        let all_facets: u16 = (1 << FACETS.len()) - 1;
+        match (no_facets, wanted_facets) {
+            (true, Some(_)) => errors.add(
+                "facetten",
+                format!("{NO_FACETS} kan niet samen met een facet"),
+            ),
+            (true, None) => req.omitted_facets = all_facets,
+            (false, Some(wanted)) => req.omitted_facets = all_facets & !wanted,
+            (false, None) => {}
         }
         match (postcode, lat, lon) {
             (Some(p), None, None) => req.origin = Some(p),
@@ -291,6 +348,11 @@ impl SearchRequest {
             );
         }
         errors.finish(|| req)
+    }
+
+    /// True when the answer counts `FACETS[i]`.
+    pub fn counts_facet(&self, i: usize) -> bool {
+        self.omitted_facets & (1 << i) == 0
     }
 
     /// Results to skip before this page.

@@ -428,7 +428,13 @@ pub async fn search(
         next_url: None,
     };
     let request = match SearchRequest::parse(&pairs, &space.taxonomy) {
-        Ok(r) => r,
+        // The page always shows every facet and the snippets: `facetten` and `fragmenten` are
+        // for API clients that ask for less.
+        Ok(r) => SearchRequest {
+            omitted_facets: 0,
+            without_snippets: false,
+            ..r
+        },
         Err(errors) => {
             for e in errors.into_vec() {
                 if e.name == "q" {

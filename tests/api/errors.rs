@@ -46,6 +46,12 @@ async fn invalid_search_parameters_are_all_listed_in_one_400() {
         ),
         ("zoek=schulden", vec!["zoek"]),
         ("q=a&q=b", vec!["q"]),
+        (
+            "facetten=kleur&fragmenten=ja",
+            vec!["facetten", "fragmenten"],
+        ),
+        ("facetten=geen,thema", vec!["facetten"]),
+        ("facetten=", vec!["facetten"]),
     ];
     for (query, fields) in cases {
         let (status, body) = problem(app.get(&format!("/api/v1/aanbod?{query}")).await).await;

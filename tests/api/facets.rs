@@ -197,3 +197,85 @@ async fn ticking_a_wijk_keeps_the_other_wijken_counted() {
         "every wijk keeps a count: {wijken:?}"
     );
 }
+
+#[tokio::test]
+async fn clients_can_leave_out_facets_and_snippets_and_get_the_same_results() {
+    let app = TestApp::with_demo().await;
+    let ids = |body: &serde_json::Value| -> Vec<i64> {
+        body["resultaten"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_i64().unwrap())
+            .collect()
+    };
+    let full = app.search("q=hulp&pageSize=20").await;
+    assert!(
+        full["resultaten"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["fragment"].is_string()),
+        "{full}"
+    );
+
+    // Two facets: only those, with the same counts; the same results and total.
+    let some = app
+        .search("q=hulp&pageSize=20&facetten=thema&facetten=wijk")
+        .await;
+    let keys: Vec<&String> = some["facetten"].as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["thema", "wijk"], "{some}");
+    assert_eq!(some["facetten"]["thema"], full["facetten"]["thema"]);
+    assert_eq!(some["facetten"]["wijk"], full["facetten"]["wijk"]);
+    assert_eq!(
+        (some["totaal"].clone(), ids(&some)),
+        (full["totaal"].clone(), ids(&full))
+    );
+
+    // None, and no snippets: the same results, without either.
+    let bare = app
+        .search("q=hulp&pageSize=20&facetten=geen&fragmenten=false")
+        .await;
+    assert_eq!(bare["facetten"], serde_json::json!({}), "{bare}");
+    assert_eq!(
+        (bare["totaal"].clone(), ids(&bare)),
+        (full["totaal"].clone(), ids(&full))
+    );
+    assert!(
+        bare["resultaten"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["fragment"].is_null()),
+        "{bare}"
+    );
+
+    // A vacancy facet asked for while no vacancy is in view stays null, as in the full answer.
+    let services = app
+        .search("q=hulp&soort=voorziening&facetten=talent,soort")
+        .await;
+    assert_eq!(services["facetten"]["talent"], serde_json::Value::Null);
+    assert!(
+        services["facetten"]
+            .as_object()
+            .unwrap()
+            .contains_key("talent")
+    );
+    assert!(
+        !services["facetten"]
+            .as_object()
+            .unwrap()
+            .contains_key("tijdsbesteding")
+    );
+
+    // The website always shows every facet.
+    let page = app
+        .get("/zoeken?q=hulp&facetten=geen&fragmenten=false")
+        .await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("Wijk") && html.contains("<mark>"),
+        "facets and snippets on the page"
+    );
+}
