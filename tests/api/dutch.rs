@@ -463,6 +463,36 @@ async fn a_compound_whose_parts_never_meet_falls_back_to_its_parts() {
     );
 }
 
+/// Imports `items` as published items of one organisation named `organisation`, with
+/// external ids `prefix-0`, `prefix-1`, …, and waits until they are indexed.
+async fn import_published(
+    app: &TestApp,
+    prefix: &str,
+    organisation: &str,
+    mut items: Vec<serde_json::Value>,
+) {
+    let org = format!("org-{prefix}");
+    for (i, item) in items.iter_mut().enumerate() {
+        item["externId"] = serde_json::json!(format!("{prefix}-{i}"));
+        item["organisatie"] = serde_json::json!(org);
+        item["status"] = serde_json::json!("gepubliceerd");
+    }
+    wegwijzer::import_export::import_documents(
+        &app.store,
+        vec![
+            serde_json::from_value(serde_json::json!({
+                "taxonomie": {"themas": [{"sleutel": "ontmoeting", "label": "Samen zijn"}]},
+                "organisaties": [{"externId": org, "naam": organisation}],
+                "aanbod": items,
+            }))
+            .unwrap(),
+        ],
+    )
+    .await
+    .unwrap();
+    app.wait_indexed().await;
+}
+
 #[tokio::test]
 async fn in_the_fallback_a_rare_word_in_the_text_outranks_a_common_word_in_a_title() {
     let app = TestApp::spawn().await;
@@ -477,25 +507,7 @@ async fn in_the_fallback_a_rare_word_in_the_text_outranks_a_common_word_in_a_tit
     chess["beschrijving"] =
         serde_json::json!("De schaakclub speelt elke week; beginners leren de eerste zetten.");
     items.push(chess);
-    for (i, item) in items.iter_mut().enumerate() {
-        item["externId"] = serde_json::json!(format!("fb-{i}"));
-        item["organisatie"] = serde_json::json!("org-fb");
-        item["status"] = serde_json::json!("gepubliceerd");
-    }
-    wegwijzer::import_export::import_documents(
-        &app.store,
-        vec![
-            serde_json::from_value(serde_json::json!({
-                "taxonomie": {"themas": [{"sleutel": "ontmoeting", "label": "Samen zijn"}]},
-                "organisaties": [{"externId": "org-fb", "naam": "Buurtvereniging"}],
-                "aanbod": items,
-            }))
-            .unwrap(),
-        ],
-    )
-    .await
-    .unwrap();
-    app.wait_indexed().await;
+    import_published(&app, "fb", "Buurtvereniging", items).await;
     let body = app.search("q=schaakclub+koffie").await;
     assert_eq!(body["versoepeld"], true, "{body}");
     assert_eq!(
@@ -561,25 +573,7 @@ async fn a_short_page_of_full_matches_is_filled_with_partial_ones_after_them() {
         items.push(item);
     }
     items.push(crate::helpers::item("Beter leren omgaan met geld"));
-    for (i, item) in items.iter_mut().enumerate() {
-        item["externId"] = serde_json::json!(format!("sp-{i}"));
-        item["organisatie"] = serde_json::json!("org-sp");
-        item["status"] = serde_json::json!("gepubliceerd");
-    }
-    wegwijzer::import_export::import_documents(
-        &app.store,
-        vec![
-            serde_json::from_value(serde_json::json!({
-                "taxonomie": {"themas": [{"sleutel": "ontmoeting", "label": "Samen zijn"}]},
-                "organisaties": [{"externId": "org-sp", "naam": "Denksportvereniging"}],
-                "aanbod": items,
-            }))
-            .unwrap(),
-        ],
-    )
-    .await
-    .unwrap();
-    app.wait_indexed().await;
+    import_published(&app, "sp", "Denksportvereniging", items).await;
 
     // Four items have both words: fewer than a page, so the three with one of them follow.
     let body = app.search("q=schaken+jeugd").await;
