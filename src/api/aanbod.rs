@@ -14,7 +14,7 @@ use crate::auth::Caller;
 use crate::domain::iso;
 use crate::domain::listing::today;
 use crate::error::{ApiError, ApiResult};
-use crate::search::{FacetCount, SearchRequest};
+use crate::search::{Facet, FacetCount, SearchRequest};
 
 /// Query parameters of the search (documentation; parsed by [`SearchRequest::parse`]).
 #[derive(Debug, IntoParams)]
@@ -202,7 +202,7 @@ pub async fn list_aanbod(
 
     let t = &space.taxonomy;
     let f = outcome.facets;
-    let wanted = |i: usize| req.counts_facet(i);
+    let wanted = |facet: Facet| req.counts_facet(facet);
     Ok((
         headers,
         Json(SearchResponse {
@@ -221,15 +221,15 @@ pub async fn list_aanbod(
                 })
                 .collect(),
             facetten: FacetsResponse {
-                soort: wanted(0).then(|| facet(f.kind)),
-                thema: wanted(1).then(|| facet(f.theme)),
-                wijk: wanted(2).then(|| facet(f.wijk)),
-                leeftijdsgroep: wanted(3).then(|| facet(f.age_group)),
-                kosten: wanted(4).then(|| facet(f.cost)),
-                talent: wanted(5).then(|| f.talent.map(facet)),
-                tijdsbesteding: wanted(6).then(|| f.commitment.map(facet)),
-                taal: wanted(7).then(|| facet(f.language)),
-                toegankelijkheid: wanted(8).then(|| facet(f.accessibility)),
+                soort: wanted(Facet::Kind).then(|| facet(f.kind)),
+                thema: wanted(Facet::Theme).then(|| facet(f.theme)),
+                wijk: wanted(Facet::Wijk).then(|| facet(f.wijk)),
+                leeftijdsgroep: wanted(Facet::AgeGroup).then(|| facet(f.age_group)),
+                kosten: wanted(Facet::Cost).then(|| facet(f.cost)),
+                talent: wanted(Facet::Talent).then(|| f.talent.map(facet)),
+                tijdsbesteding: wanted(Facet::Commitment).then(|| f.commitment.map(facet)),
+                taal: wanted(Facet::Language).then(|| facet(f.language)),
+                toegankelijkheid: wanted(Facet::Accessibility).then(|| facet(f.accessibility)),
             },
             links,
         }),

@@ -30,7 +30,7 @@ use tantivy::schema::Value as _;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument};
 
 pub use plan::query_words;
-pub use request::{SearchRequest, Sort};
+pub use request::{Facet, SearchRequest, Sort};
 
 use crate::domain::listing::today;
 use crate::domain::{Cost, Kind, TimeCommitment};
@@ -816,8 +816,8 @@ fn facet_counts(c: &Counts, space: &FacetSpace, req: &SearchRequest) -> Facets {
     let vacancies_in_view = c.kind[Kind::Vacature.code() as usize] > 0
         && (req.kinds.is_empty() || req.kinds.contains(&Kind::Vacature));
     // A facet the request left out (`facetten`) stays empty: its labels are not copied.
-    let wanted = |i: usize, build: &dyn Fn() -> Vec<FacetCount>| {
-        if req.counts_facet(i) {
+    let wanted = |facet: Facet, build: &dyn Fn() -> Vec<FacetCount>| {
+        if req.counts_facet(facet) {
             build()
         } else {
             Vec::new()
@@ -825,17 +825,24 @@ fn facet_counts(c: &Counts, space: &FacetSpace, req: &SearchRequest) -> Facets {
     };
     Facets {
         kind,
-        theme: wanted(1, &|| terms(&t.themes, &c.themes[..], 0, &req.themes)),
-        wijk: wanted(2, &|| terms(&t.wijken, &c.wijken[..], c.whole, &req.wijken)),
+        theme: wanted(Facet::Theme, &|| {
+            terms(&t.themes, &c.themes[..], 0, &req.themes)
+        }),
+        wijk: wanted(Facet::Wijk, &|| {
+            terms(&t.wijken, &c.wijken[..], c.whole, &req.wijken)
+        }),
         age_group,
         cost,
-        talent: vacancies_in_view
-            .then(|| wanted(5, &|| terms(&t.talents, &c.talents[..], 0, &req.talents))),
+        talent: vacancies_in_view.then(|| {
+            wanted(Facet::Talent, &|| {
+                terms(&t.talents, &c.talents[..], 0, &req.talents)
+            })
+        }),
         commitment: vacancies_in_view.then_some(commitment),
-        language: wanted(7, &|| {
+        language: wanted(Facet::Language, &|| {
             terms(&t.languages, &c.languages[..], 0, &req.languages)
         }),
-        accessibility: wanted(8, &|| {
+        accessibility: wanted(Facet::Accessibility, &|| {
             terms(
                 &t.accessibility,
                 &c.accessibility[..],

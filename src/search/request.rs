@@ -84,6 +84,20 @@ pub const FACETS: [&str; 9] = [
 /// `facetten=geen`: count no facet at all.
 pub const NO_FACETS: &str = "geen";
 
+/// A facet of the answer, in the order of [`FACETS`].
+#[derive(Debug, Clone, Copy)]
+pub enum Facet {
+    Kind,
+    Theme,
+    Wijk,
+    AgeGroup,
+    Cost,
+    Talent,
+    Commitment,
+    Language,
+    Accessibility,
+}
+
 /// Largest search radius.
 pub const MAX_RADIUS_KM: f64 = 100.0;
 
@@ -350,9 +364,9 @@ impl SearchRequest {
         errors.finish(|| req)
     }
 
-    /// True when the answer counts `FACETS[i]`.
-    pub fn counts_facet(&self, i: usize) -> bool {
-        self.omitted_facets & (1 << i) == 0
+    /// True when the answer counts `facet` (not left out with `facetten`).
+    pub fn counts_facet(&self, facet: Facet) -> bool {
+        self.omitted_facets & (1 << facet as u16) == 0
     }
 
     /// Results to skip before this page.
@@ -475,5 +489,35 @@ mod tests {
         assert!(SearchRequest::parse(&pairs("page=100&pageSize=100"), &taxonomy()).is_ok());
         let long = format!("q={}", "a".repeat(201));
         assert!(SearchRequest::parse(&pairs(&long), &taxonomy()).is_err());
+    }
+
+    #[test]
+    fn facetten_names_the_facets_in_the_order_of_the_facet_enum() {
+        let all = [
+            (Facet::Kind, "soort"),
+            (Facet::Theme, "thema"),
+            (Facet::Wijk, "wijk"),
+            (Facet::AgeGroup, "leeftijdsgroep"),
+            (Facet::Cost, "kosten"),
+            (Facet::Talent, "talent"),
+            (Facet::Commitment, "tijdsbesteding"),
+            (Facet::Language, "taal"),
+            (Facet::Accessibility, "toegankelijkheid"),
+        ];
+        assert_eq!(all.len(), FACETS.len());
+        for (facet, name) in all {
+            let r = SearchRequest::parse(&pairs(&format!("facetten={name}")), &taxonomy()).unwrap();
+            for (other, _) in all {
+                assert_eq!(
+                    r.counts_facet(other),
+                    other as u16 == facet as u16,
+                    "facetten={name}"
+                );
+            }
+        }
+        let none = SearchRequest::parse(&pairs("facetten=geen"), &taxonomy()).unwrap();
+        assert!(all.iter().all(|(f, _)| !none.counts_facet(*f)));
+        let default = SearchRequest::parse(&pairs("q=x"), &taxonomy()).unwrap();
+        assert!(all.iter().all(|(f, _)| default.counts_facet(*f)));
     }
 }
