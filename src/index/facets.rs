@@ -65,6 +65,9 @@ pub struct FacetSpace {
     talent_bits: HashMap<String, u8>,
     language_bits: HashMap<String, u8>,
     accessibility_bits: HashMap<String, u8>,
+    /// The age groups as a resident writes them: each key and its label's first word
+    /// ("ouderen" of "Ouderen (65+)"), lower case.
+    age_group_words: Vec<String>,
 }
 
 /// Days from 1970-01-01 to 2000-01-01: the origin of [`Row::end_day`].
@@ -76,6 +79,11 @@ pub fn row_day(epoch_day: i64) -> u16 {
 }
 
 impl FacetSpace {
+    /// The age groups as words a query may name them by (see [`crate::search::intent`]).
+    pub fn age_group_words(&self) -> &[String] {
+        &self.age_group_words
+    }
+
     pub fn new(taxonomy: Taxonomy) -> FacetSpace {
         let bits = |terms: &[crate::domain::Term], max: usize| {
             terms
@@ -100,8 +108,18 @@ impl FacetSpace {
         for g in &taxonomy.age_groups {
             (g.min_age, g.max_age).hash(&mut h);
         }
+        let mut age_group_words = Vec::new();
+        for g in &taxonomy.age_groups {
+            let label = g.label.split_whitespace().next().unwrap_or_default();
+            for word in [g.key.as_str().to_lowercase(), label.to_lowercase()] {
+                if !word.is_empty() && !age_group_words.contains(&word) {
+                    age_group_words.push(word);
+                }
+            }
+        }
         FacetSpace {
             stamp: h.finish(),
+            age_group_words,
             theme_bits: bits(&taxonomy.themes, TermKind::Theme.max_terms()),
             wijk_bits: bits(&taxonomy.wijken, TermKind::Wijk.max_terms()),
             talent_bits: bits(&taxonomy.talents, TermKind::Talent.max_terms()),

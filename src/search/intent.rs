@@ -2,8 +2,9 @@
 //! "waar kan ik …") or volunteer work ("vrijwilligerswerk …", "ik wil helpen met …"). The
 //! cues are general Dutch, not per query: words that name volunteering, and the pronouns,
 //! verbs and request words people use when they need something. A need puts services and
-//! initiatives above vacancies; volunteering puts vacancies first. Anything else ranks as it
-//! scores.
+//! initiatives above vacancies; volunteering puts vacancies first. So does naming whom it is
+//! for, an age group of the taxonomy after "voor" ("sport voor kinderen", "een uitje voor de
+//! ouderen"): that asks for something for them. Anything else ranks as it scores.
 
 use crate::domain::Kind;
 
@@ -44,8 +45,17 @@ const NEED_CUES: &[&str] = &[
 const OFFER_VERBS: &[&str] = &["helpen", "meehelpen", "inzetten", "meedoen", "bijdragen"];
 const WANT: &[&str] = &["wil", "wilt", "graag", "zou", "kan"];
 
-pub fn intent(words: &[String]) -> Intent {
+/// Words between "voor" and whom it is for.
+const DETERMINERS: &[&str] = &["de", "het", "onze", "jonge", "oudere", "alle"];
+
+/// `groups`: the taxonomy's age groups as words ("kinderen", "ouderen").
+pub fn intent(words: &[String], groups: &[String]) -> Intent {
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    let group = |w: &String| groups.contains(w);
+    let for_group = words.windows(2).any(|p| p[0] == "voor" && group(&p[1]))
+        || words
+            .windows(3)
+            .any(|p| p[0] == "voor" && DETERMINERS.contains(&p[1].as_str()) && group(&p[2]));
     let names_volunteering = words
         .iter()
         .any(|w| w.starts_with("vrijwillig") || w == "vacature" || w == "vacatures");
@@ -53,7 +63,7 @@ pub fn intent(words: &[String]) -> Intent {
     let offers = has(OFFER_VERBS) && has(WANT) && !for_me;
     if names_volunteering || offers {
         Intent::Volunteer
-    } else if has(NEED_CUES) {
+    } else if has(NEED_CUES) || for_group {
         Intent::Need
     } else {
         Intent::Neutral
@@ -78,7 +88,8 @@ mod tests {
 
     fn of(q: &str) -> Intent {
         let words: Vec<String> = q.split_whitespace().map(str::to_string).collect();
-        intent(&words)
+        let groups = ["kinderen".to_string(), "ouderen".to_string()];
+        intent(&words, &groups)
     }
 
     #[test]
@@ -92,6 +103,11 @@ mod tests {
         );
         assert_eq!(of("waar kan ik hulp krijgen"), Intent::Need);
         assert_eq!(of("taalcafe"), Intent::Neutral);
+        assert_eq!(of("sport voor kinderen"), Intent::Need);
+        assert_eq!(of("uitjes voor de ouderen"), Intent::Need);
+        assert_eq!(of("vrijwilliger voor ouderen"), Intent::Volunteer);
+        assert_eq!(of("koken met ouderen"), Intent::Neutral);
+        assert_eq!(of("voor kinderen"), Intent::Need);
         let boost = kind_boost(Intent::Need);
         assert!(boost[usize::from(Kind::Vacature.code())] < 1.0);
         assert_eq!(boost[usize::from(Kind::Voorziening.code())], 1.0);

@@ -597,3 +597,58 @@ async fn a_short_page_of_full_matches_is_filled_with_partial_ones_after_them() {
     assert_eq!(found.len(), 7, "{found:?}");
     assert!(found.iter().all(|t| t.contains("schaak")), "{found:?}");
 }
+
+/// "voor" and an age group of the taxonomy say whom the resident looks for something for:
+/// services come before a vacancy with the same words, which leads when the query only names
+/// the words.
+#[tokio::test]
+async fn naming_an_age_group_after_voor_asks_for_services_before_vacancies() {
+    let app = TestApp::spawn().await;
+    let mut service = crate::helpers::item("Voetbaltraining op zaterdag");
+    service["samenvatting"] = serde_json::json!("Een uur voetballen met een trainer.");
+    service["beschrijving"] = serde_json::json!("Voor kinderen uit alle wijken.");
+    let mut vacancy = crate::helpers::item("Trainer voetbaltraining kinderen gezocht");
+    vacancy["soort"] = serde_json::json!("vacature");
+    vacancy["samenvatting"] =
+        serde_json::json!("Geef voetbaltraining voor kinderen: kinderen leren samen spelen.");
+    vacancy["vacature"] =
+        serde_json::json!({"tijdsbesteding": "wekelijks", "urenPerWeek": 2, "talenten": []});
+    let mut items = vec![service, vacancy];
+    for (i, item) in items.iter_mut().enumerate() {
+        item["externId"] = serde_json::json!(format!("vg-{i}"));
+        item["organisatie"] = serde_json::json!("org-vg");
+        item["status"] = serde_json::json!("gepubliceerd");
+    }
+    wegwijzer::import_export::import_documents(
+        &app.store,
+        vec![
+            serde_json::from_value(serde_json::json!({
+                "taxonomie": {
+                    "themas": [{"sleutel": "ontmoeting", "label": "Samen zijn"}],
+                    "leeftijdsgroepen": [
+                        {"sleutel": "kinderen", "label": "Kinderen (4-11 jaar)",
+                         "minLeeftijd": 4, "maxLeeftijd": 11},
+                    ],
+                },
+                "organisaties": [{"externId": "org-vg", "naam": "Voetbalclub"}],
+                "aanbod": items,
+            }))
+            .unwrap(),
+        ],
+    )
+    .await
+    .unwrap();
+    app.wait_indexed().await;
+
+    let neutral = titles(&app.search("q=voetbaltraining+kinderen").await);
+    assert_eq!(neutral.len(), 2, "{neutral:?}");
+    assert!(
+        neutral[0].starts_with("trainer"),
+        "the better text match first: {neutral:?}"
+    );
+    let for_children = titles(&app.search("q=voetbaltraining+voor+kinderen").await);
+    assert!(
+        for_children[0].starts_with("voetbaltraining"),
+        "the service first: {for_children:?}"
+    );
+}
