@@ -7,6 +7,7 @@
 //! skip lists and scores a document only when asked, which is only for documents that match
 //! the whole query.
 
+use tantivy::SeekDangerResult;
 use tantivy::query::{BoostWeight, EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
@@ -126,9 +127,11 @@ impl Weight for AnyOfWeight {
         if parts.len() == 1 {
             return Ok(parts.remove(0));
         }
+        let docs: Vec<PartDoc> = parts.iter().map(|p| PartDoc::At(p.doc())).collect();
         let doc = parts.iter().map(|p| p.doc()).min().unwrap_or(TERMINATED);
         Ok(Box::new(AnyOfScorer {
             parts,
+            docs,
             doc,
             best_only: self.best_only,
         }))
@@ -211,9 +214,20 @@ impl Weight for AnyOfWeight {
     }
 }
 
+/// Where a part of an [`AnyOfScorer`] stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PartDoc {
+    /// On this document (`TERMINATED` when exhausted): the part may be asked anything.
+    At(DocId),
+    /// Somewhere at or after this document, after a `seek_danger` that missed: the part may
+    /// only be asked `seek_danger` again, with a greater target, until it finds one.
+    AtLeast(DocId),
+}
+
 struct AnyOfScorer {
-    /// Each positioned at its first document ≥ `doc` (or terminated).
     parts: Vec<Box<dyn Scorer>>,
+    /// Per part, where it stands; at or after `doc`.
+    docs: Vec<PartDoc>,
     doc: DocId,
     best_only: bool,
 }
@@ -221,33 +235,96 @@ struct AnyOfScorer {
 impl AnyOfScorer {
     fn settle(&mut self) -> DocId {
         self.doc = self
-            .parts
+            .docs
             .iter()
-            .map(|p| p.doc())
+            .map(|d| match d {
+                PartDoc::At(doc) | PartDoc::AtLeast(doc) => *doc,
+            })
             .min()
             .unwrap_or(TERMINATED);
         self.doc
+    }
+
+    /// Puts part `i` on its first document at or after `target`.
+    fn place(&mut self, i: usize, target: DocId) {
+        let part = &mut self.parts[i];
+        self.docs[i] = match self.docs[i] {
+            PartDoc::At(doc) if doc >= target => PartDoc::At(doc),
+            PartDoc::At(_) => PartDoc::At(part.seek(target)),
+            PartDoc::AtLeast(bound) => {
+                // Only `seek_danger` is allowed until it finds a document.
+                let mut next = bound.max(target);
+                loop {
+                    if next >= TERMINATED {
+                        break PartDoc::At(TERMINATED);
+                    }
+                    match part.seek_danger(next) {
+                        SeekDangerResult::Found => break PartDoc::At(next),
+                        SeekDangerResult::SeekLowerBound(lower) => next = lower,
+                    }
+                }
+            }
+        };
     }
 }
 
 impl DocSet for AnyOfScorer {
     fn advance(&mut self) -> DocId {
-        let current = self.doc;
-        for p in &mut self.parts {
-            if p.doc() == current {
-                p.advance();
+        let next = self.doc.saturating_add(1).min(TERMINATED);
+        for i in 0..self.parts.len() {
+            if self.docs[i] == PartDoc::At(self.doc) && self.doc != TERMINATED {
+                self.docs[i] = PartDoc::At(self.parts[i].advance());
+            } else {
+                self.place(i, next);
             }
         }
         self.settle()
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
-        for p in &mut self.parts {
-            if p.doc() < target {
-                p.seek(target);
-            }
+        for i in 0..self.parts.len() {
+            self.place(i, target);
         }
         self.settle()
+    }
+
+    /// Whether `target` matches, without moving every part to its next document: inside an
+    /// intersection most targets do not, and a part that is itself an intersection ("zorg
+    /// voor ouder") would otherwise search ahead for its next match each time.
+    fn seek_danger(&mut self, target: DocId) -> SeekDangerResult {
+        if target >= TERMINATED {
+            return SeekDangerResult::SeekLowerBound(TERMINATED);
+        }
+        let mut found = false;
+        for (part, doc) in self.parts.iter_mut().zip(self.docs.iter_mut()) {
+            let stands = match *doc {
+                PartDoc::At(d) | PartDoc::AtLeast(d) => d,
+            };
+            let asked = match *doc {
+                PartDoc::At(d) => d < target,
+                PartDoc::AtLeast(d) => d <= target,
+            };
+            if asked {
+                *doc = match part.seek_danger(target) {
+                    SeekDangerResult::Found => PartDoc::At(target),
+                    SeekDangerResult::SeekLowerBound(lower) if lower >= TERMINATED => {
+                        PartDoc::At(TERMINATED)
+                    }
+                    SeekDangerResult::SeekLowerBound(lower) => PartDoc::AtLeast(lower),
+                };
+            } else if stands == target {
+                // Only an `At` part can stand on the target without being asked.
+                found = true;
+            }
+            found |= *doc == PartDoc::At(target);
+        }
+        if found {
+            // The parts that missed stand after the target: this scorer is on it and valid.
+            self.doc = target;
+            SeekDangerResult::Found
+        } else {
+            SeekDangerResult::SeekLowerBound(self.settle())
+        }
     }
 
     fn doc(&self) -> DocId {
@@ -272,8 +349,9 @@ impl Scorer for AnyOfScorer {
         let scores = self
             .parts
             .iter_mut()
-            .filter(|p| p.doc() == doc)
-            .map(|p| p.score());
+            .zip(&self.docs)
+            .filter(|(_, d)| **d == PartDoc::At(doc))
+            .map(|(p, _)| p.score());
         if self.best_only {
             scores.fold(0.0, f32::max)
         } else {
@@ -301,7 +379,7 @@ mod tests {
         let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
         for i in 0..3000u32 {
             let mut doc = TantivyDocument::default();
-            for (word, every) in [("a", 3), ("b", 5), ("c", 7), ("d", 2)] {
+            for (word, every) in [("a", 3), ("b", 5), ("c", 7), ("d", 2), ("e", 13)] {
                 for _ in 0..(i % every == 0) as u32 + (i % (every * 11) == 0) as u32 {
                     doc.add_text(f, word);
                 }
@@ -351,6 +429,54 @@ mod tests {
         assert!(a.len() > 100);
         assert_eq!(a.len(), b.len());
         for ((sa, da), (sb, db)) in a.iter().zip(&b) {
+            assert_eq!(da, db);
+            assert!((sa - sb).abs() < 1e-4, "{sa} vs {sb}");
+        }
+
+        // Behind a rarer word, as a follower that is only asked whether a document matches,
+        // with a part that is itself an intersection ("b c" as a phrase of a synonym).
+        let both = |x: &str, y: &str| -> Box<dyn Query> {
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, term(x)),
+                (Occur::Must, term(y)),
+            ]))
+        };
+        let ours: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+            (Occur::Must, term("e")),
+            (
+                Occur::Must,
+                Box::new(AnyOf::new(vec![term("a"), both("b", "c")])),
+            ),
+            (
+                Occur::Must,
+                Box::new(AnyOf::new(vec![both("c", "d"), term("b")])),
+            ),
+        ]));
+        let theirs: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+            (Occur::Must, term("e")),
+            (
+                Occur::Must,
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Should, term("a")),
+                    (Occur::Should, both("b", "c")),
+                ])),
+            ),
+            (
+                Occur::Must,
+                Box::new(BooleanQuery::new(vec![
+                    (Occur::Should, both("c", "d")),
+                    (Occur::Should, term("b")),
+                ])),
+            ),
+        ]));
+        let (a, b) = (top(&*ours), top(&*theirs));
+        assert!(a.len() > 10, "{}", a.len());
+        assert_eq!(a.len(), b.len());
+        let mut a: Vec<(u32, f32)> = a.iter().map(|(s, d)| (d.doc_id, *s)).collect();
+        let mut b: Vec<(u32, f32)> = b.iter().map(|(s, d)| (d.doc_id, *s)).collect();
+        a.sort_by_key(|x| x.0);
+        b.sort_by_key(|x| x.0);
+        for ((da, sa), (db, sb)) in a.iter().zip(&b) {
             assert_eq!(da, db);
             assert!((sa - sb).abs() < 1e-4, "{sa} vs {sb}");
         }
