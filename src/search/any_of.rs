@@ -471,15 +471,7 @@ mod tests {
         ]));
         let (a, b) = (top(&*ours), top(&*theirs));
         assert!(a.len() > 10, "{}", a.len());
-        assert_eq!(a.len(), b.len());
-        let mut a: Vec<(u32, f32)> = a.iter().map(|(s, d)| (d.doc_id, *s)).collect();
-        let mut b: Vec<(u32, f32)> = b.iter().map(|(s, d)| (d.doc_id, *s)).collect();
-        a.sort_by_key(|x| x.0);
-        b.sort_by_key(|x| x.0);
-        for ((da, sa), (db, sb)) in a.iter().zip(&b) {
-            assert_eq!(da, db);
-            assert!((sa - sb).abs() < 1e-4, "{sa} vs {sb}");
-        }
+        same_documents_and_scores(&a, &b);
     }
 
     /// `AnyOf::best` must find what tantivy's `DisjunctionMaxQuery` finds, with its scores.
@@ -516,12 +508,21 @@ mod tests {
         };
         let (a, b) = (top(&ours), top(&theirs));
         assert!(a.len() > 500);
+        same_documents_and_scores(&a, &b);
+    }
+
+    /// The same documents with the same scores, whatever the order of equal scores.
+    fn same_documents_and_scores(
+        a: &[(Score, tantivy::DocAddress)],
+        b: &[(Score, tantivy::DocAddress)],
+    ) {
         assert_eq!(a.len(), b.len());
-        let mut a: Vec<(u32, f32)> = a.iter().map(|(s, d)| (d.doc_id, *s)).collect();
-        let mut b: Vec<(u32, f32)> = b.iter().map(|(s, d)| (d.doc_id, *s)).collect();
-        a.sort_by_key(|x| x.0);
-        b.sort_by_key(|x| x.0);
-        for ((da, sa), (db, sb)) in a.iter().zip(&b) {
+        let sorted = |v: &[(Score, tantivy::DocAddress)]| {
+            let mut v: Vec<(u32, f32)> = v.iter().map(|(s, d)| (d.doc_id, *s)).collect();
+            v.sort_by_key(|x| x.0);
+            v
+        };
+        for ((da, sa), (db, sb)) in sorted(a).iter().zip(&sorted(b)) {
             assert_eq!(da, db);
             assert!((sa - sb).abs() < 1e-4, "{sa} vs {sb}");
         }
