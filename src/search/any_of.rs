@@ -297,9 +297,7 @@ impl DocSet for AnyOfScorer {
         }
         let mut found = false;
         for (part, doc) in self.parts.iter_mut().zip(self.docs.iter_mut()) {
-            let stands = match *doc {
-                PartDoc::At(d) | PartDoc::AtLeast(d) => d,
-            };
+            // A part already on the target or past it is not asked again.
             let asked = match *doc {
                 PartDoc::At(d) => d < target,
                 PartDoc::AtLeast(d) => d <= target,
@@ -312,9 +310,6 @@ impl DocSet for AnyOfScorer {
                     }
                     SeekDangerResult::SeekLowerBound(lower) => PartDoc::AtLeast(lower),
                 };
-            } else if stands == target {
-                // Only an `At` part can stand on the target without being asked.
-                found = true;
             }
             found |= *doc == PartDoc::At(target);
         }
