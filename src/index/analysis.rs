@@ -211,7 +211,7 @@ fn dutch_chain() -> tantivy::tokenizer::TextAnalyzerBuilder {
 
 /// Names the analysis an index was built with; a different one forces a rebuild.
 pub fn analysis_version(compounds: bool) -> String {
-    format!("nl-porter-7{}", if compounds { "+compounds" } else { "" })
+    format!("nl-porter-8{}", if compounds { "+compounds" } else { "" })
 }
 
 pub fn exact_analyzer() -> TextAnalyzer {
@@ -309,8 +309,13 @@ pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
 /// Words the stemmer gets wrong, and the stem they get instead:
 /// - DutchPorter reduces both "ouderen" (the elderly) and "ouders" (parents) to "ouder";
 /// - the few nouns with a plural in `-eren` (kind → kinderen, also "kinder" as the first part of
-///   a compound) are a closed class of Dutch grammar the stemmer does not know.
-const STEM_EXCEPTIONS: [(&str, &str); 13] = [
+///   a compound) are a closed class of Dutch grammar the stemmer does not know;
+/// - undoubling the vowel turns "zoon" (son) into "zon" (sun, as in "zonnebloem"): residents
+///   write "mijn zoon …" often enough that the two must stay apart.
+const STEM_EXCEPTIONS: [(&str, &str); 16] = [
+    ("zoon", "zoon"),
+    ("zoons", "zoon"),
+    ("zonen", "zoon"),
     ("ouderen", "oudere"),
     ("oudere", "oudere"),
     ("ouderenwerk", "ouderenwerk"),
@@ -547,6 +552,8 @@ mod tests {
             ("taalmaatjes", "taalmaatje"),
             ("formulieren", "formulier"),
             ("eenzaamheid", "eenzaamheid"),
+            ("zonen", "zoon"),
+            ("zoons", "zoon"),
         ];
         for (a, b) in same {
             assert_eq!(stems(a), stems(b), "{a} vs {b}");
@@ -559,15 +566,18 @@ mod tests {
         let apart = [
             ("gezondheid", "zon"),
             ("ouders", "ouderen"),
+            ("zoon", "zon"),
+            ("zonen", "zonnen"),
             ("geweld", "wel"),
             ("huis", "huishouden"),
             ("taal", "talent"),
             ("zorg", "zorgen"), // the same meaning, kept below
         ];
-        for (a, b) in &apart[..5] {
+        for (a, b) in &apart[..apart.len() - 1] {
             assert_ne!(stems(a), stems(b), "{a} vs {b}");
         }
-        assert_eq!(stems(apart[5].0), stems(apart[5].1));
+        let (a, b) = apart[apart.len() - 1];
+        assert_eq!(stems(a), stems(b));
     }
 
     #[test]

@@ -113,6 +113,11 @@ impl Decompounder {
         self.parts.is_empty()
     }
 
+    /// True when `word` (lower case, accents folded) is one of the list's words.
+    pub fn contains(&self, word: &str) -> bool {
+        self.parts.contains(word)
+    }
+
     /// The parts of `word` (lower case, accents folded), or `None` when it is not a compound
     /// of known parts. Derived bases of agent nouns follow their part.
     pub fn split(&self, word: &str) -> Option<Vec<String>> {

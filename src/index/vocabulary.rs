@@ -201,6 +201,40 @@ impl Vocabulary {
             .unwrap_or_default()
     }
 
+    /// Words whose sound key is one edit from `word`'s, most frequent first, at most `limit`:
+    /// a word written as it sounds *and* with a slip ("rolater": key `rolater`, one vowel
+    /// from `rolator`, the key of "rollator"). Only for words of 6+ letters, whose keys are
+    /// long enough that one edit rarely lands on an unrelated word; the planner asks only
+    /// when nothing closer was found. One pass over the keys, like [`Self::corrections`].
+    pub fn sounds_near(&self, word: &str, limit: usize) -> Vec<String> {
+        if word.chars().count() < 6 {
+            return Vec::new();
+        }
+        let key = super::sound::sound_key(word);
+        let len = key.chars().count();
+        let mut found: Vec<(u32, &str)> = self
+            .sounds
+            .iter()
+            .filter(|(k, _)| k.chars().count().abs_diff(len) <= 1 && **k != key)
+            .filter(|(k, _)| edit_distance(&key, k, 1).is_some())
+            .flat_map(|(_, words)| words.iter())
+            .map(|w| (self.frequency(w), w.as_str()))
+            .collect();
+        found.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
+        found
+            .into_iter()
+            .take(limit)
+            .map(|(_, w)| w.to_string())
+            .collect()
+    }
+
+    /// How many times the texts hold `word` (0 when they do not).
+    fn frequency(&self, word: &str) -> u32 {
+        self.words
+            .binary_search_by(|(w, _)| w.as_str().cmp(word))
+            .map_or(0, |i| self.words[i].1)
+    }
+
     /// An unknown compound read as two words of the index, each written as it is or as it
     /// sounds: "fisiotherapiepraktijk" → `fysiotherapie praktijk`. Tries the splits from the
     /// longest first part down (each part at least 4 letters; a linking `s` after the first
@@ -405,6 +439,26 @@ mod tests {
         );
         assert_eq!(v.compound_parts("praktijkwerkplaats"), None);
         assert_eq!(v.compound_parts("kort"), None);
+    }
+
+    #[test]
+    fn a_word_written_as_it_sounds_with_one_slip_finds_the_word() {
+        let v = Vocabulary::from_words(
+            [
+                ("rollator", 3),
+                ("rolstoel", 9),
+                ("krukken", 2),
+                ("dans", 4),
+                ("dank", 8),
+            ]
+            .map(|(w, n)| (w.to_string(), n)),
+        );
+        // Doubled letters and one vowel as heard: key `rolater` is one edit from `rolator`.
+        assert_eq!(v.sounds_near("rolater", 2), vec!["rollator".to_string()]);
+        // Short words have too many neighbours to guess.
+        assert_eq!(v.sounds_near("danz", 2), Vec::<String>::new());
+        // Nothing near: nothing guessed.
+        assert_eq!(v.sounds_near("fietsenmaker", 2), Vec::<String>::new());
     }
 
     #[test]

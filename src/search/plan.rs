@@ -92,6 +92,10 @@ pub struct Concept {
     /// matches one by one ("kinderdokter": kinder, dokter, huisarts); empty for a word that
     /// is no compound.
     pub parts: Vec<String>,
+    /// Says little about what is looked for: a light word ("kan", "niet"), or a time word in
+    /// an expression of how often or how long ("de hele dag", "elke week"). Optional in a
+    /// query that has other words.
+    pub light: bool,
 }
 
 /// Widening (a situation's needs, a common word made optional) is for a query whose own words
@@ -146,8 +150,33 @@ fn known(index: &SearchIndex, searcher: &Searcher, word: &str) -> bool {
             .is_ok_and(|n| n > 0)
 }
 
+/// Time words that only say how often or how long after "hele", "elke" or "iedere": "mijn zoon
+/// zit de hele dag te gamen" is about gaming, not about a day.
+const TIME_WORDS: &[&str] = &[
+    "dag", "dagen", "week", "weken", "tijd", "nacht", "nachten", "avond", "avonden", "ochtend",
+    "middag", "maand", "jaar", "keer",
+];
+const EVERY: &[&str] = &["hele", "elke", "iedere", "elk", "ieder"];
+
+/// The words of `words` that are light where they stand: light words everywhere, and time
+/// words right after "hele", "elke" or "iedere" (stop words such as "de" are already gone).
+fn light_in_context(words: &[String]) -> Vec<&str> {
+    let mut light: Vec<&str> = words
+        .iter()
+        .filter(|w| analysis::is_light_word(w))
+        .map(String::as_str)
+        .collect();
+    for pair in words.windows(2) {
+        if EVERY.contains(&pair[0].as_str()) && TIME_WORDS.contains(&pair[1].as_str()) {
+            light.push(&pair[1]);
+        }
+    }
+    light
+}
+
 pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> QueryPlan {
     let features = index.features();
+    let light_words = light_in_context(words);
     let lexicon = index.lexicon();
     let grouped: Vec<(Vec<String>, Vec<Vec<String>>)> = if features.synonyms {
         lexicon
@@ -239,6 +268,18 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
             } else {
                 None
             };
+            // Still nothing, and not a Dutch word either: written as it sounds with one slip
+            // besides ("rolater" for "rollator"), the last guess before giving up.
+            let sounds = if fixes.is_empty()
+                && sounds.is_empty()
+                && parts.is_none()
+                && !WORD_LIST.contains(word)
+                && WORD_LIST.split_in_parts(word).is_none()
+            {
+                vocabulary.sounds_near(word, 2)
+            } else {
+                sounds
+            };
             if let Some(best) = fixes.first().or(sounds.first()) {
                 shown = best.clone();
                 any_corrected = true;
@@ -295,12 +336,14 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
         let common = own.len() == 1
             && items >= COMMON_MIN_ITEMS
             && doc_freq as f64 / items as f64 >= COMMON_SHARE;
+        let light = own.iter().all(|w| light_words.contains(&w.as_str()));
         concepts.push(Concept {
             words: own,
             alternatives,
             common,
             doc_freq,
             parts: fallback_parts,
+            light,
         });
     }
     let situations = if features.synonyms {
@@ -459,11 +502,7 @@ fn can_match(index: &SearchIndex, words: &[String]) -> bool {
 /// wheelchair access does not make a legal advice session an answer to "rolstoel huren".
 pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Query> {
     let f = index.fields();
-    let carrying = plan
-        .concepts
-        .iter()
-        .filter(|c| !c.words.iter().all(|w| analysis::is_light_word(w)))
-        .count();
+    let carrying = plan.concepts.iter().filter(|c| !c.light).count();
     let labels_match = !strict || carrying <= 1;
     let concepts: Vec<Box<dyn Query>> = plan
         .concepts
@@ -490,11 +529,7 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
         .collect();
     // Light words ("kan", "niet", "meer", …) are optional in a strict query, unless the query
     // has nothing else: a sentence is matched on the words that carry it.
-    let light: Vec<bool> = plan
-        .concepts
-        .iter()
-        .map(|c| c.words.iter().all(|w| analysis::is_light_word(w)))
-        .collect();
+    let light: Vec<bool> = plan.concepts.iter().map(|c| c.light).collect();
     let all_light = light.iter().all(|l| *l);
     // Common words are optional too, as long as a word that is neither light nor common
     // stays required (a rare word the index knows is never dropped) and finds little.
@@ -595,7 +630,15 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
     } else {
         TITLE_BONUS * LOOSE_TITLE
     };
-    for alternative in plan.concepts.iter().flat_map(|c| &c.alternatives) {
+    // A light word in a title ("Meer bewegen") says as little there as in the query: the
+    // title bonus is for the words that carry the query.
+    let all_light = plan.concepts.iter().all(|c| c.light);
+    for alternative in plan
+        .concepts
+        .iter()
+        .filter(|c| all_light || !c.light)
+        .flat_map(|c| &c.alternatives)
+    {
         bonuses.push(Box::new(Scaled::new(
             all_words_in(f.title, &alternative.words),
             title_bonus * boost(alternative.kind),

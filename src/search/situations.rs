@@ -35,11 +35,15 @@ pub struct Situations {
     list: Vec<Situation>,
 }
 
-/// What a query word can fill: its stem and the stems of its compound parts.
+/// What a query word can fill: its stem, the stems of its compound parts, and for a verb in
+/// `-t` its infinitive, which the stemmer does not join ("drinkt" fills "drinken").
 pub fn fillers(words: &[String]) -> HashSet<String> {
     let mut out = HashSet::new();
     for w in words {
         out.insert(analysis::stem(w));
+        if w.ends_with('t') {
+            out.extend(analysis::verb_forms(w).iter().map(|f| analysis::stem(f)));
+        }
         if let Some(parts) = DICTIONARY.split(w) {
             out.extend(parts.iter().map(|p| analysis::stem(p)));
         }
@@ -196,6 +200,8 @@ mod tests {
         );
         // Stems: "betaal" and "betalen" share one.
         assert_eq!(s.find(&concepts("hypotheek betaal")).len(), 1);
+        // A verb form the stemmer does not join: "betaalt" is "betalen".
+        assert_eq!(s.find(&concepts("wie betaalt de huur")).len(), 1);
     }
 
     #[test]

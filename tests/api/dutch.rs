@@ -133,6 +133,35 @@ async fn words_written_as_they_sound_are_found_whole_and_inside_compounds() {
 }
 
 #[tokio::test]
+async fn a_word_written_as_it_sounds_with_a_slip_besides_is_still_found() {
+    let app = TestApp::with_demo().await;
+    let staff = app.token_for("medewerker", None).await;
+    // "rolater": two edits from "rollator", but its sound key is one vowel from the word's.
+    let body = app.search_as(&staff, "q=rolater&uitleg=true").await;
+    assert_eq!(body["bedoeldeJe"], "rollator", "{body}");
+    assert!(titles(&body)[0].contains("rollator"), "{body}");
+    assert_eq!(body["resultaten"][0]["uitleg"][0]["soort"], "klank");
+    // A Dutch word the texts lack is not guessed at by its sound.
+    let body = app.search_as(&staff, "q=rolluik&uitleg=true").await;
+    assert_ne!(body["bedoeldeJe"], "rollator", "{body}");
+}
+
+#[tokio::test]
+async fn how_long_or_how_often_is_not_what_a_sentence_is_about() {
+    let app = TestApp::with_demo().await;
+    // "de hele dag" says how long; "zoon" is not "zon" (as in the title "De Zonnewijzer").
+    let body = app
+        .get_json("/api/v1/aanbod?q=mijn+zoon+zit+de+hele+dag+te+gamen")
+        .await;
+    let first = titles(&body);
+    assert!(
+        first[..2].iter().any(|t| t.contains("verslaving")),
+        "{first:?}"
+    );
+    assert!(!first[0].contains("dagbesteding"), "{first:?}");
+}
+
+#[tokio::test]
 async fn suggestions_complete_the_last_word_and_show_titles_and_terms() {
     let app = TestApp::with_demo().await;
     let body = app.get_json("/api/v1/suggesties?q=vrijw").await;
