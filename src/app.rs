@@ -91,6 +91,8 @@ impl App {
                 .with_trusted_proxies(config.trusted_proxies.clone()),
             ),
             write_wait: Duration::from_millis(config.write_wait_ms),
+            inline_searches: Default::default(),
+            inline_limit: config.inline_searches,
             site: Arc::new(crate::web::Site::from_config(
                 config,
                 listener.local_addr().context("luisteradres")?,

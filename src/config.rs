@@ -61,6 +61,12 @@ pub struct Config {
     #[arg(long, env = "WEGWIJZER_SEARCH_CONCURRENCY", global = true)]
     pub search_concurrency: Option<usize>,
 
+    /// Searches that may run directly on a request's worker thread at once (default: one fewer
+    /// than the worker threads, so one always stays free for other requests); 0 hands every
+    /// search to a thread of its own.
+    #[arg(long, env = "WEGWIJZER_INLINE_SEARCHES", global = true)]
+    pub inline_searches: Option<usize>,
+
     /// A session ends after this many seconds without a request.
     #[arg(
         long,
@@ -234,6 +240,7 @@ impl Config {
             plain_search: false,
             max_in_flight: 256,
             search_concurrency: None,
+            inline_searches: None,
             session_idle_secs: 30 * 60,
             session_max_secs: 12 * 60 * 60,
             login_attempts_per_minute: 20,

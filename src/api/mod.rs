@@ -1,5 +1,6 @@
 //! The HTTP API under `/api/v1`: routes and the OpenAPI document come from one list, so they
-//! cannot drift apart. Handlers are thin; search runs on blocking threads behind a permit.
+//! cannot drift apart. Handlers are thin; a search runs behind a permit, on the request's
+//! worker.
 
 pub mod aanbod;
 pub mod beheer;
@@ -54,6 +55,10 @@ pub struct AppState {
     pub site: Arc<crate::web::Site>,
     /// This node's counts of searches done in vain, not yet in the database.
     pub insights: Arc<crate::insights::SearchInsights>,
+    /// Searches running right now on a tokio worker itself (see `on_search_thread`).
+    pub inline_searches: Arc<std::sync::atomic::AtomicUsize>,
+    /// How many may (`--inline-searches`); `None`: one fewer than the workers.
+    pub inline_limit: Option<usize>,
 }
 
 impl AppState {
@@ -103,19 +108,52 @@ impl AppState {
             let _permit = permit;
             work(&index)
         };
-        let multi_thread = tokio::runtime::Handle::current().runtime_flavor()
-            == tokio::runtime::RuntimeFlavor::MultiThread;
+        let runtime = tokio::runtime::Handle::current();
+        let multi_thread = runtime.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread;
         let out = if multi_thread {
-            // A search takes a millisecond or two: it runs on this worker, whose other tasks
-            // tokio hands to another, instead of waking a blocking thread and waking this one
-            // again for the answer (two thread hand-offs per request).
-            tokio::task::block_in_place(run)?
+            // A search takes a millisecond or two: it runs on this worker. While every other
+            // worker is free, it simply runs here: the others keep serving the connections.
+            // Beyond that, `block_in_place` first hands this worker's other tasks to a fresh
+            // thread, so that no request waits behind a search; that hand-off is a thread
+            // wake-up per request, which the common case (a free worker) now saves.
+            let limit = self
+                .inline_limit
+                .unwrap_or_else(|| runtime.metrics().num_workers().saturating_sub(1));
+            let inline = InlineSlot::take(&self.inline_searches, limit);
+            if inline.is_some() {
+                run()?
+            } else {
+                tokio::task::block_in_place(run)?
+            }
         } else {
             tokio::task::spawn_blocking(run)
                 .await
                 .map_err(|e| ApiError::Internal(e.into()))??
         };
         Ok(out)
+    }
+}
+
+/// A place among the searches allowed to run on a tokio worker directly; given back on drop
+/// (also when the search panics).
+struct InlineSlot<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl<'a> InlineSlot<'a> {
+    /// A slot when fewer than `limit` searches run inline now.
+    fn take(running: &'a std::sync::atomic::AtomicUsize, limit: usize) -> Option<Self> {
+        use std::sync::atomic::Ordering;
+        running
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < limit).then_some(n + 1)
+            })
+            .ok()
+            .map(|_| InlineSlot(running))
+    }
+}
+
+impl Drop for InlineSlot<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, std::sync::atomic::Ordering::AcqRel);
     }
 }
 
@@ -719,5 +757,25 @@ fn add_problem_responses(doc: &mut oa::OpenApi) {
                 .entry(status.as_str().to_string())
                 .or_insert_with(|| RefOr::T(problem(status)));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::InlineSlot;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn inline_slots_are_limited_and_given_back() {
+        let running = AtomicUsize::new(0);
+        let first = InlineSlot::take(&running, 1);
+        assert!(first.is_some());
+        // The one slot is taken: the next search is handed off.
+        assert!(InlineSlot::take(&running, 1).is_none());
+        drop(first);
+        assert_eq!(running.load(Ordering::Acquire), 0);
+        assert!(InlineSlot::take(&running, 1).is_some());
+        // 0: every search is handed off.
+        assert!(InlineSlot::take(&running, 0).is_none());
     }
 }
