@@ -564,13 +564,14 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
             }
         };
         let mut clauses = Vec::new();
-        // A situation's words are met together by the resident's own words (a common one
-        // included: the situation is their combination), or by one of its needs.
+        // A situation's words are met together by the resident's own words (a common or a
+        // light one included: the situation is their combination; "geen contact" is not any
+        // item that says "contact"), or by one of its needs.
         for m in &plan.situations {
             let own: Vec<(Occur, Box<dyn Query>)> = m
                 .covers
                 .iter()
-                .filter_map(|i| Some((occur(*i, &light), concepts[*i].take()?)))
+                .filter_map(|i| Some((Occur::Must, concepts[*i].take()?)))
                 .collect();
             let either: Vec<Box<dyn Query>> =
                 vec![Box::new(BooleanQuery::new(own)), need_queries(m)];
