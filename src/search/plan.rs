@@ -268,14 +268,17 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
             } else {
                 None
             };
+            let nothing_yet = fixes.is_empty() && sounds.is_empty() && parts.is_none();
+            // Not a compound of the texts' words either: the general word list may split it
+            // ("bejaardengym" → bejaarden + gym), below.
+            let list_parts = if nothing_yet {
+                WORD_LIST.split_in_parts(word)
+            } else {
+                None
+            };
             // Still nothing, and not a Dutch word either: written as it sounds with one slip
             // besides ("rolater" for "rollator"), the last guess before giving up.
-            let sounds = if fixes.is_empty()
-                && sounds.is_empty()
-                && parts.is_none()
-                && !WORD_LIST.contains(word)
-                && WORD_LIST.split_in_parts(word).is_none()
-            {
+            let sounds = if nothing_yet && list_parts.is_none() && !WORD_LIST.contains(word) {
                 vocabulary.sounds_near(word, 2)
             } else {
                 sounds
@@ -299,13 +302,9 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
                         MatchKind::Compound
                     },
                 });
-            } else if fixes.is_empty()
-                && sounds.is_empty()
-                && features.compounds
-                && let Some(mut parts) = WORD_LIST.split_in_parts(word)
+            } else if features.compounds
+                && let Some(mut parts) = list_parts
             {
-                // Not a compound of the texts' words either: split it with the general word
-                // list ("bejaardengym" → bejaarden + gym).
                 parts.dedup();
                 let (found, parts) = compound_alternatives(index, &lexicon, parts);
                 alternatives.extend(found);
@@ -633,7 +632,6 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
     };
     // A light word in a title ("Meer bewegen") says as little there as in the query: the
     // title bonus is for the words that carry the query.
-    let all_light = plan.concepts.iter().all(|c| c.light);
     for alternative in plan
         .concepts
         .iter()
