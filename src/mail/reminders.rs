@@ -20,7 +20,7 @@ pub const LINK_DAYS: i64 = 30;
 pub async fn send_stale_reminders(store: &Store, now: Timestamp) -> StoreResult<usize> {
     let period = now.format("%Y-%m").to_string();
     let stale = store
-        .stale_items(crate::domain::listing::stale_before(now))
+        .stale_items(crate::domain::listing::stale_before(now), &period)
         .await?;
     let mut by_org: BTreeMap<i64, Vec<crate::store::StaleItem>> = BTreeMap::new();
     for item in stale {
