@@ -43,6 +43,8 @@ const LOOSE_TITLE: f32 = 1.0 / 3.0;
 /// a fair match, weaker than the same word in the item's own text.
 const LABEL_WEIGHT: f32 = 0.5;
 const TITLE_EXACT_BONUS: f32 = 1.0;
+/// The share of the title bonuses for a common word made optional (see [`build`]).
+const OPTIONAL_TITLE: f32 = 0.3;
 const TITLE_PHRASE_BONUS: f32 = 3.0;
 
 /// How an alternative relates to what the user typed.
@@ -631,17 +633,31 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
         TITLE_BONUS * LOOSE_TITLE
     };
     // A light word in a title ("Meer bewegen") says as little there as in the query: the
-    // title bonus is for the words that carry the query.
-    for alternative in plan
-        .concepts
-        .iter()
-        .filter(|c| all_light || !c.light)
-        .flat_map(|c| &c.alternatives)
-    {
-        bonuses.push(Box::new(Scaled::new(
-            all_words_in(f.title, &alternative.words),
-            title_bonus * boost(alternative.kind),
-        )));
+    // title bonus is for the words that carry the query. In a sentence about a situation, a
+    // common word made optional ("mensen", "thuis" beside a rarer word) counts there for a
+    // share only, so that it does not outweigh what the sentence is about.
+    let title_share = |i: usize| {
+        if strict
+            && !plan.situations.is_empty()
+            && optional[i]
+            && !plan.concepts[i].light
+            && !all_light
+        {
+            OPTIONAL_TITLE
+        } else {
+            1.0
+        }
+    };
+    for (i, concept) in plan.concepts.iter().enumerate() {
+        if !all_light && concept.light {
+            continue;
+        }
+        for alternative in &concept.alternatives {
+            bonuses.push(Box::new(Scaled::new(
+                all_words_in(f.title, &alternative.words),
+                title_bonus * boost(alternative.kind) * title_share(i),
+            )));
+        }
     }
     if !labels_match {
         let vocabulary = index.vocabulary();
@@ -665,11 +681,13 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
             TITLE_BONUS * BOOST_SITUATION,
         )));
     }
-    for word in words.iter().filter(|w| !analysis::is_light_word(w)) {
-        bonuses.push(Box::new(Scaled::new(
-            term_query(f.title_exact, word),
-            TITLE_EXACT_BONUS,
-        )));
+    for (i, concept) in plan.concepts.iter().enumerate() {
+        for word in concept.words.iter().filter(|w| !analysis::is_light_word(w)) {
+            bonuses.push(Box::new(Scaled::new(
+                term_query(f.title_exact, word),
+                TITLE_EXACT_BONUS * title_share(i),
+            )));
+        }
     }
     if words.len() > 1 {
         let terms: Vec<Term> = words

@@ -681,3 +681,22 @@ async fn naming_an_age_group_after_voor_asks_for_services_before_vacancies() {
         "the service first: {for_children:?}"
     );
 }
+
+#[tokio::test]
+async fn a_common_word_in_a_title_does_not_outweigh_the_situation() {
+    let app = TestApp::with_demo().await;
+    // "thuis" is in many texts; the sentence is about a retiree who sits at home. Items with
+    // "thuis" in their title (a group for children who saw violence at home) must not come
+    // before places to meet people.
+    let body = app
+        .get_json("/api/v1/aanbod?q=ik+zit+sinds+mijn+pensioen+veel+thuis")
+        .await;
+    let first = titles(&body);
+    assert!(!first[0].contains("thuis"), "{first:?}");
+    assert!(
+        first[..3]
+            .iter()
+            .any(|t| t.contains("ouderen") || t.contains("eenzaamheid")),
+        "{first:?}"
+    );
+}
