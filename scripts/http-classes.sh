@@ -12,14 +12,7 @@ dir=$1
 secs=${2:-10}
 bin=${3:-target/release/wegwijzer}
 port=18091
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-WEGWIJZER_LOG=warn "$bin" --data-dir "$dir" --bind "127.0.0.1:$port" serve & server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 240); do
-  curl -s "http://127.0.0.1:$port/api/v1/health" | grep -q gereed && break
-  sleep 0.5
-done
-base="http://127.0.0.1:$port"
+source scripts/serve-data.sh
 # The benchmark's queries (benches/search.rs).
 one="schulden ouderen vrijwilligers taal koken eenzaamheid mantelzorger sport computer huiswerk"
 two="hulp+schulden ouderen+bewegen taal+maatje koken+samen vrijwilligers+tuin computer+hulp
@@ -42,8 +35,6 @@ suggest=()
 for p in schu vrijw mantelz hulp+bij+for taalm oud koffie+och sp; do
   suggest+=("/api/v1/suggesties?q=$p")
 done
-ticks=$(getconf CLK_TCK)
-cpu() { awk '{print $14 + $15}' "/proc/$server/stat"; }
 run() {
   local class=$1
   shift

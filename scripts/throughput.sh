@@ -10,18 +10,9 @@ dir=$1
 secs=${2:-30}
 bin=${3:-target/release/wegwijzer}
 port=18090
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-WEGWIJZER_LOG=warn "$bin" --data-dir "$dir" --bind "127.0.0.1:$port" serve & server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 240); do
-  curl -s "http://127.0.0.1:$port/api/v1/health" | grep -q gereed && break
-  sleep 0.5
-done
-base="http://127.0.0.1:$port"
+source scripts/serve-data.sh
 # Warm up: caches, page cache, the prepared summaries.
 wrk -t2 -c8 -d5s -s scripts/mix-bcdf.lua "$base" >/dev/null
-ticks=$(getconf CLK_TCK)
-cpu() { awk '{print $14 + $15}' "/proc/$server/stat"; }
 before=$(cpu)
 out=$(wrk -t2 -c50 -d"${secs}s" -s scripts/mix-bcdf.lua "$base" | grep RESULT)
 after=$(cpu)

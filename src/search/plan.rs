@@ -637,12 +637,7 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
     // common word made optional ("mensen", "thuis" beside a rarer word) counts there for a
     // share only, so that it does not outweigh what the sentence is about.
     let title_share = |i: usize| {
-        if strict
-            && !plan.situations.is_empty()
-            && optional[i]
-            && !plan.concepts[i].light
-            && !all_light
-        {
+        if strict && !plan.situations.is_empty() && optional[i] && !plan.concepts[i].light {
             OPTIONAL_TITLE
         } else {
             1.0
