@@ -85,6 +85,8 @@ pub struct SearchIndex {
     pruning_budget: std::sync::atomic::AtomicU32,
     /// Documents left after the filters up to which each is scored directly, unpruned.
     direct_scoring_max: std::sync::atomic::AtomicU32,
+    /// Threads a search spreads its segments over.
+    search_threads: usize,
 }
 
 /// Opens the index in `directory`, or creates it. Stored documents are kept in 4 KiB blocks
@@ -171,6 +173,7 @@ impl SearchIndex {
             wide_segments: 0.into(),
             pruning_budget: crate::search::wide::DEFAULT_PRUNING_BUDGET.into(),
             direct_scoring_max: crate::search::wide::DEFAULT_DIRECT_SCORING_MAX.into(),
+            search_threads: threads,
         };
         if features.compounds {
             // Read the word list now, off the request path (a few hundred ms).
@@ -182,6 +185,12 @@ impl SearchIndex {
 
     pub fn fields(&self) -> &Fields {
         &self.fields
+    }
+
+    /// Threads a search spreads its segments over: after a rebuild the index has as many
+    /// segments of about equal size (see `writer::balance_segments`).
+    pub fn search_threads(&self) -> usize {
+        self.search_threads
     }
 
     pub fn features(&self) -> SearchFeatures {
