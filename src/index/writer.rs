@@ -197,10 +197,13 @@ impl<F: ChangeFeed> Indexer<F> {
             let mut w = lock(&writer);
             // No merges of their own while the new segments are regrouped below.
             w.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
-            commit_with(&mut w, &index, seq)?;
-            let balanced = balance_segments(&mut w, index.tantivy(), index.search_threads());
+            let committed = commit_with(&mut w, &index, seq);
+            let balanced = committed
+                .is_ok()
+                .then(|| balance_segments(&mut w, index.tantivy(), index.search_threads()));
             w.set_merge_policy(Box::new(tantivy::indexer::LogMergePolicy::default()));
-            if let Err(e) = balanced {
+            committed?;
+            if let Some(Err(e)) = balanced {
                 // Only speed is at stake: the segments stay as they were written.
                 tracing::warn!(error = %e, "index: segmenten samenvoegen mislukt");
             }
@@ -329,10 +332,11 @@ fn commit_with(writer: &mut IndexWriter, index: &SearchIndex, seq: i64) -> tanti
 /// Merges the index's segments into `groups` segments of about equal size, so that each search
 /// thread gets the same share of a search's work. A search pays a fixed cost per segment
 /// (opening each term's postings) and waits for its slowest thread: at 1M items the six
-/// segments a rebuild writes (four of 197k, 133k, 78k) became two of 527k and 473k, and one
-/// connection's p50 over HTTP went from 3.0-3.2 to 2.7-2.8 ms for two words. Merging both
-/// groups at once takes a few seconds at 1M. Later commits add small segments, which tantivy's
-/// merge policy joins among themselves.
+/// segments a rebuild writes (four of about 197k, 133k, 78k) become two of about 500k, and one
+/// connection's p50 over HTTP for two words went from 3.2 to 2.9-3.0 ms (README, "#14 on
+/// 2026-12-05 (second session)"). The merges run one after the other: at once they took as
+/// long and doubled the peak memory. Later commits add small segments, which tantivy's merge
+/// policy joins among themselves.
 fn balance_segments(
     writer: &mut IndexWriter,
     index: &tantivy::Index,
