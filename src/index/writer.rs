@@ -384,6 +384,15 @@ mod tests {
 
     use super::{balance_segments, balanced_groups, open_writer};
 
+    /// An index on disk with one field, `id`.
+    fn index_of_ids() -> (tempfile::TempDir, tantivy::Index, tantivy::schema::Field) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut builder = Schema::builder();
+        let id = builder.add_u64_field("id", INDEXED | STORED);
+        let index = tantivy::Index::create_in_dir(dir.path(), builder.build()).unwrap();
+        (dir, index, id)
+    }
+
     #[test]
     fn groups_have_about_equal_totals() {
         let sizes = [
@@ -414,10 +423,7 @@ mod tests {
     /// still there and later commits still working.
     #[test]
     fn segments_are_merged_into_one_per_search_thread() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut builder = Schema::builder();
-        let id = builder.add_u64_field("id", INDEXED | STORED);
-        let index = tantivy::Index::create_in_dir(dir.path(), builder.build()).unwrap();
+        let (_dir, index, id) = index_of_ids();
         let mut w = open_writer(&index, 1, 15_000_000).unwrap();
         w.set_merge_policy(Box::new(tantivy::indexer::NoMergePolicy));
         let mut next = 0u64;
@@ -451,10 +457,7 @@ mod tests {
     /// same opstamp) goes through.
     #[test]
     fn a_new_writer_removes_what_a_cut_off_commit_left() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut builder = Schema::builder();
-        let id = builder.add_u64_field("id", INDEXED | STORED);
-        let index = tantivy::Index::create_in_dir(dir.path(), builder.build()).unwrap();
+        let (dir, index, id) = index_of_ids();
         {
             let mut w = open_writer(&index, 1, 15_000_000).unwrap();
             for n in 0..10u64 {
