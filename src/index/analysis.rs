@@ -214,6 +214,16 @@ pub fn analysis_version(compounds: bool) -> String {
     format!("nl-porter-8{}", if compounds { "+compounds" } else { "" })
 }
 
+/// Words as typed, lower-cased and accents folded, stop words kept: for reading a query's
+/// grammar ("mijn vader").
+pub fn plain_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(LONG_TOKEN))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
 pub fn exact_analyzer() -> TextAnalyzer {
     dutch_chain().build()
 }

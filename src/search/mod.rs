@@ -656,7 +656,7 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
                 false,
             )
         } else {
-            let plan = plan::plan(index, &searcher, &words);
+            let plan = plan::plan(index, &searcher, &words, &plan::people_spoken_of(&req.text));
             corrected = plan.corrected.clone();
             used_plan = Some(plan.clone());
             let strict = plan::build(index, &plan, true);

@@ -98,6 +98,10 @@ pub struct Concept {
     /// an expression of how often or how long ("de hele dag", "elke week"). Optional in a
     /// query that has other words.
     pub light: bool,
+    /// Says whose situation it is ("mijn vader" in a sentence about his post): optional in a
+    /// query that has other words, and no match on its own in the fallback, but an item that
+    /// has it still gains as for any word.
+    pub person: bool,
 }
 
 /// Widening (a situation's needs, a common word made optional) is for a query whose own words
@@ -140,6 +144,96 @@ pub fn query_words(text: &str) -> Vec<String> {
     words
 }
 
+/// Possessives: "mijn", "onze", "haar" (and "m'n", "z'n", split by the tokenizer).
+const POSSESSIVES: &[&str] = &[
+    "mijn", "m", "zijn", "z", "haar", "onze", "ons", "hun", "jouw", "je", "uw",
+];
+
+/// The people around someone: family, partner, neighbours, friends. A closed class of Dutch
+/// nouns, not a list of needs.
+const PEOPLE: &[&str] = &[
+    "vader",
+    "moeder",
+    "pa",
+    "ma",
+    "papa",
+    "mama",
+    "ouders",
+    "ouder",
+    "man",
+    "vrouw",
+    "partner",
+    "echtgenoot",
+    "echtgenote",
+    "vriend",
+    "vriendin",
+    "zoon",
+    "zoontje",
+    "dochter",
+    "dochtertje",
+    "kind",
+    "kindje",
+    "kinderen",
+    "baby",
+    "broer",
+    "broertje",
+    "zus",
+    "zusje",
+    "zussen",
+    "broers",
+    "opa",
+    "oma",
+    "grootouders",
+    "kleinkind",
+    "kleinkinderen",
+    "kleinzoon",
+    "kleindochter",
+    "schoonmoeder",
+    "schoonvader",
+    "schoonouders",
+    "stiefvader",
+    "stiefmoeder",
+    "buurman",
+    "buurvrouw",
+    "buren",
+    "buurjongen",
+    "buurmeisje",
+    "tante",
+    "oom",
+    "neef",
+    "nicht",
+    "collega",
+    "collega's",
+    "huisgenoot",
+    "vriendje",
+    "vriendinnetje",
+];
+
+/// The people a sentence is about: a word for someone close ("vader", "buurman") right after
+/// a possessive, or one word later ("mijn zieke moeder"). In "mijn vader kan zijn post niet
+/// meer lezen" the need is the post; the father only says whose. Such a word is optional in a
+/// query that has other words to carry it, so an item about fathers does not come first.
+/// Not after "voor": in "een dokter voor mijn kind" the child is who the help is for.
+pub fn people_spoken_of(text: &str) -> Vec<String> {
+    let mut analyzer = analysis::plain_analyzer();
+    let tokens = analysis::tokens(&mut analyzer, text);
+    let mut people = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let after_possessive = |back: usize| {
+            i.checked_sub(back).is_some_and(|j| {
+                POSSESSIVES.contains(&tokens[j].as_str()) && (j == 0 || tokens[j - 1] != "voor")
+            })
+        };
+        if PEOPLE.contains(&token.as_str())
+            && (after_possessive(1) || after_possessive(2))
+            && !people.contains(token)
+        {
+            people.push(token.clone());
+        }
+    }
+    people
+}
+
 /// True when the index holds the word itself or its stem.
 fn known(index: &SearchIndex, searcher: &Searcher, word: &str) -> bool {
     if index.vocabulary().contains(word) {
@@ -160,12 +254,14 @@ const TIME_WORDS: &[&str] = &[
 ];
 const EVERY: &[&str] = &["hele", "elke", "iedere", "elk", "ieder"];
 
-/// The words of `words` that are light where they stand: light words everywhere, and time
-/// words right after "hele", "elke" or "iedere" (stop words such as "de" are already gone).
-fn light_in_context(words: &[String]) -> Vec<&str> {
+/// The words of `words` that are light where they stand: light words everywhere, time words
+/// right after "hele", "elke" or "iedere" (stop words such as "de" are already gone), and
+/// "haar" in a sentence about someone ("mijn moeder kan haar rekeningen niet betalen"): there
+/// it is "her", not hair.
+fn light_in_context<'a>(words: &'a [String], people: &[String]) -> Vec<&'a str> {
     let mut light: Vec<&str> = words
         .iter()
-        .filter(|w| analysis::is_light_word(w))
+        .filter(|w| analysis::is_light_word(w) || (!people.is_empty() && *w == "haar"))
         .map(String::as_str)
         .collect();
     for pair in words.windows(2) {
@@ -176,9 +272,15 @@ fn light_in_context(words: &[String]) -> Vec<&str> {
     light
 }
 
-pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> QueryPlan {
+/// `people`: the words for people the query speaks of ([`people_spoken_of`]).
+pub fn plan(
+    index: &SearchIndex,
+    searcher: &Searcher,
+    words: &[String],
+    people: &[String],
+) -> QueryPlan {
     let features = index.features();
-    let light_words = light_in_context(words);
+    let light_words = light_in_context(words, people);
     let lexicon = index.lexicon();
     let grouped: Vec<(Vec<String>, Vec<Vec<String>>)> = if features.synonyms {
         lexicon
@@ -345,7 +447,15 @@ pub fn plan(index: &SearchIndex, searcher: &Searcher, words: &[String]) -> Query
             doc_freq,
             parts: fallback_parts,
             light,
+            person: false,
         });
+    }
+    // Whose it is ("mijn vader") is optional once another word says what it is about.
+    let is_person = |c: &Concept| c.words.iter().all(|w| people.contains(w));
+    if concepts.iter().any(|c| !c.light && !is_person(c)) {
+        for c in concepts.iter_mut() {
+            c.person = is_person(c);
+        }
     }
     let situations = if features.synonyms {
         let fillers: Vec<_> = concepts
@@ -546,7 +656,7 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
         .concepts
         .iter()
         .zip(&light)
-        .map(|(c, l)| *l || (c.common && rare_required))
+        .map(|(c, l)| *l || c.person || (c.common && rare_required))
         .collect();
     // A situation's needs count once, by the best one: an item that names five of them is
     // not five times as fitting.
@@ -802,4 +912,28 @@ pub fn explain(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::people_spoken_of;
+
+    #[test]
+    fn the_person_a_sentence_is_about_follows_a_possessive() {
+        assert_eq!(
+            people_spoken_of("Mijn vader kan zijn post niet meer lezen"),
+            ["vader"]
+        );
+        assert_eq!(people_spoken_of("mijn zieke moeder"), ["moeder"]);
+        assert_eq!(
+            people_spoken_of("m'n man en onze buren maken ruzie"),
+            ["man", "buren"]
+        );
+        // Without a possessive the word is what is looked for ("opvoeding vader"), and after
+        // "voor" the person is who the help is for.
+        assert!(people_spoken_of("opvoeding vader").is_empty());
+        assert!(people_spoken_of("een dokter voor mijn kind").is_empty());
+        // A possessive before something else: the post is the need.
+        assert!(people_spoken_of("mijn post stapelt zich op").is_empty());
+    }
 }
