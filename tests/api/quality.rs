@@ -214,6 +214,8 @@ async fn search_quality_beats_the_plain_baseline_and_stays_above_its_floor() {
 // Lowered on 2026-12-05 (0.77 / 0.79 before): eight new sentences in residents' own words,
 // written after that day's change and scoring 0.38 on average, took the whole set from 0.792
 // to 0.769 (recall 0.801 to 0.781). The set got harder; the engine did not get worse.
-const FLOOR_NDCG: f64 = 0.76;
-const FLOOR_RECALL: f64 = 0.77;
-const FLOOR_MRR: f64 = 0.78;
+// Raised on 2026-12-06 (0.76 / 0.77 / 0.78 before): the person a sentence is about
+// ("mijn vader") is optional, 0.769 → 0.784 (recall 0.790, MRR 0.814).
+const FLOOR_NDCG: f64 = 0.77;
+const FLOOR_RECALL: f64 = 0.78;
+const FLOOR_MRR: f64 = 0.80;
