@@ -6,13 +6,16 @@ local two = { "hulp+schulden", "ouderen+bewegen", "taal+maatje", "koken+samen",
 local filters = { "thema=geldzaken&wijk=hamersveld", "thema=ontmoeting&wijk=achterveld",
   "thema=zorg-gezondheid&wijk=leusden-centrum", "thema=sport-bewegen&wijk=rozendaal",
   "thema=leren-taal&wijk=stoutenburg" }
+-- MIX_CLASSES picks classes (default "bcdf", all four): "b" alone gives one class's cost.
+local classes = os.getenv("MIX_CLASSES") or "bcdf"
+local function has(c) return string.find(classes, c, 1, true) ~= nil end
 local paths = {}
 for i, q in ipairs(two) do
   local f = filters[((i - 1) % #filters) + 1]
-  table.insert(paths, "/api/v1/aanbod?q=" .. q)
-  table.insert(paths, "/api/v1/aanbod?q=" .. q .. "&" .. f)
-  table.insert(paths, "/api/v1/aanbod?q=" .. q .. "&" .. f .. "&pageSize=20")
-  table.insert(paths, "/api/v1/aanbod")
+  if has("b") then table.insert(paths, "/api/v1/aanbod?q=" .. q) end
+  if has("c") then table.insert(paths, "/api/v1/aanbod?q=" .. q .. "&" .. f) end
+  if has("d") then table.insert(paths, "/api/v1/aanbod?q=" .. q .. "&" .. f .. "&pageSize=20") end
+  if has("f") then table.insert(paths, "/api/v1/aanbod") end
 end
 local i = 0
 request = function()
