@@ -99,8 +99,8 @@ pub struct Concept {
     /// query that has other words.
     pub light: bool,
     /// Says whose situation it is ("mijn vader" in a sentence about his post): optional in a
-    /// query that has other words, and no match on its own in the fallback, but an item that
-    /// has it still gains as for any word.
+    /// query that has other words. An item that has it still gains as for any word, and the
+    /// fallback still counts it as a match.
     pub person: bool,
 }
 
@@ -203,7 +203,6 @@ const PEOPLE: &[&str] = &[
     "neef",
     "nicht",
     "collega",
-    "collega's",
     "huisgenoot",
     "vriendje",
     "vriendinnetje",
@@ -925,6 +924,7 @@ mod tests {
             ["vader"]
         );
         assert_eq!(people_spoken_of("mijn zieke moeder"), ["moeder"]);
+        assert_eq!(people_spoken_of("Mijn collega's pesten mij"), ["collega"]);
         assert_eq!(
             people_spoken_of("m'n man en onze buren maken ruzie"),
             ["man", "buren"]
