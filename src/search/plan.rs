@@ -144,9 +144,10 @@ pub fn query_words(text: &str) -> Vec<String> {
     words
 }
 
-/// Possessives: "mijn", "onze", "haar" (and "m'n", "z'n", split by the tokenizer).
+/// Possessives: "mijn", "onze", "haar". The tokenizer splits "m'n" and "z'n" in two; their
+/// "n" is the possessive then (see [`people_spoken_of`]).
 const POSSESSIVES: &[&str] = &[
-    "mijn", "m", "zijn", "z", "haar", "onze", "ons", "hun", "jouw", "je", "uw",
+    "mijn", "zijn", "haar", "onze", "ons", "hun", "jouw", "je", "uw",
 ];
 
 /// The people around someone: family, partner, neighbours, friends. A closed class of Dutch
@@ -216,11 +217,26 @@ const PEOPLE: &[&str] = &[
 pub fn people_spoken_of(text: &str) -> Vec<String> {
     let mut analyzer = analysis::plain_analyzer();
     let tokens = analysis::tokens(&mut analyzer, text);
+    // Where a possessive ends: "mijn", or the "n" of "m'n" and "z'n".
+    let possessive: Vec<bool> = tokens
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            POSSESSIVES.contains(&t.as_str())
+                || (t == "n" && i > 0 && matches!(tokens[i - 1].as_str(), "m" | "z"))
+        })
+        .collect();
     let mut people = Vec::new();
     for (i, token) in tokens.iter().enumerate() {
         let after_possessive = |back: usize| {
             i.checked_sub(back).is_some_and(|j| {
-                POSSESSIVES.contains(&tokens[j].as_str()) && (j == 0 || tokens[j - 1] != "voor")
+                // The word before "m'n" is the "m", two tokens back.
+                let before = if tokens[j] == "n" {
+                    j.checked_sub(2)
+                } else {
+                    j.checked_sub(1)
+                };
+                possessive[j] && before.is_none_or(|b| tokens[b] != "voor")
             })
         };
         if PEOPLE.contains(&token.as_str())
@@ -925,6 +941,8 @@ mod tests {
         );
         assert_eq!(people_spoken_of("mijn zieke moeder"), ["moeder"]);
         assert_eq!(people_spoken_of("Mijn collega's pesten mij"), ["collega"]);
+        assert_eq!(people_spoken_of("z'n zieke vader"), ["vader"]);
+        assert!(people_spoken_of("een oppas voor m'n zoon").is_empty());
         assert_eq!(
             people_spoken_of("m'n man en onze buren maken ruzie"),
             ["man", "buren"]
