@@ -199,14 +199,18 @@ pub fn decompounding_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Words, lower case, accents folded, stop words dropped: the start of every chain.
-fn dutch_chain() -> tantivy::tokenizer::TextAnalyzerBuilder {
+/// Words, lower case, accents folded, stop words kept.
+fn word_chain() -> tantivy::tokenizer::TextAnalyzerBuilder {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(LONG_TOKEN))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(StopWordFilter::remove(STOP_WORDS.iter().cloned()))
         .dynamic()
+}
+
+/// Words, lower case, accents folded, stop words dropped: the start of every chain.
+fn dutch_chain() -> tantivy::tokenizer::TextAnalyzerBuilder {
+    word_chain().filter_dynamic(StopWordFilter::remove(STOP_WORDS.iter().cloned()))
 }
 
 /// Names the analysis an index was built with; a different one forces a rebuild.
@@ -217,11 +221,7 @@ pub fn analysis_version(compounds: bool) -> String {
 /// Words as typed, lower-cased and accents folded, stop words kept: for reading a query's
 /// grammar ("mijn vader").
 pub fn plain_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(LONG_TOKEN))
-        .filter(LowerCaser)
-        .filter(AsciiFoldingFilter)
-        .build()
+    word_chain().build()
 }
 
 pub fn exact_analyzer() -> TextAnalyzer {
