@@ -215,7 +215,16 @@ fn dutch_chain() -> tantivy::tokenizer::TextAnalyzerBuilder {
 
 /// Names the analysis an index was built with; a different one forces a rebuild.
 pub fn analysis_version(compounds: bool) -> String {
-    format!("nl-porter-8{}", if compounds { "+compounds" } else { "" })
+    format!(
+        "nl-porter-9{}{}",
+        if compounds { "+compounds" } else { "" },
+        // Indexed with or without the adjective forms: a change either way rebuilds.
+        if super::adjectives::ADJECTIVE_FORMS.is_empty() {
+            ""
+        } else {
+            "+adjectieven"
+        }
+    )
 }
 
 /// Words as typed, lower-cased and accents folded, stop words kept: for reading a query's
@@ -398,8 +407,12 @@ fn stem_uncached(word: &str) -> String {
     if let Some((_, s)) = STEM_EXCEPTIONS.iter().find(|(w, _)| *w == word) {
         return (*s).to_string();
     }
+    // "gezonder" and "gezondste" are "gezond" (see `adjectives`).
+    let word = super::adjectives::ADJECTIVE_FORMS
+        .base(word)
+        .unwrap_or(word);
     let mut out = frostem::Stemmer::new(frostem::Algorithm::DutchPorter)
-        .stem(strip_diminutive_plural(word))
+        .stem(strip_plural_after_en(strip_diminutive_plural(word)))
         .into_owned();
     undouble_final_consonant(&mut out);
     out
@@ -408,6 +421,17 @@ fn stem_uncached(word: &str) -> String {
 /// DutchPorter keeps the plural "s" after a vowel, so "maatjes" would not meet "maatje".
 fn strip_diminutive_plural(word: &str) -> &str {
     if word.len() > 5 && word.ends_with("jes") {
+        &word[..word.len() - 1]
+    } else {
+        word
+    }
+}
+
+/// DutchPorter takes one ending off: "inkomens" loses its "s" and keeps its "en", while
+/// "inkomen" loses the "en", so a plural in "-ens" would never meet its singular ("inkomens",
+/// "gegevens", "jongens", "keukens"). The "s" goes first, so both lose the "en".
+fn strip_plural_after_en(word: &str) -> &str {
+    if word.len() >= 6 && word.ends_with("ens") {
         &word[..word.len() - 1]
     } else {
         word
@@ -564,6 +588,9 @@ mod tests {
             ("eenzaamheid", "eenzaamheid"),
             ("zonen", "zoon"),
             ("zoons", "zoon"),
+            ("inkomens", "inkomen"),
+            ("gegevens", "gegeven"),
+            ("keukens", "keuken"),
         ];
         for (a, b) in same {
             assert_eq!(stems(a), stems(b), "{a} vs {b}");

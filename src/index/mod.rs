@@ -4,6 +4,7 @@
 //! request) and the facet-row cache. Exactly one [`writer::Indexer`] owns the `IndexWriter` and
 //! records, in each commit's payload, the last outbox sequence it applied.
 
+pub mod adjectives;
 pub mod analysis;
 pub mod compounds;
 pub mod facets;

@@ -727,3 +727,27 @@ async fn the_person_a_sentence_is_about_does_not_outweigh_the_need() {
     let body = app.get_json("/api/v1/aanbod?q=vader+opvoeden").await;
     assert!(titles(&body)[0].contains("ader"), "{:?}", titles(&body));
 }
+
+#[tokio::test]
+async fn forms_of_an_adjective_meet_their_base_in_both_directions() {
+    let app = TestApp::spawn().await;
+    let mut items: Vec<serde_json::Value> = (0..4)
+        .map(|i| crate::helpers::item(&format!("Ontmoeting in de wijk, groep {i}")))
+        .collect();
+    items.push(crate::helpers::item("Samen gezonder eten en bewegen"));
+    items.push(crate::helpers::item("Hulp bij lage inkomens"));
+    items.push(crate::helpers::item("Een sportieve middag in het park"));
+    import_published(&app, "tr", "Buurtvereniging", items).await;
+    // The text's comparative, the query's base; the query's superlative, the text's
+    // comparative; an inflection whose spelling changes, both ways.
+    for (query, title) in [
+        ("gezond+eten", "samen gezonder eten en bewegen"),
+        ("gezondste+eten", "samen gezonder eten en bewegen"),
+        ("laag+inkomen", "hulp bij lage inkomens"),
+        ("sportief", "een sportieve middag in het park"),
+    ] {
+        let body = app.search(&format!("q={query}")).await;
+        assert_eq!(body["versoepeld"], false, "{query}: {body}");
+        assert_eq!(titles(&body), vec![title.to_string()], "{query}");
+    }
+}
