@@ -134,15 +134,27 @@ impl Situations {
     }
 
     /// The situations in a query whose concepts (each given by what it can fill) hold them.
-    /// Situations that share a concept are merged, so each concept is in one match at most.
+    /// A situation whose concepts all belong to a larger one found too is left out: the more
+    /// precise reading wins ("mantelzorg is zwaar" is about care, not about weight). The rest
+    /// that share a concept are merged, so each concept is in one match at most.
     pub fn find(&self, concepts: &[HashSet<String>]) -> Vec<SituationMatch> {
+        let found: Vec<(Vec<usize>, &Situation)> = self
+            .list
+            .iter()
+            .filter_map(|s| Some((s.covers(concepts)?, s)))
+            .collect();
+        let subsumed = |covers: &[usize]| {
+            found.iter().any(|(other, _)| {
+                other.len() > covers.len() && covers.iter().all(|c| other.contains(c))
+            })
+        };
         let mut out: Vec<SituationMatch> = Vec::new();
-        for s in &self.list {
-            let Some(covers) = s.covers(concepts) else {
+        for (covers, s) in &found {
+            if subsumed(covers) {
                 continue;
-            };
+            }
             let mut merged = SituationMatch {
-                covers,
+                covers: covers.clone(),
                 needs: s.needs.clone(),
             };
             // Fold in every earlier match that shares a concept with this one.
@@ -214,10 +226,77 @@ mod tests {
     }
 
     #[test]
+    fn the_more_precise_situation_wins() {
+        let s = Situations::parse(
+            "zwaar => leefstijl\nmantelzorg zwaar => respijtzorg\nmoe => slaap\n",
+        );
+        let found = s.find(&concepts("mantelzorg zwaar moe"));
+        let needs: Vec<String> = found.iter().flat_map(|m| m.needs.concat()).collect();
+        assert_eq!(needs, vec!["respijtzorg", "slaap"]);
+        let found = s.find(&concepts("te zwaar"));
+        assert_eq!(found[0].needs, vec![vec!["leefstijl".to_string()]]);
+    }
+
+    #[test]
     fn bad_lines_are_refused_with_a_reason() {
         assert!(Situation::parse("de het", "x").is_err());
         assert!(Situation::parse("huur", " , ").is_err());
         assert!(Situation::parse("", "x").is_err());
+    }
+
+    /// The needs the shipped list adds to a query, flattened.
+    fn shipped_needs(query: &str) -> Vec<String> {
+        static SHIPPED: std::sync::LazyLock<Situations> =
+            std::sync::LazyLock::new(|| Situations::parse(SITUATIONS_FILE));
+        SHIPPED
+            .find(&concepts(query))
+            .into_iter()
+            .flat_map(|m| m.needs)
+            .map(|n| n.join(" "))
+            .collect()
+    }
+
+    #[test]
+    fn words_with_an_everyday_sense_need_a_second_word() {
+        // Everyday senses: no help for hearing, sight, weight, falls, memory, drink, homeless
+        // or work is added.
+        for (query, wrong) in [
+            ("ik wil erbij horen", "gehoor"),
+            ("wat is er te zien in leusden", "visueel"),
+            ("mantelzorg is zwaar", "leefstijl"),
+            ("het valt me tegen", "valpreventie"),
+            ("wachtwoord digid vergeten", "dementie"),
+            ("straatfeest organiseren", "opvang"),
+            ("beter slapen", "opvang"),
+            ("zwembaan voor ouderen", "integratie"),
+            ("kind met syndroom van down", "depressie"),
+        ] {
+            let needs = shipped_needs(query);
+            assert!(
+                !needs.iter().any(|n| n.contains(wrong)),
+                "{query:?} added {needs:?}"
+            );
+        }
+        // The situations themselves still come through.
+        for (query, need) in [
+            ("ik hoor steeds slechter", "gehoor"),
+            ("mijn moeder ziet bijna niets meer", "visueel"),
+            ("ik wil afvallen", "leefstijl"),
+            ("ik ben te zwaar", "leefstijl"),
+            ("mijn vader valt vaak", "valpreventie"),
+            ("mijn man vergeet steeds meer", "dementie"),
+            ("mijn buurman drinkt te veel", "verslaving"),
+            ("ik slaap in mijn auto", "opvang"),
+            ("ik ben mijn baan kwijt", "integratie"),
+            ("ik voel me down", "depressie"),
+            ("thuis gevallen", "valpreventie"),
+        ] {
+            let needs = shipped_needs(query);
+            assert!(
+                needs.iter().any(|n| n.contains(need)),
+                "{query:?} added {needs:?}"
+            );
+        }
     }
 
     #[test]

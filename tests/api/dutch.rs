@@ -751,3 +751,49 @@ async fn forms_of_an_adjective_meet_their_base_in_both_directions() {
         assert_eq!(titles(&body), vec![title.to_string()], "{query}");
     }
 }
+
+#[tokio::test]
+async fn a_word_in_its_everyday_sense_brings_no_help_for_another_situation() {
+    let app = TestApp::with_demo().await;
+    let staff = app.token_for("medewerker", None).await;
+    // What each result was found through as a situation ("situatie" in the explanation).
+    let situation_finds = |body: &serde_json::Value| -> Vec<String> {
+        body["resultaten"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|r| r["uitleg"].as_array().unwrap().clone())
+            .filter(|u| u["soort"] == "situatie")
+            .map(|u| u["gevonden"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // "erbij horen" is about belonging, not hearing; caring that is heavy going is about
+    // respite, not overweight.
+    for (query, wrong, right) in [
+        ("ik+wil+erbij+horen", "hulpmiddelen", None),
+        ("mantelzorg+is+zwaar", "leefstijl", Some("respijtzorg")),
+    ] {
+        let body = app
+            .search_as(&staff, &format!("q={query}&uitleg=true"))
+            .await;
+        let found = situation_finds(&body);
+        assert!(
+            !found.iter().any(|f| f.contains(wrong)),
+            "{query}: {found:?}"
+        );
+        if let Some(right) = right {
+            assert!(found.iter().any(|f| f == right), "{query}: {found:?}");
+        }
+    }
+    // The situations themselves are still read: hearing badly, being too heavy.
+    for (query, need) in [
+        ("ik+hoor+steeds+slechter", "hulpmiddelen"),
+        ("ik+ben+te+zwaar", "leefstijl"),
+    ] {
+        let body = app
+            .search_as(&staff, &format!("q={query}&uitleg=true"))
+            .await;
+        let found = situation_finds(&body);
+        assert!(found.iter().any(|f| f.contains(need)), "{query}: {found:?}");
+    }
+}

