@@ -270,6 +270,8 @@ mod tests {
             ("beter slapen", "opvang"),
             ("zwembaan voor ouderen", "integratie"),
             ("kind met syndroom van down", "depressie"),
+            ("genieten van het leven", "crisisdienst"),
+            ("de trap op met zware boodschappen", "leefstijl"),
         ] {
             let needs = shipped_needs(query);
             assert!(
@@ -290,6 +292,10 @@ mod tests {
             ("ik ben mijn baan kwijt", "integratie"),
             ("ik voel me down", "depressie"),
             ("thuis gevallen", "valpreventie"),
+            ("er is bij ons ingebroken", "slachtofferhulp"),
+            ("mijn zoon spijbelt steeds", "schoolmaatschappelijk"),
+            ("ik wil met iemand praten", "luisterend"),
+            ("ik wil niet meer leven", "crisisdienst"),
         ] {
             let needs = shipped_needs(query);
             assert!(
