@@ -58,6 +58,10 @@ pub enum MatchKind {
     Sound,
     /// What a situation in the query needs (`index/situaties.txt`).
     Situation,
+    /// A synonym of a word corrected by edit distance (named as the correction).
+    TypoSynonym,
+    /// A synonym of a word corrected by its sound key (named as the correction).
+    SoundSynonym,
 }
 
 impl MatchKind {
@@ -66,8 +70,8 @@ impl MatchKind {
             MatchKind::Exact => "exact",
             MatchKind::Compound => "samenstelling",
             MatchKind::Synonym => "synoniem",
-            MatchKind::Typo => "typefout",
-            MatchKind::Sound => "klank",
+            MatchKind::Typo | MatchKind::TypoSynonym => "typefout",
+            MatchKind::Sound | MatchKind::SoundSynonym => "klank",
             MatchKind::Situation => "situatie",
         }
     }
@@ -405,6 +409,26 @@ pub fn plan(
             if let Some(best) = fixes.first().or(sounds.first()) {
                 shown = best.clone();
                 any_corrected = true;
+                // The word meant has the synonyms it would have had if typed right
+                // ("fisiotherapeut" → "fysiotherapeut", and so "fysiotherapie"), as far below
+                // the correction as a synonym is below a word typed right.
+                let kind = if fixes.first() == Some(best) {
+                    MatchKind::TypoSynonym
+                } else {
+                    MatchKind::SoundSynonym
+                };
+                if features.synonyms {
+                    for s in lexicon
+                        .synonyms
+                        .concepts(std::slice::from_ref(best))
+                        .into_iter()
+                        .flat_map(|c| c.synonyms)
+                    {
+                        if can_match(index, &s) {
+                            alternatives.push(Alternative { words: s, kind });
+                        }
+                    }
+                }
             } else if let Some((parts, true)) = &parts {
                 shown = parts.join(" ");
                 any_corrected = true;
@@ -505,6 +529,9 @@ fn boost(kind: MatchKind) -> f32 {
         MatchKind::Typo => BOOST_TYPO,
         MatchKind::Sound => BOOST_SOUND,
         MatchKind::Situation => BOOST_SITUATION,
+        // Below the corrected word as a synonym is below the word typed.
+        MatchKind::TypoSynonym => BOOST_TYPO * BOOST_SYNONYM,
+        MatchKind::SoundSynonym => BOOST_SOUND * BOOST_SYNONYM,
     }
 }
 

@@ -797,3 +797,30 @@ async fn a_word_in_its_everyday_sense_brings_no_help_for_another_situation() {
         assert!(found.iter().any(|f| f.contains(need)), "{query}: {found:?}");
     }
 }
+
+#[tokio::test]
+async fn a_corrected_word_brings_its_synonyms_below_itself() {
+    let app = TestApp::spawn().await;
+    let mut items: Vec<serde_json::Value> = (0..4)
+        .map(|i| crate::helpers::item(&format!("Ontmoeting in de wijk, groep {i}")))
+        .collect();
+    // One item names the therapist, one only the therapy (a synonym in the shipped list).
+    let mut therapist = crate::helpers::item("Bewegen met de fysiotherapeut");
+    therapist["samenvatting"] = serde_json::json!("Oefenen in een kleine groep.");
+    items.push(therapist);
+    items.push(crate::helpers::item("Praktijk voor fysiotherapie"));
+    import_published(&app, "syn", "Beweegpraktijk", items).await;
+    // Written as it sounds, and with a slip: both are corrected to "fysiotherapeut".
+    for query in ["fisiotherapeut", "fysioterapeut"] {
+        let body = app.search(&format!("q={query}")).await;
+        assert_eq!(body["bedoeldeJe"], "fysiotherapeut", "{query}: {body}");
+        assert_eq!(
+            titles(&body),
+            vec![
+                "bewegen met de fysiotherapeut".to_string(),
+                "praktijk voor fysiotherapie".to_string()
+            ],
+            "{query}"
+        );
+    }
+}
