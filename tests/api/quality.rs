@@ -220,6 +220,8 @@ async fn search_quality_beats_the_plain_baseline_and_stays_above_its_floor() {
 // written after that day's change to the situations and scoring 0.61 on average (0.54 on the
 // code before it), took the set from 0.778 to 0.769 (recall 0.780, MRR 0.800). The 150 older
 // queries went 0.776 → 0.778 with that change.
-const FLOOR_NDCG: f64 = 0.76;
-const FLOOR_RECALL: f64 = 0.77;
-const FLOOR_MRR: f64 = 0.79;
+// Raised again the same session (0.76 / 0.77 / 0.79 before): a corrected word brings its
+// synonyms, and eight new misspellings joined; 167 queries at 0.780 (recall 0.795, MRR 0.813).
+const FLOOR_NDCG: f64 = 0.77;
+const FLOOR_RECALL: f64 = 0.78;
+const FLOOR_MRR: f64 = 0.80;
