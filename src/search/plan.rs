@@ -900,9 +900,24 @@ pub fn explain(
     .collect();
     let found_in = |words: &[String]| -> Vec<&'static str> {
         let stems: Vec<String> = words.iter().map(|w| analysis::stem(w)).collect();
-        fields
+        let whole: Vec<&'static str> = fields
             .iter()
             .filter(|(_, tokens)| stems.iter().all(|s| tokens.contains(s)))
+            .map(|(name, _)| *name)
+            .collect();
+        // An item's fields are searched as one text, so the words of a phrase may sit in
+        // different fields ("veel" in the summary, "drinken" in the description): name those.
+        let everywhere = || {
+            stems
+                .iter()
+                .all(|s| fields.iter().any(|(_, tokens)| tokens.contains(s)))
+        };
+        if !whole.is_empty() || !everywhere() {
+            return whole;
+        }
+        fields
+            .iter()
+            .filter(|(_, tokens)| stems.iter().any(|s| tokens.contains(s)))
             .map(|(name, _)| *name)
             .collect()
     };

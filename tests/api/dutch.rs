@@ -824,3 +824,26 @@ async fn a_corrected_word_brings_its_synonyms_below_itself() {
         );
     }
 }
+
+#[tokio::test]
+async fn every_result_says_why_also_when_a_phrase_is_spread_over_fields() {
+    let app = TestApp::with_demo().await;
+    let staff = app.token_for("medewerker", None).await;
+    // "drankprobleem" has the synonym "te veel drinken": the friendly-visits item has "veel"
+    // in its summary and "drinken" (in "koffiedrinken") in its description.
+    let body = app
+        .search_as(&staff, "q=drankprobleem&uitleg=true&pageSize=50")
+        .await;
+    let results = body["resultaten"].as_array().unwrap();
+    assert!(!results.is_empty(), "{body}");
+    for r in results {
+        let why = r["uitleg"].as_array().unwrap();
+        assert!(!why.is_empty(), "{} says no reason: {body}", r["titel"]);
+        assert!(
+            why.iter()
+                .all(|u| !u["velden"].as_array().unwrap().is_empty()),
+            "{}",
+            r["titel"]
+        );
+    }
+}
