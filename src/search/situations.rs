@@ -258,8 +258,8 @@ mod tests {
 
     #[test]
     fn words_with_an_everyday_sense_need_a_second_word() {
-        // Everyday senses: no help for hearing, sight, weight, falls, memory, drink, homeless
-        // or work is added.
+        // Everyday senses: no help for hearing, sight, weight, falls, memory, homelessness,
+        // work, depression or a crisis is added.
         for (query, wrong) in [
             ("ik wil erbij horen", "gehoor"),
             ("wat is er te zien in leusden", "visueel"),
