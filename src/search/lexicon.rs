@@ -17,6 +17,11 @@ pub struct Lexicon {
 }
 
 impl Lexicon {
+    /// True when a synonym group or a situation uses a word with this stem.
+    pub fn mentions(&self, stem: &str) -> bool {
+        self.synonyms.mentions(stem) || self.situations.mentions(stem)
+    }
+
     /// The shipped defaults only.
     pub fn shipped() -> Lexicon {
         Lexicon::with_entries(&[])

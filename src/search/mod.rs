@@ -13,6 +13,7 @@ pub mod intent;
 pub mod lexicon;
 pub mod plan;
 pub mod request;
+pub mod separable;
 pub mod situations;
 pub mod snippet;
 pub mod suggest;
@@ -656,7 +657,19 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
                 false,
             )
         } else {
-            let plan = plan::plan(index, &searcher, &words, &plan::people_spoken_of(&req.text));
+            // Separable verbs joined again ("ik kom niet rond" → rondkomen), when the texts or
+            // the lexicon know the whole verb.
+            let (words, joins) = separable::joined_words(&req.text, &|verb: &str| {
+                plan::knows_verb(index, &searcher, verb)
+            })
+            .unwrap_or_else(|| (words.clone(), Vec::new()));
+            let plan = plan::plan(
+                index,
+                &searcher,
+                &words,
+                &plan::people_spoken_of(&req.text),
+                &joins,
+            );
             corrected = plan.corrected.clone();
             used_plan = Some(plan.clone());
             let strict = plan::build(index, &plan, true);

@@ -12,6 +12,7 @@ use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 
 use super::any_of::{AnyOf, Scaled};
+use super::separable::Join;
 use super::situations::{self, SituationMatch};
 use crate::index::compounds::{DICTIONARY, WORD_LIST};
 use crate::index::{SearchIndex, analysis};
@@ -265,6 +266,12 @@ fn known(index: &SearchIndex, searcher: &Searcher, word: &str) -> bool {
             .is_ok_and(|n| n > 0)
 }
 
+/// True when a separable verb joined again is worth searching for: the texts use it, or a
+/// synonym group or situation names it (see [`super::separable`]).
+pub fn knows_verb(index: &SearchIndex, searcher: &Searcher, verb: &str) -> bool {
+    known(index, searcher, verb) || index.lexicon().mentions(&analysis::stem(verb))
+}
+
 /// Time words that only say how often or how long after "hele", "elke" or "iedere": "mijn zoon
 /// zit de hele dag te gamen" is about gaming, not about a day.
 const TIME_WORDS: &[&str] = &[
@@ -291,12 +298,14 @@ fn light_in_context<'a>(words: &'a [String], people: &[String]) -> Vec<&'a str> 
     light
 }
 
-/// `people`: the words for people the query speaks of ([`people_spoken_of`]).
+/// `people`: the words for people the query speaks of ([`people_spoken_of`]); `joins`: the
+/// separable verbs `words` holds joined ([`super::separable`]).
 pub fn plan(
     index: &SearchIndex,
     searcher: &Searcher,
     words: &[String],
     people: &[String],
+    joins: &[Join],
 ) -> QueryPlan {
     let features = index.features();
     let light_words = light_in_context(words, people);
@@ -374,6 +383,7 @@ pub fn plan(
         if let Some(word) = single
             && features.typos
             && alternatives.len() == 1
+            && !joins.iter().any(|j| j.verb == word)
             && !known(index, searcher, word)
         {
             let fixes = vocabulary.corrections(word, 3);
@@ -478,7 +488,12 @@ pub fn plan(
         let common = own.len() == 1
             && items >= COMMON_MIN_ITEMS
             && doc_freq as f64 / items as f64 >= COMMON_SHARE;
-        let light = own.iter().all(|w| light_words.contains(&w.as_str()));
+        // A verb joined from its parts ("haalt … op" → ophalen) is light too: beside a word
+        // that names the need ("boodschappen") it says how, not what; alone ("ik kom niet
+        // rond") it is all the query has, and light words are required then.
+        let light = own
+            .iter()
+            .all(|w| light_words.contains(&w.as_str()) || joins.iter().any(|j| &j.verb == w));
         concepts.push(Concept {
             words: own,
             alternatives,
@@ -499,7 +514,16 @@ pub fn plan(
     let situations = if features.synonyms {
         let fillers: Vec<_> = concepts
             .iter()
-            .map(|c| situations::fillers(&c.words))
+            .map(|c| {
+                let mut fill = situations::fillers(&c.words);
+                // A joined verb also fills what its parts would have: "ik raak mijn baan
+                // kwijt" is still about a "baan" that is "kwijt".
+                for j in joins.iter().filter(|j| c.words.contains(&j.verb)) {
+                    fill.insert(analysis::stem(&j.particle));
+                    fill.insert(analysis::stem(&j.rest));
+                }
+                fill
+            })
             .collect();
         lexicon
             .situations

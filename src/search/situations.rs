@@ -125,6 +125,13 @@ impl Situations {
         self.list.push(situation);
     }
 
+    /// True when a slot of some situation has this stem.
+    pub fn mentions(&self, stem: &str) -> bool {
+        self.list
+            .iter()
+            .any(|s| s.slots.iter().any(|slot| slot.iter().any(|w| w == stem)))
+    }
+
     pub fn len(&self) -> usize {
         self.list.len()
     }

@@ -61,6 +61,13 @@ impl Synonyms {
         s
     }
 
+    /// True when a term of some group has a word with this stem.
+    pub fn mentions(&self, stem: &str) -> bool {
+        self.by_stems
+            .keys()
+            .any(|term| term.iter().any(|w| w == stem))
+    }
+
     pub fn group_count(&self) -> usize {
         self.groups.len()
     }

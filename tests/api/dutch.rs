@@ -307,7 +307,7 @@ async fn snippets_mark_exactly_the_words_the_full_dutch_analysis_matches() {
             continue;
         }
         let people = wegwijzer::search::plan::people_spoken_of(q);
-        let plan = wegwijzer::search::plan::plan(&index, &searcher, &words, &people);
+        let plan = wegwijzer::search::plan::plan(&index, &searcher, &words, &people, &[]);
         let query = wegwijzer::search::plan::build(&index, &plan, false);
         let full =
             tantivy::snippet::SnippetGenerator::create(&searcher, &*query, index.fields().text)
@@ -846,4 +846,39 @@ async fn every_result_says_why_also_when_a_phrase_is_spread_over_fields() {
             r["titel"]
         );
     }
+}
+
+#[tokio::test]
+async fn a_verb_split_in_the_sentence_finds_the_whole_verb() {
+    let app = TestApp::spawn().await;
+    let mut items: Vec<serde_json::Value> = (0..4)
+        .map(|i| crate::helpers::item(&format!("Ontmoeting in de wijk, groep {i}")))
+        .collect();
+    // Each has the parts of the split verb as words of their own.
+    items.push(crate::helpers::item("Kom mee wandelen rond het meer"));
+    items.push(crate::helpers::item("Wij maken van uw huis een thuis"));
+    // Each has the whole verb.
+    items.push(crate::helpers::item(
+        "Budgetcoach: als u moeilijk kunt rondkomen",
+    ));
+    items.push(crate::helpers::item("Hulp bij het schoonmaken van uw huis"));
+    import_published(&app, "sv", "Buurtvereniging", items).await;
+    for (query, title) in [
+        // The particle ends the clause; the verb is the clause's second word.
+        (
+            "ik+kom+niet+rond",
+            "budgetcoach: als u moeilijk kunt rondkomen",
+        ),
+        // The particle says something of its own and stays a word of the query too.
+        (
+            "wie+maakt+mijn+huis+schoon",
+            "hulp bij het schoonmaken van uw huis",
+        ),
+    ] {
+        let body = app.search(&format!("q={query}")).await;
+        assert_eq!(titles(&body)[0], title, "{query}: {:?}", titles(&body));
+    }
+    // Not a split verb: a preposition before a noun stays as typed.
+    let body = app.search("q=wandelen+rond+het+meer").await;
+    assert_eq!(titles(&body)[0], "kom mee wandelen rond het meer");
 }

@@ -115,7 +115,7 @@ async fn arbitrary_queries_never_panic_fail_or_hang() {
             let searcher = index.searcher();
             let people = plan::people_spoken_of(&words);
             let words = plan::query_words(&words);
-            let planned = plan::plan(&index, &searcher, &words, &people);
+            let planned = plan::plan(&index, &searcher, &words, &people, &[]);
             for strict in [true, false] {
                 let query = plan::build(&index, &planned, strict);
                 let mut highlighter = Highlighter::for_query(&index, &searcher, &*query)
