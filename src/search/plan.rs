@@ -488,12 +488,7 @@ pub fn plan(
         let common = own.len() == 1
             && items >= COMMON_MIN_ITEMS
             && doc_freq as f64 / items as f64 >= COMMON_SHARE;
-        // A verb joined from its parts ("haalt … op" → ophalen) is light too: beside a word
-        // that names the need ("boodschappen") it says how, not what; alone ("ik kom niet
-        // rond") it is all the query has, and light words are required then.
-        let light = own
-            .iter()
-            .all(|w| light_words.contains(&w.as_str()) || joins.iter().any(|j| &j.verb == w));
+        let light = own.iter().all(|w| light_words.contains(&w.as_str()));
         concepts.push(Concept {
             words: own,
             alternatives,
@@ -509,6 +504,18 @@ pub fn plan(
     if concepts.iter().any(|c| !c.light && !is_person(c)) {
         for c in concepts.iter_mut() {
             c.person = is_person(c);
+        }
+    }
+    // A verb joined from its parts ("haalt … op" → ophalen) beside a word that names the
+    // need ("boodschappen") says how, not what: light there. Beside light words and people
+    // only ("mijn moeder kleedt zich niet meer aan") it is what the sentence is about.
+    let is_joined = |c: &Concept| c.words.iter().all(|w| joins.iter().any(|j| &j.verb == w));
+    if concepts
+        .iter()
+        .any(|c| !c.light && !c.person && !is_joined(c))
+    {
+        for c in concepts.iter_mut().filter(|c| is_joined(c)) {
+            c.light = true;
         }
     }
     let situations = if features.synonyms {
