@@ -234,6 +234,28 @@ fn join_with(particle: &str, form: &str, accept: &dyn Fn(&str) -> bool) -> Optio
     })
 }
 
+/// A participle of a separable verb ("aangevraagd", "schoongemaakt", "omgevallen") that the
+/// texts and the lexicon do not know as it is, read as its verb ("aanvragen"): particle, "ge",
+/// then the root with "-d" or "-t" ("vraagd", "maakt") or a strong form in "-en" ("vallen").
+/// A participle the texts use as it is stays: "aangepast" is an adjective in "aangepast sporten".
+fn participle(word: &str, accept: &dyn Fn(&str) -> bool) -> Option<Join> {
+    let (particle, rest) = PARTICLES.iter().find_map(|p| {
+        let rest = word.strip_prefix(p)?.strip_prefix("ge")?;
+        (rest.len() >= 3).then_some((*p, rest))
+    })?;
+    if accept(word) {
+        return None;
+    }
+    // "meld" of "aangemeld" is the root itself; "vraagd" of "aangevraagd" has a "-d" added.
+    let shorter = rest
+        .strip_suffix('d')
+        .or_else(|| rest.strip_suffix('t'))
+        .filter(|_| !rest.ends_with("en"));
+    std::iter::once(rest)
+        .chain(shorter)
+        .find_map(|root| join_with(particle, root, accept))
+}
+
 /// What stands in the particle's place: the joined verb, after the particle itself when that
 /// says something of its own ("buurt schoon houden" is also about "schoon").
 fn placed(join: &Join) -> String {
@@ -261,6 +283,14 @@ pub fn join(text: &str, accept: &dyn Fn(&str) -> bool) -> (Vec<String>, Vec<Join
             || AFTER_FINAL.contains(&tokens[i + 1].as_str())
     };
     for i in 0..n {
+        if !used[i]
+            && let Some(j) = participle(&tokens[i], accept)
+        {
+            out[i] = Some(placed(&j));
+            used[i] = true;
+            joins.push(j);
+            continue;
+        }
         let particle = tokens[i].as_str();
         if used[i] || !PARTICLES.contains(&particle) {
             continue;
@@ -377,6 +407,10 @@ mod tests {
             "opnemen",
             "bijwonen",
             "kwijtraken",
+            "aanmelden",
+            // As the texts write it, an adjective: stays.
+            "aangepast",
+            "aanpassen",
         ];
         for (query, expected) in [
             ("ik kom niet rond", "ik niet rondkomen"),
@@ -397,6 +431,17 @@ mod tests {
                 "ik het allemaal niet meer aankunnen",
             ),
             ("ik neem contact op", "ik contact opnemen"),
+            (
+                "ik heb de toeslag aangevraagd",
+                "ik heb de toeslag aanvragen",
+            ),
+            ("ik ben niet aangemeld", "ik ben niet aanmelden"),
+            ("mijn vader is omgevallen", "mijn vader is omvallen"),
+            (
+                "ik ben mijn baan kwijtgeraakt",
+                "ik ben mijn baan kwijt kwijtraken",
+            ),
+            ("aangepast sporten", "aangepast sporten"),
             (
                 "ik kom niet rond en ik raak mijn huis kwijt",
                 "ik niet rondkomen en ik mijn huis kwijt kwijtraken",
