@@ -89,40 +89,71 @@ pub fn verb_forms(word: &str) -> Vec<String> {
             out.push(format!("{root}t"));
         }
     } else if n >= 4 && word.ends_with('t') {
-        // The root is the word without -t, or the word itself for a root in t ("praat").
-        for root in [&chars[..n - 1], &chars[..]] {
-            let r = root.len();
-            let mut infinitives = Vec::new();
-            if r >= 3
-                && !is_vowel(root[r - 1])
-                && root[r - 2] == root[r - 3]
-                && is_vowel(root[r - 2])
-            {
-                // slaap → slapen
-                let mut short = root.to_vec();
-                short.remove(r - 2);
-                infinitives.push(short);
-            } else if r >= 3
-                && !is_vowel(root[r - 1])
-                && is_vowel(root[r - 2])
-                && !is_vowel(root[r - 3])
-            {
-                // zwem → zwemmen
-                let mut double = root.to_vec();
-                double.push(root[r - 1]);
-                infinitives.push(double);
-            }
-            infinitives.push(root.to_vec());
-            for mut inf in infinitives {
-                swap_last(&mut inf, &[('f', 'v'), ('s', 'z')]);
-                let inf: String = inf.into_iter().chain("en".chars()).collect();
-                if !out.contains(&inf) {
-                    out.push(inf);
-                }
+        for inf in infinitives_from_root(word) {
+            if !out.contains(&inf) {
+                out.push(inf);
             }
         }
     }
     out.retain(|f| f != word);
+    out
+}
+
+/// Infinitives a present-tense form may belong to by the regular spelling rules, from the root
+/// ("vraag" → vragen, "vul" → vullen, "kom" → komen) or the form with `-t` ("schrijft" →
+/// schrijven, "mist" → missen, "danst" → dansen). A long vowel is written double in a closed
+/// syllable and single in an open one; a short vowel keeps its syllable closed by doubling the
+/// consonant; an `f` or `s` after a long vowel or a consonant may be a `v` or `z` ("leeft",
+/// "reist"), never after a doubled consonant ("kust" → kussen). Candidates only, some of them no
+/// word: the caller keeps those a word list or the index knows.
+pub fn infinitives_from_root(form: &str) -> Vec<String> {
+    let is_vowel = |c: char| "aeiou".contains(c);
+    let mut out = Vec::new();
+    let mut roots = vec![form];
+    if let Some(root) = form.strip_suffix('t')
+        && root.len() >= 2
+    {
+        roots.push(root);
+    }
+    for root in roots {
+        let chars: Vec<char> = root.chars().collect();
+        let n = chars.len();
+        if n < 2 {
+            continue;
+        }
+        let last = chars[n - 1];
+        if is_vowel(last) {
+            out.push(format!("{root}n"));
+            continue;
+        }
+        let head: String = chars[..n - 1].iter().collect();
+        let mut endings = vec![last];
+        endings.extend(match last {
+            'f' => Some('v'),
+            's' => Some('z'),
+            _ => None,
+        });
+        if n >= 3 && chars[n - 2] == chars[n - 3] && is_vowel(chars[n - 2]) {
+            // A long vowel written double: vraag → vragen, leef → leven.
+            let short: String = chars[..n - 2].iter().collect();
+            for e in &endings {
+                out.push(format!("{short}{e}en"));
+            }
+        } else if is_vowel(chars[n - 2]) && (n == 2 || !is_vowel(chars[n - 3])) {
+            // One short vowel: vul → vullen, mis → missen; or an open syllable after all:
+            // kom → komen, lees → lezen.
+            out.push(format!("{root}{last}en"));
+            for e in &endings {
+                out.push(format!("{head}{e}en"));
+            }
+        } else {
+            for e in &endings {
+                out.push(format!("{head}{e}en"));
+            }
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|f| seen.insert(f.clone()));
     out
 }
 
@@ -551,6 +582,14 @@ mod tests {
             ("praat", "praten"),
             ("sportieve", "sport"),
             ("sportief", "sport"),
+            // An s or f after a doubled consonant stays as it is; after a consonant too.
+            ("mist", "missen"),
+            ("kust", "kussen"),
+            ("lost", "lossen"),
+            ("danst", "dansen"),
+            ("wenst", "wensen"),
+            ("verft", "verven"),
+            ("reist", "reizen"),
         ] {
             assert!(
                 verb_forms(form).contains(&other.to_string()),

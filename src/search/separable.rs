@@ -148,10 +148,6 @@ const IRREGULAR: &[(&str, &str)] = &[
     ("at", "eten"),
 ];
 
-fn is_vowel(c: char) -> bool {
-    "aeiou".contains(c)
-}
-
 /// Infinitives a verb form may belong to: the form itself when it looks like one, the
 /// irregular table, and the regular rules from the root ("vraag" → vragen, "vul" → vullen,
 /// "schrijft" → schrijven). Candidates only: the word list decides.
@@ -164,49 +160,7 @@ fn infinitives(form: &str) -> Vec<String> {
         out.push(form.to_string());
         return out;
     }
-    let mut roots = vec![form.to_string()];
-    if let Some(root) = form.strip_suffix('t')
-        && root.len() >= 2
-    {
-        roots.push(root.to_string());
-    }
-    for root in roots {
-        let chars: Vec<char> = root.chars().collect();
-        let n = chars.len();
-        if n < 2 {
-            continue;
-        }
-        let last = chars[n - 1];
-        if is_vowel(last) {
-            out.push(format!("{root}n"));
-            continue;
-        }
-        let head: String = chars[..n - 1].iter().collect();
-        // The root as the infinitive writes it: f → v and s → z after a vowel sound.
-        let voiced = match last {
-            'f' => Some('v'),
-            's' => Some('z'),
-            _ => None,
-        };
-        let mut endings = vec![last];
-        endings.extend(voiced);
-        if n >= 3 && chars[n - 2] == chars[n - 3] && is_vowel(chars[n - 2]) {
-            // A long vowel written double in a closed syllable: vraag → vragen, leef → leven.
-            let short: String = chars[..n - 2].iter().collect();
-            for e in &endings {
-                out.push(format!("{short}{e}en"));
-            }
-        } else if n >= 2 && is_vowel(chars[n - 2]) && (n == 2 || !is_vowel(chars[n - 3])) {
-            // One short vowel: vul → vullen; or an open syllable after all: kom → komen.
-            out.push(format!("{root}{last}en"));
-            out.push(format!("{root}en"));
-        } else {
-            for e in &endings {
-                out.push(format!("{head}{e}en"));
-            }
-        }
-    }
-    out.dedup();
+    out.extend(analysis::infinitives_from_root(form));
     out
 }
 
