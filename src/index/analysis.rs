@@ -88,6 +88,9 @@ pub fn verb_forms(word: &str) -> Vec<String> {
         } else {
             out.push(format!("{root}t"));
         }
+        if let Some(plain) = schwa_t_form(&chars[..n - 2]) {
+            out.push(plain);
+        }
     } else if n >= 4 && word.ends_with('t') {
         for inf in infinitives_from_root(word) {
             if !out.contains(&inf) {
@@ -96,6 +99,33 @@ pub fn verb_forms(word: &str) -> Vec<String> {
         }
     }
     out.retain(|f| f != word);
+    out
+}
+
+/// The t-form of a verb whose last syllable before "-en" is unstressed ("oefen-en" → oefent,
+/// "wandel-en" → wandelt, "teken-en" → tekent): its vowel is a schwa and stays single, where a
+/// stressed one is doubled ("wonen" → woont). Which one it is the spelling does not say, so
+/// both are candidates.
+fn schwa_t_form(root: &[char]) -> Option<String> {
+    let r = root.len();
+    (r >= 4 && root[r - 2] == 'e' && matches!(root[r - 1], 'l' | 'n' | 'r') && root[r - 3] != 'e')
+        .then(|| root.iter().chain(['t'].iter()).collect())
+}
+
+/// The verb behind a noun in "-ing" and its t-form ("oefeningen" → oefenen, oefent;
+/// "begeleiding" → begeleiden, begeleidt): the stemmer joins the noun and the infinitive, not
+/// the form a text uses in "u oefent met evenwicht". Candidates only.
+pub fn verb_of_ing_noun(word: &str) -> Vec<String> {
+    let Some(root) = word
+        .strip_suffix("ingen")
+        .or_else(|| word.strip_suffix("ing"))
+        .filter(|r| r.chars().count() >= 4)
+    else {
+        return Vec::new();
+    };
+    let infinitive = format!("{root}en");
+    let mut out = verb_forms(&infinitive);
+    out.retain(|f| f.ends_with('t'));
     out
 }
 
@@ -590,6 +620,10 @@ mod tests {
             ("wenst", "wensen"),
             ("verft", "verven"),
             ("reist", "reizen"),
+            // An unstressed last syllable keeps its single vowel.
+            ("oefenen", "oefent"),
+            ("wandelen", "wandelt"),
+            ("tekenen", "tekent"),
         ] {
             assert!(
                 verb_forms(form).contains(&other.to_string()),
@@ -598,6 +632,9 @@ mod tests {
             );
         }
         assert!(verb_forms("huis").is_empty());
+        assert!(verb_of_ing_noun("oefeningen").contains(&"oefent".to_string()));
+        assert!(verb_of_ing_noun("begeleiding").contains(&"begeleidt".to_string()));
+        assert!(verb_of_ing_noun("ring").is_empty());
         // Candidates are whole words; the caller keeps only those the texts use.
         assert_eq!(verb_forms("jongen"), ["jongt"]);
     }

@@ -360,6 +360,8 @@ pub fn plan(
                 // Another form of the same verb ("slapen" for "slaapt") or the noun behind
                 // an adjective ("sport" for "sportieve").
                 .chain(analysis::verb_forms(word))
+                // The verb behind a noun in "-ing", in the form texts use ("oefent").
+                .chain(analysis::verb_of_ing_noun(word))
                 // The base itself must occur in the texts: a stem alone would let a typo
                 // ("vrijwiliger") pass for a comparative.
                 .filter(|b| vocabulary.contains(b))

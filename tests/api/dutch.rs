@@ -905,3 +905,25 @@ async fn a_split_verb_fills_a_situation() {
         "{situations:?}"
     );
 }
+
+#[tokio::test]
+async fn a_noun_in_ing_finds_the_verb_as_texts_use_it() {
+    let app = TestApp::spawn().await;
+    let mut items: Vec<serde_json::Value> = (0..4)
+        .map(|i| crate::helpers::item(&format!("Ontmoeting in de wijk, groep {i}")))
+        .collect();
+    // Says "oefent" only: the stemmer does not join it with "oefeningen".
+    items.push(crate::helpers::item(
+        "Valtraining: u oefent met uw evenwicht",
+    ));
+    // Has "evenwicht" and "voor" in its title, but no exercise.
+    items.push(crate::helpers::item("Evenwicht voor mantelzorgers"));
+    import_published(&app, "ing", "Buurtvereniging", items).await;
+    let body = app.search("q=oefeningen+voor+mijn+evenwicht").await;
+    assert_eq!(
+        titles(&body)[0],
+        "valtraining: u oefent met uw evenwicht",
+        "{:?}",
+        titles(&body)
+    );
+}
