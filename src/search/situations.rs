@@ -33,6 +33,11 @@ pub struct SituationMatch {
 #[derive(Debug, Clone, Default)]
 pub struct Situations {
     list: Vec<Situation>,
+    /// For each stem of a situation's first slot, the situations it opens (positions in
+    /// `list`): a query looks at the few situations its words can start, not at every one.
+    by_first_slot: foldhash::HashMap<String, Vec<usize>>,
+    /// Every stem of every slot (see [`Situations::mentions`]).
+    slot_stems: foldhash::HashSet<String>,
 }
 
 /// What a query word can fill: its stem, the stems of its compound parts, and for a verb in
@@ -103,7 +108,7 @@ impl Situations {
     /// Parses the file format; a line that does not parse is skipped with a warning (the
     /// shipped file is checked by a test, editors' entries are validated when saved).
     pub fn parse(text: &str) -> Situations {
-        let mut list = Vec::new();
+        let mut situations = Situations::default();
         for line in text.lines() {
             let line = line.split('#').next().unwrap_or("").trim();
             if line.is_empty() {
@@ -114,22 +119,31 @@ impl Situations {
                 continue;
             };
             match Situation::parse(slots, needs) {
-                Ok(s) => list.push(s),
+                Ok(s) => situations.push(s),
                 Err(e) => tracing::warn!(line, e, "situatie overgeslagen"),
             }
         }
-        Situations { list }
+        situations
     }
 
     pub fn push(&mut self, situation: Situation) {
+        let at = self.list.len();
+        if let Some(first) = situation.slots.first() {
+            for stem in first {
+                let opens = self.by_first_slot.entry(stem.clone()).or_default();
+                if !opens.contains(&at) {
+                    opens.push(at);
+                }
+            }
+        }
+        self.slot_stems
+            .extend(situation.slots.iter().flatten().cloned());
         self.list.push(situation);
     }
 
     /// True when a slot of some situation has this stem.
     pub fn mentions(&self, stem: &str) -> bool {
-        self.list
-            .iter()
-            .any(|s| s.slots.iter().any(|slot| slot.iter().any(|w| w == stem)))
+        self.slot_stems.contains(stem)
     }
 
     pub fn len(&self) -> usize {
@@ -145,9 +159,20 @@ impl Situations {
     /// precise reading wins ("mantelzorg is zwaar" is about care, not about weight). The rest
     /// that share a concept are merged, so each concept is in one match at most.
     pub fn find(&self, concepts: &[HashSet<String>]) -> Vec<SituationMatch> {
-        let found: Vec<(Vec<usize>, &Situation)> = self
-            .list
+        // Only a situation whose first slot some word fills can be held; in file order, so
+        // that merging reads them as before.
+        let mut candidates: Vec<usize> = concepts
             .iter()
+            .flatten()
+            .filter_map(|stem| self.by_first_slot.get(stem))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        let found: Vec<(Vec<usize>, &Situation)> = candidates
+            .into_iter()
+            .map(|at| &self.list[at])
             .filter_map(|s| Some((s.covers(concepts)?, s)))
             .collect();
         let subsumed = |covers: &[usize]| {
