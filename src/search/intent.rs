@@ -29,6 +29,8 @@ const NEED_CUES: &[&str] = &[
     "onze",
     "krijgen",
     "ondersteuning",
+    "begeleiding",
+    "hulpverlening",
     "steun",
     "advies",
     "probleem",
@@ -102,6 +104,8 @@ mod tests {
             Intent::Need
         );
         assert_eq!(of("waar kan ik hulp krijgen"), Intent::Need);
+        assert_eq!(of("begeleiding bij schulden"), Intent::Need);
+        assert_eq!(of("vrijwilliger begeleiding"), Intent::Volunteer);
         assert_eq!(of("taalcafe"), Intent::Neutral);
         assert_eq!(of("sport voor kinderen"), Intent::Need);
         assert_eq!(of("uitjes voor de ouderen"), Intent::Need);
