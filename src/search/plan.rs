@@ -280,33 +280,6 @@ const TIME_WORDS: &[&str] = &[
 ];
 const EVERY: &[&str] = &["hele", "elke", "iedere", "elk", "ieder"];
 
-/// Words that name a kind of help rather than its subject (see [`light_in_context`]).
-const HELP_WORDS: &[&str] = &[
-    "hulp",
-    "begeleiding",
-    "ondersteuning",
-    "steun",
-    "advies",
-    "hulpverlening",
-];
-
-/// The words for a kind of help in `words` that stand before what the help is about ("advies
-/// bij schulden", "begeleiding bij dementie"): they say how, not what, so the subject carries
-/// the query and an item with only the help word in its title ("Begeleiding voor
-/// statushouders") does not come first. After an adjective the help word is the head of the
-/// phrase and stays ("juridisch advies"). `light`: the words light already.
-fn help_before_subject<'a>(words: &'a [String], people: &[String], light: &[&str]) -> Vec<&'a str> {
-    let is_subject = |w: &String| {
-        !light.contains(&w.as_str()) && !HELP_WORDS.contains(&w.as_str()) && !people.contains(w)
-    };
-    words
-        .iter()
-        .enumerate()
-        .filter(|(i, w)| HELP_WORDS.contains(&w.as_str()) && words[i + 1..].iter().any(is_subject))
-        .map(|(_, w)| w.as_str())
-        .collect()
-}
-
 /// The words of `words` that are light where they stand: light words everywhere, time words
 /// right after "hele", "elke" or "iedere" (stop words such as "de" are already gone), and
 /// "haar" in a sentence about someone ("mijn moeder kan haar rekeningen niet betalen"): there
@@ -336,7 +309,6 @@ pub fn plan(
 ) -> QueryPlan {
     let features = index.features();
     let light_words = light_in_context(words, people);
-    let help_words = help_before_subject(words, people, &light_words);
     let lexicon = index.lexicon();
     let grouped: Vec<(Vec<String>, Vec<Vec<String>>)> = if features.synonyms {
         lexicon
@@ -518,12 +490,7 @@ pub fn plan(
         let common = own.len() == 1
             && items >= COMMON_MIN_ITEMS
             && doc_freq as f64 / items as f64 >= COMMON_SHARE;
-        // A help word that is common is optional already and keeps its title bonus: made
-        // light too, it cost "hulp bij de tuin voor ouderen" its garden-help item, and the
-        // unfiltered two-word search "hulp schulden" a fifth more time at 100k.
-        let light = own.iter().all(|w| {
-            light_words.contains(&w.as_str()) || (!common && help_words.contains(&w.as_str()))
-        });
+        let light = own.iter().all(|w| light_words.contains(&w.as_str()));
         concepts.push(Concept {
             words: own,
             alternatives,
@@ -1040,25 +1007,6 @@ pub fn explain(
 #[cfg(test)]
 mod tests {
     use super::people_spoken_of;
-
-    #[test]
-    fn a_help_word_before_its_subject_is_light() {
-        let words = |q: &str| q.split_whitespace().map(str::to_string).collect::<Vec<_>>();
-        let help = |q: &str| {
-            let w = words(q);
-            let light = super::light_in_context(&w, &[]);
-            super::help_before_subject(&w, &[], &light)
-                .into_iter()
-                .map(str::to_string)
-                .collect::<Vec<_>>()
-        };
-        assert_eq!(help("advies schulden"), ["advies"]);
-        // The head after an adjective, or alone, carries the query.
-        assert!(help("huishoudelijke hulp").is_empty());
-        assert!(help("hulp").is_empty());
-        // Only light words after it: no subject.
-        assert!(help("hulp nodig").is_empty());
-    }
 
     #[test]
     fn the_person_a_sentence_is_about_follows_a_possessive() {
