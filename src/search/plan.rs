@@ -15,6 +15,7 @@ use super::any_of::{AnyOf, Scaled};
 use super::separable::Join;
 use super::situations::{self, SituationMatch};
 use crate::index::compounds::{DICTIONARY, WORD_LIST};
+use crate::index::vocabulary::Vocabulary;
 use crate::index::{SearchIndex, analysis};
 
 /// Most distinct words of a query that take part in matching.
@@ -280,6 +281,61 @@ const TIME_WORDS: &[&str] = &[
 ];
 const EVERY: &[&str] = &["hele", "elke", "iedere", "elk", "ieder"];
 
+/// Words that name a kind of help rather than its subject (see [`light_in_context`]).
+const HELP_WORDS: &[&str] = &[
+    "hulp",
+    "begeleiding",
+    "ondersteuning",
+    "steun",
+    "advies",
+    "hulpverlening",
+];
+
+/// The words for a kind of help in `words` that stand before what the help is about ("advies
+/// bij schulden", "begeleiding bij dementie"): they say how, not what, so the subject carries
+/// the query and an item with only the help word in its title ("Begeleiding voor
+/// statushouders") does not come first. After an adjective the help word is the head of the
+/// phrase and stays ("juridisch advies"), and so does a help word that makes one compound with
+/// its subject in the texts (`joined`, see [`texts_join`]): "ondersteuning mantelzorgers" asks
+/// for "mantelzorgondersteuning", not for anything about carers. `light`: the words light
+/// already.
+fn help_before_subject<'a>(
+    words: &'a [String],
+    people: &[String],
+    light: &[&str],
+    joined: impl Fn(&str, &str) -> bool,
+) -> Vec<&'a str> {
+    let is_subject = |w: &String| {
+        !light.contains(&w.as_str()) && !HELP_WORDS.contains(&w.as_str()) && !people.contains(w)
+    };
+    words
+        .iter()
+        .enumerate()
+        .filter(|(i, w)| {
+            let subjects = || words[i + 1..].iter().filter(|s| is_subject(s));
+            HELP_WORDS.contains(&w.as_str())
+                && subjects().next().is_some()
+                && !subjects().any(|s| joined(w, s))
+        })
+        .map(|(_, w)| w.as_str())
+        .collect()
+}
+
+/// True when the texts hold a compound of `subject` (or its first four letters or more) with
+/// `help` at the end, with or without a linking "s" or "en": "mantelzorgers" + "ondersteuning"
+/// → "mantelzorgondersteuning". A dozen lookups in the sorted word list at most.
+fn texts_join(vocabulary: &Vocabulary, help: &str, subject: &str) -> bool {
+    subject
+        .char_indices()
+        .map(|(i, c)| i + c.len_utf8())
+        .filter(|end| *end >= 4)
+        .any(|end| {
+            ["", "s", "en"]
+                .iter()
+                .any(|link| vocabulary.contains(&format!("{}{link}{help}", &subject[..end])))
+        })
+}
+
 /// The words of `words` that are light where they stand: light words everywhere, time words
 /// right after "hele", "elke" or "iedere" (stop words such as "de" are already gone), and
 /// "haar" in a sentence about someone ("mijn moeder kan haar rekeningen niet betalen"): there
@@ -324,6 +380,9 @@ pub fn plan(
             .collect()
     };
     let vocabulary = index.vocabulary();
+    let help_words = help_before_subject(words, people, &light_words, |help, subject| {
+        texts_join(&vocabulary, help, subject)
+    });
     let stats = index.live_stats(searcher);
     let items = stats.total_num_docs().unwrap_or(0);
     let mut corrected_words: Vec<String> = Vec::new();
@@ -490,7 +549,12 @@ pub fn plan(
         let common = own.len() == 1
             && items >= COMMON_MIN_ITEMS
             && doc_freq as f64 / items as f64 >= COMMON_SHARE;
-        let light = own.iter().all(|w| light_words.contains(&w.as_str()));
+        // A help word that is common is optional already and keeps its title bonus: made
+        // light too, it cost "hulp bij de tuin voor ouderen" its garden-help item, and the
+        // unfiltered two-word search "hulp schulden" a fifth more time at 100k.
+        let light = own.iter().all(|w| {
+            light_words.contains(&w.as_str()) || (!common && help_words.contains(&w.as_str()))
+        });
         concepts.push(Concept {
             words: own,
             alternatives,
@@ -1007,6 +1071,30 @@ pub fn explain(
 #[cfg(test)]
 mod tests {
     use super::people_spoken_of;
+
+    #[test]
+    fn a_help_word_before_its_subject_is_light() {
+        let words = |q: &str| q.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        let help = |q: &str| {
+            let w = words(q);
+            let light = super::light_in_context(&w, &[]);
+            super::help_before_subject(&w, &[], &light, |h, s| {
+                h == "ondersteuning" && s.starts_with("mantelzorg")
+            })
+            .into_iter()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+        };
+        assert_eq!(help("advies schulden"), ["advies"]);
+        // The head after an adjective, or alone, carries the query.
+        assert!(help("huishoudelijke hulp").is_empty());
+        assert!(help("hulp").is_empty());
+        // Only light words after it: no subject.
+        assert!(help("hulp nodig").is_empty());
+        // One compound with its subject in the texts: the help word is half of the name.
+        assert!(help("ondersteuning mantelzorgers").is_empty());
+        assert_eq!(help("ondersteuning dementie"), ["ondersteuning"]);
+    }
 
     #[test]
     fn the_person_a_sentence_is_about_follows_a_possessive() {

@@ -224,6 +224,8 @@ async fn search_quality_beats_the_plain_baseline_and_stays_above_its_floor() {
 // synonyms, and eight new misspellings joined; 167 queries at 0.780 (recall 0.795, MRR 0.813).
 // Raised on 2026-12-06, fourth session (0.77 / 0.78 / 0.80 before): separable verbs joined
 // again and new vocabulary, with 26 new queries; 193 queries at 0.792 (recall 0.805, MRR 0.835).
-const FLOOR_NDCG: f64 = 0.78;
-const FLOOR_RECALL: f64 = 0.79;
-const FLOOR_MRR: f64 = 0.82;
+// Raised on 2026-12-06, sixth session (0.78 / 0.79 / 0.82 before): a help word before its
+// subject is light; 222 queries at 0.807 (recall 0.815, MRR 0.852).
+const FLOOR_NDCG: f64 = 0.79;
+const FLOOR_RECALL: f64 = 0.80;
+const FLOOR_MRR: f64 = 0.83;
