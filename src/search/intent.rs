@@ -50,6 +50,25 @@ const WANT: &[&str] = &["wil", "wilt", "graag", "zou", "kan"];
 /// Words between "voor" and whom it is for.
 const DETERMINERS: &[&str] = &["de", "het", "onze", "jonge", "oudere", "alle"];
 
+/// True for "iets doen voor …" or "iets betekenen voor …" about others ("iets doen voor de
+/// buurt", "iets betekenen voor ouderen"): the everyday way to say one wants to volunteer. Not
+/// for someone of one's own ("iets doen voor mijn moeder" is care for family).
+fn offers_time(words: &[String]) -> bool {
+    (0..words.len().saturating_sub(2)).any(|i| {
+        words[i] == "iets"
+            && (words[i + 1] == "doen" || words[i + 1] == "betekenen")
+            && words[i + 2] == "voor"
+            && !words
+                .get(i + 3)
+                .is_some_and(|whom| OWN.contains(&whom.as_str()))
+    })
+}
+
+/// Possessives that make the one helped one's own.
+const OWN: &[&str] = &[
+    "mijn", "m'n", "mn", "onze", "ons", "zijn", "haar", "hun", "me", "mij",
+];
+
 /// `groups`: the taxonomy's age groups as words ("kinderen", "ouderen").
 pub fn intent(words: &[String], groups: &[String]) -> Intent {
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
@@ -61,9 +80,14 @@ pub fn intent(words: &[String], groups: &[String]) -> Intent {
     let names_volunteering = words
         .iter()
         .any(|w| w.starts_with("vrijwillig") || w == "vacature" || w == "vacatures");
-    let for_me = has(&["mij", "me", "ons"]);
+    // "me" before "inzetten" is reflexive ("ik wil me inzetten voor ouderen"): the help goes
+    // out, not to the asker. Before "helpen" it is the one helped ("wie kan mij helpen").
+    let for_me = words.iter().enumerate().any(|(i, w)| {
+        ["mij", "me", "ons"].contains(&w.as_str())
+            && words.get(i + 1).is_none_or(|next| next != "inzetten")
+    });
     let offers = has(OFFER_VERBS) && has(WANT) && !for_me;
-    if names_volunteering || offers {
+    if names_volunteering || offers || offers_time(words) {
         Intent::Volunteer
     } else if has(NEED_CUES) || for_group {
         Intent::Need
@@ -112,6 +136,12 @@ mod tests {
         assert_eq!(of("vrijwilliger voor ouderen"), Intent::Volunteer);
         assert_eq!(of("koken met ouderen"), Intent::Neutral);
         assert_eq!(of("voor kinderen"), Intent::Need);
+        // Offering one's time in everyday words; reflexive "me" is not "for me".
+        assert_eq!(of("iets doen voor de buurt"), Intent::Volunteer);
+        assert_eq!(of("ik wil iets betekenen voor ouderen"), Intent::Volunteer);
+        assert_eq!(of("ik wil me inzetten voor nieuwkomers"), Intent::Volunteer);
+        assert_eq!(of("ik wil iets doen voor mijn moeder"), Intent::Need);
+        assert_eq!(of("kan iemand me helpen"), Intent::Need);
         let boost = kind_boost(Intent::Need);
         assert!(boost[usize::from(Kind::Vacature.code())] < 1.0);
         assert_eq!(boost[usize::from(Kind::Voorziening.code())], 1.0);
