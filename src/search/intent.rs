@@ -7,6 +7,7 @@
 //! ouderen"): that asks for something for them. Anything else ranks as it scores.
 
 use crate::domain::Kind;
+use crate::index::analysis;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Intent {
@@ -69,8 +70,15 @@ const OWN: &[&str] = &[
     "mijn", "m'n", "mn", "onze", "ons", "zijn", "haar", "hun", "me", "mij",
 ];
 
-/// `groups`: the taxonomy's age groups as words ("kinderen", "ouderen").
-pub fn intent(words: &[String], groups: &[String]) -> Intent {
+/// The intent of the query `text`. Read from every word as typed, stop words included: the
+/// cues are largely pronouns and auxiliaries ("mij", "wil", "heb") that the search itself
+/// drops. `groups`: the taxonomy's age groups as words ("kinderen", "ouderen").
+pub fn intent(text: &str, groups: &[String]) -> Intent {
+    let words = analysis::tokens(&mut analysis::plain_analyzer(), text);
+    intent_of_words(&words, groups)
+}
+
+fn intent_of_words(words: &[String], groups: &[String]) -> Intent {
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
     let group = |w: &String| groups.contains(w);
     let for_group = words.windows(2).any(|p| p[0] == "voor" && group(&p[1]))
@@ -113,9 +121,8 @@ mod tests {
     use super::*;
 
     fn of(q: &str) -> Intent {
-        let words: Vec<String> = q.split_whitespace().map(str::to_string).collect();
         let groups = ["kinderen".to_string(), "ouderen".to_string()];
-        intent(&words, &groups)
+        intent(q, &groups)
     }
 
     #[test]

@@ -152,10 +152,7 @@ impl Filter {
             today: Filter::today(),
             origin: req.origin.map(|(lat, lon)| (lat as f32, lon as f32)),
             radius_km: req.radius_km.map(|r| r as f32),
-            kind_boost: intent::kind_boost(intent::intent(
-                &plan::query_words(&req.text),
-                space.age_group_words(),
-            )),
+            kind_boost: intent::kind_boost(intent::intent(&req.text, space.age_group_words())),
         }
     }
 
