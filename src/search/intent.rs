@@ -4,7 +4,9 @@
 //! verbs and request words people use when they need something. A need puts services and
 //! initiatives above vacancies; volunteering puts vacancies first. So does naming whom it is
 //! for, an age group of the taxonomy after "voor" ("sport voor kinderen", "een uitje voor de
-//! ouderen"): that asks for something for them. Anything else ranks as it scores.
+//! ouderen"): that asks for something for them. A query with neither kind of cue ("bijles",
+//! "klussenman") leans a little towards help too: most who search a sociale kaart look for
+//! help, and someone looking for volunteer work mostly says so.
 
 use crate::domain::Kind;
 use crate::index::analysis;
@@ -111,7 +113,8 @@ pub fn kind_boost(intent: Intent) -> [f32; 4] {
     match intent {
         Intent::Volunteer => boost[vacancy] = 3.0,
         Intent::Need => boost[vacancy] = 0.35,
-        Intent::Neutral => {}
+        // A lean, not a verdict: a vacancy that fits clearly better still comes first.
+        Intent::Neutral => boost[vacancy] = 0.75,
     }
     boost
 }
@@ -152,5 +155,8 @@ mod tests {
         let boost = kind_boost(Intent::Need);
         assert!(boost[usize::from(Kind::Vacature.code())] < 1.0);
         assert_eq!(boost[usize::from(Kind::Voorziening.code())], 1.0);
+        let neutral = kind_boost(Intent::Neutral)[usize::from(Kind::Vacature.code())];
+        let need = boost[usize::from(Kind::Vacature.code())];
+        assert!(need < neutral && neutral < 1.0);
     }
 }
