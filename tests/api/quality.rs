@@ -164,6 +164,17 @@ fn cases() -> Vec<Case> {
 async fn search_quality_beats_the_plain_baseline_and_stays_above_its_floor() {
     let cases = cases();
     assert!(cases.len() >= 40);
+    // A query judged twice would count twice, and a "fresh" query that is already in the set
+    // is not fresh.
+    let mut seen = std::collections::HashSet::new();
+    for case in &cases {
+        assert!(
+            seen.insert((case.query.to_lowercase(), case.filters.clone())),
+            "{:?} ({:?}) is in the set twice",
+            case.query,
+            case.filters
+        );
+    }
     let full = TestApp::with_demo().await;
     let full_scores = evaluate(&full, &cases).await;
 
