@@ -47,6 +47,30 @@ const LABEL_WEIGHT: f32 = 0.5;
 const TITLE_EXACT_BONUS: f32 = 1.0;
 /// The share of the title bonuses for a common word made optional (see [`build`]).
 const OPTIONAL_TITLE: f32 = 0.3;
+/// Light words of degree and frequency, which say how much or how often, not what. Not "even"
+/// ("even vrij", "even weg": a break is what respite care offers) nor "veel" ("veel thuis").
+const DEGREE_WORDS: &[&str] = &[
+    "vaak",
+    "heel",
+    "erg",
+    "echt",
+    "soms",
+    "eigenlijk",
+    "bijna",
+    "nauwelijks",
+    "amper",
+    "haast",
+    "helemaal",
+    "altijd",
+    "steeds",
+    "weer",
+    "graag",
+    "nog",
+    "al",
+    "sinds",
+];
+/// The share of its score a word of degree keeps beside words that carry the query.
+const DEGREE_SHARE: f32 = 0.3;
 const TITLE_PHRASE_BONUS: f32 = 3.0;
 
 /// How an alternative relates to what the user typed.
@@ -804,6 +828,22 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
             m.needs.iter().map(|n| all_words(index, n, false)).collect();
         Box::new(Scaled::new(Box::new(AnyOf::best(needs)), BOOST_SITUATION))
     };
+    // A word of degree or frequency that is present says little about the item ("ik slaap al
+    // weken heel slecht" is not about items that say "heel"; see [`DEGREE_WORDS`]): beside words that carry the
+    // query, it counts for a share of its score. Negations and "meer" keep theirs: an item
+    // that asks "Kunt u zelf niet meer koken?" speaks the resident's own words.
+    let concepts: Vec<Box<dyn Query>> = concepts
+        .into_iter()
+        .zip(&plan.concepts)
+        .map(|(q, c)| {
+            let degree = c.words.iter().all(|w| DEGREE_WORDS.contains(&w.as_str()));
+            if degree && !all_light {
+                Box::new(Scaled::new(q, DEGREE_SHARE)) as Box<dyn Query>
+            } else {
+                q
+            }
+        })
+        .collect();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = if strict {
         let mut concepts: Vec<Option<Box<dyn Query>>> = concepts.into_iter().map(Some).collect();
         let occur = |i: usize, optional: &[bool]| {

@@ -927,3 +927,26 @@ async fn a_noun_in_ing_finds_the_verb_as_texts_use_it() {
         titles(&body)
     );
 }
+
+#[tokio::test]
+async fn words_of_degree_say_little_about_an_item() {
+    let app = TestApp::spawn().await;
+    let mut items: Vec<serde_json::Value> = (0..4)
+        .map(|i| crate::helpers::item(&format!("Ontmoeting in de wijk, groep {i}")))
+        .collect();
+    // About sleeping badly, in plain words.
+    items.push(crate::helpers::item(
+        "Slaapcursus: zes weken oefenen als u slecht slaapt",
+    ));
+    // Says "al" and "heel" often, and the rest in passing.
+    items.push(crate::helpers::item(
+        "Al weken slecht slapen? Heel vaak al heel moe, al heel lang: de inloop",
+    ));
+    import_published(&app, "graad", "Buurtvereniging", items).await;
+    let body = app.search("q=ik+slaap+al+weken+heel+slecht").await;
+    assert!(
+        titles(&body)[0].starts_with("slaapcursus"),
+        "{:?}",
+        titles(&body)
+    );
+}
