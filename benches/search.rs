@@ -295,6 +295,7 @@ async fn main() {
     let mut builds = Vec::new();
     let mut peer_loads: Vec<String> = Vec::new();
     let mut paired: Vec<String> = Vec::new();
+    let mut overhead_rows: Vec<String> = Vec::new();
     for &size in &sizes {
         let dir = root.join(size.to_string());
         // Written last: a run that stopped half-way leaves no reusable data.
@@ -535,6 +536,52 @@ async fn main() {
                 at(0.75),
                 differences.len()
             ));
+            // The HTTP overhead, paired: each (d) query in process (on the server's own index)
+            // and over HTTP back to back, in alternating order. The median of the per-pair
+            // differences is what HTTP adds to a search: routing, middleware, the JSON answer,
+            // the loopback round trip and the client. Unpaired p50s differ by more than that
+            // on this noisy host from one class run to the next.
+            let server_index = app.state.index.clone();
+            let d_requests: Vec<SearchRequest> = d_queries
+                .iter()
+                .map(|q| {
+                    let pairs: Vec<(String, String)> =
+                        form_urlencoded::parse(q.as_bytes()).into_owned().collect();
+                    SearchRequest::parse(&pairs, &taxonomy).unwrap()
+                })
+                .collect();
+            let mut overheads = Vec::with_capacity(iterations);
+            for (i, (q, req)) in d_queries
+                .iter()
+                .zip(&d_requests)
+                .cycle()
+                .take(iterations)
+                .enumerate()
+            {
+                let in_process = || {
+                    let t = Instant::now();
+                    std::hint::black_box(search::search(&server_index, req).unwrap());
+                    t.elapsed().as_secs_f64() * 1000.0
+                };
+                let json_url = format!("{base}?{q}");
+                let (search_ms, http_ms) = if i % 2 == 0 {
+                    let s = in_process();
+                    (s, fetch(json_url).await)
+                } else {
+                    let h = fetch(json_url).await;
+                    (in_process(), h)
+                };
+                overheads.push(http_ms - search_ms);
+            }
+            overheads.sort_by(f64::total_cmp);
+            let at = |f: f64| overheads[((overheads.len() - 1) as f64 * f).round() as usize];
+            overhead_rows.push(format!(
+                "| {size} | {:+.3} | {:+.3} | {:+.3} | {} |",
+                at(0.25),
+                at(0.5),
+                at(0.75),
+                overheads.len()
+            ));
             // The floor: a round trip through the same middleware that reads neither index nor
             // database (the Prometheus text, from memory).
             let floor_url = format!("http://{}/metrics", app.addr);
@@ -623,6 +670,16 @@ async fn main() {
                     r.p50.as_secs_f64() / w.p50.as_secs_f64()
                 );
             }
+        }
+    }
+    if !overhead_rows.is_empty() {
+        println!();
+        println!("HTTP − in-process, (d) queries, paired per request (ms):");
+        println!();
+        println!("| items | p25 | median | p75 | pairs |");
+        println!("|---:|---:|---:|---:|---:|");
+        for line in &overhead_rows {
+            println!("{line}");
         }
     }
     if !paired.is_empty() {

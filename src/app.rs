@@ -419,17 +419,20 @@ async fn record_metrics(
     req: Request,
     next: Next,
 ) -> Response {
+    // A shared path and a method: clones without allocating.
     let route = req
         .extensions()
         .get::<axum::extract::MatchedPath>()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "onbekend".into());
-    let method = req.method().to_string();
+        .cloned();
+    let method = req.method().clone();
     let started = std::time::Instant::now();
     let res = next.run(req).await;
-    state
-        .metrics
-        .record(&route, &method, res.status().as_u16(), started.elapsed());
+    state.metrics.record(
+        route.as_ref().map_or("onbekend", |p| p.as_str()),
+        method.as_str(),
+        res.status().as_u16(),
+        started.elapsed(),
+    );
     res
 }
 

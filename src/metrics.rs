@@ -20,12 +20,19 @@ struct Histogram {
     count: u64,
 }
 
+/// What one route has seen.
+#[derive(Default)]
+struct RouteStats {
+    /// (method, status) → count; a handful per route, so a list.
+    counts: Vec<(String, u16, u64)>,
+    latency: Histogram,
+}
+
 #[derive(Default)]
 pub struct Metrics {
-    /// (route, method, status) → count.
-    requests: Mutex<BTreeMap<(String, String, u16), u64>>,
-    /// route → latency histogram.
-    durations: Mutex<BTreeMap<String, Histogram>>,
+    /// route → counts and latency. One lock and, after a route's first request, no
+    /// allocation per request: this runs for every request.
+    routes: Mutex<BTreeMap<String, RouteStats>>,
     pub searches: AtomicU64,
     pub suggestions: AtomicU64,
     pub shed: AtomicU64,
@@ -43,21 +50,30 @@ pub struct Gauges {
 
 impl Metrics {
     pub fn record(&self, route: &str, method: &str, status: u16, elapsed: Duration) {
-        if let Ok(mut r) = self.requests.lock() {
-            *r.entry((route.to_string(), method.to_string(), status))
-                .or_default() += 1;
+        let Ok(mut routes) = self.routes.lock() else {
+            return;
+        };
+        let stats = match routes.get_mut(route) {
+            Some(stats) => stats,
+            None => routes.entry(route.to_string()).or_default(),
+        };
+        match stats
+            .counts
+            .iter_mut()
+            .find(|(m, s, _)| m == method && *s == status)
+        {
+            Some((_, _, n)) => *n += 1,
+            None => stats.counts.push((method.to_string(), status, 1)),
         }
-        if let Ok(mut d) = self.durations.lock() {
-            let h = d.entry(route.to_string()).or_default();
-            let secs = elapsed.as_secs_f64();
-            for (i, bound) in BUCKETS.iter().enumerate() {
-                if secs <= *bound {
-                    h.buckets[i] += 1;
-                }
+        let h = &mut stats.latency;
+        let secs = elapsed.as_secs_f64();
+        for (i, bound) in BUCKETS.iter().enumerate() {
+            if secs <= *bound {
+                h.buckets[i] += 1;
             }
-            h.sum += secs;
-            h.count += 1;
         }
+        h.sum += secs;
+        h.count += 1;
     }
 
     pub fn render(&self, g: &Gauges) -> String {
@@ -67,12 +83,16 @@ impl Metrics {
             "# HELP wegwijzer_http_requests_total HTTP requests by route, method and status."
         );
         let _ = writeln!(out, "# TYPE wegwijzer_http_requests_total counter");
-        if let Ok(r) = self.requests.lock() {
-            for ((route, method, status), n) in r.iter() {
-                let _ = writeln!(
-                    out,
-                    "wegwijzer_http_requests_total{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}} {n}"
-                );
+        if let Ok(routes) = self.routes.lock() {
+            for (route, stats) in routes.iter() {
+                let mut counts: Vec<_> = stats.counts.iter().collect();
+                counts.sort();
+                for (method, status, n) in counts {
+                    let _ = writeln!(
+                        out,
+                        "wegwijzer_http_requests_total{{route=\"{route}\",method=\"{method}\",status=\"{status}\"}} {n}"
+                    );
+                }
             }
         }
         let _ = writeln!(
@@ -83,8 +103,9 @@ impl Metrics {
             out,
             "# TYPE wegwijzer_http_request_duration_seconds histogram"
         );
-        if let Ok(d) = self.durations.lock() {
-            for (route, h) in d.iter() {
+        if let Ok(routes) = self.routes.lock() {
+            for (route, stats) in routes.iter() {
+                let h = &stats.latency;
                 for (i, bound) in BUCKETS.iter().enumerate() {
                     let _ = writeln!(
                         out,

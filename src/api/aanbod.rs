@@ -10,6 +10,7 @@ use super::AppState;
 use super::content::{ContactBody, LocationBody, ReferralBody};
 use super::dto::{ListingSummary, OrganisationRef, PageLinks, TermResponse, VacancyResponse};
 use super::extract::{ApiPath, QueryPairs};
+use super::json::JsonAnswer;
 use crate::auth::Caller;
 use crate::domain::iso;
 use crate::domain::listing::today;
@@ -163,7 +164,7 @@ pub async fn list_aanbod(
     State(state): State<AppState>,
     caller: Option<Caller>,
     QueryPairs(pairs): QueryPairs,
-) -> ApiResult<(HeaderMap, Json<SearchResponse>)> {
+) -> ApiResult<(HeaderMap, JsonAnswer<SearchResponse>)> {
     let space = state.index.facet_space();
     let req = SearchRequest::parse(&pairs, &space.taxonomy)?;
     let staff = caller.as_ref().is_some_and(|c| c.role().is_staff());
@@ -205,7 +206,7 @@ pub async fn list_aanbod(
     let wanted = |facet: Facet| req.counts_facet(facet);
     Ok((
         headers,
-        Json(SearchResponse {
+        JsonAnswer(SearchResponse {
             totaal: outcome.total,
             pagina: req.page,
             pagina_grootte: req.page_size,

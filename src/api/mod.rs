@@ -9,6 +9,7 @@ pub mod dto;
 pub mod extract;
 pub mod health;
 pub mod hsds;
+pub mod json;
 pub mod organisaties;
 pub mod sessies;
 pub mod suggesties;
