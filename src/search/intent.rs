@@ -6,7 +6,9 @@
 //! for, an age group of the taxonomy after "voor" ("sport voor kinderen", "een uitje voor de
 //! ouderen"): that asks for something for them. A query with neither kind of cue ("bijles",
 //! "klussenman") leans a little towards help too: most who search a sociale kaart look for
-//! help, and someone looking for volunteer work mostly says so.
+//! help, and someone looking for volunteer work mostly says so. Becoming a role the data
+//! names mostly in vacancy titles ("gastvrouw worden", "hoe word ik voorlezer") is
+//! volunteering too; becoming what is not a role ("oud worden") says nothing.
 
 use crate::domain::Kind;
 use crate::index::analysis;
@@ -67,6 +69,29 @@ fn offers_time(words: &[String]) -> bool {
     })
 }
 
+/// The role someone wants to take on: the word before "worden" ("gastvrouw worden") or after
+/// "word ik" / "ik word" ("hoe word ik voorlezer"). Whether it names a role or a state ("oud
+/// worden", "ik word eenzaam") is for the caller's `names_role` to say.
+fn role_to_become(words: &[String]) -> Option<&str> {
+    words
+        .iter()
+        .enumerate()
+        .find_map(|(i, w)| match w.as_str() {
+            "worden" => i.checked_sub(1).map(|j| words[j].as_str()),
+            "word" => {
+                let next = words.get(i + 1)?;
+                if next == "ik" {
+                    words.get(i + 2).map(String::as_str)
+                } else if i > 0 && words[i - 1] == "ik" {
+                    Some(next.as_str())
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        })
+}
+
 /// Possessives that make the one helped one's own. The tokenizer splits "m'n" and "z'n" in
 /// two, so their "m" and "z" stand here.
 const OWN: &[&str] = &[
@@ -76,12 +101,18 @@ const OWN: &[&str] = &[
 /// The intent of the query `text`. Read from every word as typed, stop words included: the
 /// cues are largely pronouns and auxiliaries ("mij", "wil", "heb") that the search itself
 /// drops. `groups`: the taxonomy's age groups as words ("kinderen", "ouderen").
-pub fn intent(text: &str, groups: &[String]) -> Intent {
+/// `names_role`: true for a word that names a volunteer role in the data ("gastvrouw",
+/// "chauffeur"), so that becoming one ("gastvrouw worden") asks for vacancies.
+pub fn intent(text: &str, groups: &[String], names_role: &dyn Fn(&str) -> bool) -> Intent {
     let words = analysis::tokens(&mut analysis::plain_analyzer(), text);
-    intent_of_words(&words, groups)
+    intent_of_words(&words, groups, names_role)
 }
 
-fn intent_of_words(words: &[String], groups: &[String]) -> Intent {
+fn intent_of_words(
+    words: &[String],
+    groups: &[String],
+    names_role: &dyn Fn(&str) -> bool,
+) -> Intent {
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
     let group = |w: &String| groups.contains(w);
     let for_group = words.windows(2).any(|p| p[0] == "voor" && group(&p[1]))
@@ -98,7 +129,10 @@ fn intent_of_words(words: &[String], groups: &[String]) -> Intent {
             && words.get(i + 1).is_none_or(|next| next != "inzetten")
     });
     let offers = has(OFFER_VERBS) && has(WANT) && !for_me;
-    if names_volunteering || offers || offers_time(words) {
+    // "wie wil mijn voorlezer worden" asks for one.
+    let own = words.iter().any(|w| OWN.contains(&w.as_str()));
+    let becomes = !for_me && !own && role_to_become(words).is_some_and(names_role);
+    if names_volunteering || offers || becomes || offers_time(words) {
         Intent::Volunteer
     } else if has(NEED_CUES) || for_group {
         Intent::Need
@@ -126,7 +160,7 @@ mod tests {
 
     fn of(q: &str) -> Intent {
         let groups = ["kinderen".to_string(), "ouderen".to_string()];
-        intent(q, &groups)
+        intent(q, &groups, &|w| ["gastvrouw", "voorlezer"].contains(&w))
     }
 
     #[test]
@@ -154,6 +188,13 @@ mod tests {
         assert_eq!(of("ik wil iets doen voor mijn moeder"), Intent::Need);
         assert_ne!(of("ik wil iets doen voor m'n moeder"), Intent::Volunteer);
         assert_eq!(of("kan iemand me helpen"), Intent::Need);
+        // Becoming a role the data names is volunteering; becoming old or lonely is not.
+        assert_eq!(of("ik wil gastvrouw worden"), Intent::Volunteer);
+        assert_eq!(of("hoe word ik voorlezer"), Intent::Volunteer);
+        assert_eq!(of("ik word voorlezer"), Intent::Volunteer);
+        assert_eq!(of("oud worden in de buurt"), Intent::Neutral);
+        assert_eq!(of("ik word eenzaam"), Intent::Neutral);
+        assert_eq!(of("wie wil mijn voorlezer worden"), Intent::Need);
         let boost = kind_boost(Intent::Need);
         assert!(boost[usize::from(Kind::Vacature.code())] < 1.0);
         assert_eq!(boost[usize::from(Kind::Voorziening.code())], 1.0);

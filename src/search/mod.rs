@@ -24,19 +24,24 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
 
+use tantivy::collector::Count;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::Weight;
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query};
+use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::IndexRecordOption;
 use tantivy::schema::Value as _;
-use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument};
+use tantivy::{
+    DocAddress, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TantivyDocument, Term,
+};
 
 pub use plan::query_words;
 pub use request::{Facet, SearchRequest, Sort};
 
 use crate::domain::listing::today;
 use crate::domain::{Cost, Kind, TimeCommitment};
+use crate::index::analysis;
 use crate::index::facets::{NO_COMMITMENT, row_day};
-use crate::index::schema::{epoch_day, names};
+use crate::index::schema::{Fields, epoch_day, names};
 use crate::index::{FacetSpace, HitPayload, Row, SearchIndex, SegmentRows};
 use any_of::Scaled;
 
@@ -127,7 +132,11 @@ pub(crate) struct Filter {
 }
 
 impl Filter {
-    pub(crate) fn new(req: &SearchRequest, space: &FacetSpace) -> Filter {
+    pub(crate) fn new(
+        req: &SearchRequest,
+        space: &FacetSpace,
+        names_role: &dyn Fn(&str) -> bool,
+    ) -> Filter {
         let bits = |keys: &[String], bit: &dyn Fn(&str) -> Option<u8>| {
             keys.iter()
                 .filter_map(|k| bit(k))
@@ -152,7 +161,11 @@ impl Filter {
             today: Filter::today(),
             origin: req.origin.map(|(lat, lon)| (lat as f32, lon as f32)),
             radius_km: req.radius_km.map(|r| r as f32),
-            kind_boost: intent::kind_boost(intent::intent(&req.text, space.age_group_words())),
+            kind_boost: intent::kind_boost(intent::intent(
+                &req.text,
+                space.age_group_words(),
+                names_role,
+            )),
         }
     }
 
@@ -568,13 +581,44 @@ pub enum SearchError {
 }
 
 /// Runs a search. Blocking: call it from a blocking thread.
+/// True when `word` names a volunteer role: at least half the items whose title holds it are
+/// vacancies ("gastvrouw", "chauffeur"), unlike a state ("oud", "eenzaam") or a word that no
+/// title holds. Read from the index, so it follows the data; asked only for a query that
+/// says "worden" or "word".
+fn names_vacancy_role(searcher: &Searcher, fields: &Fields, word: &str) -> bool {
+    let in_title = || -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(fields.title, &analysis::stem(word)),
+            IndexRecordOption::Basic,
+        ))
+    };
+    let titles = searcher.search(&*in_title(), &Count).unwrap_or(0);
+    if titles == 0 {
+        return false;
+    }
+    let vacancy_titles = BooleanQuery::new(vec![
+        (Occur::Must, in_title()),
+        (
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(fields.kind, Kind::Vacature.as_str()),
+                IndexRecordOption::Basic,
+            )),
+        ),
+    ]);
+    let vacancies = searcher.search(&vacancy_titles, &Count).unwrap_or(0);
+    2 * vacancies >= titles
+}
+
 pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome, SearchError> {
     let searcher = index.searcher();
     let space = index.facet_space();
     let rows = index.rows(&searcher, &space)?;
     // Scores from live documents only: the same data ranks the same on every node.
     let stats = index.live_stats(&searcher);
-    let filter = Filter::new(req, &space);
+    let filter = Filter::new(req, &space, &|word| {
+        names_vacancy_role(&searcher, index.fields(), word)
+    });
     let words = query_words(&req.text);
     let has_text = !req.text.trim().is_empty();
     let keep = req.offset() + req.page_size as usize;
