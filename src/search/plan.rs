@@ -239,6 +239,29 @@ const PEOPLE: &[&str] = &[
     "vriendinnetje",
 ];
 
+/// The children among [`PEOPLE`]: whose it is still says what kind of help fits (youth care,
+/// parenting), so these keep their full score where other people count for a share.
+const CHILDREN: &[&str] = &[
+    "zoon",
+    "zoontje",
+    "dochter",
+    "dochtertje",
+    "kind",
+    "kindje",
+    "kinderen",
+    "baby",
+    "broertje",
+    "zusje",
+    "kleinkind",
+    "kleinkinderen",
+    "kleinzoon",
+    "kleindochter",
+    "buurjongen",
+    "buurmeisje",
+    "vriendje",
+    "vriendinnetje",
+];
+
 /// The people a sentence is about: a word for someone close ("vader", "buurman") right after
 /// a possessive, or one word later ("mijn zieke moeder"). In "mijn vader kan zijn post niet
 /// meer lezen" the need is the post; the father only says whose. Such a word is optional in a
@@ -837,7 +860,8 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
         .zip(&plan.concepts)
         .map(|(q, c)| {
             let degree = c.words.iter().all(|w| DEGREE_WORDS.contains(&w.as_str()));
-            if degree && !all_light {
+            let grown_up = c.person && !c.words.iter().any(|w| CHILDREN.contains(&w.as_str()));
+            if (degree || grown_up) && !all_light {
                 Box::new(Scaled::new(q, DEGREE_SHARE)) as Box<dyn Query>
             } else {
                 q

@@ -950,3 +950,46 @@ async fn words_of_degree_say_little_about_an_item() {
         titles(&body)
     );
 }
+
+/// "Mijn vader wordt zwakker en wil thuis blijven wonen" is about living at home; the father
+/// only says whose need it is. An item about fathers must not come first for it, while a
+/// child keeps its weight: help for children differs from help for adults.
+#[tokio::test]
+async fn a_grown_up_spoken_of_says_whose_need_it_is_not_what() {
+    let app = TestApp::spawn().await;
+    let mut items: Vec<serde_json::Value> = (0..4)
+        .map(|i| {
+            // "Thuis" and "wonen" are common in such data; "vader" is rare.
+            let mut filler = crate::helpers::item(&format!("Ontmoeting in de wijk, groep {i}"));
+            filler["beschrijving"] = "Voor wie thuis woont: wonen in de wijk.".into();
+            filler
+        })
+        .collect();
+    let mut adaptation = crate::helpers::item("Woningaanpassing en hulpmiddelen aanvragen");
+    adaptation["samenvatting"] =
+        "Een traplift of een aangepaste badkamer: zo kunt u langer thuis blijven wonen.".into();
+    items.push(adaptation);
+    let mut fathers = crate::helpers::item("Vaderavond: praten over het vaderschap");
+    fathers["samenvatting"] = "Een avond voor vaders om ervaringen te delen.".into();
+    fathers["beschrijving"] = "Vaders vertellen elkaar hoe het gaat.".into();
+    items.push(fathers);
+    items.push(crate::helpers::item(
+        "Zwemles voor kinderen uit gezinnen met weinig geld",
+    ));
+    items.push(crate::helpers::item("Zwemles voor volwassenen"));
+    import_published(&app, "persoon", "Buurtvereniging", items).await;
+    let body = app
+        .search("q=mijn+vader+wordt+zwakker+en+wil+thuis+blijven+wonen")
+        .await;
+    assert!(
+        titles(&body)[0].starts_with("woningaanpassing"),
+        "{:?}",
+        titles(&body)
+    );
+    let body = app.search("q=zwemles+voor+onze+kinderen").await;
+    assert!(
+        titles(&body)[0].starts_with("zwemles voor kinderen"),
+        "{:?}",
+        titles(&body)
+    );
+}
