@@ -30,6 +30,7 @@ use std::time::{Duration, Instant};
 use sqlx::{Any, QueryBuilder};
 use wegwijzer::app::App;
 use wegwijzer::config::Config;
+use wegwijzer::domain::Taxonomy;
 use wegwijzer::index::SearchIndex;
 use wegwijzer::index::writer::Indexer;
 use wegwijzer::search::{self, SearchRequest};
@@ -364,14 +365,7 @@ async fn main() {
                     continue;
                 }
             }
-            let reqs: Vec<SearchRequest> = queries
-                .iter()
-                .map(|q| {
-                    let pairs: Vec<(String, String)> =
-                        form_urlencoded::parse(q.as_bytes()).into_owned().collect();
-                    SearchRequest::parse(&pairs, &taxonomy).unwrap()
-                })
-                .collect();
+            let reqs = parse_requests(&queries, &taxonomy);
             let by_query: std::collections::HashMap<String, SearchRequest> =
                 queries.iter().cloned().zip(reqs).collect();
             let idx = index.clone();
@@ -542,14 +536,7 @@ async fn main() {
             // the loopback round trip and the client. Unpaired p50s differ by more than that
             // on this noisy host from one class run to the next.
             let server_index = app.state.index.clone();
-            let d_requests: Vec<SearchRequest> = d_queries
-                .iter()
-                .map(|q| {
-                    let pairs: Vec<(String, String)> =
-                        form_urlencoded::parse(q.as_bytes()).into_owned().collect();
-                    SearchRequest::parse(&pairs, &taxonomy).unwrap()
-                })
-                .collect();
+            let d_requests = parse_requests(&d_queries, &taxonomy);
             let mut overheads = Vec::with_capacity(iterations);
             for (i, (q, req)) in d_queries
                 .iter()
@@ -713,6 +700,18 @@ async fn main() {
             ms(r.p99)
         );
     }
+}
+
+/// The benchmark's query strings as the API parses them.
+fn parse_requests(queries: &[String], taxonomy: &Taxonomy) -> Vec<SearchRequest> {
+    queries
+        .iter()
+        .map(|q| {
+            let pairs: Vec<(String, String)> =
+                form_urlencoded::parse(q.as_bytes()).into_owned().collect();
+            SearchRequest::parse(&pairs, taxonomy).unwrap()
+        })
+        .collect()
 }
 
 fn dir_size(path: &Path) -> u64 {

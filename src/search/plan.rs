@@ -180,9 +180,9 @@ const POSSESSIVES: &[&str] = &[
     "mijn", "zijn", "haar", "onze", "ons", "hun", "jouw", "je", "uw",
 ];
 
-/// The people around someone: family, partner, neighbours, friends. A closed class of Dutch
-/// nouns, not a list of needs.
-const PEOPLE: &[&str] = &[
+/// The grown-ups around someone: family, partner, neighbours, friends. With [`CHILDREN`], a
+/// closed class of Dutch nouns, not a list of needs.
+const GROWN_UPS: &[&str] = &[
     "vader",
     "moeder",
     "pa",
@@ -198,27 +198,13 @@ const PEOPLE: &[&str] = &[
     "echtgenote",
     "vriend",
     "vriendin",
-    "zoon",
-    "zoontje",
-    "dochter",
-    "dochtertje",
-    "kind",
-    "kindje",
-    "kinderen",
-    "baby",
     "broer",
-    "broertje",
     "zus",
-    "zusje",
     "zussen",
     "broers",
     "opa",
     "oma",
     "grootouders",
-    "kleinkind",
-    "kleinkinderen",
-    "kleinzoon",
-    "kleindochter",
     "schoonmoeder",
     "schoonvader",
     "schoonouders",
@@ -227,20 +213,16 @@ const PEOPLE: &[&str] = &[
     "buurman",
     "buurvrouw",
     "buren",
-    "buurjongen",
-    "buurmeisje",
     "tante",
     "oom",
     "neef",
     "nicht",
     "collega",
     "huisgenoot",
-    "vriendje",
-    "vriendinnetje",
 ];
 
-/// The children among [`PEOPLE`]: whose it is still says what kind of help fits (youth care,
-/// parenting), so these keep their full score where other people count for a share.
+/// The children around someone: whose it is still says what kind of help fits (youth care,
+/// parenting), so these keep their full score where grown-ups count for a share.
 const CHILDREN: &[&str] = &[
     "zoon",
     "zoontje",
@@ -292,7 +274,7 @@ pub fn people_spoken_of(text: &str) -> Vec<String> {
                 possessive[j] && before.is_none_or(|b| tokens[b] != "voor")
             })
         };
-        if PEOPLE.contains(&token.as_str())
+        if (GROWN_UPS.contains(&token.as_str()) || CHILDREN.contains(&token.as_str()))
             && (after_possessive(1) || after_possessive(2))
             && !people.contains(token)
         {
@@ -860,7 +842,7 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
         .zip(&plan.concepts)
         .map(|(q, c)| {
             let degree = c.words.iter().all(|w| DEGREE_WORDS.contains(&w.as_str()));
-            let grown_up = c.person && !c.words.iter().any(|w| CHILDREN.contains(&w.as_str()));
+            let grown_up = c.person && c.words.iter().all(|w| GROWN_UPS.contains(&w.as_str()));
             if (degree || grown_up) && !all_light {
                 Box::new(Scaled::new(q, DEGREE_SHARE)) as Box<dyn Query>
             } else {
