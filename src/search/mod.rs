@@ -582,10 +582,27 @@ pub enum SearchError {
 
 /// Runs a search. Blocking: call it from a blocking thread.
 /// True when `word` names a volunteer role: at least half the items whose title holds it are
-/// vacancies ("gastvrouw", "chauffeur"), unlike a state ("oud", "eenzaam") or a word that no
-/// title holds. Read from the index, so it follows the data; asked only for a query that
-/// says "worden" or "word".
-fn names_vacancy_role(searcher: &Searcher, fields: &Fields, word: &str) -> bool {
+/// vacancies ("gastvrouw", "chauffeur"), unlike a state ("oud", "eenzaam"). A word no title
+/// holds is a role when one of its one-word synonyms is ("buddy" for "maatje"). Read from the
+/// index, so it follows the data; asked only for a query that says "worden" or "word".
+fn names_vacancy_role(index: &SearchIndex, searcher: &Searcher, word: &str) -> bool {
+    let fields = index.fields();
+    match vacancy_share(searcher, fields, word) {
+        Some(role) => role,
+        None => index
+            .lexicon()
+            .synonyms
+            .concepts(&[word.to_string()])
+            .iter()
+            .flat_map(|c| &c.synonyms)
+            .filter(|term| term.len() == 1)
+            .any(|term| vacancy_share(searcher, fields, &term[0]) == Some(true)),
+    }
+}
+
+/// Whether at least half the items whose title holds `word` are vacancies; `None` when no
+/// title holds it.
+fn vacancy_share(searcher: &Searcher, fields: &Fields, word: &str) -> Option<bool> {
     let in_title = || -> Box<dyn Query> {
         Box::new(TermQuery::new(
             Term::from_field_text(fields.title, &analysis::stem(word)),
@@ -594,7 +611,7 @@ fn names_vacancy_role(searcher: &Searcher, fields: &Fields, word: &str) -> bool 
     };
     let titles = searcher.search(&*in_title(), &Count).unwrap_or(0);
     if titles == 0 {
-        return false;
+        return None;
     }
     let vacancy_titles = BooleanQuery::new(vec![
         (Occur::Must, in_title()),
@@ -607,7 +624,7 @@ fn names_vacancy_role(searcher: &Searcher, fields: &Fields, word: &str) -> bool 
         ),
     ]);
     let vacancies = searcher.search(&vacancy_titles, &Count).unwrap_or(0);
-    2 * vacancies >= titles
+    Some(2 * vacancies >= titles)
 }
 
 pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome, SearchError> {
@@ -617,7 +634,7 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
     // Scores from live documents only: the same data ranks the same on every node.
     let stats = index.live_stats(&searcher);
     let filter = Filter::new(req, &space, &|word| {
-        names_vacancy_role(&searcher, index.fields(), word)
+        names_vacancy_role(index, &searcher, word)
     });
     let words = query_words(&req.text);
     let has_text = !req.text.trim().is_empty();
