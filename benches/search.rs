@@ -521,15 +521,7 @@ async fn main() {
                 };
                 differences.push(page_ms - json_ms);
             }
-            differences.sort_by(f64::total_cmp);
-            let at = |f: f64| differences[((differences.len() - 1) as f64 * f).round() as usize];
-            paired.push(format!(
-                "| {size} | {:+.3} | {:+.3} | {:+.3} | {} |",
-                at(0.25),
-                at(0.5),
-                at(0.75),
-                differences.len()
-            ));
+            paired.push(quartile_row(size, differences));
             // The HTTP overhead, paired: each (d) query in process (on the server's own index)
             // and over HTTP back to back, in alternating order. The median of the per-pair
             // differences is what HTTP adds to a search: routing, middleware, the JSON answer,
@@ -560,15 +552,7 @@ async fn main() {
                 };
                 overheads.push(http_ms - search_ms);
             }
-            overheads.sort_by(f64::total_cmp);
-            let at = |f: f64| overheads[((overheads.len() - 1) as f64 * f).round() as usize];
-            overhead_rows.push(format!(
-                "| {size} | {:+.3} | {:+.3} | {:+.3} | {} |",
-                at(0.25),
-                at(0.5),
-                at(0.75),
-                overheads.len()
-            ));
+            overhead_rows.push(quartile_row(size, overheads));
             // The floor: a round trip through the same middleware that reads neither index nor
             // database (the Prometheus text, from memory).
             let floor_url = format!("http://{}/metrics", app.addr);
@@ -700,6 +684,19 @@ async fn main() {
             ms(r.p99)
         );
     }
+}
+
+/// A table row of paired differences: p25, median, p75 and how many pairs.
+fn quartile_row(size: usize, mut differences: Vec<f64>) -> String {
+    differences.sort_by(f64::total_cmp);
+    let at = |f: f64| differences[((differences.len() - 1) as f64 * f).round() as usize];
+    format!(
+        "| {size} | {:+.3} | {:+.3} | {:+.3} | {} |",
+        at(0.25),
+        at(0.5),
+        at(0.75),
+        differences.len()
+    )
 }
 
 /// The benchmark's query strings as the API parses them.
