@@ -584,6 +584,15 @@ pub fn plan(
         let light = own.iter().all(|w| {
             light_words.contains(&w.as_str()) || (!common && help_words.contains(&w.as_str()))
         });
+        // A phrase of the synonym table ("pro deo advocaat") that no item holds whole: the
+        // fallback matches its words one by one, as it does a compound's parts.
+        if own.len() > 1 {
+            for w in &own {
+                if !light_words.contains(&w.as_str()) && !fallback_parts.contains(w) {
+                    fallback_parts.push(w.clone());
+                }
+            }
+        }
         concepts.push(Concept {
             words: own,
             alternatives,

@@ -993,3 +993,20 @@ async fn a_grown_up_spoken_of_says_whose_need_it_is_not_what() {
         titles(&body)
     );
 }
+
+#[tokio::test]
+async fn a_phrase_of_the_synonym_table_no_item_holds_whole_falls_back_to_its_words() {
+    let app = TestApp::spawn().await;
+    // "pro deo advocaat" is one phrase of the synonym table; no item says "pro deo".
+    let items = vec![
+        crate::helpers::item("Gratis spreekuur met een advocaat"),
+        crate::helpers::item("Koffieochtend in de wijk"),
+    ];
+    import_published(&app, "frase", "Rechtswinkel", items).await;
+    let body = app.search("q=pro+deo+advocaat").await;
+    assert_eq!(body["versoepeld"], true, "{body}");
+    assert_eq!(
+        titles(&body),
+        vec!["gratis spreekuur met een advocaat".to_string()]
+    );
+}
