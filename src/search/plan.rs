@@ -1076,11 +1076,16 @@ pub fn explain(
     let mut out = Vec::new();
     let mut explained = vec![false; plan.concepts.len()];
     for (i, c) in plan.concepts.iter().enumerate() {
-        // Whole alternatives first; then a compound's parts one by one (the fallback).
-        let parts = c
-            .parts
-            .iter()
-            .map(|w| (std::slice::from_ref(w), MatchKind::Compound));
+        // Whole alternatives first; then a compound's parts one by one (the fallback). A word
+        // of a phrase the resident typed is their own word, not a part of a compound.
+        let parts = c.parts.iter().map(|w| {
+            let kind = if c.words.contains(w) {
+                MatchKind::Exact
+            } else {
+                MatchKind::Compound
+            };
+            (std::slice::from_ref(w), kind)
+        });
         let whole = c.alternatives.iter().map(|a| (a.words.as_slice(), a.kind));
         for (words, kind) in whole.chain(parts) {
             let found = found_in(words);

@@ -1003,10 +1003,17 @@ async fn a_phrase_of_the_synonym_table_no_item_holds_whole_falls_back_to_its_wor
         crate::helpers::item("Koffieochtend in de wijk"),
     ];
     import_published(&app, "frase", "Rechtswinkel", items).await;
-    let body = app.search("q=pro+deo+advocaat").await;
+    let staff = app.token_for("medewerker", None).await;
+    let body = app
+        .search_as(&staff, "q=pro+deo+advocaat&uitleg=true")
+        .await;
     assert_eq!(body["versoepeld"], true, "{body}");
     assert_eq!(
         titles(&body),
         vec!["gratis spreekuur met een advocaat".to_string()]
     );
+    // The resident's own word, not a part of a compound.
+    let why = &body["resultaten"][0]["uitleg"][0];
+    assert_eq!(why["gevonden"], "advocaat", "{body}");
+    assert_eq!(why["soort"], "exact", "{body}");
 }
