@@ -443,16 +443,32 @@ pub fn plan(
             } else {
                 analysis::base_forms(word)
             };
+            // Another form of the same verb ("slapen" for "slaapt") or the noun behind an
+            // adjective ("sport" for "sportieve"). For a real Dutch word no text holds, also
+            // as the part of a compound ("plast" → plassen, in "bedplassen"), rather than
+            // another word a letter away ("past").
+            let unknown_word = WORD_LIST.contains(word) && !known(index, searcher, word);
+            let verb_forms: Vec<String> = analysis::verb_forms(word)
+                .into_iter()
+                .filter(|b| {
+                    vocabulary.contains(b)
+                        || (unknown_word
+                            && WORD_LIST.contains(b)
+                            && vocabulary.has_stem(&analysis::stem(b)))
+                })
+                .collect();
             for base in bases
                 .into_iter()
-                // Another form of the same verb ("slapen" for "slaapt") or the noun behind
-                // an adjective ("sport" for "sportieve").
-                .chain(analysis::verb_forms(word))
-                // The verb behind a noun in "-ing", in the form texts use ("oefent").
-                .chain(analysis::verb_of_ing_noun(word))
                 // The base itself must occur in the texts: a stem alone would let a typo
                 // ("vrijwiliger") pass for a comparative.
                 .filter(|b| vocabulary.contains(b))
+                .chain(verb_forms)
+                // The verb behind a noun in "-ing", in the form texts use ("oefent").
+                .chain(
+                    analysis::verb_of_ing_noun(word)
+                        .into_iter()
+                        .filter(|b| vocabulary.contains(b)),
+                )
                 .take(3)
             {
                 alternatives.push(Alternative {

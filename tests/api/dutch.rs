@@ -1017,3 +1017,17 @@ async fn a_phrase_of_the_synonym_table_no_item_holds_whole_falls_back_to_its_wor
     assert_eq!(why["gevonden"], "advocaat", "{body}");
     assert_eq!(why["soort"], "exact", "{body}");
 }
+
+#[tokio::test]
+async fn a_real_word_no_text_holds_is_found_in_its_verb_not_corrected_into_another_word() {
+    let app = TestApp::spawn().await;
+    let mut doctor = crate::helpers::item("Jeugdarts voor schoolkinderen");
+    doctor["beschrijving"] = "Vragen over groei, eten of bedplassen? Kom langs.".into();
+    // "past" is one letter from "plast": the correction the query must not get.
+    let mut fitting = crate::helpers::item("Kleding die past");
+    fitting["beschrijving"] = "Wat niet meer past, ruilt u hier.".into();
+    import_published(&app, "plassen", "Jeugdzorg", vec![doctor, fitting]).await;
+    let body = app.search("q=mijn+zoon+plast+in+bed").await;
+    assert!(body["bedoeldeJe"].is_null(), "{body}");
+    assert_eq!(titles(&body)[0], "jeugdarts voor schoolkinderen", "{body}");
+}
