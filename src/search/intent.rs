@@ -59,13 +59,37 @@ const DETERMINERS: &[&str] = &["de", "het", "onze", "jonge", "oudere", "alle"];
 /// buurt", "iets betekenen voor ouderen"): the everyday way to say one wants to volunteer. Not
 /// for someone of one's own ("iets doen voor mijn moeder" is care for family).
 fn offers_time(words: &[String]) -> bool {
+    let gives = |w: &String| w == "doen" || w == "betekenen";
+    let own = |w: Option<&String>| w.is_some_and(|whom| OWN.contains(&whom.as_str()));
     (0..words.len().saturating_sub(2)).any(|i| {
-        words[i] == "iets"
-            && (words[i + 1] == "doen" || words[i + 1] == "betekenen")
-            && words[i + 2] == "voor"
-            && !words
-                .get(i + 3)
-                .is_some_and(|whom| OWN.contains(&whom.as_str()))
+        if words[i] != "iets" {
+            return false;
+        }
+        // "iets doen voor de buurt"
+        if gives(&words[i + 1]) && words[i + 2] == "voor" {
+            return !own(words.get(i + 3));
+        }
+        // "iets voor een ander doen", "iets voor anderen betekenen": the verb closes the
+        // clause, at most three words after "voor".
+        words[i + 1] == "voor"
+            && !own(words.get(i + 2))
+            && words[i + 2..].iter().take(4).skip(1).any(gives)
+    })
+}
+
+/// True for making others glad ("andere mensen blij maken", "ouderen blij mee maken"): what
+/// volunteers do. Not for someone of one's own ("mijn moeder blij maken").
+fn gladdens_others(words: &[String]) -> bool {
+    words.iter().enumerate().any(|(i, w)| {
+        let makes = words.get(i + 1).is_some_and(|n| {
+            n == "maken" || (n == "mee" && words.get(i + 2).is_some_and(|m| m == "maken"))
+        });
+        w == "blij"
+            && makes
+            && i >= 1
+            && !words[i.saturating_sub(2)..i]
+                .iter()
+                .any(|x| OWN.contains(&x.as_str()))
     })
 }
 
@@ -132,7 +156,7 @@ fn intent_of_words(
     // "wie wil mijn voorlezer worden" asks for one.
     let own = words.iter().any(|w| OWN.contains(&w.as_str()));
     let becomes = !for_me && !own && role_to_become(words).is_some_and(names_role);
-    if names_volunteering || offers || becomes || offers_time(words) {
+    if names_volunteering || offers || becomes || offers_time(words) || gladdens_others(words) {
         Intent::Volunteer
     } else if has(NEED_CUES) || for_group {
         Intent::Need
@@ -188,6 +212,16 @@ mod tests {
         assert_eq!(of("ik wil iets doen voor mijn moeder"), Intent::Need);
         assert_ne!(of("ik wil iets doen voor m'n moeder"), Intent::Volunteer);
         assert_eq!(of("kan iemand me helpen"), Intent::Need);
+        // The verb at the end of the clause, and making others glad.
+        assert_eq!(of("ik wil iets voor een ander doen"), Intent::Volunteer);
+        assert_eq!(of("iets voor anderen betekenen"), Intent::Volunteer);
+        assert_eq!(of("ik wil iets voor mijn vader doen"), Intent::Need);
+        assert_eq!(of("ik wil andere mensen blij maken"), Intent::Volunteer);
+        assert_eq!(
+            of("ik speel piano en wil daar ouderen blij mee maken"),
+            Intent::Volunteer
+        );
+        assert_eq!(of("hoe kan ik mijn moeder blij maken"), Intent::Need);
         // Becoming a role the data names is volunteering; becoming old or lonely is not.
         assert_eq!(of("ik wil gastvrouw worden"), Intent::Volunteer);
         assert_eq!(of("hoe word ik voorlezer"), Intent::Volunteer);
