@@ -129,7 +129,13 @@ pub(crate) struct Filter {
     radius_km: Option<f32>,
     /// Relevance multipliers by kind, from the query's intent (see [`intent`]).
     pub(crate) kind_boost: [f32; 4],
+    /// An age the query speaks of ("mijn zoon van 8"), when no age filter is set: items for
+    /// other ages rank lower, but stay (see [`plan::age_spoken_of`]).
+    spoken_age: Option<u8>,
 }
+
+/// What an item for other ages than the one spoken of keeps of its score.
+const OTHER_AGE: f32 = 0.5;
 
 impl Filter {
     pub(crate) fn new(
@@ -166,6 +172,22 @@ impl Filter {
                 space.age_group_words(),
                 names_role,
             )),
+            spoken_age: if req.age.is_none() {
+                plan::age_spoken_of(&req.text)
+            } else {
+                None
+            },
+        }
+    }
+
+    /// What a matching row's score is multiplied by: the intent's weight for its kind, and
+    /// less for an item meant for other ages than the one the query speaks of.
+    #[inline]
+    pub(crate) fn relevance_factor(&self, r: &Row) -> f32 {
+        let kind = self.kind_boost[usize::from(r.kind & 3)];
+        match self.spoken_age {
+            Some(a) if a < r.min_age || a > r.max_age => kind * OTHER_AGE,
+            _ => kind,
         }
     }
 
@@ -529,7 +551,7 @@ impl FacetedTopSegment {
             let c = Candidate {
                 key: candidate_key(
                     self.sort,
-                    score * self.filter.kind_boost[usize::from(r.kind & 3)],
+                    score * self.filter.relevance_factor(r),
                     r,
                     self.filter.origin,
                 ),

@@ -244,6 +244,32 @@ const CHILDREN: &[&str] = &[
     "vriendinnetje",
 ];
 
+/// The age a query speaks of: a person's ("mijn zoon van 8", "mijn moeder van 80 jaar",
+/// "een kind van 3") or the asker's own ("ik ben 67"), in years ("een baby van 3 maanden"
+/// is 0). None for other numbers.
+pub fn age_spoken_of(text: &str) -> Option<u8> {
+    let tokens = analysis::tokens(&mut analysis::plain_analyzer(), text);
+    let person = |w: &str| GROWN_UPS.contains(&w) || CHILDREN.contains(&w);
+    let age_at = |i: usize| {
+        let n = tokens.get(i)?.parse::<u8>().ok().filter(|n| *n <= 110)?;
+        let unit = tokens.get(i + 1).map(String::as_str);
+        Some(match unit {
+            Some("maand" | "maanden" | "week" | "weken" | "dagen") => 0,
+            _ => n,
+        })
+    };
+    tokens.iter().enumerate().find_map(|(i, w)| {
+        let before = |k: usize| i.checked_sub(k).map(|j| tokens[j].as_str());
+        match w.as_str() {
+            "van" if before(1).is_some_and(person) || before(2).is_some_and(person) => {
+                age_at(i + 1)
+            }
+            "ben" if before(1) == Some("ik") => age_at(i + 1),
+            _ => None,
+        }
+    })
+}
+
 /// The people a sentence is about: a word for someone close ("vader", "buurman") right after
 /// a possessive, or one word later ("mijn zieke moeder"). In "mijn vader kan zijn post niet
 /// meer lezen" the need is the post; the father only says whose. Such a word is optional in a
@@ -1146,7 +1172,24 @@ pub fn explain(
 
 #[cfg(test)]
 mod tests {
-    use super::people_spoken_of;
+    use super::{age_spoken_of, people_spoken_of};
+
+    #[test]
+    fn the_age_a_sentence_speaks_of_is_a_persons_or_the_askers() {
+        assert_eq!(age_spoken_of("mijn zoon van 8 plast in bed"), Some(8));
+        assert_eq!(age_spoken_of("mijn moeder van 80 jaar valt vaak"), Some(80));
+        assert_eq!(age_spoken_of("mijn zieke vader van 75"), Some(75));
+        assert_eq!(age_spoken_of("ik ben 67 en zoek gezelschap"), Some(67));
+        assert_eq!(
+            age_spoken_of("mijn baby van 3 maanden drinkt slecht"),
+            Some(0)
+        );
+        // Other numbers are no age.
+        assert_eq!(age_spoken_of("ik pas 2 dagen in de week op"), None);
+        assert_eq!(age_spoken_of("30 uur iets doen van school"), None);
+        assert_eq!(age_spoken_of("huur van 900 euro"), None);
+        assert_eq!(age_spoken_of("taalcafe"), None);
+    }
 
     #[test]
     fn a_help_word_before_its_subject_is_light() {

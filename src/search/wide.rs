@@ -237,7 +237,7 @@ fn best(
         let Some(r) = rows.rows.get(doc as usize) else {
             return;
         };
-        let score = score * filter.kind_boost[usize::from(r.kind & 3)];
+        let score = score * filter.relevance_factor(r);
         let c = Candidate {
             key: candidate_key(top.sort, score, r, filter.origin),
             segment: ordinal,

@@ -1031,3 +1031,26 @@ async fn a_real_word_no_text_holds_is_found_in_its_verb_not_corrected_into_anoth
     assert!(body["bedoeldeJe"].is_null(), "{body}");
     assert_eq!(titles(&body)[0], "jeugdarts voor schoolkinderen", "{body}");
 }
+
+#[tokio::test]
+async fn the_age_a_sentence_speaks_of_puts_items_for_that_age_first() {
+    let app = TestApp::spawn().await;
+    let mut adults = crate::helpers::item("Beter lezen voor volwassenen");
+    adults["samenvatting"] = "Wilt u beter lezen? Oefen samen met een vrijwilliger.".into();
+    let mut children = crate::helpers::item("Beter lezen op de basisschool");
+    children["samenvatting"] = "Kinderen oefenen lezen met een vrijwilliger.".into();
+    children["minLeeftijd"] = 6.into();
+    children["maxLeeftijd"] = 12.into();
+    import_published(&app, "leeftijd", "Bibliotheek", vec![adults, children]).await;
+    // The same words; only the age of whom it is about differs. Without the rule both
+    // queries rank the two items alike, so one of these would fail.
+    let body = app.search("q=mijn+zoon+van+8+wil+beter+lezen").await;
+    assert_eq!(titles(&body)[0], "beter lezen op de basisschool", "{body}");
+    let body = app.search("q=mijn+vader+van+70+wil+beter+lezen").await;
+    assert_eq!(titles(&body)[0], "beter lezen voor volwassenen", "{body}");
+    assert_eq!(
+        titles(&body).len(),
+        2,
+        "an item for another age stays: {body}"
+    );
+}
