@@ -459,6 +459,9 @@ pub fn plan(
             alternatives.extend(found);
             fallback_parts.extend(parts);
         }
+        // Whether the texts know the word: asked at most once, and only when needed.
+        let known_once = std::cell::OnceCell::new();
+        let is_known = |word: &str| *known_once.get_or_init(|| known(index, searcher, word));
         // A form the stemmer leaves alone (a diminutive, a comparative) whose base the index
         // knows counts as the word itself: "fietsje" is "fiets".
         if let Some(word) = single {
@@ -473,14 +476,14 @@ pub fn plan(
             // adjective ("sport" for "sportieve"). For a real Dutch word no text holds, also
             // as the part of a compound ("plast" → plassen, in "bedplassen"), rather than
             // another word a letter away ("past").
-            let unknown_word = WORD_LIST.contains(word) && !known(index, searcher, word);
             let verb_forms: Vec<String> = analysis::verb_forms(word)
                 .into_iter()
                 .filter(|b| {
                     vocabulary.contains(b)
-                        || (unknown_word
-                            && WORD_LIST.contains(b)
-                            && vocabulary.has_stem(&analysis::stem(b)))
+                        || (WORD_LIST.contains(b)
+                            && vocabulary.has_stem(&analysis::stem(b))
+                            && WORD_LIST.contains(word)
+                            && !is_known(word))
                 })
                 .collect();
             for base in bases
@@ -516,7 +519,7 @@ pub fn plan(
             && features.typos
             && alternatives.len() == 1
             && !joins.iter().any(|j| j.verb == word)
-            && !known(index, searcher, word)
+            && !is_known(word)
         {
             let fixes = vocabulary.corrections(word, 3);
             // Written as it sounds: at most two words with the same sound key, after the
