@@ -277,7 +277,7 @@ fn dutch_chain() -> tantivy::tokenizer::TextAnalyzerBuilder {
 /// Names the analysis an index was built with; a different one forces a rebuild.
 pub fn analysis_version(compounds: bool) -> String {
     format!(
-        "nl-porter-9{}{}",
+        "nl-porter-10{}{}",
         if compounds { "+compounds" } else { "" },
         // Indexed with or without the adjective forms: a change either way rebuilds.
         if super::adjectives::ADJECTIVE_FORMS.is_empty() {

@@ -8,13 +8,14 @@
 use tantivy::Searcher;
 use tantivy::Term;
 use tantivy::query::Bm25StatisticsProvider as _;
-use tantivy::query::{BooleanQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 
 use super::any_of::{AnyOf, Scaled};
 use super::separable::Join;
 use super::situations::{self, SituationMatch};
 use crate::index::compounds::{DICTIONARY, WORD_LIST};
+use crate::index::schema;
 use crate::index::vocabulary::Vocabulary;
 use crate::index::{SearchIndex, analysis};
 
@@ -1034,14 +1035,20 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
         }
     }
     if words.len() > 1 {
-        let terms: Vec<Term> = words
-            .iter()
-            .map(|w| Term::from_field_text(f.title_exact, w))
+        // All words as a phrase in the title: each two of them side by side (see
+        // [`crate::index::schema::Fields::title_pairs`]).
+        let mut pairs: Vec<Box<dyn Query>> = words
+            .windows(2)
+            .map(|w| term_query(f.title_pairs, &schema::word_pair(w[0], w[1])))
             .collect();
-        bonuses.push(Box::new(Scaled::new(
-            Box::new(PhraseQuery::new(terms)),
-            TITLE_PHRASE_BONUS,
-        )));
+        let phrase = if pairs.len() == 1 {
+            pairs.remove(0)
+        } else {
+            Box::new(BooleanQuery::new(
+                pairs.into_iter().map(|q| (Occur::Must, q)).collect(),
+            ))
+        };
+        bonuses.push(Box::new(Scaled::new(phrase, TITLE_PHRASE_BONUS)));
     }
     clauses.push((Occur::Should, Box::new(AnyOf::new(bonuses))));
     Box::new(BooleanQuery::new(clauses))
