@@ -379,3 +379,21 @@ pub fn listing_document(f: &Fields, l: &Listing, taxonomy: &Taxonomy) -> Tantivy
     );
     doc
 }
+
+#[cfg(test)]
+mod tests {
+    use super::title_words_and_pairs;
+
+    #[test]
+    fn a_title_gives_its_words_and_each_two_that_stand_side_by_side() {
+        assert_eq!(
+            title_words_and_pairs("Repair Café Leusden"),
+            ["repair", "repair cafe", "cafe", "cafe leusden", "leusden"]
+        );
+        // A stop word between two words keeps them apart, as it kept a phrase apart.
+        assert_eq!(
+            title_words_and_pairs("Hulp bij schulden"),
+            ["hulp", "schulden"]
+        );
+    }
+}

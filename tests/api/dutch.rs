@@ -1054,3 +1054,24 @@ async fn the_age_a_sentence_speaks_of_puts_items_for_that_age_first() {
         "an item for another age stays: {body}"
     );
 }
+
+#[tokio::test]
+async fn a_title_with_the_words_side_by_side_and_in_order_ranks_first() {
+    let app = TestApp::spawn().await;
+    // The same words in both titles, so only their order differs. The first item comes first
+    // on a tie.
+    let items = vec![
+        crate::helpers::item("Koken, samen eten en praten"),
+        crate::helpers::item("Samen koken, eten en praten"),
+    ];
+    import_published(&app, "volgorde", "Buurthuis", items).await;
+    let body = app.search("q=samen+koken").await;
+    assert_eq!(
+        titles(&body),
+        vec![
+            "samen koken, eten en praten".to_string(),
+            "koken, samen eten en praten".to_string()
+        ],
+        "{body}"
+    );
+}

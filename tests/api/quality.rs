@@ -244,6 +244,11 @@ async fn search_quality_beats_the_plain_baseline_and_stays_above_its_floor() {
 // them written blind to the engine's word lists, scoring 0.65 and 0.48 before that session's
 // changes, took the set from 0.805 on 273 queries to 0.777 on 321 (recall 0.760, MRR 0.826).
 // The engine lost nothing on the 273 (0.786 -> 0.791 through HTTP with the carry-over runner).
-const FLOOR_NDCG: f64 = 0.77;
-const FLOOR_RECALL: f64 = 0.75;
-const FLOOR_MRR: f64 = 0.82;
+// Lowered on 2026-12-06, ninth session (0.77 / 0.75 / 0.82 before): 24 fresh queries written
+// blind to the engine's word lists (16 situations, 4 lay words, 4 intents), scoring 0.50 on
+// their own before any change, took the set from 0.783 on 321 queries to 0.763 on 345
+// (recall 0.743, MRR 0.813). That session's engine change (title word pairs) moved none of
+// the 321.
+const FLOOR_NDCG: f64 = 0.75;
+const FLOOR_RECALL: f64 = 0.73;
+const FLOOR_MRR: f64 = 0.80;
