@@ -179,6 +179,9 @@ pub fn epoch_day(date: chrono::NaiveDate) -> i64 {
 }
 
 /// Seconds since 2000-01-01 UTC: fits an i32 until 2068, which keeps facet rows small.
+/// The ISO 639-1 code of Dutch, the language every item is in (see [`document`]).
+const DUTCH: &str = "nl";
+
 pub const EPOCH_2000: i64 = 946_684_800;
 
 /// Lower-cased, accent-folded title: sorts "Één" with "een" and "Zwemmen" after "activiteit".
@@ -272,9 +275,15 @@ pub fn listing_document(f: &Fields, l: &Listing, taxonomy: &Taxonomy) -> Tantivy
     // The labels of the lists whose labels are searchable (themes, talents, languages,
     // accessibility): "Arabisch" or "rolstoeltoegankelijk" finds items that offer it.
     // Accessibility labels go to their own field (see [`Fields::labels`]).
+    // Not Dutch: every item of a Dutch sociale kaart is in Dutch, so the items that say so are
+    // no different, and the label would make "Nederlands" a word of half the items, too
+    // common to carry "mijn Nederlands is niet goed genoeg" to the language courses.
     let mut venue_labels = Vec::new();
     for &kind in TermKind::ALL.iter().filter(|k| k.label_is_searchable()) {
         for key in l.term_keys(kind) {
+            if kind == TermKind::Language && key.as_str() == DUTCH {
+                continue;
+            }
             if let Some(label) = taxonomy.label(kind, key) {
                 if kind == TermKind::Accessibility {
                     venue_labels.push(label);

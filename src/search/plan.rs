@@ -477,8 +477,16 @@ pub fn plan(
             // adjective ("sport" for "sportieve"). For a real Dutch word no text holds, also
             // as the part of a compound ("plast" → plassen, in "bedplassen"), rather than
             // another word a letter away ("past").
+            // A one-syllable verb ("ik zie") only when the texts lack the form typed: "doen"
+            // and "gaat" are in every text, and their other forms would only add noise.
+            let short_forms = if is_known(word) {
+                Vec::new()
+            } else {
+                analysis::short_verb_forms(word)
+            };
             let verb_forms: Vec<String> = analysis::verb_forms(word)
                 .into_iter()
+                .chain(short_forms)
                 .filter(|b| {
                     vocabulary.contains(b)
                         || (WORD_LIST.contains(b)
@@ -682,9 +690,12 @@ pub fn plan(
                 fill
             })
             .collect();
-        lexicon
-            .situations
-            .find(&fillers)
+        let mut found = lexicon.situations.find(&fillers);
+        let covered: Vec<usize> = found.iter().flat_map(|m| m.covers.clone()).collect();
+        for fillers in with_difficulty(&concepts, &covered, &fillers) {
+            found.extend(lexicon.situations.find(&fillers));
+        }
+        found
             .into_iter()
             .filter(|m| m.covers.iter().any(|i| concepts[*i].doc_freq < WIDEN_BELOW))
             .filter_map(|mut m| {
@@ -700,6 +711,54 @@ pub fn plan(
         corrected: any_corrected.then(|| corrected_words.join(" ")),
         situations,
     }
+}
+
+/// Words that say someone can or cannot do something: "ik kan", "het lukt", "ik red het".
+const ABILITY_WORDS: &[&str] = &[
+    "kan", "kun", "kunt", "kunnen", "kon", "konden", "lukt", "lukken", "lukte", "red", "redt",
+    "redden", "gaat",
+];
+/// Words that deny or nearly deny what follows.
+const NEGATIONS: &[&str] = &["niet", "nauwelijks", "amper", "nooit"];
+/// How a situation names a hard task ("lopen moeilijk", "slapen slecht", "moeite met trap").
+const DIFFICULTY: &[&str] = &["moeilijk", "moeite", "slecht"];
+
+/// A denied ability says that something is hard: "ik kan bijna niet meer lopen" is how many
+/// residents say "lopen gaat moeilijk". So in a query with an ability word and a negation,
+/// each word that carries the query also fills a situation's slot for difficulty, and the
+/// situations written as "lopen moeilijk|slecht" hold for every way of saying it. The word
+/// fills it, not the negation: an item that speaks of "lopen" meets the situation in the
+/// resident's own words, whether or not it says "niet".
+///
+/// Only for words no situation holds yet, and each word on its own: "ik kan mijn post niet
+/// lezen" already has its situation, which a second one for reading would only dilute, and in
+/// "mijn opa van 90 kan de trap niet op" the difficulty is the stairs', not the age's. So each
+/// word left gets its own look, with only its fillers and the difficulty; the situations found
+/// add to the first ones. Empty when there is nothing to look for.
+fn with_difficulty(
+    concepts: &[Concept],
+    covered: &[usize],
+    fillers: &[std::collections::HashSet<String>],
+) -> Vec<Vec<std::collections::HashSet<String>>> {
+    fn names(c: &Concept, list: &[&str]) -> bool {
+        c.words.iter().any(|w| list.contains(&w.as_str()))
+    }
+    if !concepts.iter().any(|c| names(c, ABILITY_WORDS))
+        || !concepts.iter().any(|c| names(c, NEGATIONS))
+    {
+        return Vec::new();
+    }
+    concepts
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| !c.light && !c.person && !covered.contains(i))
+        .map(|(i, _)| {
+            let mut only = vec![std::collections::HashSet::new(); fillers.len()];
+            only[i] = fillers[i].clone();
+            only[i].extend(DIFFICULTY.iter().map(|w| analysis::stem(w)));
+            only
+        })
+        .collect()
 }
 
 fn boost(kind: MatchKind) -> f32 {

@@ -2,6 +2,7 @@
 //! suggestions while typing, location and explanations.
 
 use crate::helpers::TestApp;
+use crate::search::urlencode;
 
 fn titles(body: &serde_json::Value) -> Vec<String> {
     body["resultaten"]
@@ -1074,4 +1075,75 @@ async fn a_title_with_the_words_side_by_side_and_in_order_ranks_first() {
         ],
         "{body}"
     );
+}
+
+/// The situations found for a query, by the words that fill them ("zoekterm").
+async fn situations_of(app: &TestApp, token: &str, query: &str) -> Vec<String> {
+    let body = app
+        .search_as(token, &format!("q={}&uitleg=true", urlencode(query)))
+        .await;
+    body["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["uitleg"].as_array().unwrap().clone())
+        .filter(|u| u["soort"] == "situatie")
+        .map(|u| u["zoekterm"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_denied_ability_fills_the_slot_for_difficulty() {
+    let app = TestApp::with_demo().await;
+    let staff = app.token_for("medewerker", None).await;
+    // "lopen" with "slecht" or "moeilijk" is a situation (walking aids); "kan niet meer goed
+    // lopen" says the same without either word.
+    let found = situations_of(&app, &staff, "mijn oma kan niet meer goed lopen").await;
+    assert!(found.iter().any(|s| s.contains("lopen")), "{found:?}");
+    // Without an ability word, a negation says nothing about difficulty.
+    let found = situations_of(&app, &staff, "mijn oma wil niet lopen").await;
+    assert!(!found.iter().any(|s| s.contains("lopen")), "{found:?}");
+}
+
+#[tokio::test]
+async fn dutch_as_the_language_of_an_item_is_no_search_word() {
+    let app = TestApp::spawn().await;
+    let mut items: Vec<serde_json::Value> = (0..6)
+        .map(|i| {
+            let mut item = crate::helpers::item(&format!("Koffie in de wijk, groep {i}"));
+            item["talen"] = serde_json::json!(["nl"]);
+            item
+        })
+        .collect();
+    let mut course = crate::helpers::item("Taalcafe");
+    course["samenvatting"] = serde_json::json!("Oefen uw Nederlands met buren.");
+    items.push(course);
+    let mut arabic = crate::helpers::item("Inloop voor nieuwkomers");
+    arabic["talen"] = serde_json::json!(["nl", "ar"]);
+    items.push(arabic);
+    import_published(&app, "talen", "Buurthuis", items).await;
+    // Only the item that speaks of Dutch: every item is in Dutch.
+    let body = app.search("q=nederlands").await;
+    assert_eq!(titles(&body), vec!["taalcafe".to_string()], "{body}");
+    // Another language still finds the items that offer it.
+    let body = app.search("q=arabisch").await;
+    assert_eq!(
+        titles(&body),
+        vec!["inloop voor nieuwkomers".to_string()],
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn ik_zie_finds_the_texts_that_say_ziet() {
+    let app = TestApp::spawn().await;
+    let mut items: Vec<serde_json::Value> = (0..4)
+        .map(|i| crate::helpers::item(&format!("Slecht weer, toch op pad, groep {i}")))
+        .collect();
+    let mut low_vision = crate::helpers::item("Hulpmiddelenwinkel");
+    low_vision["samenvatting"] = serde_json::json!("Advies als u slecht ziet.");
+    items.push(low_vision);
+    import_published(&app, "zien", "Winkel", items).await;
+    let body = app.search("q=ik+zie+slecht").await;
+    assert_eq!(titles(&body)[0], "hulpmiddelenwinkel", "{body}");
 }
