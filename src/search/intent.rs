@@ -57,12 +57,24 @@ const DETERMINERS: &[&str] = &["de", "het", "onze", "jonge", "oudere", "alle"];
 
 /// True for "iets doen voor …" or "iets betekenen voor …" about others ("iets doen voor de
 /// buurt", "iets betekenen voor ouderen"): the everyday way to say one wants to volunteer. Not
-/// for someone of one's own ("iets doen voor mijn moeder" is care for family).
+/// for someone of one's own ("iets doen voor mijn moeder" is care for family). An adjective
+/// in its partitive form may follow "iets" ("iets nuttigs doen voor anderen", "iets leuks
+/// voor de buurt doen"): Dutch puts it there with an "-s".
 fn offers_time(words: &[String]) -> bool {
     let gives = |w: &String| w == "doen" || w == "betekenen";
     let own = |w: Option<&String>| w.is_some_and(|whom| OWN.contains(&whom.as_str()));
-    (0..words.len().saturating_sub(2)).any(|i| {
-        if words[i] != "iets" {
+    let partitive = |w: &String| w.len() > 3 && w.ends_with('s') && w != "voor";
+    (0..words.len().saturating_sub(2)).any(|at| {
+        if words[at] != "iets" {
+            return false;
+        }
+        // Read "iets nuttigs" as "iets".
+        let i = if partitive(&words[at + 1]) {
+            at + 1
+        } else {
+            at
+        };
+        if i + 2 >= words.len() {
             return false;
         }
         // "iets doen voor de buurt"
@@ -215,6 +227,14 @@ mod tests {
         // The verb at the end of the clause, and making others glad.
         assert_eq!(of("ik wil iets voor een ander doen"), Intent::Volunteer);
         assert_eq!(of("iets voor anderen betekenen"), Intent::Volunteer);
+        // An adjective in its partitive form after "iets".
+        assert_eq!(
+            of("ik wil iets zinvols doen voor de wijk"),
+            Intent::Volunteer
+        );
+        assert_eq!(of("iets gezelligs voor de buurt doen"), Intent::Volunteer);
+        assert_ne!(of("iets lekkers doen voor mijn vader"), Intent::Volunteer);
+        assert_ne!(of("iets leuks"), Intent::Volunteer);
         assert_eq!(of("ik wil iets voor mijn vader doen"), Intent::Need);
         assert_eq!(of("ik wil andere mensen blij maken"), Intent::Volunteer);
         assert_eq!(
