@@ -890,17 +890,7 @@ async fn a_split_verb_fills_a_situation() {
     let staff = app.token_for("medewerker", None).await;
     // "kan … aan" is "aankunnen", a situation of its own (not coping), though no demo text
     // says "aankunnen": the results are explained by that situation's needs.
-    let body = app
-        .search_as(&staff, "q=ik+kan+mijn+kinderen+niet+meer+aan&uitleg=true")
-        .await;
-    let situations: Vec<String> = body["resultaten"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|r| r["uitleg"].as_array().unwrap().clone())
-        .filter(|u| u["soort"] == "situatie")
-        .map(|u| u["zoekterm"].as_str().unwrap().to_string())
-        .collect();
+    let situations = situations_of(&app, &staff, "ik kan mijn kinderen niet meer aan").await;
     assert!(
         situations.iter().any(|s| s.contains("aankunnen")),
         "{situations:?}"
