@@ -478,12 +478,12 @@ pub fn plan(
             // as the part of a compound ("plast" → plassen, in "bedplassen"), rather than
             // another word a letter away ("past").
             // A one-syllable verb ("ik zie") only when the texts lack the form typed: "doen"
-            // and "gaat" are in every text, and their other forms would only add noise.
-            let short_forms = if is_known(word) {
-                Vec::new()
-            } else {
-                analysis::short_verb_forms(word)
-            };
+            // and "gaat" are in every text, and their other forms would only add noise. The
+            // forms first: most words have none, and then the index is not asked.
+            let mut short_forms = analysis::short_verb_forms(word);
+            if !short_forms.is_empty() && is_known(word) {
+                short_forms.clear();
+            }
             let verb_forms: Vec<String> = analysis::verb_forms(word)
                 .into_iter()
                 .chain(short_forms)
