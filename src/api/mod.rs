@@ -60,13 +60,30 @@ pub struct AppState {
     pub inline_searches: Arc<std::sync::atomic::AtomicUsize>,
     /// How many may (`--inline-searches`); `None`: one fewer than the workers.
     pub inline_limit: Option<usize>,
+    /// Asks for the sentence vector of a query, when search by meaning is on.
+    pub meaning: Option<Arc<crate::meaning::client::EmbeddingClient>>,
 }
 
 impl AppState {
-    pub async fn search(&self, req: SearchRequest) -> Result<SearchOutcome, ApiError> {
+    pub async fn search(&self, mut req: SearchRequest) -> Result<SearchOutcome, ApiError> {
         self.metrics
             .searches
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        if let Some(client) = &self.meaning
+            && req.sort == crate::search::Sort::Relevance
+            && crate::meaning::applies(&req.text)
+        {
+            // Slow or down: the search goes on with words alone.
+            match client.query(&req.text).await {
+                Ok(vector) => req.meaning = Some(vector),
+                Err(e) => {
+                    self.metrics
+                        .meaning_failures
+                        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    tracing::warn!(error = %e, "zoeken op betekenis overgeslagen");
+                }
+            }
+        }
         // Counted once per search, not per page turned.
         let counted = (req.page == 1 && !req.text.trim().is_empty()).then(|| req.text.clone());
         let outcome = self

@@ -88,6 +88,8 @@ pub struct SearchIndex {
     direct_scoring_max: std::sync::atomic::AtomicU32,
     /// Threads a search spreads its segments over.
     search_threads: usize,
+    /// The items' sentence vectors, when search by meaning is on (see `crate::meaning`).
+    meaning: RwLock<Option<Arc<crate::meaning::store::VectorStore>>>,
 }
 
 /// Opens the index in `directory`, or creates it. Stored documents are kept in 4 KiB blocks
@@ -175,6 +177,7 @@ impl SearchIndex {
             pruning_budget: crate::search::wide::DEFAULT_PRUNING_BUDGET.into(),
             direct_scoring_max: crate::search::wide::DEFAULT_DIRECT_SCORING_MAX.into(),
             search_threads: threads,
+            meaning: RwLock::new(None),
         };
         if features.compounds {
             // Read the word list now, off the request path (a few hundred ms).
@@ -182,6 +185,19 @@ impl SearchIndex {
         }
         this.refresh_vocabulary()?;
         Ok(this)
+    }
+
+    /// Turns on search by meaning with these vectors.
+    pub fn set_meaning(&self, store: Arc<crate::meaning::store::VectorStore>) {
+        *self.meaning.write().unwrap_or_else(|p| p.into_inner()) = Some(store);
+    }
+
+    /// The items' vectors, when search by meaning is on.
+    pub fn meaning(&self) -> Option<Arc<crate::meaning::store::VectorStore>> {
+        self.meaning
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     pub fn fields(&self) -> &Fields {

@@ -27,7 +27,7 @@ use std::sync::Arc;
 use tantivy::collector::Count;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::Weight;
-use tantivy::query::{AllQuery, BooleanQuery, Occur, Query, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::schema::Value as _;
 use tantivy::{
@@ -43,6 +43,7 @@ use crate::index::analysis;
 use crate::index::facets::{NO_COMMITMENT, row_day};
 use crate::index::schema::{Fields, epoch_day, names};
 use crate::index::{FacetSpace, HitPayload, Row, SearchIndex, SegmentRows};
+use crate::meaning::MeaningMatches;
 use any_of::Scaled;
 
 /// With fewer items than this matching every word, items matching some words are added after
@@ -660,9 +661,22 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
     });
     let words = query_words(&req.text);
     let has_text = !req.text.trim().is_empty();
-    let keep = req.offset() + req.page_size as usize;
-
     let scoring = has_text && req.sort == Sort::Relevance;
+    // Items close in meaning to a sentence (see `crate::meaning`).
+    let meaning = match (&req.meaning, index.meaning()) {
+        (Some(vector), Some(vectors)) if scoring && !words.is_empty() => {
+            let m = MeaningMatches::new(&vectors.nearest(vector, crate::meaning::NEAREST));
+            (!m.is_empty()).then_some(m)
+        }
+        _ => None,
+    };
+    let keep = req.offset() + req.page_size as usize;
+    // The head that meaning re-ranks is collected whole, whatever the page.
+    let keep = if meaning.is_some() {
+        keep.max(crate::meaning::HEAD)
+    } else {
+        keep
+    };
     let run = |query: &dyn Query| {
         let wide = if wide::applies(&filter, scoring) {
             let alive = || {
@@ -774,6 +788,40 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
             }
         };
 
+    let mut fruit = fruit;
+    // Items close in meaning that have none of the words but pass the filters; counted in the
+    // total and the facets like any match.
+    let near_only = match (&meaning, &used_plan) {
+        (Some(m), Some(_)) => {
+            let fields = index.fields();
+            let near: Box<dyn Query> = Box::new(BooleanQuery::new(
+                m.ids()
+                    .map(|id| {
+                        let q: Box<dyn Query> = Box::new(ConstScoreQuery::new(
+                            Box::new(TermQuery::new(
+                                Term::from_field_u64(fields.id, id as u64),
+                                IndexRecordOption::Basic,
+                            )),
+                            1.0,
+                        ));
+                        (Occur::Should, q)
+                    })
+                    .collect(),
+            ));
+            let without_words = BooleanQuery::new(vec![
+                (Occur::Must, near),
+                (Occur::MustNot, query.box_clone()),
+            ]);
+            let extra = run(&without_words)?;
+            fruit.total += extra.total;
+            fruit.counts.merge(&extra.counts);
+            let mut top = extra.top;
+            top.sort_by_key(|c| Reverse(c.key));
+            Some(top)
+        }
+        _ => None,
+    };
+
     let mut top = fruit.top;
     if req.sort == Sort::Title {
         // Title ordinals are per segment; compare the titles themselves.
@@ -791,6 +839,27 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
         top = keyed.into_iter().map(|(_, c)| c).collect();
     } else {
         top.sort_by_key(|c| Reverse(c.key));
+    }
+    let mut close_in_meaning = std::collections::HashSet::new();
+    if let (Some(m), Some(near_only)) = (&meaning, near_only) {
+        let id = |c: &Candidate| (u64::MAX - c.key.2) as i64;
+        let word_ids: Vec<i64> = top.iter().map(id).collect();
+        let near_ids: Vec<i64> = near_only.iter().map(id).collect();
+        close_in_meaning = word_ids
+            .iter()
+            .chain(&near_ids)
+            .copied()
+            .filter(|i| m.rank(*i).is_some())
+            .collect();
+        let order = crate::meaning::fuse(&word_ids, &near_ids, m);
+        let mut words: Vec<Option<Candidate>> = top.into_iter().map(Some).collect();
+        top = order
+            .into_iter()
+            .filter_map(|pos| match pos {
+                Ok(i) => words[i].take(),
+                Err(j) => near_only.get(j).copied(),
+            })
+            .collect();
     }
 
     let mut highlighter = if has_text && !words.is_empty() && !req.without_snippets {
@@ -825,7 +894,18 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
             },
         );
         let explanation = match (&used_plan, req.explain) {
-            (Some(p), true) => Some(plan::explain(p, &payload, &space.taxonomy)),
+            (Some(p), true) => {
+                let mut why = plan::explain(p, &payload, &space.taxonomy);
+                if close_in_meaning.contains(&payload.id) {
+                    why.push(plan::Explanation {
+                        query: req.text.trim().to_lowercase(),
+                        matched: payload.title.clone(),
+                        kind: plan::MatchKind::Meaning,
+                        fields: vec!["titel", "samenvatting", "beschrijving"],
+                    });
+                }
+                Some(why)
+            }
             (None, true) => Some(Vec::new()),
             _ => None,
         };

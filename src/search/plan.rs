@@ -89,6 +89,8 @@ pub enum MatchKind {
     TypoSynonym,
     /// A synonym of a word corrected by its sound key (named as the correction).
     SoundSynonym,
+    /// Close in meaning to the whole query (`crate::meaning`), whatever its words.
+    Meaning,
 }
 
 impl MatchKind {
@@ -100,6 +102,7 @@ impl MatchKind {
             MatchKind::Typo | MatchKind::TypoSynonym => "typefout",
             MatchKind::Sound | MatchKind::SoundSynonym => "klank",
             MatchKind::Situation => "situatie",
+            MatchKind::Meaning => "betekenis",
         }
     }
 }
@@ -772,6 +775,8 @@ fn boost(kind: MatchKind) -> f32 {
         // Below the corrected word as a synonym is below the word typed.
         MatchKind::TypoSynonym => BOOST_TYPO * BOOST_SYNONYM,
         MatchKind::SoundSynonym => BOOST_SOUND * BOOST_SYNONYM,
+        // Not a word alternative: meaning is fused by rank (see `crate::meaning`).
+        MatchKind::Meaning => 1.0,
     }
 }
 

@@ -66,6 +66,9 @@ pub struct SearchRequest {
     pub omitted_facets: u16,
     /// No snippets (`fragmenten=false`).
     pub without_snippets: bool,
+    /// The query's sentence vector, when search by meaning is on and the query is a sentence
+    /// (set by the service, not by the client; see `crate::meaning`).
+    pub meaning: Option<std::sync::Arc<[f32]>>,
 }
 
 /// The facets an answer counts, by wire name, in the order of the answer's `facetten`.
