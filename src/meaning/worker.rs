@@ -45,12 +45,22 @@ pub async fn run(
     mut shutdown: watch::Receiver<bool>,
 ) {
     let mut seen: HashSet<SegmentId> = HashSet::new();
+    let mut last: Vec<(SegmentId, u32)> = Vec::new();
     let mut failures = 0u32;
     loop {
-        if index.applied_seq().is_some() {
+        // Segments with their live documents: new segments hold new texts, fewer live
+        // documents in a segment mean items that went.
+        let now: Vec<(SegmentId, u32)> = index
+            .searcher()
+            .segment_readers()
+            .iter()
+            .map(|s| (s.segment_id(), s.num_docs()))
+            .collect();
+        if index.applied_seq().is_some() && (now != last || failures > 0) {
             match pass(&index, &store, &client, &seen).await {
                 Ok(segments) => {
                     seen = segments;
+                    last = now;
                     failures = 0;
                 }
                 Err(e) => {
@@ -77,16 +87,7 @@ async fn pass(
     client: &EmbeddingClient,
     seen: &HashSet<SegmentId>,
 ) -> anyhow::Result<HashSet<SegmentId>> {
-    let searcher = index.searcher();
-    let segments: HashSet<SegmentId> = searcher
-        .segment_readers()
-        .iter()
-        .map(|s| s.segment_id())
-        .collect();
-    if segments == *seen {
-        return Ok(segments);
-    }
-    let (todo, live) = {
+    let (segments, todo, live) = {
         let index = index.clone();
         let store = store.clone();
         let seen = seen.clone();
@@ -115,14 +116,20 @@ async fn pass(
     Ok(segments)
 }
 
-/// Texts without a current vector in the segments not seen yet, and every live item id.
+/// The segments read, the texts without a current vector in those not seen yet, and every
+/// live item id.
 #[allow(clippy::type_complexity)]
 fn read_texts(
     index: &SearchIndex,
     store: &VectorStore,
     seen: &HashSet<SegmentId>,
-) -> anyhow::Result<(Vec<(i64, u64, String)>, HashSet<i64>)> {
+) -> anyhow::Result<(HashSet<SegmentId>, Vec<(i64, u64, String)>, HashSet<i64>)> {
     let searcher = index.searcher();
+    let segments = searcher
+        .segment_readers()
+        .iter()
+        .map(|s| s.segment_id())
+        .collect();
     let fields = index.fields();
     let mut todo = Vec::new();
     let mut live = HashSet::new();
@@ -147,7 +154,7 @@ fn read_texts(
             }
         }
     }
-    Ok((todo, live))
+    Ok((segments, todo, live))
 }
 
 #[cfg(test)]

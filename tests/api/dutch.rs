@@ -496,7 +496,7 @@ async fn a_compound_whose_parts_never_meet_falls_back_to_its_parts() {
 
 /// Imports `items` as published items of one organisation named `organisation`, with
 /// external ids `prefix-0`, `prefix-1`, …, and waits until they are indexed.
-async fn import_published(
+pub(crate) async fn import_published(
     app: &TestApp,
     prefix: &str,
     organisation: &str,

