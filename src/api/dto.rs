@@ -134,8 +134,10 @@ pub struct MatchExplanation {
     pub zoekterm: String,
     /// The wording found in the item.
     pub gevonden: String,
-    /// `exact` (incl. other inflections), `samenstelling`, `synoniem`, `typefout` or `klank`
-    /// (written as it sounds).
+    /// `exact` (incl. other inflections), `samenstelling`, `synoniem`, `typefout`, `klank`
+    /// (written as it sounds), `situatie` (what a situation in the query needs) or `betekenis`
+    /// (close in meaning to the whole query, when search by meaning is on; `gevonden` is then
+    /// the item's title).
     pub soort: String,
     /// Fields where it was found: `titel`, `samenvatting`, `beschrijving`, `organisatie`,
     /// `thema` or `toegankelijkheid`.

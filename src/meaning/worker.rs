@@ -65,7 +65,7 @@ pub async fn run(
                 }
                 Err(e) => {
                     failures = failures.saturating_add(1);
-                    if failures == 1 || failures % 60 == 0 {
+                    if failures == 1 || failures.is_multiple_of(60) {
                         tracing::warn!(error = %format!("{e:#}"), failures, "vectoren bijwerken mislukt");
                     }
                 }
