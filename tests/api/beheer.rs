@@ -2,18 +2,9 @@
 //! approvals show at once (read your own writes), pending edits keep the published version
 //! in search, every change is a revision, and racing editors lose nothing.
 
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::helpers::{TestApp, item};
-
-fn titles(body: &Value) -> Vec<String> {
-    body["resultaten"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["titel"].as_str().unwrap().to_string())
-        .collect()
-}
+use crate::helpers::{TestApp, item, titles};
 
 /// Search hits whose title contains `word` (case-insensitive).
 async fn found(app: &TestApp, query: &str, word: &str) -> bool {

@@ -335,6 +335,17 @@ impl TestApp {
     }
 }
 
+/// The titles of a search answer's results, in order.
+#[allow(dead_code, reason = "used by some test modules only")]
+pub fn titles(body: &Value) -> Vec<String> {
+    body["resultaten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["titel"].as_str().unwrap().to_string())
+        .collect()
+}
+
 /// Valid content for a new item.
 #[allow(dead_code, reason = "used by some test modules only")]
 pub fn item(title: &str) -> Value {

@@ -3,7 +3,7 @@
 //! service is down.
 
 use crate::dutch::import_published;
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, titles};
 use crate::search::urlencode;
 
 /// Items that share no word with the query of these tests.
@@ -44,15 +44,6 @@ fn items() -> Vec<serde_json::Value> {
 }
 
 const SENTENCE: &str = "ik kan mijn hoofd niet stilzetten als ik in bed lig";
-
-fn titles(body: &serde_json::Value) -> Vec<String> {
-    body["resultaten"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["titel"].as_str().unwrap().to_string())
-        .collect()
-}
 
 #[tokio::test]
 async fn a_sentence_finds_an_item_in_other_words_by_its_meaning() {
