@@ -105,28 +105,8 @@ async fn vectors_follow_the_index_when_items_change_or_go() {
     // An item withdrawn from the index loses its vector: the same import with the last
     // item archived.
     let mut items = items();
-    for (i, item) in items.iter_mut().enumerate() {
-        item["externId"] = serde_json::json!(format!("zin-{i}"));
-        item["organisatie"] = serde_json::json!("org-zin");
-        item["status"] = serde_json::json!(if i == 4 {
-            "gearchiveerd"
-        } else {
-            "gepubliceerd"
-        });
-    }
-    wegwijzer::import_export::import_documents(
-        &app.store,
-        vec![
-            serde_json::from_value(serde_json::json!({
-                "organisaties": [{"externId": "org-zin", "naam": "Welzijn Leusden"}],
-                "aanbod": items,
-            }))
-            .unwrap(),
-        ],
-    )
-    .await
-    .unwrap();
-    app.wait_indexed().await;
+    items[4]["status"] = serde_json::json!("gearchiveerd");
+    import_published(&app, "zin", "Welzijn Leusden", items).await;
     for _ in 0..100 {
         if vectors.len() == 4 {
             break;
