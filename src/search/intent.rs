@@ -50,6 +50,23 @@ const NEED_CUES: &[&str] = &[
 
 /// Words that offer help, when the query has no "me/mij" to say the help is for the asker.
 const OFFER_VERBS: &[&str] = &["helpen", "meehelpen", "inzetten", "meedoen", "bijdragen"];
+
+/// Work as what a volunteer does: in a query already read as volunteering ("ik wil met
+/// kinderen werken als vrijwilliger") these say the offer, not its subject. In any other query
+/// they keep their meaning ("ik wil weer aan het werk" is about a job).
+const WORK_WORDS: &[&str] = &["werk", "werken", "meewerken"];
+
+/// Whether a word of a query read as volunteering only says that it is an offer of time: a
+/// word that names volunteering, an offer verb, or work. Every vacancy is such an offer, and
+/// the intent already ranks vacancies first, so these words say nothing more about which
+/// vacancy fits; the other words of the query do ("kinderen" in "vrijwilliger met kinderen").
+pub fn names_the_offer(word: &str) -> bool {
+    names_volunteering(word) || OFFER_VERBS.contains(&word) || WORK_WORDS.contains(&word)
+}
+
+fn names_volunteering(word: &str) -> bool {
+    word.starts_with("vrijwillig") || word == "vacature" || word == "vacatures"
+}
 const WANT: &[&str] = &["wil", "wilt", "graag", "zou", "kan"];
 
 /// Words between "voor" and whom it is for.
@@ -155,9 +172,7 @@ fn intent_of_words(
         || words
             .windows(3)
             .any(|p| p[0] == "voor" && DETERMINERS.contains(&p[1].as_str()) && group(&p[2]));
-    let names_volunteering = words
-        .iter()
-        .any(|w| w.starts_with("vrijwillig") || w == "vacature" || w == "vacatures");
+    let names_volunteering = words.iter().any(|w| names_volunteering(w));
     // "me" before "inzetten" is reflexive ("ik wil me inzetten voor ouderen"): the help goes
     // out, not to the asker. Before "helpen" it is the one helped ("wie kan mij helpen").
     let for_me = words.iter().enumerate().any(|(i, w)| {
@@ -197,6 +212,22 @@ mod tests {
     fn of(q: &str) -> Intent {
         let groups = ["kinderen".to_string(), "ouderen".to_string()];
         intent(q, &groups, &|w| ["gastvrouw", "voorlezer"].contains(&w))
+    }
+
+    #[test]
+    fn the_words_that_say_an_offer_are_told_from_its_subject() {
+        for w in [
+            "vrijwilliger",
+            "vrijwilligerswerk",
+            "vacature",
+            "helpen",
+            "werken",
+        ] {
+            assert!(names_the_offer(w), "{w}");
+        }
+        for w in ["kinderen", "dieren", "tuin", "koken", "werkplaats"] {
+            assert!(!names_the_offer(w), "{w}");
+        }
     }
 
     #[test]

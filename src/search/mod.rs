@@ -139,11 +139,7 @@ pub(crate) struct Filter {
 const OTHER_AGE: f32 = 0.5;
 
 impl Filter {
-    pub(crate) fn new(
-        req: &SearchRequest,
-        space: &FacetSpace,
-        names_role: &dyn Fn(&str) -> bool,
-    ) -> Filter {
+    pub(crate) fn new(req: &SearchRequest, space: &FacetSpace, intent: intent::Intent) -> Filter {
         let bits = |keys: &[String], bit: &dyn Fn(&str) -> Option<u8>| {
             keys.iter()
                 .filter_map(|k| bit(k))
@@ -168,11 +164,7 @@ impl Filter {
             today: Filter::today(),
             origin: req.origin.map(|(lat, lon)| (lat as f32, lon as f32)),
             radius_km: req.radius_km.map(|r| r as f32),
-            kind_boost: intent::kind_boost(intent::intent(
-                &req.text,
-                space.age_group_words(),
-                names_role,
-            )),
+            kind_boost: intent::kind_boost(intent),
             spoken_age: if req.age.is_none() {
                 plan::age_spoken_of(&req.text)
             } else {
@@ -656,9 +648,10 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
     let rows = index.rows(&searcher, &space)?;
     // Scores from live documents only: the same data ranks the same on every node.
     let stats = index.live_stats(&searcher);
-    let filter = Filter::new(req, &space, &|word| {
+    let intent = intent::intent(&req.text, space.age_group_words(), &|word| {
         names_vacancy_role(index, &searcher, word)
     });
+    let filter = Filter::new(req, &space, intent);
     let words = query_words(&req.text);
     let has_text = !req.text.trim().is_empty();
     let scoring = has_text && req.sort == Sort::Relevance;
@@ -763,6 +756,7 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
                 &words,
                 &plan::people_spoken_of(&req.text),
                 &joins,
+                intent,
             );
             corrected = plan.corrected.clone();
             used_plan = Some(plan.clone());

@@ -308,7 +308,8 @@ async fn snippets_mark_exactly_the_words_the_full_dutch_analysis_matches() {
             continue;
         }
         let people = wegwijzer::search::plan::people_spoken_of(q);
-        let plan = wegwijzer::search::plan::plan(&index, &searcher, &words, &people, &[]);
+        let intent = wegwijzer::search::intent::intent(q, &[], &|_| false);
+        let plan = wegwijzer::search::plan::plan(&index, &searcher, &words, &people, &[], intent);
         let query = wegwijzer::search::plan::build(&index, &plan, false);
         let full =
             tantivy::snippet::SnippetGenerator::create(&searcher, &*query, index.fields().text)
@@ -1139,4 +1140,62 @@ async fn ik_zie_finds_the_texts_that_say_ziet() {
     import_published(&app, "zien", "Winkel", items).await;
     let body = app.search("q=ik+zie+slecht").await;
     assert_eq!(titles(&body)[0], "hulpmiddelenwinkel", "{body}");
+}
+
+#[tokio::test]
+async fn in_a_query_about_volunteering_the_subject_decides_not_the_word_vrijwilliger() {
+    let app = TestApp::spawn().await;
+    let vacancy = |title: &str, summary: &str, description: &str| {
+        let mut v = crate::helpers::item(title);
+        v["soort"] = serde_json::json!("vacature");
+        v["samenvatting"] = serde_json::json!(summary);
+        v["beschrijving"] = serde_json::json!(description);
+        v["vacature"] =
+            serde_json::json!({"tijdsbesteding": "wekelijks", "urenPerWeek": 2, "talenten": []});
+        v
+    };
+    // The vacancy about animals never says "vrijwilliger" or "werken"; the others say both,
+    // and name animals once in passing.
+    let animals = vacancy(
+        "Verzorger op de kinderboerderij",
+        "Geef de dieren eten en help bij het schoonmaken van de hokken.",
+        "Je bent een ochtend per week op de boerderij bij de geiten, kippen en konijnen.",
+    );
+    let paper = vacancy(
+        "Vrijwilliger voor de wijkkrant",
+        "Als vrijwilliger werken aan de wijkkrant: schrijven over de buurt.",
+        "Vrijwilligers werken samen aan elk nummer, ook over de dieren in het park.",
+    );
+    let mut meadow = crate::helpers::item("Dierenweide in het park");
+    meadow["samenvatting"] =
+        serde_json::json!("Kom kijken bij de dieren: vrijwilligers werken er elke dag.");
+    import_published(
+        &app,
+        "vd",
+        "Vrijwilligerscentrale",
+        vec![paper, meadow, animals],
+    )
+    .await;
+
+    let found = titles(
+        &app.search("q=ik+wil+als+vrijwilliger+met+dieren+werken")
+            .await,
+    );
+    assert_eq!(
+        found.first().map(String::as_str),
+        Some("verzorger op de kinderboerderij"),
+        "{found:?}"
+    );
+    assert_eq!(
+        found.last().map(String::as_str),
+        Some("dierenweide in het park"),
+        "vacancies first for a volunteer: {found:?}"
+    );
+    // Without a subject, the word is what the query is about: in a title it counts, as before.
+    let plain = titles(&app.search("q=vrijwilliger").await);
+    assert_eq!(
+        plain.first().map(String::as_str),
+        Some("vrijwilliger voor de wijkkrant"),
+        "{plain:?}"
+    );
 }

@@ -114,8 +114,9 @@ async fn arbitrary_queries_never_panic_fail_or_hang() {
             // The planner, the query builder and the snippet builder on any words and text.
             let searcher = index.searcher();
             let people = plan::people_spoken_of(&words);
+            let intent = search::intent::intent(&words, &[], &|_| false);
             let words = plan::query_words(&words);
-            let planned = plan::plan(&index, &searcher, &words, &people, &[]);
+            let planned = plan::plan(&index, &searcher, &words, &people, &[], intent);
             for strict in [true, false] {
                 let query = plan::build(&index, &planned, strict);
                 let mut highlighter = Highlighter::for_query(&index, &searcher, &*query)
