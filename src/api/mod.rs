@@ -70,8 +70,7 @@ impl AppState {
             .searches
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         if let Some(client) = &self.meaning
-            && req.sort == crate::search::Sort::Relevance
-            && crate::meaning::applies(&req.text)
+            && crate::search::wants_meaning(&req)
         {
             // Slow or down: the search goes on with words alone.
             match client.query(&req.text).await {

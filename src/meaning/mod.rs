@@ -8,8 +8,8 @@
 //! - [`store`]: the items' vectors, beside the index;
 //! - [`worker`]: keeps them in step with the index;
 //! - [`client`]: asks the embeddings service;
-//! - [`applies`] and [`MeaningMatches`]: which queries use it and how it adds to the ranking
-//!   (applied in [`crate::search`]).
+//! - [`MeaningMatches`] and [`fuse`]: how it adds to the ranking (applied in
+//!   [`crate::search`], which also decides which queries use it).
 
 pub mod client;
 pub mod store;
@@ -23,8 +23,9 @@ pub const NEAREST: usize = 30;
 /// too far to say anything.
 pub const REACH: f32 = 0.05;
 
-/// Words a query needs before meaning counts: for one or two words the word search, with its
-/// synonyms and compounds, knows better.
+/// Searchable words (stop words aside) a query needs before meaning counts: for one or two
+/// words the word search, with its synonyms and compounds, knows better. The search decides
+/// with it ([`crate::search::wants_meaning`]), on the words it searches for.
 pub const MIN_WORDS: usize = 3;
 
 /// The first word matches that are ranked again together with the items close in meaning;
@@ -36,14 +37,6 @@ pub const RANK_OFFSET: f32 = 20.0;
 /// cosines of this model lie close together and word scores differ by orders of magnitude
 /// between queries. Measured on the evaluation set (see the README).
 pub const WEIGHT: f32 = 0.5;
-
-/// Whether a query is one that meaning helps: a sentence, not a keyword or two.
-pub fn applies(text: &str) -> bool {
-    text.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphabetic))
-        .count()
-        >= MIN_WORDS
-}
 
 /// The items closest in meaning to a query, by id, with their rank (0 = closest).
 #[derive(Debug, Clone, Default)]
@@ -134,14 +127,6 @@ pub fn fuse(words: &[i64], near_only: &[i64], m: &MeaningMatches) -> Vec<Result<
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_sentences_use_meaning() {
-        assert!(!applies("zwemles"));
-        assert!(!applies("hulp huishouden"));
-        assert!(applies("ik lig wakker te malen"));
-        assert!(!applies("hulp bij 12"), "a number is no word");
-    }
 
     #[test]
     fn only_items_within_reach_of_the_closest_count() {

@@ -642,6 +642,14 @@ fn vacancy_share(searcher: &Searcher, fields: &Fields, word: &str) -> Option<boo
     Some(2 * vacancies >= titles)
 }
 
+/// Whether a search asks for items close in meaning ([`crate::meaning`]): a sentence of at
+/// least [`crate::meaning::MIN_WORDS`] searchable words, ranked by relevance. Decided on the
+/// words the search itself looks for, so that a sentence of stop words ("ik wil een") asks
+/// for nothing.
+pub fn wants_meaning(req: &SearchRequest) -> bool {
+    req.sort == Sort::Relevance && query_words(&req.text).len() >= crate::meaning::MIN_WORDS
+}
+
 pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome, SearchError> {
     let searcher = index.searcher();
     let space = index.facet_space();
@@ -657,7 +665,7 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
     let scoring = has_text && req.sort == Sort::Relevance;
     // Items close in meaning to a sentence (see `crate::meaning`).
     let meaning = match (&req.meaning, index.meaning()) {
-        (Some(vector), Some(vectors)) if scoring && !words.is_empty() => {
+        (Some(vector), Some(vectors)) if wants_meaning(req) => {
             let m = MeaningMatches::new(&vectors.nearest(vector, crate::meaning::NEAREST));
             (!m.is_empty()).then_some(m)
         }
@@ -1020,5 +1028,30 @@ fn facet_counts(c: &Counts, space: &FacetSpace, req: &SearchRequest) -> Facets {
                 &req.accessibility,
             )
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_sentences_sorted_by_relevance_ask_for_meaning() {
+        let asks = |text: &str, sort: Sort| {
+            wants_meaning(&SearchRequest {
+                text: text.into(),
+                sort,
+                ..SearchRequest::default()
+            })
+        };
+        assert!(asks("ik lig wakker te malen", Sort::Relevance));
+        assert!(!asks("zwemles", Sort::Relevance));
+        assert!(!asks("hulp huishouden", Sort::Relevance));
+        assert!(
+            !asks("hulp bij 12", Sort::Relevance),
+            "two words and a number"
+        );
+        assert!(!asks("ik wil een", Sort::Relevance), "stop words only");
+        assert!(!asks("ik lig wakker te malen", Sort::Title));
     }
 }
