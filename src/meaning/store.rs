@@ -9,7 +9,7 @@ use std::collections::{BinaryHeap, HashMap};
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::RwLock;
+use std::sync::{Mutex, RwLock};
 
 /// First bytes of the file: the format, so that an older or foreign file is not misread.
 const MAGIC: &[u8; 8] = b"WWVEC01\n";
@@ -22,12 +22,10 @@ struct Entry {
 
 pub struct VectorStore {
     path: PathBuf,
-    inner: RwLock<Inner>,
-}
-
-struct Inner {
-    entries: HashMap<i64, Entry>,
-    log: BufWriter<File>,
+    entries: RwLock<HashMap<i64, Entry>>,
+    /// Apart from the entries, so that a search's scan never waits for the disk. Held while
+    /// the entries change too, so that the log and the map change in the same order.
+    log: Mutex<BufWriter<File>>,
 }
 
 impl VectorStore {
@@ -55,7 +53,8 @@ impl VectorStore {
         let log = BufWriter::new(OpenOptions::new().append(true).open(&path)?);
         Ok(VectorStore {
             path,
-            inner: RwLock::new(Inner { entries, log }),
+            entries: RwLock::new(entries),
+            log: Mutex::new(log),
         })
     }
 
@@ -64,7 +63,7 @@ impl VectorStore {
     }
 
     pub fn len(&self) -> usize {
-        self.read().entries.len()
+        self.read().len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -74,18 +73,21 @@ impl VectorStore {
     /// True when the item has no vector yet, or one of another text.
     pub fn needs(&self, id: i64, text_hash: u64) -> bool {
         self.read()
-            .entries
             .get(&id)
             .is_none_or(|e| e.text_hash != text_hash)
     }
 
     /// Stores vectors (normalised to unit length) and appends them to the log.
-    pub fn put(&self, batch: Vec<(i64, u64, Vec<f32>)>) -> io::Result<()> {
-        let mut inner = self.write();
-        for (id, text_hash, mut vector) in batch {
-            normalise(&mut vector);
-            write_record(&mut inner.log, id, text_hash, &vector)?;
-            inner.entries.insert(
+    pub fn put(&self, mut batch: Vec<(i64, u64, Vec<f32>)>) -> io::Result<()> {
+        let mut log = self.log.lock().unwrap_or_else(|p| p.into_inner());
+        for (id, text_hash, vector) in &mut batch {
+            normalise(vector);
+            write_record(&mut *log, *id, *text_hash, vector)?;
+        }
+        log.flush()?;
+        let mut entries = self.write();
+        for (id, text_hash, vector) in batch {
+            entries.insert(
                 id,
                 Entry {
                     text_hash,
@@ -93,23 +95,26 @@ impl VectorStore {
                 },
             );
         }
-        inner.log.flush()
+        Ok(())
     }
 
     /// Forgets the items of `keep` answers false for (items no longer in the index).
     pub fn retain(&self, keep: impl Fn(i64) -> bool) -> io::Result<usize> {
-        let mut inner = self.write();
-        let gone: Vec<i64> = inner
-            .entries
+        let mut log = self.log.lock().unwrap_or_else(|p| p.into_inner());
+        let gone: Vec<i64> = self
+            .read()
             .keys()
             .copied()
             .filter(|id| !keep(*id))
             .collect();
         for id in &gone {
-            inner.entries.remove(id);
-            write_record(&mut inner.log, *id, 0, &[])?;
+            write_record(&mut *log, *id, 0, &[])?;
         }
-        inner.log.flush()?;
+        log.flush()?;
+        let mut entries = self.write();
+        for id in &gone {
+            entries.remove(id);
+        }
         Ok(gone.len())
     }
 
@@ -117,12 +122,12 @@ impl VectorStore {
     pub fn nearest(&self, query: &[f32], k: usize) -> Vec<(i64, f32)> {
         let mut q = query.to_vec();
         normalise(&mut q);
-        let inner = self.read();
+        let entries = self.read();
         // A min-heap of the best k so far: one pass, no full sort. Equal cosines go to the
         // lower id, so that the answer does not depend on the map's order.
         type Key = (Ordered, std::cmp::Reverse<i64>);
         let mut best: BinaryHeap<std::cmp::Reverse<Key>> = BinaryHeap::new();
-        for (id, e) in &inner.entries {
+        for (id, e) in entries.iter() {
             if e.vector.len() != q.len() {
                 continue;
             }
@@ -142,12 +147,12 @@ impl VectorStore {
         out
     }
 
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, Inner> {
-        self.inner.read().unwrap_or_else(|p| p.into_inner())
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<i64, Entry>> {
+        self.entries.read().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Inner> {
-        self.inner.write().unwrap_or_else(|p| p.into_inner())
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, HashMap<i64, Entry>> {
+        self.entries.write().unwrap_or_else(|p| p.into_inner())
     }
 }
 
