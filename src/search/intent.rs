@@ -108,6 +108,45 @@ fn offers_time(words: &[String]) -> bool {
 
 /// True for making others glad ("andere mensen blij maken", "ouderen blij mee maken"): what
 /// volunteers do. Not for someone of one's own ("mijn moeder blij maken").
+/// Spans of time a volunteer offers: "een middag", "twee uur per week", "tijd".
+const TIME_SPANS: &[&str] = &[
+    "tijd",
+    "uur",
+    "uurtje",
+    "uurtjes",
+    "uren",
+    "dag",
+    "dagen",
+    "dagdeel",
+    "dagdelen",
+    "ochtend",
+    "ochtenden",
+    "middag",
+    "middagen",
+    "avond",
+    "avonden",
+];
+
+/// True for "ik heb … tijd over" or "ik heb een middag per week over": time to spare is time
+/// to give, the everyday way to offer it ("ik heb een auto en tijd over"). Not when there is
+/// none or little to spare ("ik heb geen tijd over voor mezelf").
+fn spares_time(words: &[String]) -> bool {
+    let has = |w: &String| ["heb", "hebt", "heeft", "hebben", "had"].contains(&w.as_str());
+    words.iter().enumerate().any(|(at, w)| {
+        if !has(w) {
+            return false;
+        }
+        let rest = &words[at + 1..words.len().min(at + 10)];
+        let Some(span) = rest.iter().position(|w| TIME_SPANS.contains(&w.as_str())) else {
+            return false;
+        };
+        let none = rest[..span]
+            .iter()
+            .any(|w| ["geen", "weinig", "nooit", "niet"].contains(&w.as_str()));
+        !none && rest[span + 1..].iter().take(3).any(|w| w == "over")
+    })
+}
+
 fn gladdens_others(words: &[String]) -> bool {
     words.iter().enumerate().any(|(i, w)| {
         let makes = words.get(i + 1).is_some_and(|n| {
@@ -183,7 +222,13 @@ fn intent_of_words(
     // "wie wil mijn voorlezer worden" asks for one.
     let own = words.iter().any(|w| OWN.contains(&w.as_str()));
     let becomes = !for_me && !own && role_to_become(words).is_some_and(names_role);
-    if names_volunteering || offers || becomes || offers_time(words) || gladdens_others(words) {
+    if names_volunteering
+        || offers
+        || becomes
+        || offers_time(words)
+        || spares_time(words)
+        || gladdens_others(words)
+    {
         Intent::Volunteer
     } else if has(NEED_CUES) || for_group {
         Intent::Need
@@ -212,6 +257,25 @@ mod tests {
     fn of(q: &str) -> Intent {
         let groups = ["kinderen".to_string(), "ouderen".to_string()];
         intent(q, &groups, &|w| ["gastvrouw", "voorlezer"].contains(&w))
+    }
+
+    #[test]
+    fn time_to_spare_is_time_to_give() {
+        assert_eq!(of("ik heb een auto en tijd over"), Intent::Volunteer);
+        assert_eq!(of("ik heb op maandag een middag over"), Intent::Volunteer);
+        assert_eq!(
+            of("ik heb elke week twee uur per week over"),
+            Intent::Volunteer
+        );
+        assert_ne!(of("ik heb geen tijd over voor mezelf"), Intent::Volunteer);
+        assert_ne!(
+            of("ik heb niet veel tijd over naast mijn werk"),
+            Intent::Volunteer
+        );
+        assert_ne!(
+            of("ik heb een uur reistijd naar het ziekenhuis"),
+            Intent::Volunteer
+        );
     }
 
     #[test]

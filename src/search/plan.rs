@@ -663,7 +663,11 @@ pub fn plan(
             }
         }
         concepts.push(Concept {
-            says_intent: own.iter().all(|w| says_intent(w)),
+            // "vrijwilliger worden" is as much the offer as "vrijwilliger".
+            says_intent: own.iter().any(|w| says_intent(w))
+                && own
+                    .iter()
+                    .all(|w| says_intent(w) || analysis::is_light_word(w)),
             words: own,
             alternatives,
             common,

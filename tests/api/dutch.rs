@@ -1191,6 +1191,18 @@ async fn in_a_query_about_volunteering_the_subject_decides_not_the_word_vrijwill
         Some("dierenweide in het park"),
         "vacancies first for a volunteer: {found:?}"
     );
+    // Other ways to say the same: becoming a volunteer, time to spare.
+    for q in [
+        "q=vrijwilliger+worden+bij+de+dieren",
+        "q=ik+heb+een+middag+per+week+over+voor+dieren",
+    ] {
+        let found = titles(&app.search(q).await);
+        assert_eq!(
+            found.first().map(String::as_str),
+            Some("verzorger op de kinderboerderij"),
+            "{q}: {found:?}"
+        );
+    }
     // Without a subject, the word is what the query is about: in a title it counts, as before.
     let plain = titles(&app.search("q=vrijwilliger").await);
     assert_eq!(
