@@ -257,6 +257,10 @@ async fn search_quality_beats_the_plain_baseline_and_stays_above_its_floor() {
 // written blind to the engine and judged before any binary ran them, scoring 0.577 with words
 // alone, took the set from 0.741 on 401 queries to 0.730 on 431 (recall 0.711, MRR 0.789).
 // That session changed nothing in the word search.
+// Kept on 2026-12-07, twelfth session: batch 7, 25 queries written blind to the engine and
+// judged before any binary ran them (0.601 on their own before that session's changes, 0.604
+// after), took the set to 0.728 on 456 queries (recall 0.709, MRR 0.792); the 431 before them
+// went 0.730 -> 0.733 with that session's change to volunteering queries.
 const FLOOR_NDCG: f64 = 0.72;
 const FLOOR_RECALL: f64 = 0.70;
 const FLOOR_MRR: f64 = 0.78;
@@ -266,8 +270,10 @@ const FLOOR_MRR: f64 = 0.78;
 // 104 queries written blind to the engine 0.601 (0.545). With batch 6 (30 queries written
 // blind after the code was done: 0.577 -> 0.635): 431 queries at 0.755 (0.730), situations
 // 0.659 (0.615). Floors a little under.
+// Situations lowered on 2026-12-07, twelfth session (0.65 before): batch 7 (16 situations at
+// 0.598 with meaning) took 456 queries to 0.753 and situations to 0.653.
 const MEANING_FLOOR_NDCG: f64 = 0.745;
-const MEANING_FLOOR_SITUATIONS: f64 = 0.65;
+const MEANING_FLOOR_SITUATIONS: f64 = 0.64;
 
 #[tokio::test]
 async fn search_by_meaning_lifts_sentences_above_words_alone() {
