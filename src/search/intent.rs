@@ -108,6 +108,29 @@ fn offers_time(words: &[String]) -> bool {
 
 /// True for making others glad ("andere mensen blij maken", "ouderen blij mee maken"): what
 /// volunteers do. Not for someone of one's own ("mijn moeder blij maken").
+/// True for "iets met kinderen doen" or "iets leuks met ouderen doen": doing something with a
+/// group of people (an age group of the taxonomy, "mensen", "anderen") is offering one's time
+/// to them. Not with one's own ("iets met mijn kinderen doen" is a family outing).
+fn does_something_with(words: &[String], groups: &[String]) -> bool {
+    let people = |w: &String| groups.contains(w) || w == "mensen" || w == "anderen";
+    (0..words.len()).any(|at| {
+        if words[at] != "iets" {
+            return false;
+        }
+        let rest = &words[at + 1..words.len().min(at + 7)];
+        let Some(with) = rest.iter().position(|w| w == "met") else {
+            return false;
+        };
+        // "iets met kinderen", "iets leuks met de ouderen": at most one word before "met".
+        let after = &rest[with + 1..];
+        let whom = match after.first() {
+            Some(d) if DETERMINERS.contains(&d.as_str()) => after.get(1),
+            first => first,
+        };
+        with <= 1 && whom.is_some_and(people) && after.iter().any(|w| w == "doen")
+    })
+}
+
 /// Spans of time a volunteer offers: "een middag", "twee uur per week", "tijd".
 const TIME_SPANS: &[&str] = &[
     "tijd",
@@ -227,6 +250,7 @@ fn intent_of_words(
         || becomes
         || offers_time(words)
         || spares_time(words)
+        || does_something_with(words, groups)
         || gladdens_others(words)
     {
         Intent::Volunteer
@@ -257,6 +281,15 @@ mod tests {
     fn of(q: &str) -> Intent {
         let groups = ["kinderen".to_string(), "ouderen".to_string()];
         intent(q, &groups, &|w| ["gastvrouw", "voorlezer"].contains(&w))
+    }
+
+    #[test]
+    fn doing_something_with_others_is_an_offer() {
+        assert_eq!(of("ik wil iets met kinderen doen"), Intent::Volunteer);
+        assert_eq!(of("iets leuks met de ouderen doen"), Intent::Volunteer);
+        assert_eq!(of("ik wil graag iets met mensen doen"), Intent::Volunteer);
+        assert_ne!(of("iets met mijn kinderen doen"), Intent::Volunteer);
+        assert_ne!(of("iets met computers doen"), Intent::Volunteer);
     }
 
     #[test]
