@@ -26,7 +26,9 @@ use std::collections::{BTreeMap, BinaryHeap};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, OnceLock};
 
-use tantivy::query::{BooleanQuery, EnableScoring, Occur, PhraseQuery, Query, TermQuery, Weight};
+use tantivy::query::{
+    BooleanQuery, ConstScoreQuery, EnableScoring, Occur, PhraseQuery, Query, TermQuery, Weight,
+};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
@@ -87,7 +89,8 @@ impl Wide {
             return Ok(None);
         }
         let mut terms = BTreeMap::new();
-        if !score_terms(query, 1.0, &mut terms) || terms.is_empty() {
+        let mut constants = Vec::new();
+        if !score_terms(query, 1.0, &mut terms, &mut constants) || terms.is_empty() {
             return Ok(None);
         }
         let bound_query = BooleanQuery::new(
@@ -100,6 +103,7 @@ impl Wide {
                     ));
                     (Occur::Should, q)
                 })
+                .chain(constants.into_iter().map(|q| (Occur::Should, q)))
                 .collect(),
         );
         Ok(Some(Wide {
@@ -339,24 +343,36 @@ pub(crate) fn applies(filter: &Filter, scoring: bool) -> bool {
 }
 
 /// Adds every term `query`'s score can come from to `out`, with the factor it is scaled by;
-/// a term found twice adds up. False for a query type it cannot see into.
+/// a term found twice adds up. A part with a constant score (every vacancy meeting
+/// "vrijwilliger", see `plan::Concept::says_intent`) goes to `constants` as it is, scaled: it
+/// bounds itself. False for a query type it cannot see into.
 ///
 /// Each part's score is at most its terms' summed BM25 scores: a union sums (or takes the best
 /// of) its parts, an intersection sums them, and a phrase scores its terms' summed weights
 /// with the phrase's frequency, which is at most each term's own.
-fn score_terms(query: &dyn Query, factor: Score, out: &mut BTreeMap<Term, Score>) -> bool {
+fn score_terms(
+    query: &dyn Query,
+    factor: Score,
+    out: &mut BTreeMap<Term, Score>,
+    constants: &mut Vec<Box<dyn Query>>,
+) -> bool {
     if let Some(t) = query.downcast_ref::<TermQuery>() {
         *out.entry(t.term().clone()).or_default() += factor;
         true
+    } else if query.downcast_ref::<ConstScoreQuery>().is_some() {
+        constants.push(Box::new(Scaled::new(query.box_clone(), factor)));
+        true
     } else if let Some(s) = query.downcast_ref::<Scaled>() {
-        score_terms(&*s.inner, factor * s.factor, out)
+        score_terms(&*s.inner, factor * s.factor, out, constants)
     } else if let Some(a) = query.downcast_ref::<AnyOf>() {
-        a.parts().iter().all(|p| score_terms(&**p, factor, out))
+        a.parts()
+            .iter()
+            .all(|p| score_terms(&**p, factor, out, constants))
     } else if let Some(b) = query.downcast_ref::<BooleanQuery>() {
         b.clauses()
             .iter()
             .filter(|(occur, _)| *occur != Occur::MustNot)
-            .all(|(_, q)| score_terms(&**q, factor, out))
+            .all(|(_, q)| score_terms(&**q, factor, out, constants))
     } else if let Some(p) = query.downcast_ref::<PhraseQuery>() {
         for t in p.phrase_terms() {
             *out.entry(t).or_default() += factor;
@@ -600,11 +616,16 @@ mod tests {
             ),
         ]);
         let mut out = BTreeMap::new();
-        assert!(score_terms(&q, 1.0, &mut out));
+        assert!(score_terms(&q, 1.0, &mut out, &mut Vec::new()));
         assert_eq!(out.get(&t("a")), Some(&5.0));
         assert_eq!(out.get(&t("b")), Some(&1.0));
         assert_eq!(out.get(&t("c")), Some(&2.0));
         let mut none = BTreeMap::new();
-        assert!(!score_terms(&tantivy::query::AllQuery, 1.0, &mut none));
+        assert!(!score_terms(
+            &tantivy::query::AllQuery,
+            1.0,
+            &mut none,
+            &mut Vec::new()
+        ));
     }
 }
