@@ -67,7 +67,7 @@ pub struct SearchIndex {
     /// Last applied outbox sequence; `None` until the index has been built once.
     applied: watch::Sender<Option<i64>>,
     space: RwLock<Arc<FacetSpace>>,
-    rows: Mutex<RowCache>,
+    rows: Arc<Mutex<RowCache>>,
     vocabulary: RwLock<Arc<vocabulary::Vocabulary>>,
     /// Per-segment word counts behind the vocabulary, kept while a segment is unchanged.
     word_counts: Mutex<vocabulary::SegmentWordCounts>,
@@ -165,7 +165,7 @@ impl SearchIndex {
             dir: dir.to_path_buf(),
             applied: watch::channel(applied).0,
             space: RwLock::new(Arc::new(FacetSpace::default())),
-            rows: Mutex::new(RowCache::default()),
+            rows: Arc::new(Mutex::new(RowCache::default())),
             vocabulary: RwLock::new(Arc::new(vocabulary::Vocabulary::default())),
             word_counts: Mutex::new(vocabulary::SegmentWordCounts::default()),
             stats: Mutex::new(None),
@@ -361,6 +361,15 @@ impl SearchIndex {
         let mut space = self.space.write().unwrap_or_else(|p| p.into_inner());
         if space.taxonomy != taxonomy {
             *space = Arc::new(FacetSpace::new(taxonomy));
+        }
+    }
+
+    /// Where a query finds a segment's facet rows while it is searched
+    /// ([`crate::search::kinds::KindQuery`]).
+    pub fn row_source(&self) -> crate::search::kinds::RowSource {
+        crate::search::kinds::RowSource {
+            cache: Arc::clone(&self.rows),
+            space: self.facet_space(),
         }
     }
 

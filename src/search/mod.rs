@@ -10,6 +10,7 @@
 mod any_of;
 pub mod browse;
 pub mod intent;
+pub mod kinds;
 pub mod lexicon;
 pub mod plan;
 pub mod request;

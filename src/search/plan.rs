@@ -8,7 +8,7 @@
 use tantivy::Searcher;
 use tantivy::Term;
 use tantivy::query::Bm25StatisticsProvider as _;
-use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 
 use super::any_of::{AnyOf, Scaled};
@@ -993,12 +993,11 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
             } else if c.says_intent && !all_light {
                 // Every vacancy is the offer the word names, whether its text says
                 // "vrijwilliger" or not: they all meet it alike, and the other words decide.
-                let vacancy: Box<dyn Query> = Box::new(ConstScoreQuery::new(
-                    Box::new(TermQuery::new(
-                        Term::from_field_text(f.kind, crate::domain::Kind::Vacature.as_str()),
-                        IndexRecordOption::Basic,
-                    )),
+                let vacancy: Box<dyn Query> = Box::new(crate::search::kinds::KindQuery::new(
+                    f.kind,
+                    crate::domain::Kind::Vacature,
                     OFFER_BY_VACANCY,
+                    index.row_source(),
                 ));
                 Box::new(AnyOf::best(vec![q, vacancy])) as Box<dyn Query>
             } else {

@@ -33,6 +33,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 use super::any_of::{AnyOf, Scaled};
+use super::kinds::KindQuery;
 use super::{Candidate, Counts, FacetedTop, Filter, SegmentFruit, candidate_key};
 use crate::index::facets::{DocBits, FACETS, ValueBitmaps};
 use crate::index::stats::LiveStats;
@@ -147,12 +148,12 @@ impl Wide {
             return Ok(None);
         };
         self.used.fetch_add(1, Ordering::Relaxed);
-        let mut hits = self.sets.fill(reader)?;
+        let bitmaps = rows.bitmaps();
+        let mut hits = self.sets.fill(reader, bitmaps)?;
         and_in_place(&mut hits, &alive.alive);
         let matched = popcount(&hits);
 
         let filter = &top.filter;
-        let bitmaps = rows.bitmaps();
         let masks = masks(filter, bitmaps);
         let mut all = hits.clone();
         for m in masks.iter().flatten() {
@@ -359,7 +360,9 @@ fn score_terms(
     if let Some(t) = query.downcast_ref::<TermQuery>() {
         *out.entry(t.term().clone()).or_default() += factor;
         true
-    } else if query.downcast_ref::<ConstScoreQuery>().is_some() {
+    } else if query.downcast_ref::<ConstScoreQuery>().is_some()
+        || query.downcast_ref::<KindQuery>().is_some()
+    {
         constants.push(Box::new(Scaled::new(query.box_clone(), factor)));
         true
     } else if let Some(s) = query.downcast_ref::<Scaled>() {
@@ -388,6 +391,10 @@ fn score_terms(
 enum MatchSet {
     /// A term's postings.
     Term(Box<dyn Weight>),
+    /// The documents of one kind (its code): the segment's kind bitmap, prepared for the facet
+    /// counts, instead of the postings of the kind, which are a third of the index ("every
+    /// vacancy" in a query about volunteering). The weight is for a segment without bitmaps.
+    Kind(u8, Box<dyn Weight>),
     /// The matches of a part this module does not open (a phrase: terms together).
     Other(Box<dyn Weight>),
     Any(Vec<MatchSet>),
@@ -402,6 +409,9 @@ impl MatchSet {
                 .map(|p| MatchSet::of(&**p, unscored))
                 .collect::<tantivy::Result<Vec<_>>>()
         };
+        if let Some(k) = query.downcast_ref::<KindQuery>() {
+            return Ok(MatchSet::Kind(k.code(), query.weight(unscored)?));
+        }
         if query.downcast_ref::<TermQuery>().is_some() {
             return Ok(MatchSet::Term(query.weight(unscored)?));
         }
@@ -433,7 +443,7 @@ impl MatchSet {
     /// True when some documents must match several parts.
     fn intersects(&self) -> bool {
         match self {
-            MatchSet::Term(_) => false,
+            MatchSet::Term(_) | MatchSet::Kind(..) => false,
             MatchSet::Other(_) => true,
             MatchSet::Any(parts) => parts.iter().any(MatchSet::intersects),
             MatchSet::All(required, excluded) => {
@@ -443,24 +453,24 @@ impl MatchSet {
     }
 
     /// The segment's matching documents, deleted ones included.
-    fn fill(&self, reader: &SegmentReader) -> tantivy::Result<DocBits> {
+    fn fill(&self, reader: &SegmentReader, bitmaps: &ValueBitmaps) -> tantivy::Result<DocBits> {
         match self {
-            MatchSet::Term(_) | MatchSet::Other(_) | MatchSet::Any(_) => {
+            MatchSet::Term(_) | MatchSet::Kind(..) | MatchSet::Other(_) | MatchSet::Any(_) => {
                 let mut bits: DocBits = vec![0; (reader.max_doc() as usize).div_ceil(64)];
-                self.add_to(reader, &mut bits)?;
+                self.add_to(reader, bitmaps, &mut bits)?;
                 Ok(bits)
             }
             MatchSet::All(required, excluded) => {
                 let mut parts = required.iter();
                 let mut bits = match parts.next() {
-                    Some(first) => first.fill(reader)?,
+                    Some(first) => first.fill(reader, bitmaps)?,
                     None => vec![0; (reader.max_doc() as usize).div_ceil(64)],
                 };
                 for p in parts {
-                    and_in_place(&mut bits, &p.fill(reader)?);
+                    and_in_place(&mut bits, &p.fill(reader, bitmaps)?);
                 }
                 for p in excluded {
-                    let out = p.fill(reader)?;
+                    let out = p.fill(reader, bitmaps)?;
                     bits.iter_mut().zip(&out).for_each(|(x, y)| *x &= !y);
                 }
                 Ok(bits)
@@ -470,8 +480,27 @@ impl MatchSet {
 
     /// Sets the bits of the segment's matching documents in `bits`: the alternatives of a
     /// concept go straight into one bitmap, without one of their own each.
-    fn add_to(&self, reader: &SegmentReader, bits: &mut DocBits) -> tantivy::Result<()> {
+    fn add_to(
+        &self,
+        reader: &SegmentReader,
+        bitmaps: &ValueBitmaps,
+        bits: &mut DocBits,
+    ) -> tantivy::Result<()> {
         match self {
+            MatchSet::Kind(code, weight) => {
+                let kinds = &bitmaps.values[0];
+                if kinds.iter().all(|(_, docs)| docs.len() == bits.len()) {
+                    if let Some((_, docs)) = kinds.iter().find(|(c, _)| c == code) {
+                        or_in_place(bits, docs);
+                    }
+                    return Ok(());
+                }
+                weight.for_each_no_score(reader, &mut |docs| {
+                    for &d in docs {
+                        bits[d as usize / 64] |= 1 << (d % 64);
+                    }
+                })
+            }
             MatchSet::Term(weight) | MatchSet::Other(weight) => {
                 weight.for_each_no_score(reader, &mut |docs| {
                     for &d in docs {
@@ -479,9 +508,11 @@ impl MatchSet {
                     }
                 })
             }
-            MatchSet::Any(parts) => parts.iter().try_for_each(|p| p.add_to(reader, bits)),
+            MatchSet::Any(parts) => parts
+                .iter()
+                .try_for_each(|p| p.add_to(reader, bitmaps, bits)),
             MatchSet::All(..) => {
-                or_in_place(bits, &self.fill(reader)?);
+                or_in_place(bits, &self.fill(reader, bitmaps)?);
                 Ok(())
             }
         }

@@ -408,6 +408,43 @@ async fn demo_with_deletions(step: usize) -> TestApp {
     app
 }
 
+/// "Every vacancy" read from the segments' kind bitmaps finds exactly the documents of the
+/// kind's postings, in every segment, deleted ones included (the collector leaves those out).
+#[tokio::test]
+async fn every_item_of_a_kind_from_the_bitmaps_is_every_item_with_the_kinds_term() {
+    use tantivy::collector::DocSetCollector;
+    use tantivy::query::TermQuery;
+    let app = demo_with_deletions(4).await;
+    let index = app.index();
+    let searcher = index.searcher();
+    assert!(searcher.segment_readers().len() > 1);
+    for kind in [Kind::Vacature, Kind::Voorziening, Kind::Initiatief] {
+        let by_bitmap = wegwijzer::search::kinds::KindQuery::new(
+            index.fields().kind,
+            kind,
+            4.0,
+            index.row_source(),
+        );
+        let by_postings = TermQuery::new(
+            tantivy::Term::from_field_text(index.fields().kind, kind.as_str()),
+            tantivy::schema::IndexRecordOption::Basic,
+        );
+        let a = searcher.search(&by_bitmap, &DocSetCollector).unwrap();
+        let b = searcher.search(&by_postings, &DocSetCollector).unwrap();
+        assert!(!a.is_empty(), "{kind:?}");
+        assert_eq!(a, b, "{kind:?}");
+        // Every match scores the constant.
+        let top = searcher
+            .search(
+                &by_bitmap,
+                &tantivy::collector::TopDocs::with_limit(500).order_by_score(),
+            )
+            .unwrap();
+        assert_eq!(top.len(), a.len());
+        assert!(top.iter().all(|(score, _)| *score == 4.0));
+    }
+}
+
 /// Searches with many matches count with bitmaps and prune their ranking (`search::wide`).
 /// Taking that way on the demo data must answer exactly like the usual pass: totals, every
 /// facet count, the results and their order, with filters and on deeper pages, also after
