@@ -471,7 +471,10 @@ async fn a_venue_feature_matches_a_word_alone_but_does_not_answer_a_question_abo
             .all(|t| t.contains("rolstoel") || t.contains("hulpmiddelen")),
         "{found:?}"
     );
-    assert!(!found[..3].iter().any(|t| t.contains("advocaat")), "{found:?}");
+    assert!(
+        !found[..3].iter().any(|t| t.contains("advocaat")),
+        "{found:?}"
+    );
 }
 
 #[tokio::test]
