@@ -306,6 +306,15 @@ impl RowCache {
         Ok(rows)
     }
 
+    /// The rows of `segment` if they are already built for `stamp`: never builds nor clears,
+    /// for a query that can do without them (one built before a taxonomy change must not
+    /// empty the cache that searches after it use).
+    pub fn cached(&self, stamp: u64, segment: SegmentId) -> Option<Arc<SegmentRows>> {
+        (self.stamp == stamp)
+            .then(|| self.segments.get(&segment).cloned())
+            .flatten()
+    }
+
     /// Forgets segments that no longer exist (merged away).
     pub fn retain(&mut self, live: &[SegmentId]) {
         self.segments.retain(|id, _| live.contains(id));

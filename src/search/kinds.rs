@@ -5,8 +5,8 @@
 //! The items come from the segment's kind bitmap, which facet counting prepares when a segment
 //! is opened, not from the postings of the kind's term. Those postings hold a third of the
 //! index, and an intersection seeks them once for each item the query's other words match;
-//! a bit test costs less than a seek in a posting list. A segment without rows (none yet, or a
-//! reader this index did not prepare) falls back to the term's postings.
+//! a bit test costs less than a seek in a posting list. A segment without rows (not prepared
+//! yet, or prepared for another taxonomy) falls back to the term's postings.
 
 use std::sync::{Arc, Mutex};
 
@@ -17,6 +17,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, Term};
 
 use crate::domain::Kind;
+use crate::index::facets::ValueBitmaps;
 use crate::index::{FacetSpace, RowCache, SegmentRows};
 
 /// Where the weight finds each segment's rows: the index's cache, for the taxonomy of the day.
@@ -27,10 +28,23 @@ pub struct RowSource {
 }
 
 impl RowSource {
+    /// The segment's rows, when the index prepared them (it does when a segment opens).
     fn rows(&self, reader: &SegmentReader) -> Option<Arc<SegmentRows>> {
-        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
-        cache.rows_for(&self.space, reader).ok()
+        let cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        cache.cached(self.space.stamp, reader.segment_id())
     }
+}
+
+/// Where the documents of kind `code` are among a segment's kind bitmaps: `Some(None)` when the
+/// segment has none of that kind, `None` when the bitmaps are not of a segment of `max_doc`
+/// documents.
+pub(crate) fn kind_bitmap(bitmaps: &ValueBitmaps, code: u8, max_doc: u32) -> Option<Option<usize>> {
+    let kinds = &bitmaps.values[0];
+    let words = (max_doc as usize).div_ceil(64);
+    if kinds.iter().any(|(_, docs)| docs.len() != words) {
+        return None;
+    }
+    Some(kinds.iter().position(|(c, _)| *c == code))
 }
 
 /// The items of `kind`, each scoring `score`.
@@ -99,15 +113,9 @@ impl Weight for KindWeight {
         let Some(rows) = self.rows.rows(reader) else {
             return self.postings.scorer(reader, boost);
         };
-        let words = (reader.max_doc() as usize).div_ceil(64);
-        let bitmap = rows.bitmaps().values[0]
-            .iter()
-            .position(|(code, _)| *code == self.code);
-        if let Some(i) = bitmap
-            && rows.bitmaps().values[0][i].1.len() != words
-        {
+        let Some(bitmap) = kind_bitmap(rows.bitmaps(), self.code, reader.max_doc()) else {
             return self.postings.scorer(reader, boost);
-        }
+        };
         Ok(Box::new(KindScorer::new(rows, bitmap, boost * self.score)))
     }
 

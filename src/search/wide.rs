@@ -486,28 +486,21 @@ impl MatchSet {
         bitmaps: &ValueBitmaps,
         bits: &mut DocBits,
     ) -> tantivy::Result<()> {
+        if let MatchSet::Kind(code, _) = self
+            && let Some(found) = super::kinds::kind_bitmap(bitmaps, *code, reader.max_doc())
+        {
+            if let Some(i) = found {
+                or_in_place(bits, &bitmaps.values[0][i].1);
+            }
+            return Ok(());
+        }
         match self {
-            MatchSet::Kind(code, weight) => {
-                let kinds = &bitmaps.values[0];
-                if kinds.iter().all(|(_, docs)| docs.len() == bits.len()) {
-                    if let Some((_, docs)) = kinds.iter().find(|(c, _)| c == code) {
-                        or_in_place(bits, docs);
-                    }
-                    return Ok(());
-                }
-                weight.for_each_no_score(reader, &mut |docs| {
+            MatchSet::Term(weight) | MatchSet::Kind(_, weight) | MatchSet::Other(weight) => weight
+                .for_each_no_score(reader, &mut |docs| {
                     for &d in docs {
                         bits[d as usize / 64] |= 1 << (d % 64);
                     }
-                })
-            }
-            MatchSet::Term(weight) | MatchSet::Other(weight) => {
-                weight.for_each_no_score(reader, &mut |docs| {
-                    for &d in docs {
-                        bits[d as usize / 64] |= 1 << (d % 64);
-                    }
-                })
-            }
+                }),
             MatchSet::Any(parts) => parts
                 .iter()
                 .try_for_each(|p| p.add_to(reader, bitmaps, bits)),
