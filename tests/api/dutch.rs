@@ -839,6 +839,29 @@ async fn a_corrected_word_brings_its_synonyms_below_itself() {
 }
 
 #[tokio::test]
+async fn a_misspelt_word_counts_as_the_word_meant_beside_words_typed_right() {
+    let app = TestApp::with_demo().await;
+    let staff = app.token_for("medewerker", None).await;
+    // No demo item has both words. "rollater" is no Dutch word: the walking frame is what the
+    // resident looks for, and the items that only say "huren" (a lawyer, debt help) are not.
+    let body = app.search("q=rollater+huren").await;
+    assert_eq!(body["bedoeldeJe"], "rollator huren", "{body}");
+    assert_eq!(body["versoepeld"], true, "{body}");
+    let first = &titles(&body)[0];
+    assert!(first.contains("rollator"), "{:?}", titles(&body));
+    // The word meant also fills the situations it would fill typed right: walking aids
+    // through the Wmo, which the texts call "hulpmiddelen".
+    let found = situations_of(&app, &staff, "rollater").await;
+    assert!(!found.is_empty(), "the situation of a rollator: {found:?}");
+    // The explanation names the correction, not one of its synonyms.
+    let body = app.search_as(&staff, "q=rollater&uitleg=true").await;
+    assert_eq!(
+        body["resultaten"][0]["uitleg"][0]["gevonden"], "rollator",
+        "{body}"
+    );
+}
+
+#[tokio::test]
 async fn every_result_says_why_also_when_a_phrase_is_spread_over_fields() {
     let app = TestApp::with_demo().await;
     let staff = app.token_for("medewerker", None).await;
