@@ -205,6 +205,42 @@ pub fn infinitives_from_root(form: &str) -> Vec<String> {
     out
 }
 
+/// The infinitive behind a past participle ("gerepareerd" → repareren, "gekookt" → koken,
+/// "betaald" → betalen, "verhuisd" → verhuizen, "gewassen" → wassen): texts say what a service
+/// does ("wij repareren"), a resident what happened ("mijn fiets is gerepareerd"). A weak verb's
+/// participle is "ge" + root + "d" or "t", without "ge" after an unstressed prefix (be-, ver-,
+/// ont-, her-); a strong verb's is "ge" + a form in "-en" that is often the infinitive itself.
+/// Strong verbs that change their vowel ("geholpen") are not guessed. Candidates only, many of
+/// them no word: the caller keeps those the index knows.
+pub fn participle_infinitives(word: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if word.chars().count() < 6 {
+        return out;
+    }
+    if let Some(root) = word.strip_suffix('d').or_else(|| word.strip_suffix('t')) {
+        let mut roots = vec![root];
+        if let Some(core) = root.strip_prefix("ge")
+            && core.chars().count() >= 3
+        {
+            roots.push(core);
+        }
+        for root in roots {
+            for infinitive in infinitives_from_root(root) {
+                if !out.contains(&infinitive) {
+                    out.push(infinitive);
+                }
+            }
+        }
+    } else if word.ends_with("en")
+        && let Some(core) = word.strip_prefix("ge")
+        && core.chars().count() >= 5
+    {
+        out.push(core.to_string());
+    }
+    out.retain(|f| f != word);
+    out
+}
+
 /// Replaces the last letter by its pair in `pairs`, if it has one (v/f and z/s at a syllable's
 /// end).
 fn swap_last(word: &mut [char], pairs: &[(char, char)]) {
@@ -605,6 +641,30 @@ mod tests {
             );
         }
         assert!(base_forms("huis").is_empty());
+    }
+
+    #[test]
+    fn a_past_participle_finds_its_infinitive() {
+        for (participle, infinitive) in [
+            ("gerepareerd", "repareren"),
+            ("gekookt", "koken"),
+            ("gewerkt", "werken"),
+            ("gestopt", "stoppen"),
+            ("geleefd", "leven"),
+            ("betaald", "betalen"),
+            ("verhuisd", "verhuizen"),
+            ("gebeld", "bellen"),
+            ("gewassen", "wassen"),
+            ("gelezen", "lezen"),
+        ] {
+            let found = participle_infinitives(participle);
+            assert!(
+                found.contains(&infinitive.to_string()),
+                "{participle}: {found:?}"
+            );
+        }
+        // Too short to say: "geld" is no participle of anything.
+        assert!(participle_infinitives("geld").is_empty());
     }
 
     #[test]

@@ -146,31 +146,34 @@ impl Vocabulary {
 
     fn from_sorted(words: Vec<(String, u32)>) -> Vocabulary {
         let mut stems = HashSet::with_capacity(words.len() * 2);
-        for (w, _) in &words {
-            stems.insert(super::analysis::stem(w));
-            for part in super::compounds::split_cached(w).unwrap_or_default() {
-                stems.insert(super::analysis::stem(&part));
-            }
-        }
-        let mut by_sound: HashMap<String, Vec<(u32, &str)>> = HashMap::new();
-        for (w, n) in &words {
+        // Sound key → word → how often. The parts of the compounds count as words too: the
+        // index matches them ("bureau" finds "consultatiebureau"), and a resident who writes a
+        // compound apart, each part as it sounds ("konsultasie buro"), means them.
+        let mut by_sound: HashMap<String, HashMap<String, u32>> = HashMap::new();
+        let mut add = |w: &str, n: u32| {
             // Short words have too many sound-alikes to be a useful guess.
             if w.chars().count() >= 4 && !w.bytes().all(|b| b.is_ascii_digit()) {
-                by_sound
+                *by_sound
                     .entry(super::sound::sound_key(w))
                     .or_default()
-                    .push((*n, w.as_str()));
+                    .entry(w.to_string())
+                    .or_default() += n;
+            }
+        };
+        for (w, n) in &words {
+            stems.insert(super::analysis::stem(w));
+            add(w, *n);
+            for part in super::compounds::split_cached(w).unwrap_or_default() {
+                stems.insert(super::analysis::stem(&part));
+                add(&part, *n);
             }
         }
         let sounds = by_sound
             .into_iter()
-            .map(|(key, mut ws)| {
-                ws.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(b.1)));
-                let kept = ws
-                    .into_iter()
-                    .take(SOUND_WORDS)
-                    .map(|(_, w)| w.to_string())
-                    .collect();
+            .map(|(key, ws)| {
+                let mut ws: Vec<(u32, String)> = ws.into_iter().map(|(w, n)| (n, w)).collect();
+                ws.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                let kept = ws.into_iter().take(SOUND_WORDS).map(|(_, w)| w).collect();
                 (key, kept)
             })
             .collect();

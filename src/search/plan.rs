@@ -538,12 +538,21 @@ pub fn plan(
                             && !is_known(word))
                 })
                 .collect();
+            // A past participle no text holds ("gerepareerd") means its verb ("repareren").
+            let mut participles: Vec<String> = analysis::participle_infinitives(word)
+                .into_iter()
+                .filter(|b| vocabulary.contains(b))
+                .collect();
+            if !participles.is_empty() && is_known(word) {
+                participles.clear();
+            }
             for base in bases
                 .into_iter()
                 // The base itself must occur in the texts: a stem alone would let a typo
                 // ("vrijwiliger") pass for a comparative.
                 .filter(|b| vocabulary.contains(b))
                 .chain(verb_forms)
+                .chain(participles)
                 // The verb behind a noun in "-ing", in the form texts use ("oefent").
                 .chain(
                     analysis::verb_of_ing_noun(word)

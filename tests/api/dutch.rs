@@ -862,6 +862,44 @@ async fn a_misspelt_word_counts_as_the_word_meant_beside_words_typed_right() {
 }
 
 #[tokio::test]
+async fn a_past_participle_no_text_holds_finds_the_verb_the_texts_use() {
+    let app = TestApp::spawn().await;
+    let staff = app.token_for("medewerker", None).await;
+    let mut items: Vec<serde_json::Value> = (0..4)
+        .map(|i| crate::helpers::item(&format!("Ontmoeting in de wijk, groep {i}")))
+        .collect();
+    let mut repair = crate::helpers::item("Repair Café");
+    repair["samenvatting"] = serde_json::json!("Vrijwilligers repareren uw kapotte spullen.");
+    items.push(repair);
+    import_published(&app, "part", "Buurthuis", items).await;
+    // "mijn fiets moet gerepareerd worden": the texts say what the café does, not what was done.
+    let body = app.search_as(&staff, "q=gerepareerd&uitleg=true").await;
+    assert_eq!(titles(&body), vec!["repair café".to_string()], "{body}");
+    assert_eq!(
+        body["resultaten"][0]["uitleg"][0]["gevonden"], "repareren",
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn a_compound_written_apart_each_part_as_it_sounds_finds_the_compound() {
+    let app = TestApp::spawn().await;
+    let mut items: Vec<serde_json::Value> = (0..4)
+        .map(|i| crate::helpers::item(&format!("Ontmoeting in de wijk, groep {i}")))
+        .collect();
+    let mut clinic = crate::helpers::item("Jeugd en gezin");
+    clinic["samenvatting"] =
+        serde_json::json!("Op het consultatiebureau volgen we de groei van uw baby.");
+    items.push(clinic);
+    import_published(&app, "apart", "Centrum voor Jeugd en Gezin", items).await;
+    // No text holds "consultatie" or "bureau" as a word of its own, only inside the compound;
+    // a resident writes the two apart, each as it sounds.
+    let body = app.search("q=konsultasie+buro").await;
+    assert_eq!(body["bedoeldeJe"], "consultatie bureau", "{body}");
+    assert_eq!(titles(&body), vec!["jeugd en gezin".to_string()], "{body}");
+}
+
+#[tokio::test]
 async fn every_result_says_why_also_when_a_phrase_is_spread_over_fields() {
     let app = TestApp::with_demo().await;
     let staff = app.token_for("medewerker", None).await;
