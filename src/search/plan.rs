@@ -576,6 +576,9 @@ pub fn plan(
             && !joins.iter().any(|j| j.verb == word)
             && !is_known(word)
         {
+            // A word of the Dutch word list the texts do not use ("slaat") is meant as typed:
+            // a correction is only a guess at another word, and stays a weak one.
+            let misspelt = !WORD_LIST.contains(word);
             let fixes = vocabulary.corrections(word, 3);
             // Written as it sounds: at most two words with the same sound key, after the
             // edit-distance corrections.
@@ -606,15 +609,17 @@ pub fn plan(
             } else {
                 sounds
             };
-            // A word of the Dutch word list the texts do not use ("slaat") is meant as typed:
-            // a correction is only a guess at another word, and stays a weak one.
-            let misspelt = !WORD_LIST.contains(word);
             // The synonyms of the word meant, after the corrections: an explanation names the
             // correction itself first.
             let mut meant_synonyms = Vec::new();
             if let Some(best) = fixes.first().or(sounds.first()) {
-                shown = best.clone();
-                any_corrected = true;
+                // Nor is another word a letter away offered as what the resident meant:
+                // "nergens" is not "ergens", "drank" not "drink". One that sounds the same
+                // is ("kado", "cadeau").
+                if misspelt || fixes.first() != Some(best) {
+                    shown = best.clone();
+                    any_corrected = true;
+                }
                 // The word meant has the synonyms it would have had if typed right
                 // ("fisiotherapeut" → "fysiotherapeut", and so "fysiotherapie"), as far below
                 // the correction as a synonym is below a word typed right.

@@ -859,6 +859,10 @@ async fn a_misspelt_word_counts_as_the_word_meant_beside_words_typed_right() {
         body["resultaten"][0]["uitleg"][0]["gevonden"], "rollator",
         "{body}"
     );
+    // A Dutch word the texts do not use is not offered as another word a letter away: the
+    // resident who has "nergens" zin meant it, not "ergens".
+    let body = app.search("q=ik+heb+nergens+zin+in").await;
+    assert!(body["bedoeldeJe"].is_null(), "{body}");
 }
 
 #[tokio::test]
