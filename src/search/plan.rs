@@ -582,11 +582,21 @@ pub fn plan(
             let fixes = vocabulary.corrections(word, 3);
             // Written as it sounds: at most two words with the same sound key, after the
             // edit-distance corrections.
-            let sounds: Vec<String> = vocabulary
+            let mut sounds: Vec<String> = vocabulary
                 .sounds_like(word, 2)
                 .into_iter()
                 .filter(|w| !fixes.contains(w))
                 .collect();
+            // No text word sounds like it, but a word of the synonym table does
+            // ("huursubsiedie" → "huursubsidie", which the texts call "huurtoeslag"): that word
+            // is meant, and brings its group below.
+            if fixes.is_empty()
+                && sounds.is_empty()
+                && features.synonyms
+                && let Some(term) = lexicon.synonyms.sounds_like(word)
+            {
+                sounds.push(term.to_string());
+            }
             // Still nothing: a compound the texts do not use whole, with a part written as it
             // sounds ("fisiotherapiepraktijk").
             let parts = if fixes.is_empty() && sounds.is_empty() {
@@ -676,7 +686,10 @@ pub fn plan(
                     kind: MatchKind::Typo,
                 });
             }
-            for sound in sounds {
+            for sound in sounds
+                .into_iter()
+                .filter(|w| can_match(index, std::slice::from_ref(w)))
+            {
                 alternatives.push(Alternative {
                     meant: misspelt && sound == shown,
                     words: vec![sound],

@@ -24,6 +24,8 @@ pub struct Synonyms {
     groups: Vec<Vec<Vec<String>>>,
     /// Stemmed words of a term → the groups it belongs to.
     by_stems: HashMap<Vec<String>, Vec<usize>>,
+    /// Sound key → a one-word term with that key (see [`Synonyms::sounds_like`]).
+    by_sound: HashMap<String, String>,
     longest: usize,
 }
 
@@ -50,6 +52,13 @@ impl Synonyms {
             }
             let id = s.groups.len();
             for t in &terms {
+                if let [word] = t.as_slice()
+                    && word.chars().count() >= 5
+                {
+                    s.by_sound
+                        .entry(crate::index::sound::sound_key(word))
+                        .or_insert_with(|| word.clone());
+                }
                 s.longest = s.longest.max(t.len());
                 let ids = s.by_stems.entry(stems(t)).or_default();
                 if !ids.contains(&id) {
@@ -59,6 +68,15 @@ impl Synonyms {
             s.groups.push(terms);
         }
         s
+    }
+
+    /// A one-word term written the way `word` sounds ("huursubsiedie" → "huursubsidie"): a
+    /// word the engine understands through its group even when no text holds it.
+    pub fn sounds_like(&self, word: &str) -> Option<&str> {
+        self.by_sound
+            .get(&crate::index::sound::sound_key(word))
+            .map(String::as_str)
+            .filter(|term| *term != word)
     }
 
     /// True when a term of some group has a word with this stem.
