@@ -93,7 +93,8 @@ pub struct Vocabulary {
     /// Folded word → how people write it, where that differs ("mantelzorgcafe" →
     /// "mantelzorgcafé"): the most frequent accented spelling in the texts.
     surface: HashMap<String, String>,
-    /// Sound key → the words with that key, most frequent first (at most [`SOUND_WORDS`]).
+    /// Sound key → the words with that key, compound parts among them, most frequent first (at
+    /// most [`SOUND_WORDS`]).
     sounds: HashMap<String, Vec<String>>,
     /// The stems of the accessibility labels (see [`super::schema::Fields::labels`]): a word
     /// is looked up there too only when one of them has it.
