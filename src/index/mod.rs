@@ -44,6 +44,8 @@ pub struct SearchFeatures {
     pub synonyms: bool,
     pub compounds: bool,
     pub typos: bool,
+    /// Theme feedback on a sentence's first matches ([`crate::search::feedback`]).
+    pub theme_feedback: bool,
 }
 
 impl SearchFeatures {
@@ -51,11 +53,13 @@ impl SearchFeatures {
         synonyms: true,
         compounds: true,
         typos: true,
+        theme_feedback: true,
     };
     pub const NONE: SearchFeatures = SearchFeatures {
         synonyms: false,
         compounds: false,
         typos: false,
+        theme_feedback: false,
     };
 }
 

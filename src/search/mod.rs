@@ -9,6 +9,7 @@
 
 mod any_of;
 pub mod browse;
+pub mod feedback;
 pub mod intent;
 pub mod kinds;
 pub mod lexicon;
@@ -679,6 +680,14 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
     } else {
         keep
     };
+    // So is the head that theme feedback re-ranks.
+    let theme_feedback =
+        scoring && words.len() >= feedback::MIN_WORDS && index.features().theme_feedback;
+    let keep = if theme_feedback {
+        keep.max(feedback::HEAD)
+    } else {
+        keep
+    };
     let run = |query: &dyn Query| {
         let wide = if wide::applies(&filter, scoring) {
             let alive = || {
@@ -862,6 +871,18 @@ pub fn search(index: &SearchIndex, req: &SearchRequest) -> Result<SearchOutcome,
                 Ok(i) => words[i].take(),
                 Err(j) => near_only.get(j).copied(),
             })
+            .collect();
+    }
+
+    if theme_feedback && used_plan.is_some() {
+        let themes: Vec<u64> = top
+            .iter()
+            .map(|c| rows[c.segment as usize].rows[c.doc as usize].themes)
+            .collect();
+        let mut ranked: Vec<Option<Candidate>> = top.into_iter().map(Some).collect();
+        top = feedback::reorder(&themes)
+            .into_iter()
+            .filter_map(|i| ranked[i].take())
             .collect();
     }
 
