@@ -86,7 +86,10 @@ mod tests {
         assert_eq!(order.len(), themes.len());
         assert_eq!(order[0], 0, "the first match stays first");
         let position = |item: usize| order.iter().position(|p| *p == item).unwrap();
-        assert!(position(1) > position(5), "the stray meeting place is passed");
+        assert!(
+            position(1) > position(5),
+            "the stray meeting place is passed"
+        );
         assert!(
             position(12) < 12,
             "a work item further down moves up: {order:?}"

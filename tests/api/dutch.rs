@@ -524,7 +524,10 @@ pub(crate) async fn import_published(
         &app.store,
         vec![
             serde_json::from_value(serde_json::json!({
-                "taxonomie": {"themas": [{"sleutel": "ontmoeting", "label": "Samen zijn"}]},
+                "taxonomie": {"themas": [
+                    {"sleutel": "ontmoeting", "label": "Samen zijn"},
+                    {"sleutel": "werk", "label": "Werk"}
+                ]},
                 "organisaties": [{"externId": org, "naam": organisation}],
                 "aanbod": items,
             }))
@@ -1301,5 +1304,60 @@ async fn in_a_query_about_volunteering_the_subject_decides_not_the_word_vrijwill
         plain.first().map(String::as_str),
         Some("vrijwilliger voor de wijkkrant"),
         "{plain:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_theme_most_first_matches_of_a_sentence_share_moves_up_past_a_stray_item() {
+    let app = TestApp::spawn().await;
+    let mut items: Vec<serde_json::Value> = (0..4)
+        .map(|i| crate::helpers::item(&format!("Ontmoeting in de wijk, groep {i}")))
+        .collect();
+    // A meeting place that has several of the sentence's common words ("zit", "thuis",
+    // "werken"), and three items about finding work.
+    let mut stray = crate::helpers::item("Huiskamer in het dorpshuis");
+    stray["samenvatting"] =
+        serde_json::json!("Zit u vaak alleen thuis? Kom langs voor een kop koffie.");
+    stray["beschrijving"] = serde_json::json!("Onze vrijwilligers werken hier met plezier.");
+    items.push(stray);
+    for (title, summary, description) in [
+        (
+            "Werkcoach: geen werk, wel een plan",
+            "Al een jaar geen werk? Een werkcoach helpt u op weg.",
+            "Samen maken we een plan: sollicitatiebrief, gesprek oefenen, werkervaring.",
+        ),
+        (
+            "Sollicitatietraining",
+            "Zonder werk? Oefen een sollicitatiegesprek met anderen.",
+            "Elke donderdagochtend, in kleine groepen.",
+        ),
+        (
+            "Vacaturebank",
+            "Zoekt u werk? Bekijk de vacatures in de regio.",
+            "Wij helpen u ook met uw cv.",
+        ),
+    ] {
+        let mut work = crate::helpers::item(title);
+        work["samenvatting"] = serde_json::json!(summary);
+        work["beschrijving"] = serde_json::json!(description);
+        work["themas"] = serde_json::json!(["werk"]);
+        items.push(work);
+    }
+    import_published(&app, "theme", "Stichting Welzijn", items).await;
+    // By words alone the meeting place came second. The first matches are mostly about work,
+    // so the other work items pass it.
+    let body = app
+        .search("q=ik+heb+al+een+jaar+geen+werk+en+zit+de+hele+dag+thuis")
+        .await;
+    let first = titles(&body);
+    assert_eq!(
+        first[..4],
+        [
+            "werkcoach: geen werk, wel een plan",
+            "sollicitatietraining",
+            "vacaturebank",
+            "huiskamer in het dorpshuis"
+        ],
+        "{first:?}"
     );
 }
