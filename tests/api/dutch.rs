@@ -1361,3 +1361,27 @@ async fn the_theme_most_first_matches_of_a_sentence_share_moves_up_past_a_stray_
         "{first:?}"
     );
 }
+
+#[tokio::test]
+async fn knowing_where_to_go_frames_a_question_and_names_no_subject() {
+    let app = TestApp::spawn().await;
+    let mut items: Vec<serde_json::Value> = (0..4)
+        .map(|i| crate::helpers::item(&format!("Ontmoeting in de wijk, groep {i}")))
+        .collect();
+    let mut routes = crate::helpers::item("Wandelroutes: weet waar u heen gaat");
+    routes["samenvatting"] = serde_json::json!("Kaarten met routes door het bos.");
+    routes["beschrijving"] =
+        serde_json::json!("Weet u niet waar u heen wilt? Vraag een kaart bij de balie.");
+    items.push(routes);
+    let mut debts = crate::helpers::item("Schuldhulp");
+    debts["samenvatting"] = serde_json::json!("Hulp bij schulden en rekeningen.");
+    debts["beschrijving"] = serde_json::json!("Samen maken we een plan.");
+    items.push(debts);
+    import_published(&app, "frame", "Stichting Welzijn", items).await;
+    // "weet" and "heen" are light: the sentence is about debts. With them as words that carry
+    // it, no item had all three, and the walking routes (two of them) came before debt help.
+    let body = app
+        .search("q=ik+heb+schulden+en+weet+niet+waar+ik+heen+moet")
+        .await;
+    assert_eq!(titles(&body), vec!["schuldhulp".to_string()], "{body}");
+}
