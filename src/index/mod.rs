@@ -46,6 +46,8 @@ pub struct SearchFeatures {
     pub typos: bool,
     /// Theme feedback on a sentence's first matches ([`crate::search::feedback`]).
     pub theme_feedback: bool,
+    /// The fallback weighs how much of a sentence an item covers ([`crate::search::coverage`]).
+    pub coverage: bool,
 }
 
 impl SearchFeatures {
@@ -54,12 +56,14 @@ impl SearchFeatures {
         compounds: true,
         typos: true,
         theme_feedback: true,
+        coverage: true,
     };
     pub const NONE: SearchFeatures = SearchFeatures {
         synonyms: false,
         compounds: false,
         typos: false,
         theme_feedback: false,
+        coverage: false,
     };
 }
 

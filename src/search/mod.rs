@@ -9,6 +9,7 @@
 
 mod any_of;
 pub mod browse;
+mod coverage;
 pub mod feedback;
 pub mod intent;
 pub mod kinds;

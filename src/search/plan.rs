@@ -12,6 +12,7 @@ use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 
 use super::any_of::{AnyOf, Scaled};
+use super::coverage::{self, Covered};
 use super::intent::{self, Intent};
 use super::separable::Join;
 use super::situations::{self, SituationMatch};
@@ -197,6 +198,10 @@ pub struct QueryPlan {
     pub corrected: Option<String>,
     /// Situations in the query: the concepts they cover may also be met by a need.
     pub situations: Vec<SituationMatch>,
+    /// Live items in the index: with a concept's `doc_freq`, how much its word says.
+    pub items: u64,
+    /// Separable verbs joined again: the whole verb's concept also covers its particle's.
+    pub joins: Vec<Join>,
 }
 
 impl QueryPlan {
@@ -377,9 +382,47 @@ pub fn knows_verb(index: &SearchIndex, searcher: &Searcher, verb: &str) -> bool 
 /// zit de hele dag te gamen" is about gaming, not about a day.
 const TIME_WORDS: &[&str] = &[
     "dag", "dagen", "week", "weken", "tijd", "nacht", "nachten", "avond", "avonden", "ochtend",
-    "middag", "maand", "jaar", "keer",
+    "middag", "maand", "maanden", "jaar", "jaren", "keer", "uur", "uren", "kwartier",
 ];
-const EVERY: &[&str] = &["hele", "elke", "iedere", "elk", "ieder"];
+/// Words before a time word that make it say how often or how long: "de hele dag", "twee
+/// keer per week", "sinds vorig jaar", "de afgelopen maand". A number does too ("3 maanden").
+const EVERY: &[&str] = &[
+    "hele",
+    "elke",
+    "iedere",
+    "elk",
+    "ieder",
+    "per",
+    "sinds",
+    "afgelopen",
+    "vorige",
+    "vorig",
+    "laatste",
+    "komende",
+    "paar",
+    "halve",
+    "half",
+    "anderhalf",
+    "enkele",
+    "twee",
+    "drie",
+    "vier",
+    "vijf",
+    "zes",
+    "zeven",
+    "acht",
+    "negen",
+    "tien",
+    "elf",
+    "twaalf",
+    "twintig",
+    "dertig",
+];
+/// Time words in the plural say how long whatever stands before them ("al weken", "sinds
+/// maanden", "jaren geleden"): in a sentence, never what it is about.
+const TIME_SPANS: &[&str] = &[
+    "dagen", "weken", "maanden", "jaren", "nachten", "avonden", "uren",
+];
 
 /// Words that name a kind of help rather than its subject (see [`light_in_context`]).
 const HELP_WORDS: &[&str] = &[
@@ -447,8 +490,15 @@ fn light_in_context<'a>(words: &'a [String], people: &[String]) -> Vec<&'a str> 
         .map(String::as_str)
         .collect();
     for pair in words.windows(2) {
-        if EVERY.contains(&pair[0].as_str()) && TIME_WORDS.contains(&pair[1].as_str()) {
+        let counts =
+            EVERY.contains(&pair[0].as_str()) || pair[0].chars().all(|c| c.is_ascii_digit());
+        if counts && TIME_WORDS.contains(&pair[1].as_str()) {
             light.push(&pair[1]);
+        }
+    }
+    for w in words {
+        if TIME_SPANS.contains(&w.as_str()) && !light.contains(&w.as_str()) {
+            light.push(w);
         }
     }
     light
@@ -807,6 +857,8 @@ pub fn plan(
         concepts,
         corrected: any_corrected.then(|| corrected_words.join(" ")),
         situations,
+        items,
+        joins: joins.to_vec(),
     }
 }
 
@@ -1067,6 +1119,7 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
             }
         })
         .collect();
+    let mut covering = None;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = if strict {
         let mut concepts: Vec<Option<Box<dyn Query>>> = concepts.into_iter().map(Some).collect();
         let occur = |i: usize, optional: &[bool]| {
@@ -1100,6 +1153,9 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
         // Some of the words will do, but a light word alone ("weer", "kan") is no match.
         let mut any = Vec::new();
         let mut extra = Vec::new();
+        if index.features().coverage {
+            covering = coverage_parts(plan, &concepts, need_queries);
+        }
         for ((q, is_light), c) in concepts.into_iter().zip(&light).zip(&plan.concepts) {
             // Every vacancy meets "vrijwilliger" in a query about volunteering: alone, that
             // is no match either.
@@ -1220,7 +1276,71 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
         bonuses.push(Box::new(Scaled::new(phrase, TITLE_PHRASE_BONUS)));
     }
     clauses.push((Occur::Should, Box::new(AnyOf::new(bonuses))));
-    Box::new(BooleanQuery::new(clauses))
+    let query: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
+    match covering {
+        Some((parts, weights)) => Box::new(Covered::new(query, parts, weights)),
+        None => query,
+    }
+}
+
+/// What the fallback weighs coverage by (see [`crate::search::coverage`]): the concepts that
+/// carry the query (not light, not only its intent, not whose situation it is), each weighted
+/// by how much its word says, and the queries that meet them: each concept's own, a joined
+/// verb's for its particle, and a situation's needs for the words of the situation. `None`
+/// when fewer than two concepts carry the query: then every match covers all of it.
+#[allow(clippy::type_complexity)]
+fn coverage_parts(
+    plan: &QueryPlan,
+    concepts: &[Box<dyn Query>],
+    needs: impl Fn(&SituationMatch) -> Box<dyn Query>,
+) -> Option<(Vec<(Box<dyn Query>, Vec<usize>)>, Vec<f32>)> {
+    let carrying: Vec<usize> = (0..plan.concepts.len())
+        .filter(|i| {
+            let c = &plan.concepts[*i];
+            !(c.light || c.says_intent || c.person)
+        })
+        .collect();
+    if carrying.len() < 2 {
+        return None;
+    }
+    let weights: Vec<f32> = carrying
+        .iter()
+        .map(|i| coverage::weight(plan.concepts[*i].doc_freq, plan.items))
+        .collect();
+    let slot = |i: usize| carrying.iter().position(|c| *c == i);
+    let mut parts: Vec<(Box<dyn Query>, Vec<usize>)> = carrying
+        .iter()
+        .enumerate()
+        .map(|(slot, i)| (concepts[*i].box_clone(), vec![slot]))
+        .collect();
+    // An item with the whole verb ("schoonmaken" for "wie maakt mijn huis schoon") has what
+    // its particle said: the verb's own concept is light beside the particle's.
+    for (i, c) in plan.concepts.iter().enumerate() {
+        if slot(i).is_some() {
+            continue;
+        }
+        let covers: Vec<usize> = plan
+            .joins
+            .iter()
+            .filter(|j| c.words.contains(&j.verb))
+            .flat_map(|j| {
+                plan.concepts.iter().enumerate().filter(move |(_, p)| {
+                    p.words.len() == 1 && (p.words[0] == j.particle || p.words[0] == j.rest)
+                })
+            })
+            .filter_map(|(p, _)| slot(p))
+            .collect();
+        if !covers.is_empty() {
+            parts.push((concepts[i].box_clone(), covers));
+        }
+    }
+    for m in &plan.situations {
+        let covers: Vec<usize> = m.covers.iter().filter_map(|i| slot(*i)).collect();
+        if !covers.is_empty() {
+            parts.push((needs(m), covers));
+        }
+    }
+    Some((parts, weights))
 }
 
 /// Why a result matched one concept of the query.
@@ -1368,6 +1488,28 @@ mod tests {
         assert_eq!(age_spoken_of("30 uur iets doen van school"), None);
         assert_eq!(age_spoken_of("huur van 900 euro"), None);
         assert_eq!(age_spoken_of("taalcafe"), None);
+    }
+
+    #[test]
+    fn a_time_word_that_says_how_long_or_how_often_is_light() {
+        let light = |q: &str| {
+            let w: Vec<String> = q.split_whitespace().map(str::to_string).collect();
+            super::light_in_context(&w, &[])
+                .into_iter()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        };
+        // "al" is a stop word: "ik heb al weken pijn" reaches the plan as "weken pijn".
+        assert!(light("weken pijn").contains(&"weken".to_string()));
+        assert!(light("jaren eenzaam").contains(&"jaren".to_string()));
+        let twice = light("twee keer per week zwemmen");
+        assert!(twice.contains(&"keer".to_string()) && twice.contains(&"week".to_string()));
+        assert!(light("3 maand baby").contains(&"maand".to_string()));
+        assert!(light("sinds vorig jaar").contains(&"jaar".to_string()));
+        // A time word alone names what is asked for ("de week van de eenzaamheid",
+        // "dagbesteding voor een dag").
+        assert!(!light("week eenzaamheid").contains(&"week".to_string()));
+        assert!(!light("dagbesteding dag").contains(&"dag".to_string()));
     }
 
     #[test]

@@ -33,6 +33,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, Searcher, SegmentOrdinal, SegmentReader, Term};
 
 use super::any_of::{AnyOf, Scaled};
+use super::coverage::Covered;
 use super::kinds::KindQuery;
 use super::{Candidate, Counts, FacetedTop, Filter, SegmentFruit, candidate_key};
 use crate::index::facets::{DocBits, FACETS, ValueBitmaps};
@@ -367,6 +368,9 @@ fn score_terms(
         true
     } else if let Some(s) = query.downcast_ref::<Scaled>() {
         score_terms(&*s.inner, factor * s.factor, out, constants)
+    } else if let Some(c) = query.downcast_ref::<Covered>() {
+        // Coverage scales a score by at most 1: the inner bound holds.
+        score_terms(c.inner(), factor, out, constants)
     } else if let Some(a) = query.downcast_ref::<AnyOf>() {
         a.parts()
             .iter()
@@ -417,6 +421,9 @@ impl MatchSet {
         }
         if let Some(s) = query.downcast_ref::<Scaled>() {
             return MatchSet::of(&*s.inner, unscored);
+        }
+        if let Some(c) = query.downcast_ref::<Covered>() {
+            return MatchSet::of(c.inner(), unscored);
         }
         if let Some(a) = query.downcast_ref::<AnyOf>() {
             return Ok(MatchSet::Any(each(&mut a.parts().iter())?));

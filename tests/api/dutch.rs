@@ -1385,3 +1385,47 @@ async fn knowing_where_to_go_frames_a_question_and_names_no_subject() {
         .await;
     assert_eq!(titles(&body), vec!["schuldhulp".to_string()], "{body}");
 }
+
+#[tokio::test]
+async fn in_the_fallback_an_item_with_more_of_the_sentence_passes_one_word_in_a_title() {
+    let app = TestApp::spawn().await;
+    // Meeting places for people after their working life: "pensioen" alone.
+    let mut items: Vec<serde_json::Value> = (0..4)
+        .map(|i| crate::helpers::item(&format!("Met pensioen: ontmoeting in de wijk, groep {i}")))
+        .collect();
+    // Three items about the shopping alone, each with the word in its title and text.
+    for (title, summary) in [
+        (
+            "Boodschappenbus",
+            "Elke dinsdag rijdt de bus langs voor de boodschappen. Boodschappen doen is zo samen uit.",
+        ),
+        (
+            "Boodschappen aan huis",
+            "Wij doen uw boodschappen en brengen de boodschappen bij u thuis.",
+        ),
+        (
+            "Boodschappenlijst in pictogrammen",
+            "Boodschappen doen zonder te lezen: een lijst met plaatjes.",
+        ),
+    ] {
+        let mut shop = crate::helpers::item(title);
+        shop["samenvatting"] = serde_json::json!(summary);
+        items.push(shop);
+    }
+    // The item about the matter has two of the sentence's words, in its text only.
+    let mut income = crate::helpers::item("Aanvulling op een laag inkomen");
+    income["samenvatting"] =
+        serde_json::json!("Is uw pensioen laag? Wij kijken of u recht hebt op een aanvulling.");
+    income["beschrijving"] =
+        serde_json::json!("Zo houdt u weer geld over voor de huur en de boodschappen.");
+    items.push(income);
+    import_published(&app, "coverage", "Stichting Welzijn", items).await;
+    // No item has every word ("krap" none), so the fallback answers.
+    let body = app
+        .search("q=mijn+pensioen+is+erg+krap+voor+de+boodschappen")
+        .await;
+    assert_eq!(body["versoepeld"], true, "{body}");
+    // Without coverage the two shopping items with the word in their title came first.
+    let first = titles(&body);
+    assert_eq!(first[0], "aanvulling op een laag inkomen", "{first:?}");
+}
