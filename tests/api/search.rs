@@ -475,6 +475,10 @@ async fn many_matches_answer_exactly_like_the_usual_pass() {
         "q=ik+kan+de+huur+niet+meer+betalen&kosten=gratis",
         "q=schuldhulpverlening&soort=voorziening",
         "q=koffie+drinken+met+buren&leeftijdsgroep=ouderen",
+        // Sentences no item has every word of: the fallback, its scores scaled by coverage.
+        "q=mijn+pensioen+is+te+krap+voor+de+boodschappen",
+        "q=ik+heb+geen+geld+voor+een+fiets+voor+mijn+zoon&pageSize=30",
+        "q=wie+maakt+mijn+huis+schoon+want+ik+kan+niet+meer+bukken&thema=zorg-gezondheid",
     ];
     let mut wide_before = index.wide_segments();
     for q in queries {
