@@ -25,12 +25,15 @@ pub fn weight(doc_freq: u64, items: u64) -> f32 {
     (1.0 + items as f32 / (doc_freq as f32 + 1.0)).ln()
 }
 
+/// Queries that say an item has some of the query's words, each with the words (positions in
+/// the weights) an item matching it covers.
+pub type CoveringParts = Vec<(Box<dyn Query>, Vec<usize>)>;
+
 /// `inner`, its scores scaled by the weighted share of the query's words that an item covers.
 #[derive(Debug)]
 pub struct Covered {
     inner: Box<dyn Query>,
-    /// Each part with the words (positions in `weights`) an item matching it covers.
-    parts: Vec<(Box<dyn Query>, Vec<usize>)>,
+    parts: CoveringParts,
     weights: Vec<f32>,
 }
 
@@ -51,11 +54,7 @@ impl Clone for Covered {
 impl Covered {
     /// `weights`: one per word of the query; `parts`: queries that say an item has some of
     /// them.
-    pub fn new(
-        inner: Box<dyn Query>,
-        parts: Vec<(Box<dyn Query>, Vec<usize>)>,
-        weights: Vec<f32>,
-    ) -> Covered {
+    pub fn new(inner: Box<dyn Query>, parts: CoveringParts, weights: Vec<f32>) -> Covered {
         Covered {
             inner,
             parts,

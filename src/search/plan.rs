@@ -1288,12 +1288,11 @@ pub fn build(index: &SearchIndex, plan: &QueryPlan, strict: bool) -> Box<dyn Que
 /// by how much its word says, and the queries that meet them: each concept's own, a joined
 /// verb's for its particle, and a situation's needs for the words of the situation. `None`
 /// when fewer than two concepts carry the query: then every match covers all of it.
-#[allow(clippy::type_complexity)]
 fn coverage_parts(
     plan: &QueryPlan,
     concepts: &[Box<dyn Query>],
     needs: impl Fn(&SituationMatch) -> Box<dyn Query>,
-) -> Option<(Vec<(Box<dyn Query>, Vec<usize>)>, Vec<f32>)> {
+) -> Option<(coverage::CoveringParts, Vec<f32>)> {
     let carrying: Vec<usize> = (0..plan.concepts.len())
         .filter(|i| {
             let c = &plan.concepts[*i];
@@ -1308,7 +1307,7 @@ fn coverage_parts(
         .map(|i| coverage::weight(plan.concepts[*i].doc_freq, plan.items))
         .collect();
     let slot = |i: usize| carrying.iter().position(|c| *c == i);
-    let mut parts: Vec<(Box<dyn Query>, Vec<usize>)> = carrying
+    let mut parts: coverage::CoveringParts = carrying
         .iter()
         .enumerate()
         .map(|(slot, i)| (concepts[*i].box_clone(), vec![slot]))
