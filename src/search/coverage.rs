@@ -211,20 +211,19 @@ impl Scorer for CoveredScorer {
 
 #[cfg(test)]
 mod tests {
-    use tantivy::collector::TopDocs;
+    use tantivy::collector::{Count, TopDocs};
     use tantivy::query::{BooleanQuery, Occur, TermQuery};
     use tantivy::schema::{IndexRecordOption, STRING, Schema};
-    use tantivy::{DocAddress, Index, TantivyDocument};
+    use tantivy::{DocAddress, Index, Searcher, TantivyDocument};
 
     use super::*;
 
-    /// The matches of `query` and their scores in four documents: "geld eten", "eten eten
-    /// eten", "geld", "huur".
-    fn scores(query: &dyn Query) -> Vec<(DocId, Score)> {
+    /// Four documents: "geld eten", "eten eten eten", "geld", "huur".
+    fn four_documents() -> tantivy::Result<Searcher> {
         let mut schema = Schema::builder();
         let f = schema.add_text_field("w", STRING);
         let index = Index::create_in_ram(schema.build());
-        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        let mut writer = index.writer_with_num_threads(1, 15_000_000)?;
         for words in [
             &["geld", "eten"][..],
             &["eten", "eten", "eten"],
@@ -235,18 +234,21 @@ mod tests {
             for w in words {
                 doc.add_text(f, w);
             }
-            writer.add_document(doc).unwrap();
+            writer.add_document(doc)?;
         }
-        writer.commit().unwrap();
-        let searcher = index.reader().unwrap().searcher();
-        let mut found: Vec<(DocId, Score)> = searcher
-            .search(query, &TopDocs::with_limit(10).order_by_score())
-            .unwrap()
+        writer.commit()?;
+        Ok(index.reader()?.searcher())
+    }
+
+    /// The matches of `query` in [`four_documents`] with their scores, by document.
+    fn scores(query: &dyn Query) -> tantivy::Result<Scored> {
+        let mut found: Scored = four_documents()?
+            .search(query, &TopDocs::with_limit(10).order_by_score())?
             .into_iter()
             .map(|(score, a): (Score, DocAddress)| (a.doc_id, score))
             .collect();
         found.sort_by_key(|(doc, _)| *doc);
-        found
+        Ok(found)
     }
 
     fn term(w: &str) -> Box<dyn Query> {
@@ -263,71 +265,69 @@ mod tests {
         ))
     }
 
-    #[test]
-    fn a_score_is_scaled_by_the_weighted_share_of_the_words_covered() {
-        let inner = any(&["geld", "eten", "overhouden"]);
-        let plain = scores(&*inner);
-        // "overhouden" is in no document and says the most; "geld" says twice what "eten" does.
+    /// Matches and their scores, by document.
+    type Scored = Vec<(DocId, Score)>;
+
+    /// The scores of `words` as a union, and of the same union covered by `parts`.
+    fn plain_and_covered(
+        words: &[&str],
+        parts: &[(&str, &[usize])],
+        weights: &[f32],
+    ) -> tantivy::Result<(Scored, Scored)> {
+        let inner = any(words);
         let covered = Covered::new(
             inner.box_clone(),
-            vec![
-                (term("geld"), vec![0]),
-                (term("eten"), vec![1]),
-                (term("overhouden"), vec![2]),
-            ],
-            vec![2.0, 1.0, 5.0],
+            parts.iter().map(|(w, c)| (term(w), c.to_vec())).collect(),
+            weights.to_vec(),
         );
-        let scaled = scores(&covered);
+        Ok((scores(&*inner)?, scores(&covered)?))
+    }
+
+    fn near(a: Score, b: Score) -> bool {
+        (a - b).abs() < 1e-5
+    }
+
+    #[test]
+    fn a_score_is_scaled_by_the_weighted_share_of_the_words_covered() -> tantivy::Result<()> {
+        // "overhouden" is in no document and says the most; "geld" says twice what "eten" does.
+        let (plain, scaled) = plain_and_covered(
+            &["geld", "eten", "overhouden"],
+            &[("geld", &[0]), ("eten", &[1]), ("overhouden", &[2])],
+            &[2.0, 1.0, 5.0],
+        )?;
         // The same matches.
         let docs = |s: &[(DocId, Score)]| s.iter().map(|(d, _)| *d).collect::<Vec<_>>();
         assert_eq!(docs(&scaled), docs(&plain));
         assert_eq!(docs(&scaled), vec![0, 1, 2]);
-        let near = |a: Score, b: Score| (a - b).abs() < 1e-5;
         assert!(near(scaled[0].1, plain[0].1 * 3.0 / 8.0), "{scaled:?}");
         // "eten" alone is 1/8 of what the query says, less than one word of four: the floor.
         assert!(near(scaled[1].1, plain[1].1 / 4.0), "{scaled:?}");
         assert!(near(scaled[2].1, plain[2].1 * 2.0 / 8.0), "{scaled:?}");
+        Ok(())
     }
 
     #[test]
-    fn a_part_that_covers_several_words_counts_each_once() {
+    fn a_part_that_covers_several_words_counts_each_once() -> tantivy::Result<()> {
         // A situation's need ("huur") covers both words of the situation.
-        let inner = any(&["geld", "eten", "huur"]);
-        let plain = scores(&*inner);
-        let covered = Covered::new(
-            inner.box_clone(),
-            vec![
-                (term("geld"), vec![0]),
-                (term("eten"), vec![1]),
-                (term("huur"), vec![0, 1]),
-            ],
-            vec![1.0, 1.0],
-        );
-        let scaled = scores(&covered);
-        let near = |a: Score, b: Score| (a - b).abs() < 1e-5;
+        let (plain, scaled) = plain_and_covered(
+            &["geld", "eten", "huur"],
+            &[("geld", &[0]), ("eten", &[1]), ("huur", &[0, 1])],
+            &[1.0, 1.0],
+        )?;
         assert!(near(scaled[0].1, plain[0].1), "both words: the whole score");
         assert!(near(scaled[3].1, plain[3].1), "the need: the whole score");
         assert!(near(scaled[2].1, plain[2].1 / 2.0));
+        Ok(())
     }
 
     #[test]
-    fn without_scores_it_matches_what_its_query_matches() {
-        let inner = any(&["geld", "huur"]);
-        let covered = Covered::new(inner.box_clone(), vec![(term("geld"), vec![0])], vec![1.0]);
-        let mut schema = Schema::builder();
-        let f = schema.add_text_field("w", STRING);
-        let index = Index::create_in_ram(schema.build());
-        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
-        for w in ["geld", "huur", "eten"] {
-            let mut doc = TantivyDocument::default();
-            doc.add_text(f, w);
-            writer.add_document(doc).unwrap();
-        }
-        writer.commit().unwrap();
-        let searcher = index.reader().unwrap().searcher();
-        let count = searcher
-            .search(&covered, &tantivy::collector::Count)
-            .unwrap();
-        assert_eq!(count, 2);
+    fn without_scores_it_matches_what_its_query_matches() -> tantivy::Result<()> {
+        let covered = Covered::new(
+            any(&["geld", "huur"]),
+            vec![(term("geld"), vec![0])],
+            vec![1.0],
+        );
+        assert_eq!(four_documents()?.search(&covered, &Count)?, 3);
+        Ok(())
     }
 }
