@@ -1429,3 +1429,29 @@ async fn in_the_fallback_an_item_with_more_of_the_sentence_passes_one_word_in_a_
     let first = titles(&body);
     assert_eq!(first[0], "aanvulling op een laag inkomen", "{first:?}");
 }
+
+#[tokio::test]
+async fn looking_for_frames_a_request_and_names_no_subject() {
+    let app = TestApp::spawn().await;
+    let mut items: Vec<serde_json::Value> = (0..4)
+        .map(|i| crate::helpers::item(&format!("Ontmoeting in de wijk, groep {i}")))
+        .collect();
+    // Vacancies and agendas say "wij zoeken" and "zoekt u": that is no subject either.
+    let mut agenda = crate::helpers::item("Zoekt u iets te doen? Zoek in de agenda");
+    agenda["samenvatting"] =
+        serde_json::json!("Wij zoeken mee naar een activiteit die bij u past.");
+    items.push(agenda);
+    let mut garden = crate::helpers::item("Tuinonderhoud voor ouderen");
+    garden["samenvatting"] = serde_json::json!("Een vrijwilliger maait het gras en snoeit de heg.");
+    garden["beschrijving"] = serde_json::json!("Voor wie de tuin niet meer zelf kan bijhouden.");
+    items.push(garden);
+    import_published(&app, "zoek", "Stichting Welzijn", items).await;
+    // With "zoek" as a word that carries it, no item had both words, and the fallback added
+    // the agenda (three times "zoek") after the garden help.
+    let body = app.search("q=ik+zoek+hulp+voor+de+tuin").await;
+    assert_eq!(
+        titles(&body),
+        vec!["tuinonderhoud voor ouderen".to_string()],
+        "{body}"
+    );
+}
