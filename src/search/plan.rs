@@ -180,6 +180,14 @@ pub struct Concept {
     pub says_intent: bool,
 }
 
+impl Concept {
+    /// Says what the query is about: not light, not whose situation it is, not only what kind
+    /// of offer it asks for.
+    fn carries_query(&self) -> bool {
+        !(self.light || self.person || self.says_intent)
+    }
+}
+
 /// Widening (a situation's needs, a common word made optional) is for a query whose own words
 /// find little. When its rarest required word is in this many items or more, there is plenty
 /// to read already: widening would only lengthen a tail nobody reads, at the cost of scoring,
@@ -798,10 +806,7 @@ pub fn plan(
         }
     }
     // "vrijwilligerswerk" alone, or "ik wil helpen", is what the query is about.
-    if !concepts
-        .iter()
-        .any(|c| !c.light && !c.person && !c.says_intent)
-    {
+    if !concepts.iter().any(Concept::carries_query) {
         for c in concepts.iter_mut() {
             c.says_intent = false;
         }
@@ -1294,10 +1299,7 @@ fn coverage_parts(
     needs: impl Fn(&SituationMatch) -> Box<dyn Query>,
 ) -> Option<(coverage::CoveringParts, Vec<f32>)> {
     let carrying: Vec<usize> = (0..plan.concepts.len())
-        .filter(|i| {
-            let c = &plan.concepts[*i];
-            !(c.light || c.says_intent || c.person)
-        })
+        .filter(|i| plan.concepts[*i].carries_query())
         .collect();
     if carrying.len() < 2 {
         return None;
