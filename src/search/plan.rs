@@ -178,6 +178,11 @@ pub struct Concept {
     /// or "werken" in a query read as volunteering ([`intent::names_the_offer`]). Every vacancy
     /// meets it, with or without the word; in the fallback it is no match alone.
     pub says_intent: bool,
+    /// Other ways to say a word no text holds, each as its words: the synonym phrases of its
+    /// group ("ruzie met buren" for "burenruzie") and its compound parts. Empty for a word the
+    /// texts hold and for a phrase. A situation they spell out is the word's own
+    /// ([`Situations::spelled_out`](situations::Situations::spelled_out)).
+    pub readings: Vec<Vec<String>>,
 }
 
 impl Concept {
@@ -622,6 +627,7 @@ pub fn plan(
                 alternatives.push(Alternative::new(vec![base], MatchKind::Exact));
             }
         }
+        let phrases: Vec<Vec<String>> = synonyms.iter().filter(|s| s.len() > 1).cloned().collect();
         for s in synonyms {
             if can_match(index, &s) {
                 alternatives.push(Alternative::new(s, MatchKind::Synonym));
@@ -783,6 +789,15 @@ pub fn plan(
                 }
             }
         }
+        let readings = if own.len() == 1 && doc_freq == 0 {
+            let mut readings = phrases;
+            if fallback_parts.len() > 1 {
+                readings.push(fallback_parts.clone());
+            }
+            readings
+        } else {
+            Vec::new()
+        };
         concepts.push(Concept {
             // "vrijwilliger worden" is as much the offer as "vrijwilliger".
             says_intent: own.iter().any(|w| says_intent(w))
@@ -796,6 +811,7 @@ pub fn plan(
             parts: fallback_parts,
             light,
             person: false,
+            readings,
         });
     }
     // Whose it is ("mijn vader") is optional once another word says what it is about.
@@ -843,6 +859,22 @@ pub fn plan(
             })
             .collect();
         let mut found = lexicon.situations.find(&fillers);
+        // A word no text holds opens the situation it spells out in other words, when no
+        // situation of the query holds it already: "burenruzie" is "ruzie met buren".
+        for (i, c) in concepts.iter().enumerate() {
+            if c.readings.is_empty() || found.iter().any(|m| m.covers.contains(&i)) {
+                continue;
+            }
+            let needs = lexicon
+                .situations
+                .spelled_out(c.readings.iter().map(Vec::as_slice));
+            if !needs.is_empty() {
+                found.push(situations::SituationMatch {
+                    covers: vec![i],
+                    needs,
+                });
+            }
+        }
         let covered: Vec<usize> = found.iter().flat_map(|m| m.covers.clone()).collect();
         for fillers in with_difficulty(&concepts, &covered, &fillers) {
             found.extend(lexicon.situations.find(&fillers));

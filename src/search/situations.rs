@@ -215,6 +215,34 @@ impl Situations {
         }
         out
     }
+
+    /// The needs of the situations that another way of saying one word spells out in two
+    /// words or more: "ruzie met buren" for "burenruzie", or its parts "buren" and "ruzie".
+    /// A situation of one slot is left out: it would chain a synonym to a synonym, and a
+    /// part's stem can be another word's ("afval" fills "afvallen").
+    pub fn spelled_out<'a>(
+        &self,
+        readings: impl IntoIterator<Item = &'a [String]>,
+    ) -> Vec<Vec<String>> {
+        let mut needs: Vec<Vec<String>> = Vec::new();
+        for words in readings {
+            let per_word: Vec<HashSet<String>> = words
+                .iter()
+                .map(|w| fillers(std::slice::from_ref(w)))
+                .collect();
+            for found in self.find(&per_word) {
+                if found.covers.len() < 2 {
+                    continue;
+                }
+                for need in found.needs {
+                    if !needs.contains(&need) {
+                        needs.push(need);
+                    }
+                }
+            }
+        }
+        needs
+    }
 }
 
 #[cfg(test)]
@@ -226,6 +254,27 @@ mod tests {
             .split_whitespace()
             .map(|w| fillers(&[w.to_string()]))
             .collect()
+    }
+
+    #[test]
+    fn another_way_to_say_a_word_spells_out_a_situation_in_two_words_or_more() {
+        let s = Situations::parse(
+            "ruzie|conflict buren|buurman => buurtbemiddeling, mediation\n\
+             afvallen => leefstijl\n",
+        );
+        let words = |t: &str| t.split_whitespace().map(str::to_string).collect::<Vec<_>>();
+        let (phrase, parts) = (words("ruzie met buren"), words("buurman conflict"));
+        assert_eq!(
+            s.spelled_out([phrase.as_slice(), parts.as_slice()]),
+            vec![
+                vec!["buurtbemiddeling".to_string()],
+                vec!["mediation".to_string()]
+            ],
+            "both readings hold the same situation; its needs come once"
+        );
+        // "afval" has the stem of "afvallen": a situation of one slot is no reading of a word.
+        assert!(s.spelled_out([words("afval rapen").as_slice()]).is_empty());
+        assert!(s.spelled_out([words("ruzie").as_slice()]).is_empty());
     }
 
     #[test]

@@ -1455,3 +1455,28 @@ async fn looking_for_frames_a_request_and_names_no_subject() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn a_word_no_text_holds_opens_the_situation_it_spells_out() {
+    let app = TestApp::spawn().await;
+    let mut items: Vec<serde_json::Value> = (0..4)
+        .map(|i| crate::helpers::item(&format!("Ontmoeting in de wijk, groep {i}")))
+        .collect();
+    let mut mediation = crate::helpers::item("Buurtbemiddeling");
+    mediation["samenvatting"] = serde_json::json!(
+        "Vrijwillige bemiddelaars helpen u en de mensen naast u om er samen uit te komen."
+    );
+    items.push(mediation);
+    let mut burendag = crate::helpers::item("Burendag in de straat");
+    burendag["samenvatting"] = serde_json::json!("Maak kennis met uw buren bij koffie en taart.");
+    items.push(burendag);
+    import_published(&app, "buren", "Stichting Welzijn", items).await;
+    // No text says "burenruzie". The synonym table says it is "ruzie met buren", and those
+    // two words fill a situation whose need is "buurtbemiddeling". Before, the word found
+    // nothing the texts use.
+    let body = app.search("q=burenruzie").await;
+    assert_eq!(titles(&body)[0], "buurtbemiddeling", "{body}");
+    // A compound no text or synonym group holds spells it out in its parts: buren + herrie.
+    let body = app.search("q=burenherrie").await;
+    assert_eq!(titles(&body)[0], "buurtbemiddeling", "{body}");
+}
