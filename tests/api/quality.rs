@@ -242,7 +242,9 @@ async fn a_second_town_written_blind_is_searched_above_its_floor() {
 // 0.755 to 0.774 (0.785 -> 0.796 with meaning), light verbs of knowing to 0.779 (0.797).
 // Raised on 2026-12-07, sixteenth session (0.76 before): coverage in the fallback and time
 // words that say how long took the town to 0.800 (0.817 with meaning).
-const SECOND_TOWN_FLOOR: f64 = 0.78;
+// Raised on 2026-12-07, seventeenth session (0.78 before): a word no text holds opening the
+// situation it spells out took the town to 0.819 (0.836 with meaning).
+const SECOND_TOWN_FLOOR: f64 = 0.80;
 
 #[tokio::test]
 async fn search_quality_beats_the_plain_baseline_and_stays_above_its_floor() {
