@@ -638,16 +638,25 @@ pub fn plan(
             && features.typos
             && alternatives.len() == 1
             && !joins.iter().any(|j| j.verb == word)
-            && !is_known(word)
+            // A word that is neither Dutch nor a word of the texts, known only because its
+            // stem is another word's ("lesen" has the stem of "lessen"), is misspelt all the
+            // same. Without the word list every word would look so: then stems decide.
+            && (!is_known(word)
+                || (!WORD_LIST.is_empty()
+                    && !WORD_LIST.contains(word)
+                    && !vocabulary.contains(word)))
         {
             // A word of the Dutch word list the texts do not use ("slaat") is meant as typed:
             // a correction is only a guess at another word, and stays a weak one.
             let misspelt = !WORD_LIST.contains(word);
-            let fixes = vocabulary.corrections(word, 3);
+            let mut fixes = vocabulary.corrections(word, 3);
+            let sound_alikes = vocabulary.sounds_like(word, 2);
+            // Of the corrections, one that also sounds the same is meant first: "lesen" is
+            // "lezen" rather than the more frequent "leren", a letter away as well.
+            fixes.sort_by_key(|f| !sound_alikes.contains(f));
             // Written as it sounds: at most two words with the same sound key, after the
             // edit-distance corrections.
-            let mut sounds: Vec<String> = vocabulary
-                .sounds_like(word, 2)
+            let mut sounds: Vec<String> = sound_alikes
                 .into_iter()
                 .filter(|w| !fixes.contains(w))
                 .collect();

@@ -1480,3 +1480,24 @@ async fn a_word_no_text_holds_opens_the_situation_it_spells_out() {
     let body = app.search("q=burenherrie").await;
     assert_eq!(titles(&body)[0], "buurtbemiddeling", "{body}");
 }
+
+#[tokio::test]
+async fn a_word_found_only_through_another_words_stem_is_corrected_as_it_sounds() {
+    let app = TestApp::spawn().await;
+    let mut items: Vec<serde_json::Value> = (0..3)
+        .map(|i| crate::helpers::item(&format!("Een les in het buurthuis, groep {i}")))
+        .collect();
+    let mut leren = crate::helpers::item("Samen leren koken");
+    leren["samenvatting"] = serde_json::json!("Leren koken met verse groente, leren van elkaar.");
+    items.push(leren);
+    let mut taalhuis = crate::helpers::item("Taalhuis");
+    taalhuis["samenvatting"] = serde_json::json!("Hulp bij lezen en schrijven voor volwassenen.");
+    items.push(taalhuis);
+    import_published(&app, "lz", "Bibliotheek", items).await;
+    // "lesen" is no Dutch word and no word of the texts; its stem is that of "les". Before,
+    // that made it a known word: no correction, and the lessons came first.
+    let body = app.search("q=hulp+bij+lesen").await;
+    assert_eq!(titles(&body)[0], "taalhuis", "{body}");
+    // "leren" is a letter away too, and more frequent; "lezen" also sounds the same.
+    assert_eq!(body["bedoeldeJe"], "hulp lezen", "{body}");
+}
