@@ -4,6 +4,20 @@
 use crate::helpers::TestApp;
 use crate::search::urlencode;
 
+/// An item whose summary says `summary`; its other fields are those of `helpers::item`.
+fn item_saying(title: &str, summary: &str) -> serde_json::Value {
+    let mut item = crate::helpers::item(title);
+    item["samenvatting"] = serde_json::json!(summary);
+    item
+}
+
+/// An item whose summary and description say what is given.
+fn item_describing(title: &str, summary: &str, description: &str) -> serde_json::Value {
+    let mut item = item_saying(title, summary);
+    item["beschrijving"] = serde_json::json!(description);
+    item
+}
+
 fn titles(body: &serde_json::Value) -> Vec<String> {
     body["resultaten"]
         .as_array()
@@ -548,11 +562,11 @@ async fn in_the_fallback_a_rare_word_in_the_text_outranks_a_common_word_in_a_tit
         .map(|i| crate::helpers::item(&format!("Ontmoeting in de wijk, groep {i}")))
         .collect();
     items.push(crate::helpers::item("Koffieochtend met koffie en thee"));
-    let mut chess = crate::helpers::item("Ontmoeting op dinsdagmiddag");
-    chess["samenvatting"] = serde_json::json!("Een middag met spelletjes voor buurtgenoten.");
-    chess["beschrijving"] =
-        serde_json::json!("De schaakclub speelt elke week; beginners leren de eerste zetten.");
-    items.push(chess);
+    items.push(item_describing(
+        "Ontmoeting op dinsdagmiddag",
+        "Een middag met spelletjes voor buurtgenoten.",
+        "De schaakclub speelt elke week; beginners leren de eerste zetten.",
+    ));
     import_published(&app, "fb", "Buurtvereniging", items).await;
     let body = app.search("q=schaakclub+koffie").await;
     assert_eq!(body["versoepeld"], true, "{body}");
@@ -821,9 +835,10 @@ async fn a_corrected_word_brings_its_synonyms_below_itself() {
         .map(|i| crate::helpers::item(&format!("Ontmoeting in de wijk, groep {i}")))
         .collect();
     // One item names the therapist, one only the therapy (a synonym in the shipped list).
-    let mut therapist = crate::helpers::item("Bewegen met de fysiotherapeut");
-    therapist["samenvatting"] = serde_json::json!("Oefenen in een kleine groep.");
-    items.push(therapist);
+    items.push(item_saying(
+        "Bewegen met de fysiotherapeut",
+        "Oefenen in een kleine groep.",
+    ));
     items.push(crate::helpers::item("Praktijk voor fysiotherapie"));
     import_published(&app, "syn", "Beweegpraktijk", items).await;
     // Written as it sounds, and with a slip: both are corrected to "fysiotherapeut".
@@ -875,9 +890,10 @@ async fn a_past_participle_no_text_holds_finds_the_verb_the_texts_use() {
     let mut items: Vec<serde_json::Value> = (0..4)
         .map(|i| crate::helpers::item(&format!("Ontmoeting in de wijk, groep {i}")))
         .collect();
-    let mut repair = crate::helpers::item("Repair Café");
-    repair["samenvatting"] = serde_json::json!("Vrijwilligers repareren uw kapotte spullen.");
-    items.push(repair);
+    items.push(item_saying(
+        "Repair Café",
+        "Vrijwilligers repareren uw kapotte spullen.",
+    ));
     import_published(&app, "part", "Buurthuis", items).await;
     // "mijn fiets moet gerepareerd worden": the texts say what the café does, not what was done.
     let body = app.search_as(&staff, "q=gerepareerd&uitleg=true").await;
@@ -894,10 +910,10 @@ async fn a_compound_written_apart_each_part_as_it_sounds_finds_the_compound() {
     let mut items: Vec<serde_json::Value> = (0..4)
         .map(|i| crate::helpers::item(&format!("Ontmoeting in de wijk, groep {i}")))
         .collect();
-    let mut clinic = crate::helpers::item("Jeugd en gezin");
-    clinic["samenvatting"] =
-        serde_json::json!("Op het consultatiebureau volgen we de groei van uw baby.");
-    items.push(clinic);
+    items.push(item_saying(
+        "Jeugd en gezin",
+        "Op het consultatiebureau volgen we de groei van uw baby.",
+    ));
     import_published(&app, "apart", "Centrum voor Jeugd en Gezin", items).await;
     // No text holds "consultatie" or "bureau" as a word of its own, only inside the compound;
     // a resident writes the two apart, each as it sounds.
@@ -912,10 +928,10 @@ async fn a_word_of_the_synonym_table_written_as_it_sounds_brings_its_group() {
     let mut items: Vec<serde_json::Value> = (0..4)
         .map(|i| crate::helpers::item(&format!("Ontmoeting in de wijk, groep {i}")))
         .collect();
-    let mut papers = crate::helpers::item("Formulierenhulp");
-    papers["samenvatting"] =
-        serde_json::json!("Wij helpen u met de huurtoeslag en de zorgtoeslag.");
-    items.push(papers);
+    items.push(item_saying(
+        "Formulierenhulp",
+        "Wij helpen u met de huurtoeslag en de zorgtoeslag.",
+    ));
     import_published(&app, "sound", "Bibliotheek", items).await;
     // No text holds "huursubsidie" (the old word for "huurtoeslag", in the shipped synonym
     // table), let alone as it sounds.
@@ -1204,9 +1220,7 @@ async fn dutch_as_the_language_of_an_item_is_no_search_word() {
             item
         })
         .collect();
-    let mut course = crate::helpers::item("Taalcafe");
-    course["samenvatting"] = serde_json::json!("Oefen uw Nederlands met buren.");
-    items.push(course);
+    items.push(item_saying("Taalcafe", "Oefen uw Nederlands met buren."));
     let mut arabic = crate::helpers::item("Inloop voor nieuwkomers");
     arabic["talen"] = serde_json::json!(["nl", "ar"]);
     items.push(arabic);
@@ -1229,9 +1243,10 @@ async fn ik_zie_finds_the_texts_that_say_ziet() {
     let mut items: Vec<serde_json::Value> = (0..4)
         .map(|i| crate::helpers::item(&format!("Slecht weer, toch op pad, groep {i}")))
         .collect();
-    let mut low_vision = crate::helpers::item("Hulpmiddelenwinkel");
-    low_vision["samenvatting"] = serde_json::json!("Advies als u slecht ziet.");
-    items.push(low_vision);
+    items.push(item_saying(
+        "Hulpmiddelenwinkel",
+        "Advies als u slecht ziet.",
+    ));
     import_published(&app, "zien", "Winkel", items).await;
     let body = app.search("q=ik+zie+slecht").await;
     assert_eq!(titles(&body)[0], "hulpmiddelenwinkel", "{body}");
@@ -1315,11 +1330,11 @@ async fn the_theme_most_first_matches_of_a_sentence_share_moves_up_past_a_stray_
         .collect();
     // A meeting place that has several of the sentence's common words ("zit", "thuis",
     // "werken"), and three items about finding work.
-    let mut stray = crate::helpers::item("Huiskamer in het dorpshuis");
-    stray["samenvatting"] =
-        serde_json::json!("Zit u vaak alleen thuis? Kom langs voor een kop koffie.");
-    stray["beschrijving"] = serde_json::json!("Onze vrijwilligers werken hier met plezier.");
-    items.push(stray);
+    items.push(item_describing(
+        "Huiskamer in het dorpshuis",
+        "Zit u vaak alleen thuis? Kom langs voor een kop koffie.",
+        "Onze vrijwilligers werken hier met plezier.",
+    ));
     for (title, summary, description) in [
         (
             "Werkcoach: geen werk, wel een plan",
@@ -1368,15 +1383,16 @@ async fn knowing_where_to_go_frames_a_question_and_names_no_subject() {
     let mut items: Vec<serde_json::Value> = (0..4)
         .map(|i| crate::helpers::item(&format!("Ontmoeting in de wijk, groep {i}")))
         .collect();
-    let mut routes = crate::helpers::item("Wandelroutes: weet waar u heen gaat");
-    routes["samenvatting"] = serde_json::json!("Kaarten met routes door het bos.");
-    routes["beschrijving"] =
-        serde_json::json!("Weet u niet waar u heen wilt? Vraag een kaart bij de balie.");
-    items.push(routes);
-    let mut debts = crate::helpers::item("Schuldhulp");
-    debts["samenvatting"] = serde_json::json!("Hulp bij schulden en rekeningen.");
-    debts["beschrijving"] = serde_json::json!("Samen maken we een plan.");
-    items.push(debts);
+    items.push(item_describing(
+        "Wandelroutes: weet waar u heen gaat",
+        "Kaarten met routes door het bos.",
+        "Weet u niet waar u heen wilt? Vraag een kaart bij de balie.",
+    ));
+    items.push(item_describing(
+        "Schuldhulp",
+        "Hulp bij schulden en rekeningen.",
+        "Samen maken we een plan.",
+    ));
     import_published(&app, "frame", "Stichting Welzijn", items).await;
     // "weet" and "heen" are light: the sentence is about debts. With them as words that carry
     // it, no item had all three, and the walking routes (two of them) came before debt help.
@@ -1413,12 +1429,11 @@ async fn in_the_fallback_an_item_with_more_of_the_sentence_passes_one_word_in_a_
         items.push(shop);
     }
     // The item about the matter has two of the sentence's words, in its text only.
-    let mut income = crate::helpers::item("Aanvulling op een laag inkomen");
-    income["samenvatting"] =
-        serde_json::json!("Is uw pensioen laag? Wij kijken of u recht hebt op een aanvulling.");
-    income["beschrijving"] =
-        serde_json::json!("Zo houdt u weer geld over voor de huur en de boodschappen.");
-    items.push(income);
+    items.push(item_describing(
+        "Aanvulling op een laag inkomen",
+        "Is uw pensioen laag? Wij kijken of u recht hebt op een aanvulling.",
+        "Zo houdt u weer geld over voor de huur en de boodschappen.",
+    ));
     import_published(&app, "coverage", "Stichting Welzijn", items).await;
     // No item has every word ("krap" none), so the fallback answers.
     let body = app
@@ -1437,14 +1452,15 @@ async fn looking_for_frames_a_request_and_names_no_subject() {
         .map(|i| crate::helpers::item(&format!("Ontmoeting in de wijk, groep {i}")))
         .collect();
     // Vacancies and agendas say "wij zoeken" and "zoekt u": that is no subject either.
-    let mut agenda = crate::helpers::item("Zoekt u iets te doen? Zoek in de agenda");
-    agenda["samenvatting"] =
-        serde_json::json!("Wij zoeken mee naar een activiteit die bij u past.");
-    items.push(agenda);
-    let mut garden = crate::helpers::item("Tuinonderhoud voor ouderen");
-    garden["samenvatting"] = serde_json::json!("Een vrijwilliger maait het gras en snoeit de heg.");
-    garden["beschrijving"] = serde_json::json!("Voor wie de tuin niet meer zelf kan bijhouden.");
-    items.push(garden);
+    items.push(item_saying(
+        "Zoekt u iets te doen? Zoek in de agenda",
+        "Wij zoeken mee naar een activiteit die bij u past.",
+    ));
+    items.push(item_describing(
+        "Tuinonderhoud voor ouderen",
+        "Een vrijwilliger maait het gras en snoeit de heg.",
+        "Voor wie de tuin niet meer zelf kan bijhouden.",
+    ));
     import_published(&app, "zoek", "Stichting Welzijn", items).await;
     // With "zoek" as a word that carries it, no item had both words, and the fallback added
     // the agenda (three times "zoek") after the garden help.
@@ -1467,9 +1483,10 @@ async fn a_word_no_text_holds_opens_the_situation_it_spells_out() {
         "Vrijwillige bemiddelaars helpen u en de mensen naast u om er samen uit te komen."
     );
     items.push(mediation);
-    let mut burendag = crate::helpers::item("Burendag in de straat");
-    burendag["samenvatting"] = serde_json::json!("Maak kennis met uw buren bij koffie en taart.");
-    items.push(burendag);
+    items.push(item_saying(
+        "Burendag in de straat",
+        "Maak kennis met uw buren bij koffie en taart.",
+    ));
     import_published(&app, "buren", "Stichting Welzijn", items).await;
     // No text says "burenruzie". The synonym table says it is "ruzie met buren", and those
     // two words fill a situation whose need is "buurtbemiddeling". Before, the word found
@@ -1487,12 +1504,14 @@ async fn a_word_found_only_through_another_words_stem_is_corrected_as_it_sounds(
     let mut items: Vec<serde_json::Value> = (0..3)
         .map(|i| crate::helpers::item(&format!("Een les in het buurthuis, groep {i}")))
         .collect();
-    let mut leren = crate::helpers::item("Samen leren koken");
-    leren["samenvatting"] = serde_json::json!("Leren koken met verse groente, leren van elkaar.");
-    items.push(leren);
-    let mut taalhuis = crate::helpers::item("Taalhuis");
-    taalhuis["samenvatting"] = serde_json::json!("Hulp bij lezen en schrijven voor volwassenen.");
-    items.push(taalhuis);
+    items.push(item_saying(
+        "Samen leren koken",
+        "Leren koken met verse groente, leren van elkaar.",
+    ));
+    items.push(item_saying(
+        "Taalhuis",
+        "Hulp bij lezen en schrijven voor volwassenen.",
+    ));
     import_published(&app, "lz", "Bibliotheek", items).await;
     // "lesen" is no Dutch word and no word of the texts; its stem is that of "les". Before,
     // that made it a known word: no correction, and the lessons came first.
