@@ -1478,11 +1478,10 @@ async fn a_word_no_text_holds_opens_the_situation_it_spells_out() {
     let mut items: Vec<serde_json::Value> = (0..4)
         .map(|i| crate::helpers::item(&format!("Ontmoeting in de wijk, groep {i}")))
         .collect();
-    let mut mediation = crate::helpers::item("Buurtbemiddeling");
-    mediation["samenvatting"] = serde_json::json!(
-        "Vrijwillige bemiddelaars helpen u en de mensen naast u om er samen uit te komen."
-    );
-    items.push(mediation);
+    items.push(item_saying(
+        "Buurtbemiddeling",
+        "Vrijwillige bemiddelaars helpen u en de mensen naast u om er samen uit te komen.",
+    ));
     items.push(item_saying(
         "Burendag in de straat",
         "Maak kennis met uw buren bij koffie en taart.",
