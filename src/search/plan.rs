@@ -861,8 +861,8 @@ pub fn plan(
                 // A joined verb also fills what its parts would have: "ik raak mijn baan
                 // kwijt" is still about a "baan" that is "kwijt".
                 for j in joins.iter().filter(|j| c.words.contains(&j.verb)) {
-                    fill.insert(analysis::stem(&j.particle));
-                    fill.insert(analysis::stem(&j.rest));
+                    situations::add_keys(&mut fill, &j.particle);
+                    situations::add_keys(&mut fill, &j.rest);
                 }
                 fill
             })
@@ -950,7 +950,9 @@ fn with_difficulty(
         .map(|(i, _)| {
             let mut only = vec![std::collections::HashSet::new(); fillers.len()];
             only[i] = fillers[i].clone();
-            only[i].extend(DIFFICULTY.iter().map(|w| analysis::stem(w)));
+            for w in DIFFICULTY {
+                situations::add_keys(&mut only[i], w);
+            }
             only
         })
         .collect()

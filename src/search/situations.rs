@@ -4,7 +4,8 @@
 //! situation: `slot slot … => need, need, …`, a slot being `word|word|…`.
 //!
 //! Slots are compared on stems and on compound parts, so "schulden" fills the slot "schuld"
-//! and "huurschuld" fills both "huur" and "schuld".
+//! and "huurschuld" fills both "huur" and "schuld"; where the stemmer shortens a vowel, its
+//! length still counts ("waar" does not fill "war").
 
 use std::collections::HashSet;
 
@@ -16,7 +17,7 @@ pub const SITUATIONS_FILE: &str = include_str!("../../index/situaties.txt");
 /// One situation: every slot must be filled by a query word.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Situation {
-    /// Each slot's alternatives, as stems.
+    /// Each slot's alternatives, as stems marked for vowel length (see [`add_keys`]).
     slots: Vec<Vec<String>>,
     /// What items for this situation are called, each a list of words.
     pub needs: Vec<Vec<String>>,
@@ -45,15 +46,73 @@ pub struct Situations {
 pub fn fillers(words: &[String]) -> HashSet<String> {
     let mut out = HashSet::new();
     for w in words {
-        out.insert(analysis::stem(w));
+        add_keys(&mut out, w);
         if w.ends_with('t') {
-            out.extend(analysis::verb_forms(w).iter().map(|f| analysis::stem(f)));
+            for f in analysis::verb_forms(w) {
+                add_keys(&mut out, &f);
+            }
         }
         if let Some(parts) = DICTIONARY.split(w) {
-            out.extend(parts.iter().map(|p| analysis::stem(p)));
+            for p in &parts {
+                add_keys(&mut out, p);
+            }
         }
     }
     out
+}
+
+/// Marks a stem whose vowel the word says long (see [`add_keys`]).
+const LONG: char = ':';
+
+/// Adds how situations compare a word: its stem, marked when the word says a short stem's
+/// vowel long. The stemmer writes one vowel for two ("waar" and "war", "zoon" and "zon",
+/// "weet" and "wet" share a stem), so "waar kan ik heen" filled the slot of "in de war" and
+/// opened the help for dementia. In a stem of one syllable with a single a, e, o or u, Dutch
+/// spelling says the length: doubled ("waar") or in an open syllable ("weken") it is long,
+/// before a final or doubled consonant ("war", "wekken") short. Where the word does not show
+/// it (a stem the stemmer rewrote), both keys go in, as before.
+pub fn add_keys(out: &mut HashSet<String>, word: &str) {
+    let stem = analysis::stem(word);
+    match says_long(word, &stem) {
+        Some(true) => out.insert(format!("{stem}{LONG}")),
+        Some(false) => out.insert(stem),
+        None => {
+            out.insert(format!("{stem}{LONG}"));
+            out.insert(stem)
+        }
+    };
+}
+
+/// Whether `word` says the one vowel of its short stem long; `None` when the stem has more
+/// syllables, another vowel, or is not the start of the word.
+fn says_long(word: &str, stem: &str) -> Option<bool> {
+    let is_vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y');
+    let (s, w) = (stem.as_bytes(), word.as_bytes());
+    let first = s.iter().position(|c| is_vowel(*c))?;
+    let after = first + s[first..].iter().take_while(|c| is_vowel(**c)).count();
+    let one_vowel = after == first + 1 && matches!(s[first], b'a' | b'e' | b'o' | b'u');
+    if !one_vowel || s[after..].iter().any(|c| is_vowel(*c)) || w.get(..=first)? != &s[..=first] {
+        return None;
+    }
+    let rest = &w[first + 1..];
+    if rest.first() == Some(&s[first]) {
+        return Some(true);
+    }
+    let consonants = rest.iter().take_while(|c| !is_vowel(**c)).count();
+    match (consonants, rest.len()) {
+        // Ends on the vowel ("ga", "zo"): open, long.
+        (0, 0) => Some(true),
+        // Another vowel follows at once ("eu", "oe"): not a single vowel after all.
+        (0, _) => None,
+        // One consonant, then a vowel: an open syllable ("we-ken", "zo-nen").
+        (1, len) if len > 1 => Some(true),
+        _ => Some(false),
+    }
+}
+
+/// The plain stem of a key made by [`add_keys`].
+fn plain(key: &str) -> &str {
+    key.strip_suffix(LONG).unwrap_or(key)
 }
 
 impl Situation {
@@ -62,11 +121,15 @@ impl Situation {
         let mut analyzer = analysis::exact_analyzer();
         let mut slots = Vec::new();
         for slot in slots_text.split_whitespace() {
-            let stems: Vec<String> = slot
+            let mut keys = HashSet::new();
+            for word in slot
                 .split('|')
                 .flat_map(|alt| analysis::tokens(&mut analyzer, alt))
-                .map(|w| analysis::stem(&w))
-                .collect();
+            {
+                add_keys(&mut keys, &word);
+            }
+            let mut stems: Vec<String> = keys.into_iter().collect();
+            stems.sort_unstable();
             if stems.is_empty() {
                 return Err(format!(
                     "\"{slot}\" bestaat alleen uit woorden die de zoekmachine overslaat"
@@ -136,8 +199,13 @@ impl Situations {
                 }
             }
         }
-        self.slot_stems
-            .extend(situation.slots.iter().flatten().cloned());
+        self.slot_stems.extend(
+            situation
+                .slots
+                .iter()
+                .flatten()
+                .map(|k| plain(k).to_string()),
+        );
         self.list.push(situation);
     }
 
@@ -298,6 +366,24 @@ mod tests {
     }
 
     #[test]
+    fn a_vowel_the_stemmer_shortens_keeps_its_length() {
+        let s = Situations::parse(
+            "war moeder => dementie\nzoon ruzie => opvoedsteun\nwet nieuw => juridisch\n\
+             week alleen => eenzaamheid\n",
+        );
+        // "waar" and "war" share a stem, but where is not confused.
+        assert!(s.find(&concepts("waar is mijn moeder")).is_empty());
+        assert_eq!(s.find(&concepts("moeder in de war")).len(), 1);
+        // "zonen" is "zoon" said in an open syllable; the sun ("zon") is another word.
+        assert_eq!(s.find(&concepts("ruzie met mijn zonen")).len(), 1);
+        assert_eq!(s.find(&concepts("ruzie met mijn zoon")).len(), 1);
+        assert!(s.find(&concepts("ruzie over de zon")).is_empty());
+        // "weet" is not the law ("wet"); "weken" is "week".
+        assert!(s.find(&concepts("ik weet niets nieuws")).is_empty());
+        assert_eq!(s.find(&concepts("al weken alleen")).len(), 1);
+    }
+
+    #[test]
     fn overlapping_situations_merge() {
         let s = Situations::parse("huur betalen => schuldhulp\nbetalen geld => budget\n");
         let found = s.find(&concepts("huur betalen geld"));
@@ -353,6 +439,7 @@ mod tests {
             ("kind met syndroom van down", "depressie"),
             ("genieten van het leven", "crisisdienst"),
             ("de trap op met zware boodschappen", "leefstijl"),
+            ("waar kan mijn vader sporten", "dementie"),
         ] {
             let needs = shipped_needs(query);
             assert!(
@@ -368,6 +455,7 @@ mod tests {
             ("ik ben te zwaar", "leefstijl"),
             ("mijn vader valt vaak", "valpreventie"),
             ("mijn man vergeet steeds meer", "dementie"),
+            ("mijn vader is in de war", "dementie"),
             ("mijn buurman drinkt te veel", "verslaving"),
             ("ik slaap in mijn auto", "opvang"),
             ("ik ben mijn baan kwijt", "integratie"),
