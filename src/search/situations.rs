@@ -49,7 +49,10 @@ pub fn fillers(words: &[String]) -> HashSet<String> {
         add_keys(&mut out, w);
         if w.ends_with('t') {
             for f in analysis::verb_forms(w) {
-                add_keys(&mut out, &f);
+                // The form typed says the length: "weet" is "weten", not "wetten".
+                let stem = analysis::stem(&f);
+                let long = says_long(w, &stem).or_else(|| says_long(&f, &stem));
+                insert_keys(&mut out, stem, long);
             }
         }
         if let Some(parts) = DICTIONARY.split(w) {
@@ -68,19 +71,22 @@ const LONG: char = ':';
 /// vowel long. The stemmer writes one vowel for two ("waar" and "war", "zoon" and "zon",
 /// "weet" and "wet" share a stem), so "waar kan ik heen" filled the slot of "in de war" and
 /// opened the help for dementia. In a stem of one syllable with a single a, e, o or u, Dutch
-/// spelling says the length: doubled ("waar") or in an open syllable ("weken") it is long,
-/// before a final or doubled consonant ("war", "wekken") short. Where the word does not show
-/// it (a stem the stemmer rewrote), both keys go in, as before.
+/// spelling says the length: doubled ("waar") it is long, before a final or doubled consonant
+/// ("war", "wekken") short. Where the word does not show it, both keys go in, as before: in
+/// an open syllable ("weken" is "week", but "dagen" is "dag") or a stem the stemmer rewrote.
 pub fn add_keys(out: &mut HashSet<String>, word: &str) {
     let stem = analysis::stem(word);
-    match says_long(word, &stem) {
-        Some(true) => out.insert(format!("{stem}{LONG}")),
-        Some(false) => out.insert(stem),
-        None => {
-            out.insert(format!("{stem}{LONG}"));
-            out.insert(stem)
-        }
-    };
+    let long = says_long(word, &stem);
+    insert_keys(out, stem, long);
+}
+
+fn insert_keys(out: &mut HashSet<String>, stem: String, long: Option<bool>) {
+    if long != Some(false) {
+        out.insert(format!("{stem}{LONG}"));
+    }
+    if long != Some(true) {
+        out.insert(stem);
+    }
 }
 
 /// Whether `word` says the one vowel of its short stem long; `None` when the stem has more
@@ -104,8 +110,9 @@ fn says_long(word: &str, stem: &str) -> Option<bool> {
         (0, 0) => Some(true),
         // Another vowel follows at once ("eu", "oe"): not a single vowel after all.
         (0, _) => None,
-        // One consonant, then a vowel: an open syllable ("we-ken", "zo-nen").
-        (1, len) if len > 1 => Some(true),
+        // One consonant, then a vowel: an open syllable, which says the vowel long ("we-ken")
+        // but also ends a plural whose singular is short ("dag", "da-gen"): either.
+        (1, len) if len > 1 => None,
         _ => Some(false),
     }
 }
@@ -381,6 +388,9 @@ mod tests {
         // "weet" is not the law ("wet"); "weken" is "week".
         assert!(s.find(&concepts("ik weet niets nieuws")).is_empty());
         assert_eq!(s.find(&concepts("al weken alleen")).len(), 1);
+        // An open syllable may also be a short vowel's plural: "dagen" is "dag".
+        let s = Situations::parse("dag thuis => dagbesteding\n");
+        assert_eq!(s.find(&concepts("hele dagen thuis")).len(), 1);
     }
 
     #[test]
