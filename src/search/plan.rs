@@ -867,7 +867,8 @@ pub fn plan(
                 fill
             })
             .collect();
-        let mut found = lexicon.situations.find(&fillers);
+        let light: Vec<bool> = concepts.iter().map(|c| c.light).collect();
+        let mut found = lexicon.situations.find_apart(&fillers, &light);
         // A word no text holds opens the situation it spells out in other words, when no
         // situation of the query holds it already: "burenruzie" is "ruzie met buren".
         for (i, c) in concepts.iter().enumerate() {

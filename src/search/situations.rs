@@ -234,6 +234,13 @@ impl Situations {
     /// precise reading wins ("mantelzorg is zwaar" is about care, not about weight). The rest
     /// that share a concept are merged, so each concept is in one match at most.
     pub fn find(&self, concepts: &[HashSet<String>]) -> Vec<SituationMatch> {
+        self.find_apart(concepts, &[])
+    }
+
+    /// As [`Situations::find`], but two situations that share only light words (`light`, by
+    /// concept) stay apart: in "ik zit thuis zonder baan" the "zit" of sitting at home and
+    /// that of being without work does not make meeting places an answer to the lost job.
+    pub fn find_apart(&self, concepts: &[HashSet<String>], light: &[bool]) -> Vec<SituationMatch> {
         // Only a situation whose first slot some word fills can be held; in file order, so
         // that merging reads them as before.
         let mut candidates: Vec<usize> = concepts
@@ -267,7 +274,9 @@ impl Situations {
             // Fold in every earlier match that shares a concept with this one.
             let mut i = 0;
             while i < out.len() {
-                if out[i].covers.iter().any(|c| merged.covers.contains(c)) {
+                let shares =
+                    |c: &usize| merged.covers.contains(c) && !light.get(*c).is_some_and(|l| *l);
+                if out[i].covers.iter().any(shares) {
                     let other = out.remove(i);
                     for c in other.covers {
                         if !merged.covers.contains(&c) {
@@ -400,6 +409,17 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].covers, vec![0, 1, 2]);
         assert_eq!(found[0].needs.len(), 2);
+    }
+
+    #[test]
+    fn situations_that_share_only_a_light_word_stay_apart() {
+        let s = Situations::parse("thuis zit => ontmoeting\nbaan zonder zit => werk zoeken\n");
+        let query = concepts("zit thuis zonder baan");
+        assert_eq!(s.find(&query).len(), 1, "without light words they merge");
+        let found = s.find_apart(&query, &[true, false, false, false]);
+        let needs: Vec<Vec<String>> = found.iter().map(|m| m.needs.concat()).collect();
+        assert_eq!(needs, vec![vec!["ontmoeting"], vec!["werk", "zoeken"]]);
+        assert_eq!(found[1].covers, vec![0, 2, 3]);
     }
 
     #[test]
