@@ -245,7 +245,9 @@ async fn a_second_town_written_blind_is_searched_above_its_floor() {
 // Raised on 2026-12-07, seventeenth session (0.78 before): a word no text holds opening the
 // situation it spells out took the town to 0.819 (0.836 with meaning), correcting a word
 // found only through another word's stem to 0.836 (0.846).
-const SECOND_TOWN_FLOOR: f64 = 0.80;
+// Raised on 2026-12-07, eighteenth session (0.80 before): the town held 0.836 and more for two
+// sessions; vowel length in situations and 121 lines written blind took it to 0.839 (0.849).
+const SECOND_TOWN_FLOOR: f64 = 0.82;
 
 #[tokio::test]
 async fn search_quality_beats_the_plain_baseline_and_stays_above_its_floor() {
